@@ -1,0 +1,202 @@
+//! The catalog: concerts, their dates, and the 50 seats of each date.
+//! A seat's status is computed from what is stored *and the clock*: a hold whose time has
+//! passed is AVAILABLE at that instant, whether or not anything has cleaned it up.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::clock::{Clock, Timestamp};
+use crate::error::{Error, Result};
+use crate::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber, UserId};
+use crate::money::Won;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Concert {
+    pub id: ConcertId,
+    pub title: String,
+    pub venue: String,
+}
+
+/// What is stored about a seat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeatState {
+    Available,
+    Held { by: UserId, reservation: ReservationId, until: Timestamp },
+    Sold { by: UserId, reservation: ReservationId },
+}
+
+/// What a fan sees of a seat at an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeatStatus {
+    Available,
+    Held,
+    Sold,
+}
+
+impl SeatStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SeatStatus::Available => "AVAILABLE",
+            SeatStatus::Held => "HELD",
+            SeatStatus::Sold => "SOLD",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seat {
+    pub date: ConcertDate,
+    pub number: SeatNumber,
+    pub price: Won,
+    pub state: SeatState,
+}
+
+impl Seat {
+    /// A hold is in force while `now < until`; from `until` on the seat is free again.
+    pub fn status_at(&self, now: Timestamp) -> SeatStatus {
+        match self.state {
+            SeatState::Available => SeatStatus::Available,
+            SeatState::Held { until, .. } if now < until => SeatStatus::Held,
+            SeatState::Held { .. } => SeatStatus::Available,
+            SeatState::Sold { .. } => SeatStatus::Sold,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateAvailability {
+    pub date: ConcertDate,
+    pub available: u32,
+    pub total: u32,
+}
+
+/// Availability per date, ascending, from all seats of a concert.
+pub fn availability(seats: &[Seat], now: Timestamp) -> Vec<DateAvailability> {
+    let mut by_date: BTreeMap<ConcertDate, DateAvailability> = BTreeMap::new();
+    for seat in seats {
+        let entry = by_date
+            .entry(seat.date)
+            .or_insert(DateAvailability { date: seat.date, available: 0, total: 0 });
+        entry.total += 1;
+        if seat.status_at(now) == SeatStatus::Available {
+            entry.available += 1;
+        }
+    }
+    by_date.into_values().collect()
+}
+
+#[async_trait]
+pub trait CatalogStore: Send + Sync {
+    async fn concerts(&self) -> Result<Vec<Concert>>;
+    async fn concert_exists(&self, concert: &ConcertId) -> Result<bool>;
+    /// Every seat of every date, in one read; `None` if the concert does not exist.
+    async fn concert_seats(&self, concert: &ConcertId) -> Result<Option<Vec<Seat>>>;
+    /// The seats of one date, in seat order (empty if there is no such date).
+    async fn date_seats(&self, concert: &ConcertId, date: ConcertDate) -> Result<Vec<Seat>>;
+    async fn seat(&self, concert: &ConcertId, date: ConcertDate, seat: SeatNumber) -> Result<Option<Seat>>;
+    /// Create a concert with all its seats (admin and seeding path; idempotent).
+    async fn add_concert(&self, concert: &Concert, seats: &[Seat]) -> Result<()>;
+}
+
+pub struct CatalogService {
+    store: Arc<dyn CatalogStore>,
+    clock: Arc<dyn Clock>,
+}
+
+impl CatalogService {
+    pub fn new(store: Arc<dyn CatalogStore>, clock: Arc<dyn Clock>) -> Self {
+        Self { store, clock }
+    }
+
+    pub async fn concerts(&self) -> Result<Vec<Concert>> {
+        self.store.concerts().await
+    }
+
+    pub async fn dates(&self, concert: &ConcertId) -> Result<Vec<DateAvailability>> {
+        let seats = self.store.concert_seats(concert).await?.ok_or(Error::ConcertNotFound)?;
+        Ok(availability(&seats, self.clock.now()))
+    }
+
+    /// The seats of a date with their status now.
+    pub async fn seats(&self, concert: &ConcertId, date: ConcertDate) -> Result<Vec<(Seat, SeatStatus)>> {
+        let seats = self.store.date_seats(concert, date).await?;
+        if seats.is_empty() {
+            return Err(Error::ScheduleNotFound);
+        }
+        let now = self.clock.now();
+        Ok(seats.into_iter().map(|s| { let st = s.status_at(now); (s, st) }).collect())
+    }
+}
+
+/// Price tiers of the demo hall: VIP rows, then R, then S.
+pub fn tier_price(seat: SeatNumber) -> Won {
+    let krw = match seat.get() {
+        1..=10 => 220_000,
+        11..=30 => 165_000,
+        _ => 110_000,
+    };
+    Won::new(krw).unwrap_or(Won::ZERO)
+}
+
+/// A concert with `dates`, each with seats 1..=50 priced by tier, all available.
+pub fn new_concert_seats(dates: &[ConcertDate]) -> Vec<Seat> {
+    dates
+        .iter()
+        .flat_map(|d| {
+            SeatNumber::all().map(move |n| Seat { date: *d, number: n, price: tier_price(n), state: SeatState::Available })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seat(date: &str, n: i64, state: SeatState) -> Seat {
+        let number = SeatNumber::new(n).unwrap();
+        Seat { date: ConcertDate::parse(date).unwrap(), number, price: tier_price(number), state }
+    }
+
+    fn held_until(ms: i64) -> SeatState {
+        SeatState::Held { by: UserId::random(), reservation: ReservationId::random(), until: Timestamp::from_millis(ms) }
+    }
+
+    #[test]
+    fn hold_counts_until_the_millisecond_it_expires() {
+        let s = seat("2026-12-24", 1, held_until(1_000));
+        assert_eq!(s.status_at(Timestamp::from_millis(999)), SeatStatus::Held);
+        assert_eq!(s.status_at(Timestamp::from_millis(1_000)), SeatStatus::Available);
+        assert_eq!(s.status_at(Timestamp::from_millis(1_001)), SeatStatus::Available);
+    }
+
+    #[test]
+    fn availability_counts_expired_holds_as_available_and_sorts_dates() {
+        let sold = SeatState::Sold { by: UserId::random(), reservation: ReservationId::random() };
+        let seats = vec![
+            seat("2026-12-25", 1, SeatState::Available),
+            seat("2026-12-24", 1, held_until(1_000)),
+            seat("2026-12-24", 2, held_until(5_000)),
+            seat("2026-12-24", 3, sold),
+            seat("2026-12-24", 4, SeatState::Available),
+        ];
+        let at = |ms| availability(&seats, Timestamp::from_millis(ms));
+        let before = at(999);
+        assert_eq!(before[0].date.to_string(), "2026-12-24");
+        assert_eq!((before[0].available, before[0].total), (1, 4));
+        assert_eq!((before[1].available, before[1].total), (1, 1));
+        assert_eq!(at(1_000)[0].available, 2);
+        assert_eq!(at(5_000)[0].available, 3);
+    }
+
+    #[test]
+    fn new_concert_has_fifty_priced_available_seats_per_date() {
+        let dates = [ConcertDate::parse("2026-12-24").unwrap(), ConcertDate::parse("2026-12-25").unwrap()];
+        let seats = new_concert_seats(&dates);
+        assert_eq!(seats.len(), 100);
+        assert!(seats.iter().all(|s| s.state == SeatState::Available && s.price.get() > 0));
+        assert_eq!(tier_price(SeatNumber::new(1).unwrap()).get(), 220_000);
+        assert_eq!(tier_price(SeatNumber::new(50).unwrap()).get(), 110_000);
+    }
+}

@@ -1,0 +1,118 @@
+//! Time as the domain sees it: milliseconds since the Unix epoch, from an injected clock.
+//! Every expiry rule compares `Timestamp`s, so tests move a `ManualClock` instead of sleeping.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+/// An instant, in milliseconds since the Unix epoch (UTC).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(i64);
+
+impl Timestamp {
+    pub const fn from_millis(ms: i64) -> Self {
+        Self(ms)
+    }
+
+    pub const fn millis(self) -> i64 {
+        self.0
+    }
+
+    /// Whole seconds, rounded up: what DynamoDB TTL attributes hold.
+    pub fn epoch_seconds_ceil(self) -> i64 {
+        (self.0 + 999).div_euclid(1000)
+    }
+
+    pub fn plus(self, d: Duration) -> Self {
+        Self(self.0.saturating_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)))
+    }
+
+    /// Time left until `later`, zero if `later` is not after `self`.
+    pub fn until(self, later: Timestamp) -> Duration {
+        Duration::from_millis(u64::try_from(later.0 - self.0).unwrap_or(0))
+    }
+
+    /// RFC 3339 UTC with millisecond precision, e.g. `2026-12-24T19:00:00.000Z`.
+    pub fn to_rfc3339(self) -> String {
+        let nanos = i128::from(self.0) * 1_000_000;
+        OffsetDateTime::from_unix_timestamp_nanos(nanos)
+            .ok()
+            .and_then(|t| t.format(&Rfc3339).ok())
+            .unwrap_or_else(|| self.0.to_string())
+    }
+}
+
+/// Where "now" comes from.
+pub trait Clock: Send + Sync {
+    fn now(&self) -> Timestamp;
+}
+
+/// The wall clock, for Lambda and the local gateway.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> Timestamp {
+        let ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        Timestamp(ms)
+    }
+}
+
+/// A clock that moves only when told to: for tests of expiry boundaries.
+#[derive(Debug)]
+pub struct ManualClock(AtomicI64);
+
+impl ManualClock {
+    pub fn at(ts: Timestamp) -> Self {
+        Self(AtomicI64::new(ts.0))
+    }
+
+    pub fn set(&self, ts: Timestamp) {
+        self.0.store(ts.0, Ordering::SeqCst);
+    }
+
+    pub fn advance(&self, d: Duration) {
+        self.0
+            .fetch_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX), Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> Timestamp {
+        Timestamp(self.0.load(Ordering::SeqCst))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_is_utc_with_millis() {
+        assert_eq!(Timestamp::from_millis(0).to_rfc3339(), "1970-01-01T00:00:00Z");
+        assert_eq!(
+            Timestamp::from_millis(1_798_142_400_250).to_rfc3339(),
+            "2026-12-24T20:00:00.25Z"
+        );
+    }
+
+    #[test]
+    fn ttl_seconds_round_up_so_cleanup_never_precedes_expiry() {
+        assert_eq!(Timestamp::from_millis(1_001).epoch_seconds_ceil(), 2);
+        assert_eq!(Timestamp::from_millis(2_000).epoch_seconds_ceil(), 2);
+    }
+
+    #[test]
+    fn manual_clock_moves_only_when_told() {
+        let clock = ManualClock::at(Timestamp::from_millis(10));
+        assert_eq!(clock.now(), Timestamp::from_millis(10));
+        clock.advance(Duration::from_millis(5));
+        assert_eq!(clock.now(), Timestamp::from_millis(15));
+        assert_eq!(Timestamp::from_millis(10).until(Timestamp::from_millis(4)), Duration::ZERO);
+    }
+}

@@ -1,0 +1,169 @@
+//! DynamoDB adapters of the domain's storage traits. Every write that the domain relies
+//! on for correctness is a condition expression or a transaction here; the exact
+//! conditions are listed in docs/data-model.md.
+
+mod catalog;
+mod payment;
+mod queue;
+mod reservation;
+mod wallet;
+
+use std::collections::HashMap;
+use std::str::FromStr;
+
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem};
+use aws_sdk_dynamodb::Client;
+
+use crate::config::Resources;
+use crate::error::{Error, Result};
+
+pub use catalog::DynamoCatalog;
+pub use payment::DynamoPayments;
+pub use queue::DynamoQueue;
+pub use reservation::DynamoHolds;
+pub use wallet::DynamoWallet;
+
+pub(crate) type Item = HashMap<String, AttributeValue>;
+
+/// Every DynamoDB-backed store, sharing one client.
+#[derive(Clone)]
+pub struct Tables {
+    pub client: Client,
+    pub names: Resources,
+}
+
+impl Tables {
+    pub fn new(client: Client, names: Resources) -> Self {
+        Self { client, names }
+    }
+}
+
+pub(crate) fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+pub(crate) fn n(v: impl ToString) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+pub(crate) fn key(pk: impl Into<String>) -> Item {
+    HashMap::from([("pk".to_owned(), s(pk))])
+}
+
+pub(crate) fn key2(pk: impl Into<String>, sk: impl Into<String>) -> Item {
+    HashMap::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))])
+}
+
+fn corrupt(name: &str) -> Error {
+    Error::Infrastructure(format!("stored item lacks a valid `{name}`"))
+}
+
+pub(crate) fn get_s<'a>(item: &'a Item, name: &str) -> Result<&'a str> {
+    item.get(name).and_then(|v| v.as_s().ok()).map(String::as_str).ok_or_else(|| corrupt(name))
+}
+
+pub(crate) fn get_n<T: FromStr>(item: &Item, name: &str) -> Result<T> {
+    opt_n(item, name)?.ok_or_else(|| corrupt(name))
+}
+
+pub(crate) fn opt_n<T: FromStr>(item: &Item, name: &str) -> Result<Option<T>> {
+    match item.get(name) {
+        None => Ok(None),
+        Some(v) => v.as_n().ok().and_then(|x| x.parse().ok()).map(Some).ok_or_else(|| corrupt(name)),
+    }
+}
+
+pub(crate) fn infra<E: std::fmt::Debug>(e: E) -> Error {
+    Error::infrastructure(e)
+}
+
+/// True when a single-item write failed only because its condition was false.
+pub(crate) fn condition_failed<E, R>(e: &SdkError<E, R>) -> bool
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    matches!(e, SdkError::ServiceError(se) if se.err().code() == Some("ConditionalCheckFailedException"))
+}
+
+/// Run a transaction. `Ok(Err(failed))` lists the indexes of items whose condition failed.
+pub(crate) async fn transact(client: &Client, items: Vec<TransactWriteItem>) -> Result<std::result::Result<(), Vec<usize>>> {
+    match client.transact_write_items().set_transact_items(Some(items)).send().await {
+        Ok(_) => Ok(Ok(())),
+        Err(SdkError::ServiceError(se)) => match se.err() {
+            TransactWriteItemsError::TransactionCanceledException(tc) => {
+                let failed: Vec<usize> = tc
+                    .cancellation_reasons()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| r.code() == Some("ConditionalCheckFailed"))
+                    .map(|(i, _)| i)
+                    .collect();
+                if failed.is_empty() {
+                    // Cancelled for another reason (e.g. a conflicting transaction): retryable.
+                    Err(Error::Contention)
+                } else {
+                    Ok(Err(failed))
+                }
+            }
+            TransactWriteItemsError::TransactionInProgressException(_) => Err(Error::Contention),
+            other => Err(infra(other)),
+        },
+        Err(e) => Err(infra(e)),
+    }
+}
+
+/// Every item of a Query, following pages.
+pub(crate) async fn query_all(
+    client: &Client,
+    table: &str,
+    key_condition: &str,
+    values: Item,
+    newest_first: bool,
+) -> Result<Vec<Item>> {
+    let mut out = Vec::new();
+    let mut start: Option<Item> = None;
+    loop {
+        let page = client
+            .query()
+            .table_name(table)
+            .key_condition_expression(key_condition)
+            .set_expression_attribute_values(Some(values.clone()))
+            .consistent_read(true)
+            .scan_index_forward(!newest_first)
+            .set_exclusive_start_key(start.take())
+            .send()
+            .await
+            .map_err(infra)?;
+        out.extend(page.items().iter().cloned());
+        match page.last_evaluated_key() {
+            Some(k) if !k.is_empty() => start = Some(k.clone()),
+            _ => return Ok(out),
+        }
+    }
+}
+
+/// Strongly consistent BatchGetItem of up to 100 keys of one table, retrying unprocessed keys.
+pub(crate) async fn batch_get(client: &Client, table: &str, keys: Vec<Item>) -> Result<Vec<Item>> {
+    let mut out = Vec::new();
+    let mut pending = keys;
+    for _ in 0..10 {
+        if pending.is_empty() {
+            return Ok(out);
+        }
+        let request = KeysAndAttributes::builder()
+            .set_keys(Some(std::mem::take(&mut pending)))
+            .consistent_read(true)
+            .build()
+            .map_err(infra)?;
+        let resp = client.batch_get_item().request_items(table, request).send().await.map_err(infra)?;
+        if let Some(items) = resp.responses().and_then(|r| r.get(table)) {
+            out.extend(items.iter().cloned());
+        }
+        if let Some(left) = resp.unprocessed_keys().and_then(|u| u.get(table)) {
+            pending = left.keys().to_vec();
+        }
+    }
+    Err(Error::Contention)
+}

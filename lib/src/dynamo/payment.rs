@@ -1,0 +1,249 @@
+//! The payment transaction and its records in the wallet table:
+//! `USER#<id>`/`PAYMENT#<paidAt>#<paymentId>` (listing, newest first),
+//! `USER#<id>`/`IDEMPOTENCY#PAYMENT#<key>` (the key's first outcome, 48 h),
+//! `OUTBOX#<shard>`/`EVENT#<paymentId>` (PaymentCompleted not yet handed to SQS).
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{KeysAndAttributes, Put, TransactWriteItem, Update};
+
+use super::catalog::{concert_pk, seat_sk};
+use super::queue::token_pk;
+use super::reservation::reservation_of;
+use super::wallet::{balance_is, user_pk, KEEP_IDEMPOTENCY, WALLET_SK};
+use super::{get_n, get_s, infra, key, key2, n, opt_n, query_all, s, transact, Item, Tables};
+use crate::clock::{Clock, SystemClock, Timestamp};
+use crate::error::{Error, Result};
+use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, ReservationId, SeatNumber, UserId};
+use crate::money::Won;
+use crate::payment::{PayConflict, Payment, PaymentPlan, PaymentSnapshot, PaymentStore};
+
+/// The outbox is spread over a few partitions so that it is never one hot key.
+const OUTBOX_SHARDS: u32 = 4;
+
+pub struct DynamoPayments {
+    t: Tables,
+}
+
+impl DynamoPayments {
+    pub fn new(t: Tables) -> Self {
+        Self { t }
+    }
+}
+
+fn payment_key_sk(key: &IdempotencyKey) -> String {
+    format!("IDEMPOTENCY#PAYMENT#{}", key.as_str())
+}
+
+fn payment_sk(p: &Payment) -> String {
+    format!("PAYMENT#{:013}#{}", p.paid_at.millis(), p.id)
+}
+
+fn outbox_key(id: PaymentId) -> Item {
+    let shard = id.to_string().bytes().last().map_or(0, |b| u32::from(b) % OUTBOX_SHARDS);
+    key2(format!("OUTBOX#{shard}"), format!("EVENT#{id}"))
+}
+
+fn payment_item(p: &Payment, mut item: Item) -> Item {
+    item.insert("paymentId".into(), s(p.id.to_string()));
+    item.insert("userId".into(), s(p.user.to_string()));
+    item.insert("reservationId".into(), s(p.reservation.to_string()));
+    item.insert("concertId".into(), s(p.concert.as_str()));
+    item.insert("date".into(), s(p.date.to_string()));
+    item.insert("seatNumber".into(), n(p.seat.get()));
+    item.insert("amount".into(), n(p.amount.get()));
+    item.insert("balanceAfter".into(), n(p.balance_after.get()));
+    item.insert("paidAt".into(), n(p.paid_at.millis()));
+    item
+}
+
+fn payment_of(item: &Item) -> Result<Payment> {
+    Ok(Payment {
+        id: PaymentId::parse(get_s(item, "paymentId")?)?,
+        user: UserId::parse(get_s(item, "userId")?)?,
+        reservation: ReservationId::parse(get_s(item, "reservationId")?)?,
+        concert: ConcertId::parse(get_s(item, "concertId")?)?,
+        date: ConcertDate::parse(get_s(item, "date")?)?,
+        seat: SeatNumber::new(get_n(item, "seatNumber")?)?,
+        amount: Won::new(get_n(item, "amount")?)?,
+        balance_after: Won::new(get_n(item, "balanceAfter")?)?,
+        paid_at: Timestamp::from_millis(get_n(item, "paidAt")?),
+    })
+}
+
+fn put(table: &str, item: Item) -> Result<TransactWriteItem> {
+    let p = Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .condition_expression("attribute_not_exists(pk)")
+        .build()
+        .map_err(infra)?;
+    Ok(TransactWriteItem::builder().put(p).build())
+}
+
+fn sk_of(item: &Item) -> &str {
+    item.get("sk").and_then(|v| v.as_s().ok()).map_or("", String::as_str)
+}
+
+#[async_trait]
+impl PaymentStore for DynamoPayments {
+    async fn snapshot(&self, user: UserId, reservation: ReservationId, key: Option<&IdempotencyKey>) -> Result<PaymentSnapshot> {
+        let names = &self.t.names;
+        let mut wallet_keys = vec![key2(user_pk(user), WALLET_SK)];
+        if let Some(k) = key {
+            wallet_keys.push(key2(user_pk(user), payment_key_sk(k)));
+        }
+        let request = |keys: Vec<Item>| KeysAndAttributes::builder().set_keys(Some(keys)).consistent_read(true).build();
+        let out = self
+            .t
+            .client
+            .batch_get_item()
+            .request_items(&names.reservation_table, request(vec![super::key(reservation.to_string())]).map_err(infra)?)
+            .request_items(&names.wallet_table, request(wallet_keys).map_err(infra)?)
+            .send()
+            .await
+            .map_err(infra)?;
+        if out.unprocessed_keys().is_some_and(|u| !u.is_empty()) {
+            return Err(Error::Contention);
+        }
+        let responses = out.responses().cloned().unwrap_or_default();
+        let reservation = responses
+            .get(&names.reservation_table)
+            .and_then(|items| items.first())
+            .map(reservation_of)
+            .transpose()?;
+        let wallet_items = responses.get(&names.wallet_table).cloned().unwrap_or_default();
+        let mut balance = Won::ZERO;
+        let mut prior = None;
+        for item in &wallet_items {
+            if sk_of(item) == WALLET_SK {
+                balance = Won::new(opt_n(item, "balance")?.unwrap_or(0))?;
+            } else {
+                prior = Some(payment_of(item)?);
+            }
+        }
+        Ok(PaymentSnapshot { reservation, balance, prior })
+    }
+
+    async fn pay(&self, plan: &PaymentPlan) -> Result<std::result::Result<(), Vec<PayConflict>>> {
+        let names = &self.t.names;
+        let p = &plan.payment;
+        let wallet = Update::builder()
+            .table_name(&names.wallet_table)
+            .set_key(Some(key2(user_pk(p.user), WALLET_SK)))
+            .update_expression("SET balance = :after")
+            .condition_expression(balance_is(plan.expected_balance))
+            .expression_attribute_values(":after", n(p.balance_after.get()))
+            .expression_attribute_values(":expected", n(plan.expected_balance.get()))
+            .build()
+            .map_err(infra)?;
+        let seat = Update::builder()
+            .table_name(&names.catalog_table)
+            .set_key(Some(key2(concert_pk(&p.concert), seat_sk(p.date, p.seat))))
+            .update_expression("SET #status = :sold REMOVE holdUntil")
+            .condition_expression("#status = :held AND reservationId = :r AND holdUntil > :now")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":sold", s("SOLD"))
+            .expression_attribute_values(":held", s("HELD"))
+            .expression_attribute_values(":r", s(p.reservation.to_string()))
+            .expression_attribute_values(":now", n(plan.now.millis()))
+            .build()
+            .map_err(infra)?;
+        let reservation = Update::builder()
+            .table_name(&names.reservation_table)
+            .set_key(Some(key(p.reservation.to_string())))
+            .update_expression("SET #status = :confirmed, paymentId = :p REMOVE expiresAt")
+            .condition_expression("#status = :held AND userId = :u")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":confirmed", s("CONFIRMED"))
+            .expression_attribute_values(":held", s("HELD"))
+            .expression_attribute_values(":p", s(p.id.to_string()))
+            .expression_attribute_values(":u", s(p.user.to_string()))
+            .build()
+            .map_err(infra)?;
+        let token = Update::builder()
+            .table_name(&names.queue_table)
+            .set_key(Some(key(token_pk(plan.token))))
+            .update_expression("SET #status = :expired, slotUntil = :now")
+            .condition_expression("#status = :active AND activeUntil > :now AND attribute_exists(slotUntil)")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":expired", s("EXPIRED"))
+            .expression_attribute_values(":active", s("ACTIVE"))
+            .expression_attribute_values(":now", n(plan.now.millis()))
+            .build()
+            .map_err(infra)?;
+        let mut items = vec![
+            TransactWriteItem::builder().update(wallet).build(),
+            TransactWriteItem::builder().update(seat).build(),
+            TransactWriteItem::builder().update(reservation).build(),
+            TransactWriteItem::builder().update(token).build(),
+            put(&names.wallet_table, payment_item(p, key2(user_pk(p.user), payment_sk(p))))?,
+            put(&names.wallet_table, payment_item(p, outbox_key(p.id)))?,
+        ];
+        if let Some(k) = &plan.key {
+            let mut record = payment_item(p, key2(user_pk(p.user), payment_key_sk(k)));
+            let ttl = SystemClock.now().plus(KEEP_IDEMPOTENCY).epoch_seconds_ceil();
+            record.insert("expiresAt".into(), n(ttl));
+            items.push(put(&names.wallet_table, record)?);
+        }
+        let outcome = match transact(&self.t.client, items).await {
+            Ok(o) => o,
+            // Another transaction touched the same items at the same moment: read again.
+            Err(Error::Contention) => Err(vec![0]),
+            Err(e) => return Err(e),
+        };
+        Ok(outcome.map_err(|failed| {
+            failed
+                .into_iter()
+                .map(|i| match i {
+                    1 => PayConflict::Seat,
+                    2 => PayConflict::Reservation,
+                    3 => PayConflict::Token,
+                    6 => PayConflict::Key,
+                    _ => PayConflict::Wallet,
+                })
+                .collect()
+        }))
+    }
+
+    async fn payments(&self, user: UserId) -> Result<Vec<Payment>> {
+        let items = query_all(
+            &self.t.client,
+            &self.t.names.wallet_table,
+            "pk = :pk AND begins_with(sk, :prefix)",
+            [(":pk".to_owned(), s(user_pk(user))), (":prefix".to_owned(), s("PAYMENT#"))].into(),
+            true,
+        )
+        .await?;
+        items.iter().map(payment_of).collect()
+    }
+
+    async fn undelivered(&self, limit: usize) -> Result<Vec<Payment>> {
+        let mut out = Vec::new();
+        for shard in 0..OUTBOX_SHARDS {
+            let items = query_all(
+                &self.t.client,
+                &self.t.names.wallet_table,
+                "pk = :pk",
+                [(":pk".to_owned(), s(format!("OUTBOX#{shard}")))].into(),
+                false,
+            )
+            .await?;
+            for item in items.iter().take(limit.saturating_sub(out.len())) {
+                out.push(payment_of(item)?);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn mark_delivered(&self, event: &Payment) -> Result<()> {
+        self.t
+            .client
+            .delete_item()
+            .table_name(&self.t.names.wallet_table)
+            .set_key(Some(outbox_key(event.id)))
+            .send()
+            .await
+            .map_err(infra)?;
+        Ok(())
+    }
+}

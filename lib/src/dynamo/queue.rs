@@ -1,0 +1,334 @@
+//! The waiting room in the queue table. Keys (single `pk`):
+//! `LINE#<concert>` counters, `PLACE#<concert>#<seq>` arrival places, `HOLDER#<concert>#<user>`
+//! the user's live token, `TOKEN#<id>` tokens. GSI `BySlot` (concertId, slotUntil) is sparse:
+//! only tokens holding an admission slot are in it.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
+
+use super::{batch_get, condition_failed, get_n, get_s, infra, key, n, opt_n, s, transact, Item, Tables};
+use crate::clock::{SystemClock, Clock, Timestamp};
+use crate::error::{Error, Result};
+use crate::ids::{ConcertId, TokenId, UserId};
+use crate::queue::{AdmissionPlan, CreateOutcome, LineCounters, Place, QueueStore, SlotLease, Token, TokenState};
+
+/// How long queue records are kept for cleanup purposes only.
+const KEEP: Duration = Duration::from_secs(24 * 3600);
+
+pub struct DynamoQueue {
+    t: Tables,
+}
+
+impl DynamoQueue {
+    pub fn new(t: Tables) -> Self {
+        Self { t }
+    }
+
+    fn table(&self) -> &str {
+        &self.t.names.queue_table
+    }
+}
+
+pub(crate) fn token_pk(id: TokenId) -> String {
+    format!("TOKEN#{id}")
+}
+
+fn token_id_of_pk(pk: &str) -> Result<TokenId> {
+    TokenId::parse(pk.strip_prefix("TOKEN#").unwrap_or(pk))
+}
+
+fn line_pk(c: &ConcertId) -> String {
+    format!("LINE#{c}")
+}
+
+fn place_pk(c: &ConcertId, seq: u64) -> String {
+    format!("PLACE#{c}#{seq}")
+}
+
+fn holder_pk(c: &ConcertId, u: UserId) -> String {
+    format!("HOLDER#{c}#{u}")
+}
+
+fn cleanup_at() -> String {
+    SystemClock.now().plus(KEEP).epoch_seconds_ceil().to_string()
+}
+
+fn counters_of(item: Option<&Item>) -> Result<LineCounters> {
+    let Some(item) = item else { return Ok(LineCounters::default()) };
+    Ok(LineCounters {
+        issued: opt_n(item, "issued")?.unwrap_or(0),
+        admitted_through: opt_n(item, "admittedThrough")?.unwrap_or(0),
+        active: opt_n(item, "active")?.unwrap_or(0),
+        suspect_gap: opt_n(item, "suspectGap")?,
+    })
+}
+
+fn token_of(item: &Item) -> Result<Token> {
+    let id = TokenId::parse(get_s(item, "tokenId")?)?;
+    let state = match get_s(item, "status")? {
+        "WAITING" => TokenState::Waiting,
+        "ACTIVE" => TokenState::Active { until: Timestamp::from_millis(get_n(item, "activeUntil")?) },
+        _ => TokenState::Expired,
+    };
+    Ok(Token {
+        id,
+        user: UserId::parse(get_s(item, "userId")?)?,
+        concert: ConcertId::parse(get_s(item, "concertId")?)?,
+        seq: get_n(item, "seq")?,
+        state,
+    })
+}
+
+#[async_trait]
+impl QueueStore for DynamoQueue {
+    async fn holder_token(&self, concert: &ConcertId, user: UserId) -> Result<Option<Token>> {
+        let holder = self
+            .t
+            .client
+            .get_item()
+            .table_name(self.table())
+            .set_key(Some(key(holder_pk(concert, user))))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(infra)?;
+        let Some(item) = holder.item() else { return Ok(None) };
+        self.token(TokenId::parse(get_s(item, "tokenId")?)?).await
+    }
+
+    async fn next_seq(&self, concert: &ConcertId) -> Result<(u64, LineCounters)> {
+        let out = self
+            .t
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(line_pk(concert))))
+            .update_expression("ADD issued :one")
+            .expression_attribute_values(":one", n(1))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await
+            .map_err(infra)?;
+        let counters = counters_of(out.attributes())?;
+        Ok((counters.issued, counters))
+    }
+
+    async fn counters(&self, concert: &ConcertId) -> Result<LineCounters> {
+        let out = self
+            .t
+            .client
+            .get_item()
+            .table_name(self.table())
+            .set_key(Some(key(line_pk(concert))))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(infra)?;
+        counters_of(out.item())
+    }
+
+    async fn create_token(&self, token: &Token, replaces: Option<TokenId>) -> Result<CreateOutcome> {
+        let ttl = cleanup_at();
+        let token_item = Put::builder()
+            .table_name(self.table())
+            .item("pk", s(token_pk(token.id)))
+            .item("tokenId", s(token.id.to_string()))
+            .item("userId", s(token.user.to_string()))
+            .item("concertId", s(token.concert.as_str()))
+            .item("seq", n(token.seq))
+            .item("status", s("WAITING"))
+            .item("expiresAt", n(&ttl))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(infra)?;
+        let place = Put::builder()
+            .table_name(self.table())
+            .item("pk", s(place_pk(&token.concert, token.seq)))
+            .item("tokenId", s(token.id.to_string()))
+            .item("expiresAt", n(&ttl))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(infra)?;
+        let holder = Put::builder()
+            .table_name(self.table())
+            .item("pk", s(holder_pk(&token.concert, token.user)))
+            .item("tokenId", s(token.id.to_string()))
+            .item("expiresAt", n(&ttl));
+        let holder = match replaces {
+            None => holder.condition_expression("attribute_not_exists(pk)"),
+            Some(old) => holder
+                .condition_expression("tokenId = :old")
+                .expression_attribute_values(":old", s(old.to_string())),
+        }
+        .build()
+        .map_err(infra)?;
+        let items = vec![
+            TransactWriteItem::builder().put(token_item).build(),
+            TransactWriteItem::builder().put(place).build(),
+            TransactWriteItem::builder().put(holder).build(),
+        ];
+        Ok(match transact(&self.t.client, items).await? {
+            Ok(()) => CreateOutcome::Created,
+            Err(failed) if failed.contains(&1) => CreateOutcome::PlaceTaken,
+            Err(_) => CreateOutcome::HolderTaken,
+        })
+    }
+
+    async fn void_place(&self, concert: &ConcertId, seq: u64) -> Result<bool> {
+        let out = self
+            .t
+            .client
+            .put_item()
+            .table_name(self.table())
+            .item("pk", s(place_pk(concert, seq)))
+            .item("void", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
+            .item("expiresAt", n(cleanup_at()))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        match out {
+            Ok(_) => Ok(true),
+            Err(e) if condition_failed(&e) => Ok(false),
+            Err(e) => Err(infra(e)),
+        }
+    }
+
+    async fn token(&self, id: TokenId) -> Result<Option<Token>> {
+        let out = self
+            .t
+            .client
+            .get_item()
+            .table_name(self.table())
+            .set_key(Some(key(token_pk(id))))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(infra)?;
+        out.item().map(token_of).transpose()
+    }
+
+    async fn places(&self, concert: &ConcertId, from: u64, to: u64) -> Result<Vec<(u64, Option<Place>)>> {
+        let keys = (from..=to).map(|seq| key(place_pk(concert, seq))).collect();
+        let items = batch_get(&self.t.client, self.table(), keys).await?;
+        let mut found = std::collections::HashMap::new();
+        for item in &items {
+            let place = match item.get("tokenId").and_then(|v| v.as_s().ok()) {
+                Some(t) => Place::Token(TokenId::parse(t)?),
+                None => Place::Void,
+            };
+            found.insert(get_s(item, "pk")?.to_owned(), place);
+        }
+        Ok((from..=to).map(|seq| (seq, found.get(&place_pk(concert, seq)).copied())).collect())
+    }
+
+    async fn ended_slots(&self, concert: &ConcertId, now: Timestamp, limit: usize) -> Result<Vec<SlotLease>> {
+        // The index is eventually consistent: a slot seen late is released a tick late,
+        // which only ever keeps the count of active users on the safe side.
+        let out = self
+            .t
+            .client
+            .query()
+            .table_name(self.table())
+            .index_name("BySlot")
+            .key_condition_expression("concertId = :c AND slotUntil <= :now")
+            .expression_attribute_values(":c", s(concert.as_str()))
+            .expression_attribute_values(":now", n(now.millis()))
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .send()
+            .await
+            .map_err(infra)?;
+        out.items()
+            .iter()
+            .map(|item| {
+                Ok(SlotLease {
+                    token: token_id_of_pk(get_s(item, "pk")?)?,
+                    until: Timestamp::from_millis(get_n(item, "slotUntil")?),
+                })
+            })
+            .collect()
+    }
+
+    async fn release_slots(&self, concert: &ConcertId, leases: &[SlotLease]) -> Result<bool> {
+        let mut items = Vec::with_capacity(leases.len() + 1);
+        for lease in leases {
+            let update = Update::builder()
+                .table_name(self.table())
+                .set_key(Some(key(token_pk(lease.token))))
+                .update_expression("REMOVE slotUntil")
+                .condition_expression("slotUntil = :until")
+                .expression_attribute_values(":until", n(lease.until.millis()))
+                .build()
+                .map_err(infra)?;
+            items.push(TransactWriteItem::builder().update(update).build());
+        }
+        let counter = Update::builder()
+            .table_name(self.table())
+            .set_key(Some(key(line_pk(concert))))
+            .update_expression("SET active = active - :k")
+            .condition_expression("active >= :k")
+            .expression_attribute_values(":k", n(leases.len()))
+            .build()
+            .map_err(infra)?;
+        items.push(TransactWriteItem::builder().update(counter).build());
+        match transact(&self.t.client, items).await {
+            Ok(outcome) => Ok(outcome.is_ok()),
+            Err(Error::Contention) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn admit(&self, plan: &AdmissionPlan) -> Result<bool> {
+        let k = plan.tokens.len();
+        let cap_before = i64::from(plan.cap) - i64::try_from(k).unwrap_or(i64::MAX);
+        if cap_before < 0 {
+            return Ok(false);
+        }
+        let set_gap = match plan.suspect_gap {
+            Some(_) => "SET admittedThrough = :new, active = if_not_exists(active, :zero) + :k, suspectGap = :gap",
+            None => "SET admittedThrough = :new, active = if_not_exists(active, :zero) + :k REMOVE suspectGap",
+        };
+        let mut counter = Update::builder()
+            .table_name(self.table())
+            .set_key(Some(key(line_pk(&plan.concert))))
+            .update_expression(set_gap)
+            .condition_expression(if plan.expected_admitted_through == 0 {
+                "(attribute_not_exists(admittedThrough) OR admittedThrough = :old) \
+                 AND (attribute_not_exists(active) OR active <= :capBefore)"
+            } else {
+                "admittedThrough = :old AND (attribute_not_exists(active) OR active <= :capBefore)"
+            })
+            .expression_attribute_values(":new", n(plan.new_admitted_through))
+            .expression_attribute_values(":old", n(plan.expected_admitted_through))
+            .expression_attribute_values(":k", n(k))
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":capBefore", n(cap_before));
+        if let Some(gap) = plan.suspect_gap {
+            counter = counter.expression_attribute_values(":gap", n(gap));
+        }
+        let mut items = vec![TransactWriteItem::builder().update(counter.build().map_err(infra)?).build()];
+        let until = plan.active_until.millis();
+        let ttl = (plan.active_until.plus(KEEP)).epoch_seconds_ceil();
+        for token in &plan.tokens {
+            let update = Update::builder()
+                .table_name(self.table())
+                .set_key(Some(key(token_pk(*token))))
+                .update_expression("SET #status = :active, activeUntil = :until, slotUntil = :until, expiresAt = :ttl")
+                .condition_expression("#status = :waiting")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":active", s("ACTIVE"))
+                .expression_attribute_values(":waiting", s("WAITING"))
+                .expression_attribute_values(":until", n(until))
+                .expression_attribute_values(":ttl", n(ttl))
+                .build()
+                .map_err(infra)?;
+            items.push(TransactWriteItem::builder().update(update).build());
+        }
+        match transact(&self.t.client, items).await {
+            Ok(outcome) => Ok(outcome.is_ok()),
+            Err(Error::Contention) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+}

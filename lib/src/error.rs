@@ -1,0 +1,63 @@
+//! Every outcome a caller can act on, as one enum. `http::problem` is the only place that
+//! turns these into status codes.
+
+use thiserror::Error;
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Error {
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("the request body is larger than {0} bytes")]
+    BodyTooLarge(usize),
+    #[error("no route for this method and path")]
+    RouteNotFound,
+
+    #[error("the X-Queue-Token header is missing")]
+    TokenMissing,
+    #[error("the queue token is not one this service issued")]
+    TokenInvalid,
+    #[error("the queue token has expired; take a new one")]
+    TokenExpired,
+    #[error("the queue token is still waiting to be admitted")]
+    TokenNotActive,
+    #[error("the queue token was issued for another concert")]
+    TokenWrongConcert,
+
+    #[error("no such concert")]
+    ConcertNotFound,
+    #[error("the concert has no performance on that date")]
+    ScheduleNotFound,
+    #[error("no such seat")]
+    SeatNotFound,
+    #[error("the seat is held by someone else or sold")]
+    SeatUnavailable,
+    #[error("no such reservation")]
+    ReservationNotFound,
+
+    #[error("{0}")]
+    InvalidAmount(String),
+    #[error("the balance would exceed the wallet limit of {limit} KRW")]
+    BalanceLimit { limit: i64 },
+    #[error("the balance is lower than the price")]
+    InsufficientBalance,
+    #[error("the hold on this seat has expired")]
+    HoldExpired,
+    #[error("this reservation is already paid")]
+    AlreadyPaid,
+    #[error("this Idempotency-Key was used for a different request")]
+    IdempotencyKeyReused,
+
+    #[error("too many concurrent updates; retry")]
+    Contention,
+    /// A dependency failed. The text is for the log, never for the client.
+    #[error("infrastructure failure: {0}")]
+    Infrastructure(String),
+}
+
+impl Error {
+    pub fn infrastructure(e: impl std::fmt::Debug) -> Self {
+        Self::Infrastructure(format!("{e:?}"))
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,162 @@
+//! HTTP glue shared by every function: reading requests (path, headers, bounded JSON
+//! bodies) and writing responses. `problem` is the one place that maps a domain error to a
+//! status code and a stable `code`.
+
+use lambda_http::{Body, Request, Response};
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+
+use crate::error::Error;
+use crate::ids::IdempotencyKey;
+
+pub const QUEUE_TOKEN_HEADER: &str = "x-queue-token";
+pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
+/// Larger bodies are refused before parsing.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// Status and stable code of every error.
+pub fn status_and_code(e: &Error) -> (u16, &'static str) {
+    match e {
+        Error::InvalidInput(_) => (400, "INVALID_REQUEST"),
+        Error::BodyTooLarge(_) => (413, "PAYLOAD_TOO_LARGE"),
+        Error::RouteNotFound => (404, "NOT_FOUND"),
+        Error::TokenMissing => (401, "TOKEN_MISSING"),
+        Error::TokenInvalid => (401, "TOKEN_INVALID"),
+        Error::TokenExpired => (410, "TOKEN_EXPIRED"),
+        Error::TokenNotActive => (403, "TOKEN_NOT_ACTIVE"),
+        Error::TokenWrongConcert => (403, "TOKEN_WRONG_CONCERT"),
+        Error::ConcertNotFound => (404, "CONCERT_NOT_FOUND"),
+        Error::ScheduleNotFound => (404, "SCHEDULE_NOT_FOUND"),
+        Error::SeatNotFound => (404, "SEAT_NOT_FOUND"),
+        Error::SeatUnavailable => (409, "SEAT_UNAVAILABLE"),
+        Error::ReservationNotFound => (404, "RESERVATION_NOT_FOUND"),
+        Error::InvalidAmount(_) => (400, "INVALID_AMOUNT"),
+        Error::BalanceLimit { .. } => (409, "BALANCE_LIMIT"),
+        Error::InsufficientBalance => (402, "INSUFFICIENT_BALANCE"),
+        Error::HoldExpired => (410, "HOLD_EXPIRED"),
+        Error::AlreadyPaid => (409, "ALREADY_PAID"),
+        Error::IdempotencyKeyReused => (422, "IDEMPOTENCY_KEY_REUSED"),
+        Error::Contention => (503, "CONTENTION"),
+        Error::Infrastructure(_) => (500, "INTERNAL"),
+    }
+}
+
+/// An RFC 9457 problem response.
+pub fn problem(e: &Error) -> Response<Body> {
+    let (status, code) = status_and_code(e);
+    let detail = match e {
+        Error::Infrastructure(_) => {
+            tracing::error!(error = %e, "request failed");
+            "the service could not complete the request; retry later".to_owned()
+        }
+        other => other.to_string(),
+    };
+    let title = code.replace('_', " ").to_lowercase();
+    let body = json!({
+        "type": format!("/problems/{}", code.to_lowercase().replace('_', "-")),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    });
+    build(status, "application/problem+json", body.to_string())
+}
+
+fn build(status: u16, content_type: &str, body: String) -> Response<Body> {
+    let mut response = Response::new(Body::Text(body));
+    *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    if let Ok(v) = http::HeaderValue::from_str(content_type) {
+        response.headers_mut().insert(http::header::CONTENT_TYPE, v);
+    }
+    response
+}
+
+pub fn json_response(status: u16, body: Value) -> Response<Body> {
+    build(status, "application/json", body.to_string())
+}
+
+/// A handler's result as a response: success as JSON, failure as a problem.
+pub fn respond(result: Result<(u16, Value), Error>) -> Response<Body> {
+    match result {
+        Ok((status, body)) => json_response(status, body),
+        Err(e) => problem(&e),
+    }
+}
+
+pub fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+pub fn queue_token(req: &Request) -> Option<&str> {
+    header(req, QUEUE_TOKEN_HEADER)
+}
+
+pub fn idempotency_key(req: &Request) -> Result<Option<IdempotencyKey>, Error> {
+    header(req, IDEMPOTENCY_KEY_HEADER).map(IdempotencyKey::parse).transpose()
+}
+
+/// The path split into segments, without empty ones: `/concerts/x/dates` -> `["concerts","x","dates"]`.
+pub fn segments(req: &Request) -> Vec<String> {
+    req.uri().path().split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
+/// The body as JSON of type `T`: bounded, and any mismatch is a 400.
+pub fn body_json<T: DeserializeOwned>(req: &Request) -> Result<T, Error> {
+    let bytes: &[u8] = req.body().as_ref();
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(Error::BodyTooLarge(MAX_BODY_BYTES));
+    }
+    if bytes.is_empty() {
+        return Err(Error::InvalidInput("a JSON body is required".into()));
+    }
+    serde_json::from_slice(bytes).map_err(|e| Error::InvalidInput(format!("invalid JSON body: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(body: &str) -> Request {
+        http::Request::builder().uri("/x").body(Body::from(body)).unwrap()
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    struct Sample {
+        #[allow(dead_code)]
+        n: i64,
+    }
+
+    #[test]
+    fn bad_bodies_are_400_and_huge_ones_413() {
+        assert!(body_json::<Sample>(&request(r#"{"n": 1}"#)).is_ok());
+        for bad in ["", "{", r#"{"n": "1"}"#, r#"{"m": 1}"#, "[]", "null"] {
+            let e = body_json::<Sample>(&request(bad)).unwrap_err();
+            assert_eq!(status_and_code(&e).0, 400, "{bad}");
+        }
+        let huge = format!(r#"{{"n": 1, "pad": "{}"}}"#, "x".repeat(MAX_BODY_BYTES));
+        assert_eq!(body_json::<Sample>(&request(&huge)).unwrap_err(), Error::BodyTooLarge(MAX_BODY_BYTES));
+    }
+
+    #[test]
+    fn problems_carry_status_code_and_no_internals() {
+        let r = problem(&Error::Infrastructure("secret table name".into()));
+        assert_eq!(r.status(), 500);
+        let body = String::from_utf8(r.body().to_vec()).unwrap();
+        assert!(!body.contains("secret"));
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["code"], "INTERNAL");
+        let r = problem(&Error::SeatUnavailable);
+        assert_eq!(r.status(), 409);
+        assert_eq!(r.headers()["content-type"], "application/problem+json");
+    }
+
+    #[test]
+    fn every_queue_error_has_its_contract_status() {
+        assert_eq!(status_and_code(&Error::TokenMissing), (401, "TOKEN_MISSING"));
+        assert_eq!(status_and_code(&Error::TokenInvalid), (401, "TOKEN_INVALID"));
+        assert_eq!(status_and_code(&Error::TokenExpired), (410, "TOKEN_EXPIRED"));
+        assert_eq!(status_and_code(&Error::TokenNotActive), (403, "TOKEN_NOT_ACTIVE"));
+        assert_eq!(status_and_code(&Error::TokenWrongConcert), (403, "TOKEN_WRONG_CONCERT"));
+    }
+}

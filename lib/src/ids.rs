@@ -1,0 +1,235 @@
+//! Identifiers and small values parsed at the edge. Each has one fallible constructor;
+//! past the handler nothing re-checks them.
+
+use std::fmt;
+
+use time::macros::format_description;
+use time::Date;
+use uuid::Uuid;
+
+use crate::error::Error;
+
+macro_rules! uuid_id {
+    ($(#[$doc:meta])* $name:ident, $what:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(Uuid);
+
+        impl $name {
+            /// A fresh random (v4) id.
+            pub fn random() -> Self {
+                Self(Uuid::new_v4())
+            }
+
+            pub fn parse(raw: &str) -> Result<Self, Error> {
+                Uuid::try_parse(raw.trim())
+                    .map(Self)
+                    .map_err(|_| Error::InvalidInput(format!("{} must be a UUID", $what)))
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.hyphenated().fmt(f)
+            }
+        }
+    };
+}
+
+uuid_id!(
+    /// A fan, as the identity layer in front of this service names them.
+    UserId, "userId"
+);
+uuid_id!(
+    /// A seat hold (reservation).
+    ReservationId, "reservationId"
+);
+uuid_id!(
+    /// A completed payment; also the id of its PaymentCompleted event.
+    PaymentId, "paymentId"
+);
+
+/// A queue token: a random v4 UUID, so 122 random bits. The value itself is the secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TokenId(Uuid);
+
+impl TokenId {
+    pub fn random() -> Self {
+        Self(Uuid::new_v4())
+    }
+
+    /// Anything that is not a v4 UUID cannot be a token this service issued.
+    pub fn parse(raw: &str) -> Result<Self, Error> {
+        match Uuid::try_parse(raw.trim()) {
+            Ok(u) if u.get_version_num() == 4 => Ok(Self(u)),
+            _ => Err(Error::TokenInvalid),
+        }
+    }
+}
+
+impl fmt::Display for TokenId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.hyphenated().fmt(f)
+    }
+}
+
+/// A concert in the catalog: a slug of lowercase letters, digits and dashes (1..=64).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConcertId(String);
+
+impl ConcertId {
+    pub fn parse(raw: &str) -> Result<Self, Error> {
+        let ok = (1..=64).contains(&raw.len())
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if ok {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(Error::InvalidInput(
+                "concertId must be 1-64 characters of a-z, 0-9 and '-'".into(),
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ConcertId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The day of a performance, `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConcertDate(Date);
+
+impl ConcertDate {
+    pub fn parse(raw: &str) -> Result<Self, Error> {
+        let fmt = format_description!("[year]-[month]-[day]");
+        if raw.len() != 10 {
+            return Err(Error::InvalidInput("date must be YYYY-MM-DD".into()));
+        }
+        Date::parse(raw, &fmt)
+            .map(Self)
+            .map_err(|_| Error::InvalidInput("date must be a real calendar day, YYYY-MM-DD".into()))
+    }
+}
+
+impl fmt::Display for ConcertDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:04}-{:02}-{:02}",
+            self.0.year(),
+            u8::from(self.0.month()),
+            self.0.day()
+        )
+    }
+}
+
+/// A seat of a date: 1..=50.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SeatNumber(u8);
+
+impl SeatNumber {
+    pub const MAX: u8 = 50;
+
+    pub fn new(n: i64) -> Result<Self, Error> {
+        match u8::try_from(n) {
+            Ok(v) if (1..=Self::MAX).contains(&v) => Ok(Self(v)),
+            _ => Err(Error::SeatNotFound),
+        }
+    }
+
+    pub fn all() -> impl Iterator<Item = SeatNumber> {
+        (1..=Self::MAX).map(SeatNumber)
+    }
+
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+/// The client's name for one logical operation (`Idempotency-Key`): 1..=128 visible ASCII chars.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    pub fn parse(raw: &str) -> Result<Self, Error> {
+        let ok = (1..=128).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_graphic());
+        if ok {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(Error::InvalidInput(
+                "Idempotency-Key must be 1-128 visible ASCII characters".into(),
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seat_numbers_are_one_to_fifty() {
+        assert_eq!(SeatNumber::new(0), Err(Error::SeatNotFound));
+        assert_eq!(SeatNumber::new(1).map(SeatNumber::get), Ok(1));
+        assert_eq!(SeatNumber::new(50).map(SeatNumber::get), Ok(50));
+        assert_eq!(SeatNumber::new(51), Err(Error::SeatNotFound));
+        assert_eq!(SeatNumber::new(-7), Err(Error::SeatNotFound));
+        assert_eq!(SeatNumber::new(256 + 7), Err(Error::SeatNotFound));
+        assert_eq!(SeatNumber::all().count(), 50);
+    }
+
+    #[test]
+    fn dates_are_strict_calendar_days() {
+        assert_eq!(ConcertDate::parse("2026-12-24").map(|d| d.to_string()).as_deref(), Ok("2026-12-24"));
+        for bad in ["2026-02-30", "2026-13-01", "26-12-24", "2026-12-24T00:00:00Z", "", "2026-1-01", "tomorrow"] {
+            assert!(ConcertDate::parse(bad).is_err(), "{bad} must be refused");
+        }
+    }
+
+    #[test]
+    fn tokens_must_be_v4_uuids() {
+        let t = TokenId::random();
+        assert_eq!(TokenId::parse(&t.to_string()), Ok(t));
+        assert_eq!(TokenId::parse("garbage"), Err(Error::TokenInvalid));
+        assert_eq!(TokenId::parse(""), Err(Error::TokenInvalid));
+        // A v1-shaped UUID was never issued by us.
+        assert_eq!(TokenId::parse("6ba7b810-9dad-11d1-80b4-00c04fd430c8"), Err(Error::TokenInvalid));
+    }
+
+    #[test]
+    fn concert_ids_are_slugs() {
+        assert!(ConcertId::parse("seoul-2026").is_ok());
+        assert!(ConcertId::parse("").is_err());
+        assert!(ConcertId::parse("Seoul").is_err());
+        assert!(ConcertId::parse("a#b").is_err());
+        assert!(ConcertId::parse(&"a".repeat(65)).is_err());
+    }
+
+    #[test]
+    fn user_ids_are_uuids() {
+        assert!(UserId::parse("not-a-uuid").is_err());
+        let u = UserId::random();
+        assert_eq!(UserId::parse(&u.to_string()), Ok(u));
+    }
+
+    #[test]
+    fn idempotency_keys_are_bounded() {
+        assert!(IdempotencyKey::parse("abc-123").is_ok());
+        assert!(IdempotencyKey::parse(&"k".repeat(128)).is_ok());
+        assert!(IdempotencyKey::parse(&"k".repeat(129)).is_err());
+        assert!(IdempotencyKey::parse("").is_err());
+        assert!(IdempotencyKey::parse("has space").is_err());
+    }
+}

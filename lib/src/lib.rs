@@ -1,0 +1,24 @@
+//! The concert reservation service's domain and its adapters.
+//!
+//! Business modules (`queue`, `catalog`, `reservation`, `wallet`, `payment`) own the rules
+//! and the storage traits they need; `dynamo` and `sqs` implement those traits on AWS;
+//! `http` is the glue the Lambda handlers share; `wiring` builds it all once per cold start.
+
+pub mod catalog;
+pub mod clock;
+pub mod config;
+pub mod dynamo;
+pub mod error;
+pub mod http;
+pub mod ids;
+pub mod memory;
+pub mod money;
+pub mod payment;
+pub mod queue;
+pub mod reservation;
+mod retry;
+pub mod sqs;
+pub mod wallet;
+pub mod wiring;
+
+pub use error::{Error, Result};

@@ -1,0 +1,511 @@
+//! The waiting room. A fan takes a token for a concert and waits; the admitter lets
+//! tokens in, in arrival order, at a set rate and never above a cap of ACTIVE tokens.
+//!
+//! Every request costs a constant number of reads and writes, however long the line:
+//! a per-concert counter hands out arrival numbers (`seq`), each number has a *place*
+//! that names its token (or is void), and a token's position is `seq` minus the number
+//! the admitter has reached. The cap is a counter of *slots*: a token holds a slot from
+//! admission until the admitter releases it after the token expired or was used.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::catalog::CatalogStore;
+use crate::clock::{Clock, Timestamp};
+use crate::config::QueuePolicy;
+use crate::error::{Error, Result};
+use crate::ids::{ConcertId, TokenId, UserId};
+
+/// Most writes DynamoDB accepts in one transaction, less the queue counter itself.
+pub const MAX_ADMIT_PER_TRANSACTION: usize = 99;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenState {
+    Waiting,
+    Active { until: Timestamp },
+    /// Used up by a payment (or otherwise ended before `until`).
+    Expired,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenStatus {
+    Waiting,
+    Active { until: Timestamp },
+    Expired,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub id: TokenId,
+    pub user: UserId,
+    pub concert: ConcertId,
+    /// Arrival number within the concert's line, from 1.
+    pub seq: u64,
+    pub state: TokenState,
+}
+
+impl Token {
+    /// The status at `now`: an ACTIVE token is expired from `until` on (inclusive).
+    pub fn status_at(&self, now: Timestamp) -> TokenStatus {
+        match self.state {
+            TokenState::Waiting => TokenStatus::Waiting,
+            TokenState::Active { until } if now < until => TokenStatus::Active { until },
+            TokenState::Active { .. } | TokenState::Expired => TokenStatus::Expired,
+        }
+    }
+
+    pub fn is_alive(&self, now: Timestamp) -> bool {
+        self.status_at(now) != TokenStatus::Expired
+    }
+}
+
+/// The per-concert counters of the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LineCounters {
+    /// Highest arrival number handed out.
+    pub issued: u64,
+    /// Every arrival number up to here has been admitted or skipped.
+    pub admitted_through: u64,
+    /// Slots in use: admitted tokens not yet released.
+    pub active: u32,
+    /// An arrival number that had no place at the last tick: voided if still missing at the next.
+    pub suspect_gap: Option<u64>,
+}
+
+impl LineCounters {
+    /// Users ahead of arrival number `seq`.
+    pub fn position_of(&self, seq: u64) -> u64 {
+        seq.saturating_sub(self.admitted_through).saturating_sub(1)
+    }
+}
+
+/// What an arrival number points to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Token(TokenId),
+    /// Nobody: the issuer lost a race for the same user, or never finished.
+    Void,
+}
+
+/// A slot held by a token, to be released once `until` has passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SlotLease {
+    pub token: TokenId,
+    pub until: Timestamp,
+}
+
+/// One admission step, applied all-or-nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdmissionPlan {
+    pub concert: ConcertId,
+    /// `admitted_through` as read; the write holds only if it is unchanged.
+    pub expected_admitted_through: u64,
+    pub new_admitted_through: u64,
+    pub tokens: Vec<TokenId>,
+    pub active_until: Timestamp,
+    /// The write holds only if `active + tokens.len() <= cap`.
+    pub cap: u32,
+    pub suspect_gap: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreateOutcome {
+    Created,
+    /// Another live token already holds this user's place in this line.
+    HolderTaken,
+    /// The arrival number was voided before we wrote it.
+    PlaceTaken,
+}
+
+/// Storage of the line. Implementations must make each method one atomic step.
+#[async_trait]
+pub trait QueueStore: Send + Sync {
+    /// The token the user's holder record points to, if any.
+    async fn holder_token(&self, concert: &ConcertId, user: UserId) -> Result<Option<Token>>;
+    /// Hand out the next arrival number; returns it with the counters after.
+    async fn next_seq(&self, concert: &ConcertId) -> Result<(u64, LineCounters)>;
+    async fn counters(&self, concert: &ConcertId) -> Result<LineCounters>;
+    /// Write the token, its place and the user's holder record at once. The holder record
+    /// must be absent or point to `replaces`; the place must be empty.
+    async fn create_token(&self, token: &Token, replaces: Option<TokenId>) -> Result<CreateOutcome>;
+    /// Mark an arrival number void if nothing was written there. True if voided.
+    async fn void_place(&self, concert: &ConcertId, seq: u64) -> Result<bool>;
+    async fn token(&self, id: TokenId) -> Result<Option<Token>>;
+    /// Places `from..=to` (at most 100), `None` where nothing was written.
+    async fn places(&self, concert: &ConcertId, from: u64, to: u64) -> Result<Vec<(u64, Option<Place>)>>;
+    /// Slots whose lease ended at or before `now` (at most `limit`).
+    async fn ended_slots(&self, concert: &ConcertId, now: Timestamp, limit: usize) -> Result<Vec<SlotLease>>;
+    /// Release the slots and lower `active` by their number. False if another admitter got there first.
+    async fn release_slots(&self, concert: &ConcertId, leases: &[SlotLease]) -> Result<bool>;
+    /// Apply an admission plan. False if the counters changed since they were read.
+    async fn admit(&self, plan: &AdmissionPlan) -> Result<bool>;
+}
+
+/// What a fan sees of their token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenView {
+    pub token: TokenId,
+    pub status: TokenStatus,
+    pub position: u64,
+    pub estimated_wait_seconds: u64,
+}
+
+/// An ACTIVE token, checked for one concert: what protected routes act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Admission {
+    pub token: TokenId,
+    pub user: UserId,
+    pub concert: ConcertId,
+}
+
+/// What one admitter tick did for one concert.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TickReport {
+    pub released: usize,
+    pub admitted: Vec<TokenId>,
+    pub skipped_voids: u64,
+}
+
+pub struct QueueService {
+    store: Arc<dyn QueueStore>,
+    catalog: Arc<dyn CatalogStore>,
+    clock: Arc<dyn Clock>,
+    policy: QueuePolicy,
+}
+
+impl QueueService {
+    pub fn new(
+        store: Arc<dyn QueueStore>,
+        catalog: Arc<dyn CatalogStore>,
+        clock: Arc<dyn Clock>,
+        policy: QueuePolicy,
+    ) -> Self {
+        Self { store, catalog, clock, policy }
+    }
+
+    /// Seconds until a token `position` places back is admitted, at the configured rate.
+    pub fn estimated_wait_seconds(&self, position: u64) -> u64 {
+        let per_tick = u64::from(self.policy.admit_per_tick.max(1));
+        let ticks = position / per_tick + 1;
+        ticks * self.policy.tick_every.as_secs()
+    }
+
+    fn view(&self, token: &Token, counters: Option<&LineCounters>, now: Timestamp) -> TokenView {
+        let status = token.status_at(now);
+        let position = match (status, counters) {
+            (TokenStatus::Waiting, Some(c)) => c.position_of(token.seq),
+            _ => 0,
+        };
+        let estimated_wait_seconds =
+            if status == TokenStatus::Waiting { self.estimated_wait_seconds(position) } else { 0 };
+        TokenView { token: token.id, status, position, estimated_wait_seconds }
+    }
+
+    /// Take a place in the concert's line, or get back the live token the user already has.
+    /// Returns the view and whether the token is new.
+    pub async fn issue(&self, user: UserId, concert: &ConcertId) -> Result<(TokenView, bool)> {
+        if !self.catalog.concert_exists(concert).await? {
+            return Err(Error::ConcertNotFound);
+        }
+        let mut previous = self.store.holder_token(concert, user).await?;
+        for _ in 0..8 {
+            let now = self.clock.now();
+            if let Some(live) = previous.as_ref().filter(|t| t.is_alive(now)) {
+                let counters = self.store.counters(concert).await?;
+                return Ok((self.view(live, Some(&counters), now), false));
+            }
+            let (seq, counters) = self.store.next_seq(concert).await?;
+            let token = Token {
+                id: TokenId::random(),
+                user,
+                concert: concert.clone(),
+                seq,
+                state: TokenState::Waiting,
+            };
+            match self.store.create_token(&token, previous.as_ref().map(|t| t.id)).await? {
+                CreateOutcome::Created => {
+                    tracing::info!(user = %user, concert = %concert, seq, "queue token issued");
+                    return Ok((self.view(&token, Some(&counters), now), true));
+                }
+                CreateOutcome::HolderTaken => {
+                    // A concurrent request for the same user won; give our number back.
+                    self.store.void_place(concert, seq).await?;
+                    previous = self.store.holder_token(concert, user).await?;
+                }
+                CreateOutcome::PlaceTaken => {}
+            }
+        }
+        Err(Error::Contention)
+    }
+
+    /// The token's status and, while waiting, its position.
+    pub async fn current(&self, raw_token: Option<&str>) -> Result<TokenView> {
+        let token = self.token(raw_token).await?;
+        let now = self.clock.now();
+        match token.status_at(now) {
+            TokenStatus::Expired => Err(Error::TokenExpired),
+            TokenStatus::Waiting => {
+                let counters = self.store.counters(&token.concert).await?;
+                Ok(self.view(&token, Some(&counters), now))
+            }
+            TokenStatus::Active { .. } => Ok(self.view(&token, None, now)),
+        }
+    }
+
+    /// The token named by the `X-Queue-Token` value, whatever its status.
+    pub async fn token(&self, raw_token: Option<&str>) -> Result<Token> {
+        let raw = raw_token.filter(|s| !s.trim().is_empty()).ok_or(Error::TokenMissing)?;
+        let id = TokenId::parse(raw)?;
+        self.store.token(id).await?.ok_or(Error::TokenInvalid)
+    }
+
+    /// An ACTIVE token, for whichever concert it was issued.
+    pub async fn admitted(&self, raw_token: Option<&str>) -> Result<Admission> {
+        let token = self.token(raw_token).await?;
+        match token.status_at(self.clock.now()) {
+            TokenStatus::Expired => Err(Error::TokenExpired),
+            TokenStatus::Waiting => Err(Error::TokenNotActive),
+            TokenStatus::Active { .. } => Ok(Admission { token: token.id, user: token.user, concert: token.concert }),
+        }
+    }
+
+    /// The check every protected route makes: an ACTIVE token for this concert.
+    pub async fn authorize(&self, raw_token: Option<&str>, concert: &ConcertId) -> Result<Admission> {
+        let admission = self.admitted(raw_token).await?;
+        if &admission.concert != concert {
+            return Err(Error::TokenWrongConcert);
+        }
+        Ok(admission)
+    }
+
+    /// One admitter step for one concert: release ended slots, then admit the next
+    /// waiting tokens in arrival order within the rate and the cap. Safe to run in
+    /// several places at once: every write is conditional on the counters it read.
+    pub async fn tick(&self, concert: &ConcertId) -> Result<TickReport> {
+        let mut report = TickReport::default();
+        let now = self.clock.now();
+        loop {
+            let ended = self.store.ended_slots(concert, now, MAX_ADMIT_PER_TRANSACTION).await?;
+            if ended.is_empty() || !self.store.release_slots(concert, &ended).await? {
+                break;
+            }
+            report.released += ended.len();
+        }
+
+        let counters = self.store.counters(concert).await?;
+        let room = self.policy.active_cap.saturating_sub(counters.active);
+        let want = usize::try_from(room.min(self.policy.admit_per_tick))
+            .unwrap_or(usize::MAX)
+            .min(MAX_ADMIT_PER_TRANSACTION);
+        if want == 0 || counters.admitted_through >= counters.issued {
+            return Ok(report);
+        }
+        let from = counters.admitted_through + 1;
+        // Look a little further than needed so a few void places do not stall a tick.
+        let to = counters.issued.min(from + want as u64 + 20).min(from + 99);
+        let places = self.store.places(concert, from, to).await?;
+
+        let mut plan = AdmissionPlan {
+            concert: concert.clone(),
+            expected_admitted_through: counters.admitted_through,
+            new_admitted_through: counters.admitted_through,
+            tokens: Vec::new(),
+            active_until: now.plus(self.policy.active_for),
+            cap: self.policy.active_cap,
+            suspect_gap: None,
+        };
+        for (seq, place) in places {
+            if plan.tokens.len() >= want {
+                break;
+            }
+            match place {
+                Some(Place::Token(t)) => plan.tokens.push(t),
+                Some(Place::Void) => report.skipped_voids += 1,
+                None if counters.suspect_gap == Some(seq) && self.store.void_place(concert, seq).await? => {
+                    // Missing for a whole tick: its issuer died between numbering and writing.
+                    report.skipped_voids += 1;
+                }
+                None => {
+                    plan.suspect_gap = Some(seq);
+                    break;
+                }
+            }
+            plan.new_admitted_through = seq;
+        }
+        if plan.new_admitted_through == counters.admitted_through && plan.suspect_gap == counters.suspect_gap {
+            return Ok(report);
+        }
+        if self.store.admit(&plan).await? {
+            tracing::info!(concert = %concert, admitted = plan.tokens.len(), through = plan.new_admitted_through, "admitted");
+            report.admitted = plan.tokens;
+        }
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::catalog::{new_concert_seats, Concert};
+    use crate::clock::ManualClock;
+    use crate::ids::ConcertDate;
+    use crate::memory::{MemoryCatalog, MemoryQueue};
+
+    struct World {
+        store: Arc<MemoryQueue>,
+        clock: Arc<ManualClock>,
+        queue: QueueService,
+        concert: ConcertId,
+    }
+
+    async fn world(admit_per_tick: u32, active_cap: u32) -> World {
+        let store = Arc::new(MemoryQueue::default());
+        let catalog = Arc::new(MemoryCatalog::default());
+        let concert = ConcertId::parse("test-concert").unwrap();
+        let seats = new_concert_seats(&[ConcertDate::parse("2026-12-24").unwrap()]);
+        catalog
+            .add_concert(&Concert { id: concert.clone(), title: "T".into(), venue: "V".into() }, &seats)
+            .await
+            .unwrap();
+        let clock = Arc::new(ManualClock::at(Timestamp::from_millis(1_000_000)));
+        let policy = QueuePolicy {
+            admit_per_tick,
+            active_cap,
+            active_for: Duration::from_secs(600),
+            tick_every: Duration::from_secs(2),
+        };
+        let queue = QueueService::new(store.clone(), catalog, clock.clone(), policy);
+        World { store, clock, queue, concert }
+    }
+
+    async fn issue_many(w: &World, n: usize) -> Vec<TokenView> {
+        let mut out = Vec::new();
+        for _ in 0..n {
+            out.push(w.queue.issue(UserId::random(), &w.concert).await.unwrap().0);
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn position_counts_the_users_ahead_in_arrival_order() {
+        let w = world(2, 100).await;
+        let views = issue_many(&w, 5).await;
+        let positions: Vec<u64> = views.iter().map(|v| v.position).collect();
+        assert_eq!(positions, vec![0, 1, 2, 3, 4]);
+        assert!(views.iter().all(|v| v.status == TokenStatus::Waiting));
+
+        w.queue.tick(&w.concert).await.unwrap();
+        let third = w.queue.current(Some(&views[2].token.to_string())).await.unwrap();
+        assert_eq!(third.position, 0);
+        let fifth = w.queue.current(Some(&views[4].token.to_string())).await.unwrap();
+        assert_eq!(fifth.position, 2);
+        let first = w.queue.current(Some(&views[0].token.to_string())).await.unwrap();
+        assert!(matches!(first.status, TokenStatus::Active { .. }));
+        assert_eq!(first.position, 0);
+    }
+
+    #[tokio::test]
+    async fn wait_estimate_follows_the_admission_rate() {
+        let w = world(50, 1000).await;
+        assert_eq!(w.queue.estimated_wait_seconds(0), 2);
+        assert_eq!(w.queue.estimated_wait_seconds(49), 2);
+        assert_eq!(w.queue.estimated_wait_seconds(50), 4);
+        assert_eq!(w.queue.estimated_wait_seconds(120), 6);
+    }
+
+    #[tokio::test]
+    async fn admitter_admits_at_most_the_rate_per_tick_in_arrival_order() {
+        let w = world(3, 100).await;
+        let views = issue_many(&w, 7).await;
+        let report = w.queue.tick(&w.concert).await.unwrap();
+        let expected: Vec<TokenId> = views[..3].iter().map(|v| v.token).collect();
+        assert_eq!(report.admitted, expected);
+        let report = w.queue.tick(&w.concert).await.unwrap();
+        assert_eq!(report.admitted, views[3..6].iter().map(|v| v.token).collect::<Vec<_>>());
+    }
+
+    #[tokio::test]
+    async fn admitter_never_passes_the_cap_until_slots_are_released() {
+        let w = world(10, 4).await;
+        let views = issue_many(&w, 8).await;
+        assert_eq!(w.queue.tick(&w.concert).await.unwrap().admitted.len(), 4);
+        assert_eq!(w.queue.tick(&w.concert).await.unwrap().admitted.len(), 0);
+        assert_eq!(w.store.counters(&w.concert).await.unwrap().active, 4);
+
+        // A payment uses up one token: its slot comes back at the next tick.
+        w.store.use_up(views[0].token, w.clock.now()).unwrap();
+        let report = w.queue.tick(&w.concert).await.unwrap();
+        assert_eq!((report.released, report.admitted.len()), (1, 1));
+
+        // When the active period ends, every slot comes back.
+        w.clock.advance(Duration::from_secs(600));
+        let report = w.queue.tick(&w.concert).await.unwrap();
+        assert_eq!((report.released, report.admitted.len()), (4, 3));
+    }
+
+    #[tokio::test]
+    async fn active_token_expires_at_the_end_of_its_period_exactly() {
+        let w = world(10, 10).await;
+        let view = issue_many(&w, 1).await.remove(0);
+        let raw = view.token.to_string();
+        w.queue.tick(&w.concert).await.unwrap();
+        w.clock.advance(Duration::from_secs(600) - Duration::from_millis(1));
+        assert!(w.queue.authorize(Some(&raw), &w.concert).await.is_ok());
+        w.clock.advance(Duration::from_millis(1));
+        assert_eq!(w.queue.authorize(Some(&raw), &w.concert).await, Err(Error::TokenExpired));
+        assert_eq!(w.queue.current(Some(&raw)).await, Err(Error::TokenExpired));
+    }
+
+    #[tokio::test]
+    async fn reissue_returns_the_live_token_and_a_new_one_after_expiry() {
+        let w = world(10, 10).await;
+        let user = UserId::random();
+        let (first, created) = w.queue.issue(user, &w.concert).await.unwrap();
+        assert!(created);
+        let (again, created) = w.queue.issue(user, &w.concert).await.unwrap();
+        assert!(!created);
+        assert_eq!(again.token, first.token);
+        assert_eq!(w.store.counters(&w.concert).await.unwrap().issued, 1, "no second place in line");
+
+        w.queue.tick(&w.concert).await.unwrap();
+        w.clock.advance(Duration::from_secs(601));
+        let (fresh, created) = w.queue.issue(user, &w.concert).await.unwrap();
+        assert!(created);
+        assert_ne!(fresh.token, first.token);
+        assert_eq!(fresh.status, TokenStatus::Waiting);
+    }
+
+    #[tokio::test]
+    async fn queue_errors_follow_the_contract() {
+        let w = world(10, 10).await;
+        let other = ConcertId::parse("other").unwrap();
+        assert_eq!(w.queue.issue(UserId::random(), &other).await.map(|_| ()), Err(Error::ConcertNotFound));
+        assert_eq!(w.queue.current(None).await, Err(Error::TokenMissing));
+        assert_eq!(w.queue.current(Some("  ")).await, Err(Error::TokenMissing));
+        assert_eq!(w.queue.current(Some("garbage")).await, Err(Error::TokenInvalid));
+        let unknown = TokenId::random().to_string();
+        assert_eq!(w.queue.current(Some(&unknown)).await, Err(Error::TokenInvalid));
+
+        let raw = issue_many(&w, 1).await[0].token.to_string();
+        assert_eq!(w.queue.authorize(Some(&raw), &w.concert).await, Err(Error::TokenNotActive));
+        w.queue.tick(&w.concert).await.unwrap();
+        assert!(w.queue.authorize(Some(&raw), &w.concert).await.is_ok());
+        assert_eq!(w.queue.authorize(Some(&raw), &other).await, Err(Error::TokenWrongConcert));
+    }
+
+    #[tokio::test]
+    async fn a_place_left_empty_is_skipped_after_one_tick() {
+        let w = world(10, 10).await;
+        issue_many(&w, 1).await;
+        // An issuer that died after numbering: arrival 2 has no place.
+        w.store.next_seq(&w.concert).await.unwrap();
+        let third = issue_many(&w, 1).await.remove(0);
+        assert_eq!(w.queue.tick(&w.concert).await.unwrap().admitted.len(), 1);
+        let report = w.queue.tick(&w.concert).await.unwrap();
+        assert_eq!(report.admitted, vec![third.token]);
+        assert_eq!(report.skipped_voids, 1);
+    }
+}

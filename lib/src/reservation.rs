@@ -1,0 +1,224 @@
+//! Seat holds. A hold is one atomic write that takes the seat only if it is available
+//! *at this instant* (free, or held by a hold whose time has passed) and records the
+//! reservation. Expiry needs no cleanup to be correct; the delayed release message only
+//! tidies the records.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use crate::catalog::{CatalogStore, SeatStatus};
+use crate::clock::{Clock, Timestamp};
+use crate::error::{Error, Result};
+use crate::ids::{ConcertDate, ConcertId, PaymentId, ReservationId, SeatNumber, UserId};
+use crate::money::Won;
+use crate::queue::Admission;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReservationState {
+    Held,
+    Confirmed { payment: PaymentId },
+    /// Released by the expiry message (a hold past `expires_at` is expired even before that).
+    Expired,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReservationStatus {
+    Held,
+    Confirmed,
+    Expired,
+}
+
+impl ReservationStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReservationStatus::Held => "HELD",
+            ReservationStatus::Confirmed => "CONFIRMED",
+            ReservationStatus::Expired => "EXPIRED",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reservation {
+    pub id: ReservationId,
+    pub user: UserId,
+    pub concert: ConcertId,
+    pub date: ConcertDate,
+    pub seat: SeatNumber,
+    pub price: Won,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub state: ReservationState,
+}
+
+impl Reservation {
+    /// HELD until `expires_at` (exclusive), unless paid.
+    pub fn status_at(&self, now: Timestamp) -> ReservationStatus {
+        match self.state {
+            ReservationState::Confirmed { .. } => ReservationStatus::Confirmed,
+            ReservationState::Held if now < self.expires_at => ReservationStatus::Held,
+            ReservationState::Held | ReservationState::Expired => ReservationStatus::Expired,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HoldOutcome {
+    Held,
+    /// Held by someone else (in force) or sold, at the instant of the write.
+    SeatTaken,
+    NoSuchSeat,
+}
+
+#[async_trait]
+pub trait HoldStore: Send + Sync {
+    /// Take the seat for `reservation` if it is available at `now`, and record the
+    /// reservation: both or neither.
+    async fn hold(&self, reservation: &Reservation, now: Timestamp) -> Result<HoldOutcome>;
+    async fn reservation(&self, id: ReservationId) -> Result<Option<Reservation>>;
+    /// Mark an unpaid reservation whose time has passed EXPIRED and free its seat if the
+    /// seat still carries this hold. Idempotent; false if there was nothing to do.
+    async fn release(&self, reservation: &Reservation, now: Timestamp) -> Result<bool>;
+}
+
+/// Sends "look at this hold again at `expires_at`" (an SQS message with a delay).
+#[async_trait]
+pub trait HoldExpiryScheduler: Send + Sync {
+    async fn schedule(&self, reservation: ReservationId, delay: Duration) -> Result<()>;
+}
+
+pub struct HoldService {
+    catalog: Arc<dyn CatalogStore>,
+    store: Arc<dyn HoldStore>,
+    expiry: Arc<dyn HoldExpiryScheduler>,
+    clock: Arc<dyn Clock>,
+    hold_for: Duration,
+}
+
+impl HoldService {
+    pub fn new(
+        catalog: Arc<dyn CatalogStore>,
+        store: Arc<dyn HoldStore>,
+        expiry: Arc<dyn HoldExpiryScheduler>,
+        clock: Arc<dyn Clock>,
+        hold_for: Duration,
+    ) -> Self {
+        Self { catalog, store, expiry, clock, hold_for }
+    }
+
+    /// Hold a seat for the admitted user.
+    pub async fn hold(&self, who: &Admission, date: ConcertDate, seat_number: SeatNumber) -> Result<Reservation> {
+        let seat = self
+            .catalog
+            .seat(&who.concert, date, seat_number)
+            .await?
+            .ok_or(Error::SeatNotFound)?;
+        let now = self.clock.now();
+        if seat.status_at(now) != SeatStatus::Available {
+            return Err(Error::SeatUnavailable);
+        }
+        let reservation = Reservation {
+            id: ReservationId::random(),
+            user: who.user,
+            concert: who.concert.clone(),
+            date,
+            seat: seat_number,
+            price: seat.price,
+            created_at: now,
+            expires_at: now.plus(self.hold_for),
+            state: ReservationState::Held,
+        };
+        match self.store.hold(&reservation, now).await? {
+            HoldOutcome::Held => {}
+            HoldOutcome::SeatTaken => {
+                tracing::info!(user = %who.user, concert = %who.concert, %date, seat = seat_number.get(), "hold rejected: seat taken");
+                return Err(Error::SeatUnavailable);
+            }
+            HoldOutcome::NoSuchSeat => return Err(Error::SeatNotFound),
+        }
+        tracing::info!(user = %who.user, reservation = %reservation.id, %date, seat = seat_number.get(), "seat held");
+        // The release message only tidies up: if it is lost, the hold still ends on time.
+        if let Err(e) = self.expiry.schedule(reservation.id, self.hold_for).await {
+            tracing::warn!(reservation = %reservation.id, error = %e, "could not schedule hold release");
+        }
+        Ok(reservation)
+    }
+
+    /// The user's own reservation (someone else's reads as not found).
+    pub async fn get(&self, who: &Admission, id: ReservationId) -> Result<Reservation> {
+        let reservation = self
+            .store
+            .reservation(id)
+            .await?
+            .filter(|r| r.user == who.user)
+            .ok_or(Error::ReservationNotFound)?;
+        if reservation.concert != who.concert {
+            return Err(Error::TokenWrongConcert);
+        }
+        Ok(reservation)
+    }
+
+    /// Handle a release message. Returns the delay after which to look again when the
+    /// message came early (holds longer than SQS's 15-minute maximum delay).
+    pub async fn on_expiry_message(&self, id: ReservationId) -> Result<Option<Duration>> {
+        let Some(reservation) = self.store.reservation(id).await? else {
+            return Ok(None);
+        };
+        let now = self.clock.now();
+        if reservation.state != ReservationState::Held {
+            return Ok(None);
+        }
+        if now < reservation.expires_at {
+            return Ok(Some(now.until(reservation.expires_at)));
+        }
+        if self.store.release(&reservation, now).await? {
+            tracing::info!(reservation = %id, "unpaid hold released");
+        }
+        Ok(None)
+    }
+
+    pub fn clock_now(&self) -> Timestamp {
+        self.clock.now()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reservation(expires_ms: i64, state: ReservationState) -> Reservation {
+        Reservation {
+            id: ReservationId::random(),
+            user: UserId::random(),
+            concert: ConcertId::parse("c").unwrap(),
+            date: ConcertDate::parse("2026-12-24").unwrap(),
+            seat: SeatNumber::new(7).unwrap(),
+            price: Won::new(150_000).unwrap(),
+            created_at: Timestamp::from_millis(0),
+            expires_at: Timestamp::from_millis(expires_ms),
+            state,
+        }
+    }
+
+    #[test]
+    fn held_reservation_expires_at_its_deadline_exactly() {
+        let r = reservation(1_000, ReservationState::Held);
+        assert_eq!(r.status_at(Timestamp::from_millis(999)), ReservationStatus::Held);
+        assert_eq!(r.status_at(Timestamp::from_millis(1_000)), ReservationStatus::Expired);
+        assert_eq!(r.status_at(Timestamp::from_millis(1_001)), ReservationStatus::Expired);
+    }
+
+    #[test]
+    fn confirmed_reservation_never_expires() {
+        let r = reservation(1_000, ReservationState::Confirmed { payment: PaymentId::random() });
+        assert_eq!(r.status_at(Timestamp::from_millis(10_000)), ReservationStatus::Confirmed);
+    }
+
+    #[test]
+    fn released_reservation_stays_expired() {
+        let r = reservation(1_000, ReservationState::Expired);
+        assert_eq!(r.status_at(Timestamp::from_millis(0)), ReservationStatus::Expired);
+    }
+}

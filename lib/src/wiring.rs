@@ -1,0 +1,83 @@
+//! Builds the services once per cold start: settings from the environment, one SDK
+//! client per service (endpoints from the standard `AWS_ENDPOINT_URL_*` variables, so the
+//! same binary talks to AWS, LocalStack or moto), the DynamoDB and SQS adapters.
+
+use std::sync::Arc;
+
+use crate::catalog::CatalogService;
+use crate::clock::{Clock, SystemClock};
+use crate::config::Settings;
+use crate::dynamo::{DynamoCatalog, DynamoHolds, DynamoPayments, DynamoQueue, DynamoWallet, Tables};
+use crate::error::Result;
+use crate::payment::PaymentService;
+use crate::queue::QueueService;
+use crate::reservation::HoldService;
+use crate::sqs::SqsQueue;
+use crate::wallet::WalletService;
+
+pub struct Services {
+    pub settings: Settings,
+    pub queue: Arc<QueueService>,
+    pub catalog: CatalogService,
+    pub holds: HoldService,
+    pub wallet: WalletService,
+    pub payments: PaymentService,
+    pub catalog_store: Arc<DynamoCatalog>,
+}
+
+impl Services {
+    pub async fn from_env() -> Result<Self> {
+        let settings = Settings::from_env()?;
+        let aws = aws_config::load_from_env().await;
+        let dynamo = aws_sdk_dynamodb::Client::new(&aws);
+        let sqs = aws_sdk_sqs::Client::new(&aws);
+        Ok(Self::build(settings, dynamo, sqs, Arc::new(SystemClock)))
+    }
+
+    pub fn build(
+        settings: Settings,
+        dynamo: aws_sdk_dynamodb::Client,
+        sqs: aws_sdk_sqs::Client,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        let tables = Tables::new(dynamo, settings.resources.clone());
+        let catalog_store = Arc::new(DynamoCatalog::new(tables.clone()));
+        let queue = Arc::new(QueueService::new(
+            Arc::new(DynamoQueue::new(tables.clone())),
+            catalog_store.clone(),
+            clock.clone(),
+            settings.queue,
+        ));
+        let hold_expiry = Arc::new(SqsQueue::new(sqs.clone(), settings.resources.hold_expiry_queue_url.clone()));
+        let events = Arc::new(SqsQueue::new(sqs, settings.resources.payment_events_queue_url.clone()));
+        Self {
+            catalog: CatalogService::new(catalog_store.clone(), clock.clone()),
+            holds: HoldService::new(
+                catalog_store.clone(),
+                Arc::new(DynamoHolds::new(tables.clone())),
+                hold_expiry,
+                clock.clone(),
+                settings.hold_for,
+            ),
+            wallet: WalletService::new(Arc::new(DynamoWallet::new(tables.clone())), settings.wallet),
+            payments: PaymentService::new(queue.clone(), Arc::new(DynamoPayments::new(tables)), events, clock),
+            queue,
+            catalog_store,
+            settings,
+        }
+    }
+}
+
+/// Structured logs: JSON in Lambda, plain text elsewhere; `RUST_LOG` filters.
+pub fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
+    let result = if std::env::var("AWS_LAMBDA_FUNCTION_NAME").is_ok() {
+        builder.json().without_time().try_init()
+    } else {
+        builder.try_init()
+    };
+    // Already initialised (e.g. the local gateway hosts several functions): keep the first.
+    let _ = result;
+}
