@@ -150,6 +150,20 @@ pub fn new_concert_seats(dates: &[ConcertDate]) -> Vec<Seat> {
         .collect()
 }
 
+/// The concert `make run` seeds: three dates of 50 seats.
+pub fn demo_concert() -> (Concert, Vec<Seat>) {
+    let concert = Concert {
+        id: ConcertId::parse("aurora-live-2026").unwrap_or_else(|_| unreachable!("a valid literal slug")),
+        title: "Aurora Live in Seoul".into(),
+        venue: "Olympic Hall, Seoul".into(),
+    };
+    let dates: Vec<ConcertDate> = ["2026-12-24", "2026-12-25", "2026-12-26"]
+        .iter()
+        .filter_map(|d| ConcertDate::parse(d).ok())
+        .collect();
+    (concert, new_concert_seats(&dates))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -160,23 +160,24 @@ impl HoldService {
         Ok(reservation)
     }
 
-    /// Handle a release message. Returns the delay after which to look again when the
-    /// message came early (holds longer than SQS's 15-minute maximum delay).
-    pub async fn on_expiry_message(&self, id: ReservationId) -> Result<Option<Duration>> {
+    /// Handle a release message: mark the unpaid hold EXPIRED and free its seat. A message
+    /// that came early (holds longer than SQS's 15-minute delay) is sent again for the rest.
+    /// Harmless if late, repeated, or about a reservation that was paid.
+    pub async fn on_expiry_message(&self, id: ReservationId) -> Result<()> {
         let Some(reservation) = self.store.reservation(id).await? else {
-            return Ok(None);
+            return Ok(());
         };
         let now = self.clock.now();
         if reservation.state != ReservationState::Held {
-            return Ok(None);
+            return Ok(());
         }
         if now < reservation.expires_at {
-            return Ok(Some(now.until(reservation.expires_at)));
+            return self.expiry.schedule(id, now.until(reservation.expires_at)).await;
         }
         if self.store.release(&reservation, now).await? {
             tracing::info!(reservation = %id, "unpaid hold released");
         }
-        Ok(None)
+        Ok(())
     }
 
     pub fn clock_now(&self) -> Timestamp {

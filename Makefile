@@ -1,0 +1,17 @@
+# The two commands a new engineer needs: `make run` and `make test`.
+.PHONY: run test bench lint tools
+
+run:
+	scripts/run.sh
+
+test:
+	scripts/test.sh
+
+bench:
+	scripts/bench.sh
+
+lint:
+	cargo clippy --workspace --all-targets -- -D warnings
+
+tools:
+	scripts/install-tools.sh

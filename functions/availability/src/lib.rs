@@ -1,0 +1,63 @@
+//! The catalog and availability: concerts (no token), dates with available-seat counts and
+//! the seats of a date (ACTIVE token for that concert).
+
+use lambda_http::{Body, Request, Response};
+use serde_json::{json, Value};
+use ticketing::http::{queue_token, respond, segments};
+use ticketing::ids::{ConcertDate, ConcertId};
+use ticketing::wiring::Services;
+use ticketing::{Error, Result};
+
+pub async fn handle(s: &Services, req: Request) -> Response<Body> {
+    let path = segments(&req);
+    let path: Vec<&str> = path.iter().map(String::as_str).collect();
+    respond(match (req.method().as_str(), path.as_slice()) {
+        ("GET", ["concerts"]) => concerts(s).await,
+        ("GET", ["concerts", concert, "dates"]) => dates(s, &req, concert).await,
+        ("GET", ["concerts", concert, "dates", date, "seats"]) => seats(s, &req, concert, date).await,
+        _ => Err(Error::RouteNotFound),
+    })
+}
+
+async fn concerts(s: &Services) -> Result<(u16, Value)> {
+    let list: Vec<Value> = s
+        .catalog
+        .concerts()
+        .await?
+        .into_iter()
+        .map(|c| json!({ "concertId": c.id.as_str(), "title": c.title, "venue": c.venue }))
+        .collect();
+    Ok((200, json!({ "concerts": list })))
+}
+
+/// An id that cannot exist is simply not found.
+fn concert_id(raw: &str) -> Result<ConcertId> {
+    ConcertId::parse(raw).map_err(|_| Error::ConcertNotFound)
+}
+
+async fn dates(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> {
+    let concert = concert_id(raw)?;
+    s.queue.authorize(queue_token(req), &concert).await?;
+    let dates: Vec<Value> = s
+        .catalog
+        .dates(&concert)
+        .await?
+        .into_iter()
+        .map(|d| json!({ "date": d.date.to_string(), "availableSeats": d.available, "totalSeats": d.total }))
+        .collect();
+    Ok((200, json!({ "concertId": concert.as_str(), "dates": dates })))
+}
+
+async fn seats(s: &Services, req: &Request, raw: &str, raw_date: &str) -> Result<(u16, Value)> {
+    let concert = concert_id(raw)?;
+    s.queue.authorize(queue_token(req), &concert).await?;
+    let date = ConcertDate::parse(raw_date)?;
+    let seats: Vec<Value> = s
+        .catalog
+        .seats(&concert, date)
+        .await?
+        .into_iter()
+        .map(|(seat, status)| json!({ "seatNumber": seat.number.get(), "status": status.as_str(), "price": seat.price.get() }))
+        .collect();
+    Ok((200, json!({ "concertId": concert.as_str(), "date": date.to_string(), "seats": seats })))
+}

@@ -1,0 +1,40 @@
+//! The prepaid wallet: query and charge a user's balance (no queue token needed).
+
+use lambda_http::{Body, Request, Response};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use ticketing::http::{body_json, idempotency_key, respond, segments};
+use ticketing::ids::UserId;
+use ticketing::wiring::Services;
+use ticketing::{Error, Result};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChargeBody {
+    amount: Value,
+}
+
+pub async fn handle(s: &Services, req: Request) -> Response<Body> {
+    let path = segments(&req);
+    let path: Vec<&str> = path.iter().map(String::as_str).collect();
+    respond(match (req.method().as_str(), path.as_slice()) {
+        ("GET", ["users", user, "balance"]) => balance(s, user).await,
+        ("POST", ["users", user, "balance", "charges"]) => charge(s, &req, user).await,
+        _ => Err(Error::RouteNotFound),
+    })
+}
+
+async fn balance(s: &Services, raw_user: &str) -> Result<(u16, Value)> {
+    let user = UserId::parse(raw_user)?;
+    let balance = s.wallet.balance(user).await?;
+    Ok((200, json!({ "userId": user.to_string(), "balance": balance.get() })))
+}
+
+async fn charge(s: &Services, req: &Request, raw_user: &str) -> Result<(u16, Value)> {
+    let user = UserId::parse(raw_user)?;
+    let key = idempotency_key(req)?;
+    let body: ChargeBody = body_json(req)?;
+    let amount = s.wallet.limits().charge_amount(&body.amount)?;
+    let receipt = s.wallet.charge(user, amount, key.as_ref()).await?;
+    Ok((200, json!({ "userId": user.to_string(), "balance": receipt.balance.get(), "charged": receipt.charged.get() })))
+}

@@ -1,0 +1,59 @@
+//! Queue tokens: take a place in a concert's waiting room and poll it.
+
+use lambda_http::{Body, Request, Response};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use ticketing::http::{body_json, queue_token, respond, segments};
+use ticketing::ids::{ConcertId, UserId};
+use ticketing::queue::{TokenStatus, TokenView};
+use ticketing::wiring::Services;
+use ticketing::{Error, Result};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct IssueBody {
+    user_id: String,
+    concert_id: String,
+}
+
+pub async fn handle(s: &Services, req: Request) -> Response<Body> {
+    let path = segments(&req);
+    let path: Vec<&str> = path.iter().map(String::as_str).collect();
+    respond(match (req.method().as_str(), path.as_slice()) {
+        ("POST", ["queue", "tokens"]) => issue(s, &req).await,
+        ("GET", ["queue", "tokens", "current"]) => current(s, &req).await,
+        _ => Err(Error::RouteNotFound),
+    })
+}
+
+async fn issue(s: &Services, req: &Request) -> Result<(u16, Value)> {
+    let body: IssueBody = body_json(req)?;
+    let user = UserId::parse(&body.user_id)?;
+    let concert = ConcertId::parse(&body.concert_id)?;
+    let (view, created) = s.queue.issue(user, &concert).await?;
+    let mut out = view_json(&view);
+    out["token"] = json!(view.token.to_string());
+    Ok((if created { 201 } else { 200 }, out))
+}
+
+async fn current(s: &Services, req: &Request) -> Result<(u16, Value)> {
+    let view = s.queue.current(queue_token(req)).await?;
+    Ok((200, view_json(&view)))
+}
+
+fn view_json(v: &TokenView) -> Value {
+    match v.status {
+        TokenStatus::Active { until } => json!({
+            "status": "ACTIVE",
+            "position": 0,
+            "estimatedWaitSeconds": 0,
+            "activeUntil": until.to_rfc3339(),
+        }),
+        TokenStatus::Waiting => json!({
+            "status": "WAITING",
+            "position": v.position,
+            "estimatedWaitSeconds": v.estimated_wait_seconds,
+        }),
+        TokenStatus::Expired => json!({ "status": "EXPIRED", "position": 0, "estimatedWaitSeconds": 0 }),
+    }
+}

@@ -1,0 +1,57 @@
+//! Seat holds: hold one seat for the token's user, and read one's own reservation.
+
+use lambda_http::{Body, Request, Response};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use ticketing::http::{body_json, queue_token, respond, segments};
+use ticketing::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber};
+use ticketing::reservation::Reservation;
+use ticketing::wiring::Services;
+use ticketing::{Error, Result};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct HoldBody {
+    concert_id: String,
+    date: String,
+    seat_number: i64,
+}
+
+pub async fn handle(s: &Services, req: Request) -> Response<Body> {
+    let path = segments(&req);
+    let path: Vec<&str> = path.iter().map(String::as_str).collect();
+    respond(match (req.method().as_str(), path.as_slice()) {
+        ("POST", ["reservations"]) => hold(s, &req).await,
+        ("GET", ["reservations", id]) => get(s, &req, id).await,
+        _ => Err(Error::RouteNotFound),
+    })
+}
+
+async fn hold(s: &Services, req: &Request) -> Result<(u16, Value)> {
+    let body: HoldBody = body_json(req)?;
+    let concert = ConcertId::parse(&body.concert_id)?;
+    let date = ConcertDate::parse(&body.date)?;
+    let seat = SeatNumber::new(body.seat_number)?;
+    let who = s.queue.authorize(queue_token(req), &concert).await?;
+    let reservation = s.holds.hold(&who, date, seat).await?;
+    Ok((201, reservation_json(&reservation, s)))
+}
+
+async fn get(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> {
+    let who = s.queue.admitted(queue_token(req)).await?;
+    let id = ReservationId::parse(raw).map_err(|_| Error::ReservationNotFound)?;
+    let reservation = s.holds.get(&who, id).await?;
+    Ok((200, reservation_json(&reservation, s)))
+}
+
+fn reservation_json(r: &Reservation, s: &Services) -> Value {
+    json!({
+        "reservationId": r.id.to_string(),
+        "status": r.status_at(s.holds.clock_now()).as_str(),
+        "concertId": r.concert.as_str(),
+        "date": r.date.to_string(),
+        "seatNumber": r.seat.get(),
+        "price": r.price.get(),
+        "expiresAt": r.expires_at.to_rfc3339(),
+    })
+}

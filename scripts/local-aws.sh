@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Local AWS: start moto (DynamoDB + SQS) on a free port, create template.yaml's tables and
+# queues, and write DIR/env for the functions. `stop DIR` stops what `start DIR` started.
+#   scripts/local-aws.sh start DIR | stop DIR
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cmd=${1:?start|stop}; dir=${2:?directory}
+PY=.local/venv/bin/python
+mkdir -p "$dir"
+case "$cmd" in
+start)
+  port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  endpoint="http://127.0.0.1:$port"
+  nohup $PY scripts/moto_server.py 127.0.0.1 "$port" >"$dir/moto.log" 2>&1 &
+  echo $! >"$dir/moto.pid"
+  # Dummy credentials: the emulator accepts any, the SDK wants some.
+  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
+  ready=0
+  for _ in $(seq 1 60); do
+    if $PY -c "import boto3,sys; boto3.client('dynamodb', endpoint_url='$endpoint').list_tables(); boto3.client('sqs', endpoint_url='$endpoint').list_queues()" 2>/dev/null; then
+      ready=1; break
+    fi
+    sleep 0.5
+  done
+  [ "$ready" = 1 ] || { echo "moto did not start; see $dir/moto.log" >&2; exit 1; }
+  $PY scripts/provision.py "$endpoint" "$dir"
+  cat >>"$dir/env" <<ENV
+export AWS_ENDPOINT_URL='$endpoint'
+export AWS_REGION='us-east-1'
+export AWS_DEFAULT_REGION='us-east-1'
+export AWS_ACCESS_KEY_ID='local'
+export AWS_SECRET_ACCESS_KEY='local'
+export AWS_EC2_METADATA_DISABLED='true'
+ENV
+  echo "local AWS on $endpoint (state in $dir)"
+  ;;
+stop)
+  if [ -f "$dir/moto.pid" ]; then
+    kill "$(cat "$dir/moto.pid")" 2>/dev/null || true
+    rm -f "$dir/moto.pid"
+  fi
+  ;;
+*) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+esac
