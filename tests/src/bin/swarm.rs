@@ -1,0 +1,39 @@
+//! A worker process for the integration tests: reads one `Job` as JSON on stdin, runs it
+//! against the emulators with its own SDK clients (like one Lambda instance), and writes
+//! the answers as JSON on stdout.
+
+use std::io::Read;
+
+use futures::StreamExt;
+use integration_tests::{call_all, services, Answer, Job};
+use ticketing::ids::ConcertId;
+
+#[tokio::main]
+async fn main() {
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input).expect("stdin");
+    let job: Job = serde_json::from_str(&input).expect("a Job as JSON");
+    let s = services().await;
+    let answers: Vec<Answer> = match job {
+        Job::Calls { calls, concurrency } => call_all(&s, calls, concurrency).await,
+        Job::Ticks { concert, count, concurrency } => {
+            let concert = ConcertId::parse(&concert).expect("concert id");
+            let s = &s;
+            let concert = &concert;
+            futures::stream::iter(0..count)
+                .map(|_| async move {
+                    match s.queue.tick(concert).await {
+                        Ok(report) => Answer {
+                            status: 200,
+                            body: report.admitted.iter().map(|t| t.to_string()).collect(),
+                        },
+                        Err(e) => Answer { status: 500, body: serde_json::json!(e.to_string()) },
+                    }
+                })
+                .buffer_unordered(concurrency.max(1))
+                .collect()
+                .await
+        }
+    };
+    println!("{}", serde_json::to_string(&answers).expect("answers as JSON"));
+}

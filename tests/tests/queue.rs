@@ -1,0 +1,164 @@
+//! The waiting room against the emulators: many instances issuing and admitting at once.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use integration_tests::*;
+use serde_json::json;
+use ticketing::clock::{ManualClock, SystemClock, Clock};
+use ticketing::ids::UserId;
+use ticketing::queue::{QueueStore, TokenStatus};
+
+const SWARM: &str = env!("CARGO_BIN_EXE_swarm");
+
+#[tokio::test]
+async fn two_hundred_concurrent_issues_from_four_processes_get_unique_gap_free_positions() {
+    let s = services().await;
+    let concert = new_concert(&s, &["2026-12-24"]).await;
+    let calls: Vec<Call> = (0..200)
+        .map(|_| Call::post("/queue/tokens", json!({ "userId": UserId::random().to_string(), "concertId": concert.as_str() })))
+        .collect();
+    let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 25 }).collect();
+    let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
+
+    assert_eq!(answers.len(), 200);
+    assert!(answers.iter().all(|a| a.status == 201), "{answers:?}");
+    let mut positions: Vec<u64> = answers.iter().map(|a| a.body["position"].as_u64().unwrap()).collect();
+    positions.sort_unstable();
+    assert_eq!(positions, (0..200).collect::<Vec<u64>>(), "unique and gap-free");
+    let tokens: HashSet<&str> = answers.iter().map(|a| a.body["token"].as_str().unwrap()).collect();
+    assert_eq!(tokens.len(), 200);
+}
+
+#[tokio::test]
+async fn concurrent_reissues_for_one_user_return_one_token_and_one_place() {
+    let s = services().await;
+    let concert = new_concert(&s, &["2026-12-24"]).await;
+    let user = UserId::random().to_string();
+    let calls: Vec<Call> =
+        (0..20).map(|_| Call::post("/queue/tokens", json!({ "userId": user, "concertId": concert.as_str() }))).collect();
+    let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 5 }).collect();
+    let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
+    let tokens: HashSet<&str> = answers.iter().map(|a| a.body["token"].as_str().unwrap()).collect();
+    assert_eq!(tokens.len(), 1, "{answers:?}");
+    assert_eq!(answers.iter().filter(|a| a.status == 201).count(), 1);
+    assert!(answers.iter().all(|a| a.body["position"] == 0));
+    // A newcomer is right behind: the losers' numbers were given back as void places.
+    let (next, _) = s.queue.issue(UserId::random(), &concert).await.unwrap();
+    assert!(next.position >= 1);
+}
+
+#[tokio::test]
+async fn overlapping_admitters_never_exceed_the_cap_and_never_admit_twice() {
+    const CAP: usize = 30;
+    let s = services_with(Arc::new(SystemClock), |c| {
+        c.queue.active_cap = CAP as u32;
+        c.queue.admit_per_tick = 7;
+    })
+    .await;
+    let concert = new_concert(&s, &["2026-12-24"]).await;
+    let mut issued = Vec::new();
+    for _ in 0..100 {
+        issued.push(s.queue.issue(UserId::random(), &concert).await.unwrap().0.token);
+    }
+    let jobs = (0..4).map(|_| Job::Ticks { concert: concert.to_string(), count: 12, concurrency: 4 }).collect();
+    let answers: Vec<Answer> =
+        swarm(SWARM, jobs, &[("ACTIVE_CAP", "30"), ("ADMIT_PER_TICK", "7")]).into_iter().flatten().collect();
+    assert!(answers.iter().all(|a| a.status == 200), "{answers:?}");
+    let mut admitted: Vec<String> =
+        answers.iter().flat_map(|a| a.body.as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_owned())).collect();
+    assert!(admitted.len() > 7, "the overlapping runs admitted in several rounds");
+    // Overlapping runs lose rounds to each other; finish with plain ticks until the cap holds.
+    for _ in 0..10 {
+        let report = s.queue.tick(&concert).await.unwrap();
+        admitted.extend(report.admitted.iter().map(|t| t.to_string()));
+    }
+    let unique: HashSet<&String> = admitted.iter().collect();
+    assert_eq!(unique.len(), admitted.len(), "a token was admitted twice");
+    assert_eq!(admitted.len(), CAP, "admitted up to the cap, not past it");
+
+    let now = SystemClock.now();
+    let mut active = Vec::new();
+    for t in &issued {
+        let token = s.queue.token(Some(&t.to_string())).await.unwrap();
+        if matches!(token.status_at(now), TokenStatus::Active { .. }) {
+            active.push(token.seq);
+        }
+    }
+    assert_eq!(active.len(), CAP);
+    // Arrival order: exactly the first CAP arrivals are in.
+    active.sort_unstable();
+    assert_eq!(active, (1..=CAP as u64).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn garbage_expired_waiting_and_other_concert_tokens_are_refused() {
+    let clock = Arc::new(ManualClock::at(SystemClock.now()));
+    let s = services_with(clock.clone(), |_| {}).await;
+    let routes = routes();
+    let concert = new_concert(&s, &["2026-12-24"]).await;
+    let other = new_concert(&s, &["2026-12-24"]).await;
+    let dates = format!("/concerts/{concert}/dates");
+
+    let a = call(&s, &routes, &Call::get(&dates)).await;
+    assert_eq!((a.status, a.code()), (401, "TOKEN_MISSING"));
+    let a = call(&s, &routes, &Call::get(&dates).token("garbage")).await;
+    assert_eq!((a.status, a.code()), (401, "TOKEN_INVALID"));
+    let a = call(&s, &routes, &Call::get(&dates).token(&uuid::Uuid::new_v4().to_string())).await;
+    assert_eq!((a.status, a.code()), (401, "TOKEN_INVALID"));
+
+    let waiting = s.queue.issue(UserId::random(), &concert).await.unwrap().0.token.to_string();
+    let a = call(&s, &routes, &Call::get(&dates).token(&waiting)).await;
+    assert_eq!((a.status, a.code()), (403, "TOKEN_NOT_ACTIVE"));
+
+    let fans = admitted_fans(&s, &other, 1).await;
+    let a = call(&s, &routes, &Call::get(&dates).token(&fans[0].token)).await;
+    assert_eq!((a.status, a.code()), (403, "TOKEN_WRONG_CONCERT"));
+    let a = call(&s, &routes, &Call::get(format!("/concerts/{other}/dates")).token(&fans[0].token)).await;
+    assert_eq!(a.status, 200);
+
+    clock.advance(s.settings.queue.active_for + Duration::from_millis(1));
+    let a = call(&s, &routes, &Call::get(format!("/concerts/{other}/dates")).token(&fans[0].token)).await;
+    assert_eq!((a.status, a.code()), (410, "TOKEN_EXPIRED"));
+    let a = call(&s, &routes, &Call::get("/queue/tokens/current").token(&fans[0].token)).await;
+    assert_eq!((a.status, a.code()), (410, "TOKEN_EXPIRED"));
+}
+
+#[tokio::test]
+async fn ended_tokens_give_their_slots_back_to_the_line() {
+    let clock = Arc::new(ManualClock::at(SystemClock.now()));
+    let s = services_with(clock.clone(), |c| {
+        c.queue.active_cap = 2;
+        c.queue.admit_per_tick = 10;
+    })
+    .await;
+    let concert = new_concert(&s, &["2026-12-24"]).await;
+    let first = admitted_fans(&s, &concert, 2).await;
+    let third = s.queue.issue(UserId::random(), &concert).await.unwrap().0;
+    assert!(s.queue.tick(&concert).await.unwrap().admitted.is_empty(), "cap reached");
+    let _ = first;
+    clock.advance(s.settings.queue.active_for);
+    let report = s.queue.tick(&concert).await.unwrap();
+    assert_eq!(report.released, 2);
+    assert_eq!(report.admitted, vec![third.token]);
+}
+
+#[tokio::test]
+async fn unknown_concert_and_bad_bodies_are_4xx_and_write_nothing() {
+    let s = services().await;
+    let routes = routes();
+    let user = UserId::random().to_string();
+    let a = call(&s, &routes, &Call::post("/queue/tokens", json!({ "userId": user, "concertId": "no-such-concert" }))).await;
+    assert_eq!((a.status, a.code()), (404, "CONCERT_NOT_FOUND"));
+    for bad in [json!({ "userId": "nope", "concertId": "x" }), json!({ "userId": user }), json!([1]), json!({ "userId": user, "concertId": "BAD ID" })] {
+        let a = call(&s, &routes, &Call::post("/queue/tokens", bad.clone())).await;
+        assert_eq!((a.status, a.code()), (400, "INVALID_REQUEST"), "{bad}");
+    }
+    let concert = ticketing::ids::ConcertId::parse("no-such-concert").unwrap();
+    let store = ticketing::dynamo::DynamoQueue::new(ticketing::dynamo::Tables::new(
+        aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
+        s.settings.resources.clone(),
+    ));
+    assert_eq!(store.counters(&concert).await.unwrap().issued, 0, "no number handed out");
+}
