@@ -1,0 +1,168 @@
+//! Seat holds against the emulators: one winner per seat from any number of instances,
+//! exact availability, expiry by the clock alone.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use integration_tests::*;
+use serde_json::json;
+use ticketing::clock::{ManualClock, SystemClock, Clock};
+use ticketing::dynamo::{DynamoHolds, Tables};
+use ticketing::catalog::CatalogStore;
+use ticketing::ids::ReservationId;
+use ticketing::reservation::{HoldStore, ReservationState};
+
+const SWARM: &str = env!("CARGO_BIN_EXE_swarm");
+const DATE: &str = "2026-12-24";
+
+fn hold(concert: &str, seat: i64, token: &str) -> Call {
+    Call::post("/reservations", json!({ "concertId": concert, "date": DATE, "seatNumber": seat })).token(token)
+}
+
+async fn available_on(s: &ticketing::wiring::Services, concert: &str, token: &str) -> u64 {
+    let a = call(s, &routes(), &Call::get(format!("/concerts/{concert}/dates")).token(token)).await;
+    assert_eq!(a.status, 200, "{a:?}");
+    a.body["dates"][0]["availableSeats"].as_u64().unwrap()
+}
+
+async fn holds_store(s: &ticketing::wiring::Services) -> DynamoHolds {
+    DynamoHolds::new(Tables::new(
+        aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
+        s.settings.resources.clone(),
+    ))
+}
+
+#[tokio::test]
+async fn hundred_concurrent_holds_of_one_seat_from_four_processes_yield_exactly_one() {
+    let s = services().await;
+    let concert = new_concert(&s, &[DATE]).await;
+    let fans = admitted_fans(&s, &concert, 100).await;
+    let calls: Vec<Call> = fans.iter().map(|f| hold(concert.as_str(), 7, &f.token)).collect();
+    let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 25 }).collect();
+    let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
+
+    assert_eq!(answers.iter().filter(|a| a.status == 201).count(), 1, "{answers:?}");
+    let refused: Vec<&Answer> = answers.iter().filter(|a| a.status != 201).collect();
+    assert_eq!(refused.len(), 99);
+    assert!(refused.iter().all(|a| a.status == 409 && a.code() == "SEAT_UNAVAILABLE"), "{refused:?}");
+    assert_eq!(available_on(&s, concert.as_str(), &fans[0].token).await, 49);
+}
+
+#[tokio::test]
+async fn fifty_users_holding_fifty_seats_at_once_leave_none_available() {
+    let s = services().await;
+    let concert = new_concert(&s, &[DATE, "2026-12-25"]).await;
+    let fans = admitted_fans(&s, &concert, 50).await;
+    let calls: Vec<Call> = fans.iter().enumerate().map(|(i, f)| hold(concert.as_str(), i as i64 + 1, &f.token)).collect();
+    let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 13 }).collect();
+    let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
+    assert!(answers.iter().all(|a| a.status == 201), "{answers:?}");
+
+    let a = call(&s, &routes(), &Call::get(format!("/concerts/{concert}/dates")).token(&fans[0].token)).await;
+    assert_eq!(a.body["dates"][0], json!({ "date": DATE, "availableSeats": 0, "totalSeats": 50 }));
+    assert_eq!(a.body["dates"][1]["availableSeats"], 50);
+    let seats = call(&s, &routes(), &Call::get(format!("/concerts/{concert}/dates/{DATE}/seats")).token(&fans[0].token)).await;
+    let list = seats.body["seats"].as_array().unwrap();
+    assert_eq!(list.len(), 50);
+    assert!(list.iter().enumerate().all(|(i, seat)| seat["seatNumber"] == i as u64 + 1 && seat["status"] == "HELD"));
+}
+
+#[tokio::test]
+async fn expired_hold_is_available_at_once_and_taken_over_and_the_first_user_cannot_pay() {
+    let clock = Arc::new(ManualClock::at(SystemClock.now()));
+    let s = services_with(clock.clone(), |_| {}).await;
+    let routes = routes();
+    let concert = new_concert(&s, &[DATE]).await;
+    let fans = admitted_fans(&s, &concert, 2).await;
+    let (first, second) = (&fans[0], &fans[1]);
+    call(&s, &routes, &Call::post(format!("/users/{}/balance/charges", first.user), json!({ "amount": 1_000_000 }))).await;
+
+    let held = call(&s, &routes, &hold(concert.as_str(), 3, &first.token)).await;
+    assert_eq!(held.status, 201, "{held:?}");
+    let taken = call(&s, &routes, &hold(concert.as_str(), 3, &second.token)).await;
+    assert_eq!((taken.status, taken.code()), (409, "SEAT_UNAVAILABLE"));
+
+    // One millisecond before the end the hold stands; at the end the seat is free to all.
+    clock.advance(s.settings.hold_for - Duration::from_millis(1));
+    assert_eq!(available_on(&s, concert.as_str(), &second.token).await, 49);
+    clock.advance(Duration::from_millis(1));
+    assert_eq!(available_on(&s, concert.as_str(), &second.token).await, 50);
+    let taken = call(&s, &routes, &hold(concert.as_str(), 3, &second.token)).await;
+    assert_eq!(taken.status, 201, "{taken:?}");
+
+    let reservation = held.body["reservationId"].as_str().unwrap();
+    let paid = call(&s, &routes, &Call::post("/payments", json!({ "reservationId": reservation })).token(&first.token)).await;
+    assert_eq!((paid.status, paid.code()), (410, "HOLD_EXPIRED"));
+    let balance = call(&s, &routes, &Call::get(format!("/users/{}/balance", first.user))).await;
+    assert_eq!(balance.body["balance"], 1_000_000);
+    let mine = call(&s, &routes, &Call::get(format!("/reservations/{reservation}")).token(&first.token)).await;
+    assert_eq!(mine.body["status"], "EXPIRED");
+}
+
+#[tokio::test]
+async fn release_message_marks_the_unpaid_hold_expired_and_is_harmless_when_repeated_or_early() {
+    let clock = Arc::new(ManualClock::at(SystemClock.now()));
+    let s = services_with(clock.clone(), |_| {}).await;
+    let concert = new_concert(&s, &[DATE]).await;
+    let fans = admitted_fans(&s, &concert, 1).await;
+    let held = call(&s, &routes(), &hold(concert.as_str(), 9, &fans[0].token)).await;
+    let id = ReservationId::parse(held.body["reservationId"].as_str().unwrap()).unwrap();
+    let store = holds_store(&s).await;
+
+    // Early: nothing changes (the message is sent again for the remaining time).
+    s.holds.on_expiry_message(id).await.unwrap();
+    assert_eq!(store.reservation(id).await.unwrap().unwrap().state, ReservationState::Held);
+
+    clock.advance(s.settings.hold_for);
+    s.holds.on_expiry_message(id).await.unwrap();
+    s.holds.on_expiry_message(id).await.unwrap();
+    assert_eq!(store.reservation(id).await.unwrap().unwrap().state, ReservationState::Expired);
+    let seat = s
+        .catalog_store
+        .seat(&concert, ticketing::ids::ConcertDate::parse(DATE).unwrap(), ticketing::ids::SeatNumber::new(9).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(seat.state, ticketing::catalog::SeatState::Available);
+}
+
+#[tokio::test]
+async fn bad_hold_requests_are_4xx_and_change_nothing() {
+    let s = services().await;
+    let routes = routes();
+    let concert = new_concert(&s, &[DATE]).await;
+    let fans = admitted_fans(&s, &concert, 2).await;
+    let t = &fans[0].token;
+    let c = concert.as_str();
+    let cases = [
+        (json!({ "concertId": c, "date": DATE, "seatNumber": 51 }), 404, "SEAT_NOT_FOUND"),
+        (json!({ "concertId": c, "date": DATE, "seatNumber": 0 }), 404, "SEAT_NOT_FOUND"),
+        (json!({ "concertId": c, "date": "2030-01-01", "seatNumber": 1 }), 404, "SEAT_NOT_FOUND"),
+        (json!({ "concertId": c, "date": "2026-02-30", "seatNumber": 1 }), 400, "INVALID_REQUEST"),
+        (json!({ "concertId": c, "date": DATE, "seatNumber": "1" }), 400, "INVALID_REQUEST"),
+        (json!({ "concertId": c, "date": DATE }), 400, "INVALID_REQUEST"),
+    ];
+    for (body, status, code) in cases {
+        let a = call(&s, &routes, &Call::post("/reservations", body.clone()).token(t)).await;
+        assert_eq!((a.status, a.code()), (status, code), "{body}");
+    }
+    let mut raw = Call::post("/reservations", json!(null)).token(t);
+    raw.body = None;
+    assert_eq!(call(&s, &routes, &raw).await.status, 400);
+    assert_eq!(available_on(&s, c, t).await, 50, "nothing was held");
+
+    let a = call(&s, &routes, &Call::get(format!("/concerts/{c}/dates/2030-01-01/seats")).token(t)).await;
+    assert_eq!((a.status, a.code()), (404, "SCHEDULE_NOT_FOUND"));
+    let a = call(&s, &routes, &Call::get(format!("/concerts/{c}/dates/not-a-date/seats")).token(t)).await;
+    assert_eq!(a.status, 400);
+
+    // Someone else's reservation reads as not found; so does a malformed id.
+    let held = call(&s, &routes, &hold(c, 1, &fans[0].token)).await;
+    let id = held.body["reservationId"].as_str().unwrap();
+    let a = call(&s, &routes, &Call::get(format!("/reservations/{id}")).token(&fans[1].token)).await;
+    assert_eq!((a.status, a.code()), (404, "RESERVATION_NOT_FOUND"));
+    let a = call(&s, &routes, &Call::get("/reservations/not-a-uuid").token(&fans[1].token)).await;
+    assert_eq!((a.status, a.code()), (404, "RESERVATION_NOT_FOUND"));
+    let a = call(&s, &routes, &Call::get(format!("/reservations/{id}")).token(&fans[0].token)).await;
+    assert_eq!((a.status, a.body["status"].as_str()), (200, Some("HELD")));
+}
