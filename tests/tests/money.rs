@@ -1,0 +1,251 @@
+//! Wallet and payment against the emulators: exactly-once money under concurrency.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use integration_tests::*;
+use serde_json::{json, Value};
+use ticketing::clock::SystemClock;
+use ticketing::ids::{ConcertId, UserId};
+use ticketing::wiring::Services;
+
+const SWARM: &str = env!("CARGO_BIN_EXE_swarm");
+const DATE: &str = "2026-12-24";
+
+fn charge(user: UserId, amount: i64) -> Call {
+    Call::post(format!("/users/{user}/balance/charges"), json!({ "amount": amount }))
+}
+
+fn pay(reservation: &str, token: &str) -> Call {
+    Call::post("/payments", json!({ "reservationId": reservation })).token(token)
+}
+
+async fn balance(s: &Services, user: UserId) -> i64 {
+    call(s, &routes(), &Call::get(format!("/users/{user}/balance"))).await.body["balance"].as_i64().unwrap()
+}
+
+/// A fan of a fresh concert holding `seat`; returns (fan, reservation id, price).
+async fn holding(s: &Services, concert: &ConcertId, fan: &Fan, seat: i64) -> (String, i64) {
+    let a = call(s, &routes(), &Call::post("/reservations", json!({ "concertId": concert.as_str(), "date": DATE, "seatNumber": seat })).token(&fan.token)).await;
+    assert_eq!(a.status, 201, "{a:?}");
+    (a.body["reservationId"].as_str().unwrap().to_owned(), a.body["price"].as_i64().unwrap())
+}
+
+async fn state(s: &Services, fan: &Fan, reservation: &str, concert: &ConcertId) -> (i64, Value, Value, u16) {
+    let r = routes();
+    let bal = balance(s, fan.user).await;
+    let res = call(s, &r, &Call::get(format!("/reservations/{reservation}")).token(&fan.token)).await;
+    let seats = call(s, &r, &Call::get(format!("/concerts/{concert}/dates/{DATE}/seats")).token(&fan.token)).await;
+    let token = call(s, &r, &Call::get("/queue/tokens/current").token(&fan.token)).await;
+    (bal, res.body["status"].clone(), seats.body["seats"].clone(), token.status)
+}
+
+#[tokio::test]
+async fn thousand_concurrent_charges_from_four_processes_sum_exactly() {
+    let s = services().await;
+    let user = UserId::random();
+    let amounts: Vec<i64> = (0..1000).map(|i| 1_000 + (i * 7919 % 50_000)).collect();
+    let calls: Vec<Call> = amounts.iter().map(|a| charge(user, *a)).collect();
+    let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 16 }).collect();
+    let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
+    assert!(answers.iter().all(|a| a.status == 200), "{:?}", answers.iter().find(|a| a.status != 200));
+    assert_eq!(balance(&s, user).await, amounts.iter().sum::<i64>());
+}
+
+#[tokio::test]
+async fn keyed_charge_retried_concurrently_credits_once_and_answers_the_same() {
+    let s = services().await;
+    let user = UserId::random();
+    call(&s, &routes(), &charge(user, 5_000)).await;
+    let calls: Vec<Call> = (0..20).map(|_| charge(user, 70_000).key("charge-1")).collect();
+    let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 5 }).collect();
+    let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
+    assert!(answers.iter().all(|a| a.status == 200 && a.body == answers[0].body), "{answers:?}");
+    assert_eq!(answers[0].body["balance"], 75_000);
+    assert_eq!(balance(&s, user).await, 75_000);
+
+    let again = call(&s, &routes(), &charge(user, 70_000).key("charge-1")).await;
+    assert_eq!(again.body, answers[0].body, "a later retry gets the first outcome");
+    let reused = call(&s, &routes(), &charge(user, 1).key("charge-1")).await;
+    assert_eq!((reused.status, reused.code()), (422, "IDEMPOTENCY_KEY_REUSED"));
+    assert_eq!(balance(&s, user).await, 75_000);
+}
+
+#[tokio::test]
+async fn charge_limits_are_4xx_and_change_nothing() {
+    let s = services().await;
+    let r = routes();
+    let user = UserId::random();
+    let limit = s.settings.wallet.per_charge.get();
+    for bad in [json!({ "amount": 0 }), json!({ "amount": -5 }), json!({ "amount": 1.5 }), json!({ "amount": "10" }), json!({ "amount": limit + 1 })] {
+        let a = call(&s, &r, &Call::post(format!("/users/{user}/balance/charges"), bad.clone())).await;
+        assert_eq!((a.status, a.code()), (400, "INVALID_AMOUNT"), "{bad}");
+    }
+    let a = call(&s, &r, &Call::post(format!("/users/{user}/balance/charges"), json!({ "amonut": 5 }))).await;
+    assert_eq!(a.status, 400);
+    let a = call(&s, &r, &Call::post("/users/not-a-uuid/balance/charges", json!({ "amount": 5 }))).await;
+    assert_eq!(a.status, 400);
+    assert_eq!(balance(&s, user).await, 0);
+
+    // The wallet ceiling: fill to just below it, then one more charge is refused whole.
+    let ceiling = s.settings.wallet.ceiling.get();
+    let mut left = ceiling - 1;
+    while left > 0 {
+        let step = left.min(limit);
+        assert_eq!(call(&s, &r, &charge(user, step)).await.status, 200);
+        left -= step;
+    }
+    for c in [charge(user, 2), charge(user, 2).key("over")] {
+        let a = call(&s, &r, &c).await;
+        assert_eq!((a.status, a.code()), (409, "BALANCE_LIMIT"));
+    }
+    assert_eq!(balance(&s, user).await, ceiling - 1);
+}
+
+#[tokio::test]
+async fn the_same_payment_twenty_times_concurrently_pays_once() {
+    let s = services().await;
+    let concert = new_concert(&s, &[DATE]).await;
+    let fan = admitted_fans(&s, &concert, 1).await.remove(0);
+    call(&s, &routes(), &charge(fan.user, 1_000_000)).await;
+    let (reservation, price) = holding(&s, &concert, &fan, 12).await;
+    let calls: Vec<Call> = (0..20)
+        .map(|i| if i % 2 == 0 { pay(&reservation, &fan.token).key("pay-once") } else { pay(&reservation, &fan.token).key(&format!("other-{i}")) })
+        .collect();
+    let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 5 }).collect();
+    let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
+
+    let paid: HashSet<&str> = answers.iter().filter(|a| a.status == 201).map(|a| a.body["paymentId"].as_str().unwrap()).collect();
+    assert_eq!(paid.len(), 1, "{answers:?}");
+    for a in answers.iter().filter(|a| a.status != 201) {
+        assert!(matches!(a.code(), "ALREADY_PAID" | "TOKEN_EXPIRED"), "{a:?}");
+    }
+    assert_eq!(balance(&s, fan.user).await, 1_000_000 - price);
+    let list = call(&s, &routes(), &Call::get(format!("/users/{}/payments", fan.user))).await;
+    assert_eq!(list.body["payments"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn balance_for_two_of_five_held_seats_pays_exactly_two() {
+    let s = services().await;
+    let user = UserId::random();
+    let mut calls = Vec::new();
+    let mut price = 0;
+    for _ in 0..5 {
+        // A token is used up by its payment, so each seat is held under its own concert's token.
+        let concert = new_concert(&s, &[DATE]).await;
+        let (view, _) = s.queue.issue(user, &concert).await.unwrap();
+        s.queue.tick(&concert).await.unwrap();
+        let fan = Fan { user, token: view.token.to_string() };
+        let (reservation, p) = holding(&s, &concert, &fan, 40).await;
+        price = p;
+        calls.push(pay(&reservation, &fan.token));
+    }
+    call(&s, &routes(), &charge(user, 2 * price + price / 2)).await;
+    let jobs = split(&calls, 5).into_iter().map(|calls| Job::Calls { calls, concurrency: 1 }).collect();
+    let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
+    assert_eq!(answers.iter().filter(|a| a.status == 201).count(), 2, "{answers:?}");
+    assert!(answers.iter().filter(|a| a.status != 201).all(|a| a.status == 402 && a.code() == "INSUFFICIENT_BALANCE"));
+    assert_eq!(balance(&s, user).await, price / 2);
+}
+
+#[tokio::test]
+async fn a_failed_payment_changes_nothing() {
+    let s = services().await;
+    let concert = new_concert(&s, &[DATE]).await;
+    let fan = admitted_fans(&s, &concert, 1).await.remove(0);
+    call(&s, &routes(), &charge(fan.user, 1_000)).await;
+    let (reservation, _) = holding(&s, &concert, &fan, 5).await;
+    let before = state(&s, &fan, &reservation, &concert).await;
+    let a = call(&s, &routes(), &pay(&reservation, &fan.token)).await;
+    assert_eq!((a.status, a.code()), (402, "INSUFFICIENT_BALANCE"));
+    let after = state(&s, &fan, &reservation, &concert).await;
+    assert_eq!(before, after);
+    assert_eq!((after.0, after.1.as_str(), after.3), (1_000, Some("HELD"), 200));
+
+    let other = admitted_fans(&s, &concert, 1).await.remove(0);
+    let a = call(&s, &routes(), &pay(&reservation, &other.token)).await;
+    assert_eq!((a.status, a.code()), (404, "RESERVATION_NOT_FOUND"));
+    let a = call(&s, &routes(), &pay("not-a-uuid", &fan.token)).await;
+    assert_eq!(a.status, 400);
+    assert_eq!(state(&s, &fan, &reservation, &concert).await, before);
+}
+
+#[tokio::test]
+async fn payment_racing_the_hold_expiry_is_all_or_nothing() {
+    let s = services_with(Arc::new(SystemClock), |c| c.hold_for = Duration::from_millis(400)).await;
+    let concert = new_concert(&s, &[DATE]).await;
+    let fans = admitted_fans(&s, &concert, 24).await;
+    let observer = admitted_fans(&s, &concert, 1).await.remove(0);
+    let mut outcomes = (0, 0);
+    for (i, fan) in fans.iter().enumerate() {
+        call(&s, &routes(), &charge(fan.user, 1_000_000)).await;
+        let (reservation, price) = holding(&s, &concert, fan, i as i64 + 1).await;
+        tokio::time::sleep(Duration::from_millis(340 + (i as u64 % 12) * 10)).await;
+        let a = call(&s, &routes(), &pay(&reservation, &fan.token)).await;
+        let seat = call(&s, &routes(), &Call::get(format!("/concerts/{concert}/dates/{DATE}/seats")).token(&observer.token)).await;
+        let seat_status = seat.body["seats"][i]["status"].clone();
+        let bal = balance(&s, fan.user).await;
+        match a.status {
+            201 => {
+                outcomes.0 += 1;
+                assert_eq!((bal, seat_status), (1_000_000 - price, json!("SOLD")));
+            }
+            410 => {
+                outcomes.1 += 1;
+                assert_eq!(a.code(), "HOLD_EXPIRED");
+                assert_eq!(bal, 1_000_000);
+                assert_ne!(seat_status, json!("SOLD"));
+            }
+            other => panic!("unexpected {other}: {a:?}"),
+        }
+    }
+    assert_eq!(outcomes.0 + outcomes.1, 24);
+}
+
+#[tokio::test]
+async fn payment_event_is_delivered_after_sqs_was_down_during_the_payment() {
+    let healthy = services().await;
+    let aws = aws_config::load_from_env().await;
+    let sqs = aws_sdk_sqs::Client::new(&aws);
+    let queue = sqs.create_queue().queue_name(format!("events-{}", uuid::Uuid::new_v4().simple())).send().await.unwrap();
+    let url = queue.queue_url().unwrap().to_owned();
+    // A payment instance whose SQS endpoint is unreachable.
+    let broken = {
+        let mut settings = ticketing::config::Settings::from_env().unwrap();
+        settings.resources.payment_events_queue_url = url.clone();
+        let dead = aws_sdk_sqs::config::Builder::from(&aws).endpoint_url("http://127.0.0.1:9").build();
+        Services::build(settings, aws_sdk_dynamodb::Client::new(&aws), aws_sdk_sqs::Client::from_conf(dead), Arc::new(SystemClock))
+    };
+    let concert = new_concert(&healthy, &[DATE]).await;
+    let fan = admitted_fans(&healthy, &concert, 1).await.remove(0);
+    call(&healthy, &routes(), &charge(fan.user, 1_000_000)).await;
+    let (reservation, _) = holding(&healthy, &concert, &fan, 20).await;
+    let paid = call(&broken, &routes(), &pay(&reservation, &fan.token)).await;
+    assert_eq!(paid.status, 201, "the payment does not depend on SQS: {paid:?}");
+    let payment_id = paid.body["paymentId"].as_str().unwrap().to_owned();
+
+    let empty = sqs.receive_message().queue_url(&url).send().await.unwrap();
+    assert!(empty.messages().is_empty(), "nothing could be delivered yet");
+
+    // The relay (run by the admitter's tick) delivers what the outbox holds.
+    let relay = {
+        let mut settings = ticketing::config::Settings::from_env().unwrap();
+        settings.resources.payment_events_queue_url = url.clone();
+        Services::build(settings, aws_sdk_dynamodb::Client::new(&aws), sqs.clone(), Arc::new(SystemClock))
+    };
+    assert!(relay.payments.relay().await.unwrap() >= 1);
+    let mut found = None;
+    for _ in 0..10 {
+        let got = sqs.receive_message().queue_url(&url).max_number_of_messages(10).send().await.unwrap();
+        found = got.messages().iter().filter_map(|m| serde_json::from_str::<Value>(m.body().unwrap_or("")).ok()).find(|e| e["eventId"] == payment_id.as_str());
+        if found.is_some() {
+            break;
+        }
+    }
+    let event = found.expect("PaymentCompleted delivered");
+    assert_eq!(event["eventType"], "PaymentCompleted");
+    assert_eq!(event["reservationId"], reservation.as_str());
+    assert_eq!(relay.payments.relay().await.unwrap(), 0, "delivered events leave the outbox");
+}
