@@ -14,4 +14,7 @@ scripts/local-aws.sh start "$dir"
 source "$dir/env"
 export LOCAL_AWS_DIR=$PWD/$dir
 echo "== tests"
-cargo test --workspace -- --test-threads=4
+log=$dir/cargo-test.log
+cargo test --workspace --lib --bins --tests -- --test-threads=4 2>&1 | tee "$log"
+# One closing line for the whole run (cargo prints one per test binary).
+awk '/^test result:/ { p += $4; f += $6 } END { printf "all tests: %d passed, %d failed\n", p, f; exit (f > 0 || p == 0) }' "$log"

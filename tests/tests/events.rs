@@ -1,0 +1,38 @@
+//! The sample events in events/ are what Lambda would deliver: each HTTP event converts into
+//! a request that template.yaml routes to a function, and the others parse as their types.
+
+use aws_lambda_events::event::eventbridge::EventBridgeEvent;
+use aws_lambda_events::event::sqs::SqsEvent;
+use lambda_http::request::LambdaRequest;
+
+fn read(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/../events/{name}", env!("CARGO_MANIFEST_DIR"))).expect(name)
+}
+
+#[test]
+fn every_http_sample_event_reaches_a_route_of_the_template() {
+    let routes = integration_tests::routes();
+    let dir = format!("{}/../events", env!("CARGO_MANIFEST_DIR"));
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name.starts_with("admitter") || name.starts_with("hold-expiry") {
+            continue;
+        }
+        let event: LambdaRequest = serde_json::from_str(&read(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let req: lambda_http::Request = event.into();
+        let route = routes.iter().find(|r| r.matches(req.method().as_str(), req.uri().path()));
+        let route = route.unwrap_or_else(|| panic!("{name}: no route for {} {}", req.method(), req.uri().path()));
+        assert!(name.starts_with(&route.function), "{name} is routed to {}", route.function);
+        seen += 1;
+    }
+    assert_eq!(seen, 11, "one sample per HTTP route");
+}
+
+#[test]
+fn scheduled_and_queue_sample_events_parse() {
+    let _: EventBridgeEvent<serde_json::Value> = serde_json::from_str(&read("admitter-schedule.json")).unwrap();
+    let sqs: SqsEvent = serde_json::from_str(&read("hold-expiry-sqs.json")).unwrap();
+    let body = sqs.records[0].body.as_deref().unwrap();
+    assert!(ticketing::sqs::HoldExpiryMessage::parse(body).is_ok());
+}
