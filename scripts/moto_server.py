@@ -7,6 +7,9 @@ SQS requests are left concurrent (a long poll must not block DynamoDB).
 
 usage: moto_server.py HOST PORT
 """
+import io
+import json
+import math
 import sys
 import threading
 
@@ -63,16 +66,67 @@ def _cheap_transaction_rollback() -> None:
     models.DynamoDBBackend.transact_write_items = transact_write_items
 
 
+class Meter:
+    """Counts DynamoDB requests and the capacity units AWS would bill for them (on-demand:
+    items here are all under 1 KB; strongly consistent reads). moto's own ConsumedCapacity
+    is a placeholder, so the bill is computed here from each request and response.
+    GET /_meter reads the counts, POST /_meter resets them (benchmark use only)."""
+
+    def __init__(self):
+        self.counts = {}
+
+    def record(self, op, request, response_bytes):
+        reads = writes = 0.0
+        consistent = 1.0 if request.get("ConsistentRead") else 0.5
+        if op == "GetItem":
+            reads = consistent
+        elif op in ("PutItem", "UpdateItem", "DeleteItem"):
+            writes = 1
+        elif op == "TransactWriteItems":
+            writes = 2 * len(request.get("TransactItems", []))
+        elif op == "BatchGetItem":
+            reads = sum(len(k.get("Keys", [])) * (1.0 if k.get("ConsistentRead") else 0.5)
+                        for k in request.get("RequestItems", {}).values())
+        elif op == "BatchWriteItem":
+            writes = sum(len(v) for v in request.get("RequestItems", {}).values())
+        elif op in ("Query", "Scan"):
+            reads = max(1, math.ceil(response_bytes / 4096)) * consistent
+        c = self.counts.setdefault(op, {"requests": 0, "readUnits": 0.0, "writeUnits": 0.0})
+        c["requests"] += 1
+        c["readUnits"] += reads
+        c["writeUnits"] += writes
+
+
+_meter = Meter()
+
+
 def main() -> None:
     host, port = sys.argv[1], int(sys.argv[2])
     _cheap_transaction_rollback()
     moto_app = DomainDispatcherApplication(create_backend_app)
 
     def app(environ, start_response):
-        if environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB"):
+        if environ.get("PATH_INFO") == "/_meter":
+            with _dynamodb_lock:
+                if environ.get("REQUEST_METHOD") == "POST":
+                    _meter.counts = {}
+                body = json.dumps(_meter.counts).encode()
+            start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+            return [body]
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        if target.startswith("DynamoDB"):
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            raw = environ["wsgi.input"].read(length) if length else b""
+            environ["wsgi.input"] = io.BytesIO(raw)
             with _dynamodb_lock:
                 # Drain the body inside the lock: the whole request is one atomic step.
-                return list(moto_app(environ, start_response))
+                chunks = list(moto_app(environ, start_response))
+                try:
+                    request = json.loads(raw or b"{}")
+                except ValueError:
+                    request = {}
+                _meter.record(target.split(".")[-1], request, sum(len(c) for c in chunks))
+                return chunks
         return moto_app(environ, start_response)
 
     server = make_server(host, port, app, threaded=True)

@@ -53,7 +53,8 @@ pub trait WalletStore: Send + Sync {
     /// Add `amount` atomically if the balance is at most `max_before`; the new balance, or
     /// `None` when the ceiling would be passed.
     async fn credit(&self, user: UserId, amount: Won, max_before: Won) -> Result<Option<Won>>;
-    async fn charge_record(&self, user: UserId, key: &IdempotencyKey) -> Result<Option<ChargeRecord>>;
+    /// The key's record, if any, and the balance, read together (one round trip).
+    async fn charge_state(&self, user: UserId, key: &IdempotencyKey) -> Result<(Option<ChargeRecord>, Won)>;
     /// In one transaction: balance `expected` -> `record.receipt.balance`, and the key recorded.
     async fn credit_once(&self, key: &IdempotencyKey, record: &ChargeRecord, expected: Won) -> Result<KeyedCredit>;
 }
@@ -87,10 +88,10 @@ impl WalletService {
             return Ok(ChargeReceipt { user, balance, charged: amount });
         };
         for attempt in 0..MAX_ATTEMPTS {
-            if let Some(record) = self.store.charge_record(user, key).await? {
+            let (record, before) = self.store.charge_state(user, key).await?;
+            if let Some(record) = record {
                 return record.answer(amount);
             }
-            let before = self.store.balance(user).await?;
             let after = self.limits.credit(before, amount)?;
             let record = ChargeRecord { receipt: ChargeReceipt { user, balance: after, charged: amount } };
             match self.store.credit_once(key, &record, before).await? {

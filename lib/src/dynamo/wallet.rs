@@ -6,7 +6,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
 
-use super::{condition_failed, get_n, infra, key2, n, opt_n, s, transact, Tables};
+use super::{batch_get, condition_failed, get_n, infra, key2, n, opt_n, s, transact, Tables};
 use crate::clock::{Clock, SystemClock};
 use crate::error::Result;
 use crate::ids::{IdempotencyKey, UserId};
@@ -92,25 +92,24 @@ impl WalletStore for DynamoWallet {
         }
     }
 
-    async fn charge_record(&self, user: UserId, key: &IdempotencyKey) -> Result<Option<ChargeRecord>> {
-        let out = self
-            .t
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key2(user_pk(user), charge_key_sk(key))))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(infra)?;
-        let Some(item) = out.item() else { return Ok(None) };
-        Ok(Some(ChargeRecord {
-            receipt: ChargeReceipt {
-                user,
-                balance: Won::new(get_n(item, "balance")?)?,
-                charged: Won::new(get_n(item, "charged")?)?,
-            },
-        }))
+    async fn charge_state(&self, user: UserId, key: &IdempotencyKey) -> Result<(Option<ChargeRecord>, Won)> {
+        let keys = vec![key2(user_pk(user), WALLET_SK), key2(user_pk(user), charge_key_sk(key))];
+        let mut record = None;
+        let mut balance = Won::ZERO;
+        for item in batch_get(&self.t.client, self.table(), keys).await? {
+            if item.get("sk").and_then(|v| v.as_s().ok()).map(String::as_str) == Some(WALLET_SK) {
+                balance = Won::new(opt_n(&item, "balance")?.unwrap_or(0))?;
+            } else {
+                record = Some(ChargeRecord {
+                    receipt: ChargeReceipt {
+                        user,
+                        balance: Won::new(get_n(&item, "balance")?)?,
+                        charged: Won::new(get_n(&item, "charged")?)?,
+                    },
+                });
+            }
+        }
+        Ok((record, balance))
     }
 
     async fn credit_once(&self, key: &IdempotencyKey, record: &ChargeRecord, expected: Won) -> Result<KeyedCredit> {

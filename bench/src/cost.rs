@@ -1,0 +1,146 @@
+//! Cost per booking: one fan books a seat, one API call at a time, and the local AWS
+//! meter (scripts/moto_server.py) tells which DynamoDB requests each call made and the
+//! capacity units AWS on-demand would bill for them.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{Read, Write};
+
+use serde_json::{json, Value};
+use ticketing::catalog::{demo_concert, CatalogStore, Concert};
+use ticketing::ids::{ConcertId, UserId};
+use ticketing::wiring::Services;
+
+/// AWS on-demand prices (us-east-1), USD per million request units.
+const USD_PER_MILLION_WRITE_UNITS: f64 = 0.625;
+const USD_PER_MILLION_READ_UNITS: f64 = 0.125;
+
+#[derive(Default, Clone)]
+struct Use {
+    ops: BTreeMap<String, u64>,
+    reads: f64,
+    writes: f64,
+}
+
+impl Use {
+    fn requests(&self) -> u64 {
+        self.ops.values().sum()
+    }
+
+    fn usd_per_million(&self) -> f64 {
+        self.reads * USD_PER_MILLION_READ_UNITS + self.writes * USD_PER_MILLION_WRITE_UNITS
+    }
+
+    fn add(&mut self, other: &Use) {
+        for (k, v) in &other.ops {
+            *self.ops.entry(k.clone()).or_default() += v;
+        }
+        self.reads += other.reads;
+        self.writes += other.writes;
+    }
+}
+
+fn meter(method: &str) -> Use {
+    let endpoint = std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL of the local meter");
+    let addr = endpoint.trim_start_matches("http://").trim_end_matches('/');
+    let mut conn = std::net::TcpStream::connect(addr).expect("connect to the meter");
+    write!(conn, "{method} /_meter HTTP/1.0\r\nHost: {addr}\r\nContent-Length: 0\r\n\r\n").expect("meter request");
+    let mut text = String::new();
+    conn.read_to_string(&mut text).expect("meter response");
+    let body = text.split("\r\n\r\n").nth(1).unwrap_or("{}");
+    let counts: BTreeMap<String, Value> = serde_json::from_str(body).unwrap_or_default();
+    let mut u = Use::default();
+    for (op, c) in counts {
+        u.ops.insert(op, c["requests"].as_u64().unwrap_or(0));
+        u.reads += c["readUnits"].as_f64().unwrap_or(0.0);
+        u.writes += c["writeUnits"].as_f64().unwrap_or(0.0);
+    }
+    u
+}
+
+async fn http(s: &Services, function: &str, method: &str, path: &str, token: Option<&str>, key: Option<&str>, body: Option<Value>) -> Value {
+    let mut req = http::Request::builder().method(method).uri(path);
+    if let Some(t) = token {
+        req = req.header("x-queue-token", t);
+    }
+    if let Some(k) = key {
+        req = req.header("idempotency-key", k);
+    }
+    let body = body.map(|b| lambda_http::Body::from(b.to_string())).unwrap_or(lambda_http::Body::Empty);
+    let resp = local_gateway::dispatch(s, function, req.body(body).expect("request")).await;
+    let status = resp.status().as_u16();
+    let value: Value = serde_json::from_slice(resp.body().as_ref()).unwrap_or(Value::Null);
+    assert!(status < 300, "{method} {path} answered {status}: {value}");
+    value
+}
+
+pub async fn run() -> String {
+    let s = Services::from_env().await.expect("services from the environment");
+    let (demo, seats) = demo_concert();
+    let concert = ConcertId::parse(&format!("cost-{}", &uuid::Uuid::new_v4().simple().to_string()[..8])).expect("id");
+    s.catalog_store
+        .add_concert(&Concert { id: concert.clone(), ..demo }, &seats)
+        .await
+        .expect("seed the probe concert");
+    let c = concert.as_str();
+    let user = UserId::random().to_string();
+    let mut rows: Vec<(String, Use)> = Vec::new();
+    macro_rules! step {
+        ($label:expr, $call:expr) => {{
+            meter("POST");
+            let out = $call;
+            rows.push(($label.to_string(), meter("GET")));
+            out
+        }};
+    }
+
+    let issued = step!("POST /queue/tokens", http(&s, "queue", "POST", "/queue/tokens", None, None, Some(json!({ "userId": user, "concertId": c }))).await);
+    let token = issued["token"].as_str().expect("token").to_owned();
+    let t = Some(token.as_str());
+    step!("admitter tick, one concert (not per fan)", s.queue.tick(&concert).await.expect("tick"));
+    step!("GET /queue/tokens/current", http(&s, "queue", "GET", "/queue/tokens/current", t, None, None).await);
+    step!("GET /concerts", http(&s, "availability", "GET", "/concerts", None, None, None).await);
+    step!("GET /concerts/{id}/dates", http(&s, "availability", "GET", &format!("/concerts/{c}/dates"), t, None, None).await);
+    step!("GET /concerts/{id}/dates/{date}/seats", http(&s, "availability", "GET", &format!("/concerts/{c}/dates/2026-12-24/seats"), t, None, None).await);
+    let held = step!("POST /reservations", http(&s, "reservation", "POST", "/reservations", t, None, Some(json!({ "concertId": c, "date": "2026-12-24", "seatNumber": 1 }))).await);
+    let reservation = held["reservationId"].as_str().expect("reservation").to_owned();
+    step!("GET /reservations/{id}", http(&s, "reservation", "GET", &format!("/reservations/{reservation}"), t, None, None).await);
+    step!("POST /users/{id}/balance/charges", http(&s, "balance", "POST", &format!("/users/{user}/balance/charges"), None, None, Some(json!({ "amount": 100_000 }))).await);
+    step!("POST /users/{id}/balance/charges (Idempotency-Key)", http(&s, "balance", "POST", &format!("/users/{user}/balance/charges"), None, Some("c1"), Some(json!({ "amount": 200_000 }))).await);
+    step!("GET /users/{id}/balance", http(&s, "balance", "GET", &format!("/users/{user}/balance"), None, None, None).await);
+    step!("POST /payments (Idempotency-Key)", http(&s, "payment", "POST", "/payments", t, Some("p1"), Some(json!({ "reservationId": reservation }))).await);
+    step!("GET /users/{id}/payments", http(&s, "payment", "GET", &format!("/users/{user}/payments"), None, None, None).await);
+
+    // One booking as a fan makes it: token, one poll, browse, hold, keyed charge, keyed payment.
+    let booking_steps = [
+        "POST /queue/tokens",
+        "GET /queue/tokens/current",
+        "GET /concerts/{id}/dates",
+        "GET /concerts/{id}/dates/{date}/seats",
+        "POST /reservations",
+        "POST /users/{id}/balance/charges (Idempotency-Key)",
+        "POST /payments (Idempotency-Key)",
+    ];
+    let mut booking = Use::default();
+    for (label, u) in &rows {
+        if booking_steps.contains(&label.as_str()) {
+            booking.add(u);
+        }
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "| call | DynamoDB requests | read units | write units | USD per million calls |");
+    let _ = writeln!(out, "|---|---|---:|---:|---:|");
+    let describe = |u: &Use| u.ops.iter().map(|(op, n)| format!("{n}× {op}")).collect::<Vec<_>>().join(", ");
+    for (label, u) in rows.iter().chain(std::iter::once(&("**one booking** (the 7 calls above marked in the text)".to_owned(), booking.clone()))) {
+        let _ = writeln!(out, "| {label} | {} ({}) | {:.1} | {:.1} | {:.2} |", u.requests(), describe(u), u.reads, u.writes, u.usd_per_million());
+    }
+    let _ = writeln!(
+        out,
+        "\nOne booking: **{} DynamoDB round trips, {:.1} read units, {:.1} write units = ${:.2} per million bookings** in DynamoDB request charges (on-demand, ${USD_PER_MILLION_READ_UNITS}/M read units, ${USD_PER_MILLION_WRITE_UNITS}/M write units; transactional writes bill 2 units per item; strongly consistent reads 1 unit per 4 KB).",
+        booking.requests(),
+        booking.reads,
+        booking.writes,
+        booking.usd_per_million()
+    );
+    out
+}

@@ -1,0 +1,219 @@
+//! The on-sale rush. Fans take tokens, wait to be admitted, browse, fight over a few hot
+//! seats, charge and pay, from several OS processes at once, against a running service.
+//! Then: a baseline of raw conditional writes on the same DynamoDB endpoint, per-API
+//! latency, and the invariants read back from the database. Any violation exits 1.
+//!
+//! usage: rush cost   (one booking, metered, as a Markdown table)
+//!        rush [--base URL] [--users N] [--workers W] [--concert ID] [--date D]
+//!             [--baseline-seconds S] [--report FILE]
+//! (DynamoDB/SQS settings come from the same environment the functions use.)
+
+mod cost;
+mod report;
+mod worker;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::{Deserialize, Serialize};
+use ticketing::config::Settings;
+
+/// What one worker process is asked to do.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WorkerJob {
+    pub base: String,
+    pub concert: String,
+    pub date: String,
+    pub users: Vec<String>,
+    pub deadline_secs: u64,
+}
+
+/// One HTTP call as measured by a worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Sample {
+    pub api: String,
+    pub status: u16,
+    pub micros: u64,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct WorkerReport {
+    pub samples: Vec<Sample>,
+    /// (user, amount) of every successful charge.
+    pub charges: Vec<(String, i64)>,
+    /// Payment ids answered 201.
+    pub payments: Vec<String>,
+    pub hold_attempts: u64,
+    pub holds: u64,
+    /// Epoch ms of the first hold attempt and the last successful hold.
+    pub first_hold_ms: Option<i64>,
+    pub last_hold_ms: Option<i64>,
+}
+
+struct Args {
+    base: String,
+    users: usize,
+    workers: usize,
+    concert: String,
+    date: String,
+    baseline_secs: u64,
+    report: Option<String>,
+}
+
+fn parse_args() -> Args {
+    let mut a = Args {
+        base: "http://127.0.0.1:3000".into(),
+        users: 1000,
+        workers: 4,
+        concert: "aurora-live-2026".into(),
+        date: "2026-12-24".into(),
+        baseline_secs: 5,
+        report: None,
+    };
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let mut it = argv.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().cloned().unwrap_or_default();
+        match flag.as_str() {
+            "--base" => a.base = value,
+            "--users" => a.users = value.parse().expect("--users N"),
+            "--workers" => a.workers = value.parse().expect("--workers W"),
+            "--concert" => a.concert = value,
+            "--date" => a.date = value,
+            "--baseline-seconds" => a.baseline_secs = value.parse().expect("--baseline-seconds S"),
+            "--report" => a.report = Some(value),
+            other => panic!("unknown flag {other}"),
+        }
+    }
+    a
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+fn run_workers(args: &Args) -> Vec<WorkerReport> {
+    let users: Vec<String> = (0..args.users).map(|_| uuid::Uuid::new_v4().to_string()).collect();
+    let per = users.len().div_ceil(args.workers.max(1)).max(1);
+    let exe = std::env::current_exe().expect("own path");
+    let children: Vec<_> = users
+        .chunks(per)
+        .map(|chunk| {
+            let job = WorkerJob {
+                base: args.base.clone(),
+                concert: args.concert.clone(),
+                date: args.date.clone(),
+                users: chunk.to_vec(),
+                deadline_secs: 300,
+            };
+            let mut child = Command::new(&exe)
+                .arg("worker")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .expect("spawn worker");
+            child.stdin.take().expect("stdin").write_all(&serde_json::to_vec(&job).expect("job")).expect("send job");
+            child
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|c| {
+            let out = c.wait_with_output().expect("worker");
+            assert!(out.status.success(), "a worker failed");
+            serde_json::from_slice(&out.stdout).expect("worker report")
+        })
+        .collect()
+}
+
+/// Raw single-item conditional PutItem calls per second at the given concurrency: the
+/// ceiling no hold (a conditional write plus a reservation) can beat on this endpoint.
+async fn baseline(client: &aws_sdk_dynamodb::Client, table: &str, concurrency: usize, secs: u64) -> f64 {
+    let done = Arc::new(AtomicU64::new(0));
+    let stop = Instant::now() + Duration::from_secs(secs);
+    let run = uuid::Uuid::new_v4().simple().to_string();
+    let tasks: Vec<_> = (0..concurrency)
+        .map(|w| {
+            let (client, table, done, run) = (client.clone(), table.to_owned(), done.clone(), run.clone());
+            tokio::spawn(async move {
+                let mut i = 0u64;
+                while Instant::now() < stop {
+                    let r = client
+                        .put_item()
+                        .table_name(&table)
+                        .item("pk", AttributeValue::S(format!("BASELINE#{run}#{w}#{i}")))
+                        .condition_expression("attribute_not_exists(pk)")
+                        .send()
+                        .await;
+                    if r.is_ok() {
+                        done.fetch_add(1, Ordering::Relaxed);
+                    }
+                    i += 1;
+                }
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    for t in tasks {
+        let _ = t.await;
+    }
+    done.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
+}
+
+#[tokio::main]
+async fn main() {
+    match std::env::args().nth(1).as_deref() {
+        Some("worker") => return worker::main().await,
+        Some("cost") => {
+            println!("{}", cost::run().await);
+            return;
+        }
+        _ => {}
+    }
+    let args = parse_args();
+    let settings = Settings::from_env().expect("the functions' environment (source .local/…/env)");
+    let aws = aws_config::load_from_env().await;
+    let dynamo = aws_sdk_dynamodb::Client::new(&aws);
+    let sqs = aws_sdk_sqs::Client::new(&aws);
+
+    eprintln!("rush: {} users in {} processes against {}", args.users, args.workers, args.base);
+    let started_ms = now_ms();
+    let started = Instant::now();
+    let reports = tokio::task::spawn_blocking({
+        let a = Args { base: args.base.clone(), concert: args.concert.clone(), date: args.date.clone(), report: None, ..args };
+        move || run_workers(&a)
+    })
+    .await
+    .expect("workers");
+    let rush_secs = started.elapsed().as_secs_f64();
+
+    let concurrency = args.users.min(256);
+    eprintln!("baseline: conditional PutItem at concurrency {concurrency} for {} s", args.baseline_secs);
+    let baseline_rate = baseline(&dynamo, &settings.resources.queue_table, concurrency, args.baseline_secs).await;
+
+    let facts = report::gather(&dynamo, &sqs, &settings, &args.concert, &args.date, &reports).await;
+    let violations = report::check(&facts, &reports);
+    let text = report::render(&report::Run {
+        users: args.users,
+        workers: args.workers,
+        rush_secs,
+        started_ms,
+        baseline_rate,
+        baseline_concurrency: concurrency,
+        reports: &reports,
+        facts: &facts,
+        violations: &violations,
+    });
+    println!("{text}");
+    if let Some(path) = &args.report {
+        std::fs::write(path, &text).expect("write report");
+    }
+    if !violations.is_empty() {
+        eprintln!("INVARIANT VIOLATIONS: {violations:?}");
+        std::process::exit(1);
+    }
+}

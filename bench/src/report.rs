@@ -1,0 +1,220 @@
+//! What the rush measured, what the database says afterwards, and the invariants.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fmt::Write;
+use std::time::Duration;
+
+use ticketing::catalog::{CatalogStore, SeatState};
+use ticketing::config::Settings;
+use ticketing::dynamo::{DynamoCatalog, DynamoPayments, DynamoWallet, Tables};
+use ticketing::ids::{ConcertDate, ConcertId, UserId};
+use ticketing::payment::{Payment, PaymentStore};
+use ticketing::wallet::WalletStore;
+
+use crate::WorkerReport;
+
+/// The state read back from DynamoDB and SQS after the rush.
+pub struct Facts {
+    /// (seat number, sold?, reservation id if sold)
+    pub seats: Vec<(u8, bool, Option<String>)>,
+    pub payments: Vec<Payment>,
+    pub balances: Vec<(UserId, i64)>,
+    pub delivered: HashSet<String>,
+    pub outbox_left: usize,
+}
+
+pub async fn gather(
+    dynamo: &aws_sdk_dynamodb::Client,
+    sqs: &aws_sdk_sqs::Client,
+    settings: &Settings,
+    concert: &str,
+    date: &str,
+    reports: &[WorkerReport],
+) -> Facts {
+    let tables = Tables::new(dynamo.clone(), settings.resources.clone());
+    let concert = ConcertId::parse(concert).expect("concert id");
+    let date = ConcertDate::parse(date).expect("date");
+    let seats = DynamoCatalog::new(tables.clone())
+        .date_seats(&concert, date)
+        .await
+        .expect("seats")
+        .into_iter()
+        .map(|s| match s.state {
+            SeatState::Sold { reservation, .. } => (s.number.get(), true, Some(reservation.to_string())),
+            _ => (s.number.get(), false, None),
+        })
+        .collect();
+    let users: HashSet<&String> = reports.iter().flat_map(|r| r.charges.iter().map(|(u, _)| u)).collect();
+    let payments_store = DynamoPayments::new(tables.clone());
+    let wallet = DynamoWallet::new(tables);
+    let mut payments = Vec::new();
+    let mut balances = Vec::new();
+    for u in users {
+        let user = UserId::parse(u).expect("user id");
+        payments.extend(payments_store.payments(user).await.expect("payments"));
+        balances.push((user, wallet.balance(user).await.expect("balance").get()));
+    }
+    // Events: the payment function sends at once; the relay catches up within a tick.
+    let wanted: HashSet<String> = payments.iter().map(|p| p.id.to_string()).collect();
+    let mut delivered = HashSet::new();
+    let url = &settings.resources.payment_events_queue_url;
+    for _ in 0..40 {
+        if wanted.is_subset(&delivered) {
+            break;
+        }
+        let got = sqs.receive_message().queue_url(url).max_number_of_messages(10).send().await.expect("receive");
+        if got.messages().is_empty() {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        for m in got.messages() {
+            if let Ok(v) = serde_json::from_str::<serde_json::Value>(m.body().unwrap_or_default()) {
+                if let Some(id) = v["eventId"].as_str() {
+                    delivered.insert(id.to_owned());
+                }
+            }
+            if let Some(h) = m.receipt_handle() {
+                let _ = sqs.delete_message().queue_url(url).receipt_handle(h).send().await;
+            }
+        }
+    }
+    let outbox_left = payments_store.undelivered(10_000).await.expect("outbox").len();
+    Facts { seats, payments, balances, delivered, outbox_left }
+}
+
+/// Every invariant the rush must keep; an empty list means all held.
+pub fn check(f: &Facts, reports: &[WorkerReport]) -> Vec<String> {
+    let mut v = Vec::new();
+    let sold: Vec<_> = f.seats.iter().filter(|s| s.1).collect();
+    if sold.len() != f.payments.len() {
+        v.push(format!("seats SOLD ({}) != payments recorded ({})", sold.len(), f.payments.len()));
+    }
+    if f.seats.is_empty() || sold.len() != f.seats.len() {
+        v.push(format!("the date did not sell out: {} of {} seats sold", sold.len(), f.seats.len()));
+    }
+    let seat_numbers: HashSet<u8> = f.payments.iter().map(|p| p.seat.get()).collect();
+    if seat_numbers.len() != f.payments.len() {
+        v.push("a seat was paid for twice".into());
+    }
+    for p in &f.payments {
+        let seat = f.seats.iter().find(|s| s.0 == p.seat.get());
+        if seat.and_then(|s| s.2.as_deref()) != Some(p.reservation.to_string().as_str()) {
+            v.push(format!("payment {} is for a seat not sold to its reservation", p.id));
+        }
+    }
+    let charged: i64 = reports.iter().flat_map(|r| r.charges.iter().map(|(_, a)| a)).sum();
+    let paid: i64 = f.payments.iter().map(|p| p.amount.get()).sum();
+    let balances: i64 = f.balances.iter().map(|(_, b)| b).sum();
+    if balances != charged - paid {
+        v.push(format!("sum of balances {balances} != charges {charged} - payments {paid}"));
+    }
+    if f.balances.iter().any(|(_, b)| *b < 0) {
+        v.push("a balance is negative".into());
+    }
+    let answered: HashSet<String> = reports.iter().flat_map(|r| r.payments.iter().cloned()).collect();
+    let recorded: HashSet<String> = f.payments.iter().map(|p| p.id.to_string()).collect();
+    if answered != recorded {
+        v.push(format!("payments answered 201 ({}) != payments recorded ({})", answered.len(), recorded.len()));
+    }
+    let missing = recorded.difference(&f.delivered).count();
+    if missing > 0 || f.outbox_left > 0 {
+        v.push(format!("{missing} PaymentCompleted events not delivered, {} left in the outbox", f.outbox_left));
+    }
+    v
+}
+
+pub struct Run<'a> {
+    pub users: usize,
+    pub workers: usize,
+    pub rush_secs: f64,
+    pub started_ms: i64,
+    pub baseline_rate: f64,
+    pub baseline_concurrency: usize,
+    pub reports: &'a [WorkerReport],
+    pub facts: &'a Facts,
+    pub violations: &'a [String],
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)] as f64 / 1000.0
+}
+
+pub fn render(r: &Run) -> String {
+    let mut per_api: BTreeMap<&str, Vec<(u16, u64)>> = BTreeMap::new();
+    for s in r.reports.iter().flat_map(|w| &w.samples) {
+        per_api.entry(s.api.as_str()).or_default().push((s.status, s.micros));
+    }
+    let mut out = String::new();
+    let total: usize = per_api.values().map(Vec::len).sum();
+    let _ = writeln!(out, "### Rush: {} fans, {} worker processes\n", r.users, r.workers);
+    let _ = writeln!(out, "| API | requests | 2xx | 4xx | 5xx | p50 ms | p95 ms | p99 ms |");
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|---:|---:|");
+    for (api, samples) in &per_api {
+        let mut lat: Vec<u64> = samples.iter().map(|s| s.1).collect();
+        lat.sort_unstable();
+        let class = |lo: u16, hi: u16| samples.iter().filter(|s| s.0 >= lo && s.0 < hi).count();
+        let _ = writeln!(
+            out,
+            "| {api} | {} | {} | {} | {} | {:.1} | {:.1} | {:.1} |",
+            samples.len(),
+            class(200, 300),
+            class(400, 500),
+            class(500, 600),
+            percentile(&lat, 0.50),
+            percentile(&lat, 0.95),
+            percentile(&lat, 0.99)
+        );
+    }
+    let last_paid = r.facts.payments.iter().map(|p| p.paid_at.millis()).max();
+    let attempts: u64 = r.reports.iter().map(|w| w.hold_attempts).sum();
+    let holds: u64 = r.reports.iter().map(|w| w.holds).sum();
+    let first = r.reports.iter().filter_map(|w| w.first_hold_ms).min();
+    let last = r.reports.iter().filter_map(|w| w.last_hold_ms).max();
+    let hold_window = match (first, last) {
+        (Some(a), Some(b)) if b > a => (b - a) as f64 / 1000.0,
+        _ => 0.0,
+    };
+    let attempt_rate = if hold_window > 0.0 { attempts as f64 / hold_window } else { 0.0 };
+    let _ = writeln!(out);
+    let _ = writeln!(out, "- requests: {total} in {:.1} s = **{:.0} requests/s** overall", r.rush_secs, total as f64 / r.rush_secs);
+    match last_paid {
+        Some(t) => {
+            let _ = writeln!(out, "- time to sell out (start to last payment): **{:.1} s**", (t - r.started_ms) as f64 / 1000.0);
+        }
+        None => {
+            let _ = writeln!(out, "- nothing was sold");
+        }
+    }
+    let _ = writeln!(
+        out,
+        "- holds: {attempts} attempts, {holds} won, over {hold_window:.1} s = {attempt_rate:.0} hold attempts/s"
+    );
+    let _ = writeln!(
+        out,
+        "- baseline: raw conditional PutItem on the same endpoint, {} concurrent: **{:.0} writes/s**; hold attempts/s ÷ baseline = **{:.2}**",
+        r.baseline_concurrency,
+        r.baseline_rate,
+        if r.baseline_rate > 0.0 { attempt_rate / r.baseline_rate } else { 0.0 }
+    );
+    let _ = writeln!(out, "\n**Invariants** (read back from DynamoDB and SQS):\n");
+    let names = [
+        "seats SOLD == payments recorded, and the date sold out",
+        "no seat sold twice; every payment's seat is sold to its reservation",
+        "sum of balances == sum of charges - sum of payments; no negative balance",
+        "every payment answered 201 is recorded, and only those",
+        "every PaymentCompleted event delivered; outbox empty",
+    ];
+    if r.violations.is_empty() {
+        for n in names {
+            let _ = writeln!(out, "- ✅ {n}");
+        }
+    } else {
+        for v in r.violations {
+            let _ = writeln!(out, "- ❌ {v}");
+        }
+    }
+    out
+}

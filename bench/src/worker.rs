@@ -1,0 +1,160 @@
+//! One worker process: its share of the fans, each an async task doing what a fan does.
+
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use serde_json::{json, Value};
+
+use crate::{now_ms, Sample, WorkerJob, WorkerReport};
+
+struct Fan {
+    http: Client<HttpConnector, Full<Bytes>>,
+    job: Arc<WorkerJob>,
+    report: Arc<Mutex<WorkerReport>>,
+    sold_out: Arc<AtomicBool>,
+}
+
+/// A random number below `n`, from a v4 UUID's random bits.
+fn random_below(n: usize) -> usize {
+    (uuid::Uuid::new_v4().as_u128() % (n.max(1) as u128)) as usize
+}
+
+impl Fan {
+    async fn call(&self, api: &str, method: &str, path: &str, headers: &[(&str, &str)], body: Option<Value>) -> (u16, Value) {
+        let mut req = http::Request::builder().method(method).uri(format!("{}{}", self.job.base, path));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let body = body.map(|b| Full::new(Bytes::from(b.to_string()))).unwrap_or_default();
+        let started = Instant::now();
+        let (status, value) = match self.http.request(req.body(body).expect("request")).await {
+            Ok(resp) => {
+                let status = resp.status().as_u16();
+                let bytes = resp.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+                (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+            }
+            Err(_) => (599, Value::Null),
+        };
+        let micros = started.elapsed().as_micros() as u64;
+        if let Ok(mut r) = self.report.lock() {
+            r.samples.push(Sample { api: api.to_owned(), status, micros });
+        }
+        (status, value)
+    }
+
+    async fn run(&self, user: String) {
+        let deadline = Instant::now() + Duration::from_secs(self.job.deadline_secs);
+        let (c, d) = (self.job.concert.clone(), self.job.date.clone());
+        let (status, body) = self
+            .call("POST /queue/tokens", "POST", "/queue/tokens", &[], Some(json!({ "userId": user, "concertId": c })))
+            .await;
+        if status >= 300 {
+            return;
+        }
+        let token = body["token"].as_str().unwrap_or_default().to_owned();
+        let auth = [("x-queue-token", token.as_str())];
+        let mut status_now = body["status"].as_str().unwrap_or_default().to_owned();
+        while status_now != "ACTIVE" {
+            if self.sold_out.load(Ordering::Relaxed) || Instant::now() > deadline {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(1000)).await;
+            let (_, b) = self.call("GET /queue/tokens/current", "GET", "/queue/tokens/current", &auth, None).await;
+            status_now = b["status"].as_str().unwrap_or_default().to_owned();
+        }
+        let (_, dates) = self.call("GET /concerts/{id}/dates", "GET", &format!("/concerts/{c}/dates"), &auth, None).await;
+        let open = dates["dates"].as_array().into_iter().flatten().any(|x| x["date"] == d.as_str() && x["availableSeats"].as_u64() > Some(0));
+        if !open {
+            self.sold_out.store(true, Ordering::Relaxed);
+            return;
+        }
+        let mut held = None;
+        while held.is_none() && Instant::now() < deadline {
+            let (_, seats) = self
+                .call("GET /concerts/{id}/dates/{date}/seats", "GET", &format!("/concerts/{c}/dates/{d}/seats"), &auth, None)
+                .await;
+            let free: Vec<i64> = seats["seats"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|s| s["status"] == "AVAILABLE")
+                .filter_map(|s| s["seatNumber"].as_i64())
+                .collect();
+            if free.is_empty() {
+                self.sold_out.store(true, Ordering::Relaxed);
+                return;
+            }
+            // Most fans want the best few seats left; some take any.
+            let pick = if random_below(10) < 7 { free[random_below(free.len().min(3))] } else { free[random_below(free.len())] };
+            if let Ok(mut r) = self.report.lock() {
+                r.hold_attempts += 1;
+                r.first_hold_ms.get_or_insert(now_ms());
+            }
+            let (status, body) = self
+                .call("POST /reservations", "POST", "/reservations", &auth, Some(json!({ "concertId": c, "date": d, "seatNumber": pick })))
+                .await;
+            if status == 201 {
+                if let Ok(mut r) = self.report.lock() {
+                    r.holds += 1;
+                    r.last_hold_ms = Some(now_ms());
+                }
+                held = Some((body["reservationId"].as_str().unwrap_or_default().to_owned(), body["price"].as_i64().unwrap_or(0)));
+            }
+        }
+        let Some((reservation, price)) = held else { return };
+        let charge_key = format!("charge-{reservation}");
+        let (status, _) = self
+            .call(
+                "POST /users/{id}/balance/charges",
+                "POST",
+                &format!("/users/{user}/balance/charges"),
+                &[("idempotency-key", charge_key.as_str())],
+                Some(json!({ "amount": price })),
+            )
+            .await;
+        if status == 200 {
+            if let Ok(mut r) = self.report.lock() {
+                r.charges.push((user.clone(), price));
+            }
+        }
+        let pay_key = format!("pay-{reservation}");
+        let (status, body) = self
+            .call("POST /payments", "POST", "/payments", &[auth[0], ("idempotency-key", pay_key.as_str())], Some(json!({ "reservationId": reservation })))
+            .await;
+        if status == 201 {
+            if let Ok(mut r) = self.report.lock() {
+                r.payments.push(body["paymentId"].as_str().unwrap_or_default().to_owned());
+            }
+        }
+    }
+}
+
+pub async fn main() {
+    let mut input = String::new();
+    std::io::stdin().read_to_string(&mut input).expect("job on stdin");
+    let job: Arc<WorkerJob> = Arc::new(serde_json::from_str(&input).expect("a WorkerJob"));
+    let http = Client::builder(TokioExecutor::new()).pool_max_idle_per_host(1024).build_http();
+    let report = Arc::new(Mutex::new(WorkerReport::default()));
+    let sold_out = Arc::new(AtomicBool::new(false));
+    let tasks: Vec<_> = job
+        .users
+        .iter()
+        .cloned()
+        .map(|user| {
+            let fan = Fan { http: http.clone(), job: job.clone(), report: report.clone(), sold_out: sold_out.clone() };
+            tokio::spawn(async move { fan.run(user).await })
+        })
+        .collect();
+    for t in tasks {
+        let _ = t.await;
+    }
+    let report = report.lock().map(|r| r.clone()).unwrap_or_default();
+    println!("{}", serde_json::to_string(&report).expect("report"));
+}
