@@ -19,6 +19,8 @@ pub mod reservation;
 mod retry;
 pub mod sqs;
 pub mod wallet;
+#[cfg(test)]
+mod testkit;
 pub mod wiring;
 
 pub use error::{Error, Result};

@@ -1,20 +1,22 @@
-//! In-memory implementations of the domain's storage traits, for unit tests. Each method
-//! takes one lock, the way each DynamoDB write is one atomic step.
+//! In-memory implementations of every storage trait of the domain, for unit tests. One
+//! lock over all state: each method is one atomic step, as each DynamoDB write or
+//! transaction is, and `pay` checks every condition before changing anything.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::catalog::{CatalogStore, Concert, Seat};
+use crate::catalog::{CatalogStore, Concert, Seat, SeatState};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
-use crate::ids::{ConcertDate, ConcertId, SeatNumber, TokenId, UserId};
+use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, ReservationId, SeatNumber, TokenId, UserId};
+use crate::money::Won;
+use crate::payment::{EventPublisher, PayConflict, Payment, PaymentPlan, PaymentSnapshot, PaymentStore};
 use crate::queue::{AdmissionPlan, CreateOutcome, LineCounters, Place, QueueStore, SlotLease, Token, TokenState};
-
-fn poisoned<T>(_: T) -> Error {
-    Error::Infrastructure("memory store lock poisoned".into())
-}
+use crate::reservation::{HoldExpiryScheduler, HoldOutcome, HoldStore, Reservation, ReservationState};
+use crate::wallet::{ChargeRecord, KeyedCredit, WalletStore};
 
 #[derive(Default)]
 struct Line {
@@ -24,19 +26,47 @@ struct Line {
 }
 
 #[derive(Default)]
-struct QueueState {
+struct State {
+    concerts: HashMap<ConcertId, (Concert, Vec<Seat>)>,
     lines: HashMap<ConcertId, Line>,
     tokens: HashMap<TokenId, Token>,
     slots: HashMap<TokenId, Timestamp>,
+    reservations: HashMap<ReservationId, Reservation>,
+    balances: HashMap<UserId, Won>,
+    charge_keys: HashMap<(UserId, String), ChargeRecord>,
+    payment_keys: HashMap<(UserId, String), Payment>,
+    payments: Vec<Payment>,
+    outbox: Vec<Payment>,
 }
 
-#[derive(Default)]
-pub struct MemoryQueue(Mutex<QueueState>);
+impl State {
+    fn seat_mut(&mut self, concert: &ConcertId, date: ConcertDate, number: SeatNumber) -> Option<&mut Seat> {
+        self.concerts
+            .get_mut(concert)
+            .and_then(|(_, seats)| seats.iter_mut().find(|s| s.date == date && s.number == number))
+    }
+}
 
-impl MemoryQueue {
+/// Everything the service stores, in memory; plus what it sent (release messages, events).
+#[derive(Default)]
+pub struct Memory {
+    state: Mutex<State>,
+    /// Release messages scheduled: (reservation, delay).
+    pub scheduled: Mutex<Vec<(ReservationId, Duration)>>,
+    /// Events published.
+    pub published: Mutex<Vec<Payment>>,
+    /// While true, publishing fails as if the queue were down.
+    pub events_down: std::sync::atomic::AtomicBool,
+}
+
+impl Memory {
+    fn lock(&self) -> Result<MutexGuard<'_, State>> {
+        self.state.lock().map_err(|_| Error::Infrastructure("memory store lock poisoned".into()))
+    }
+
     /// End a token early, as a payment does.
     pub fn use_up(&self, id: TokenId, now: Timestamp) -> Result<()> {
-        let mut s = self.0.lock().map_err(poisoned)?;
+        let mut s = self.lock()?;
         if let Some(t) = s.tokens.get_mut(&id) {
             t.state = TokenState::Expired;
         }
@@ -45,30 +75,38 @@ impl MemoryQueue {
         }
         Ok(())
     }
+
+    pub fn set_balance(&self, user: UserId, balance: Won) -> Result<()> {
+        self.lock()?.balances.insert(user, balance);
+        Ok(())
+    }
+
+    pub fn outbox_len(&self) -> Result<usize> {
+        Ok(self.lock()?.outbox.len())
+    }
 }
 
 #[async_trait]
-impl QueueStore for MemoryQueue {
+impl QueueStore for Memory {
     async fn holder_token(&self, concert: &ConcertId, user: UserId) -> Result<Option<Token>> {
-        let s = self.0.lock().map_err(poisoned)?;
+        let s = self.lock()?;
         let id = s.lines.get(concert).and_then(|l| l.holders.get(&user)).copied();
         Ok(id.and_then(|id| s.tokens.get(&id).cloned()))
     }
 
     async fn next_seq(&self, concert: &ConcertId) -> Result<(u64, LineCounters)> {
-        let mut s = self.0.lock().map_err(poisoned)?;
+        let mut s = self.lock()?;
         let line = s.lines.entry(concert.clone()).or_default();
         line.counters.issued += 1;
         Ok((line.counters.issued, line.counters))
     }
 
     async fn counters(&self, concert: &ConcertId) -> Result<LineCounters> {
-        let s = self.0.lock().map_err(poisoned)?;
-        Ok(s.lines.get(concert).map(|l| l.counters).unwrap_or_default())
+        Ok(self.lock()?.lines.get(concert).map(|l| l.counters).unwrap_or_default())
     }
 
     async fn create_token(&self, token: &Token, replaces: Option<TokenId>) -> Result<CreateOutcome> {
-        let mut s = self.0.lock().map_err(poisoned)?;
+        let mut s = self.lock()?;
         let line = s.lines.entry(token.concert.clone()).or_default();
         if line.holders.get(&token.user).copied() != replaces {
             return Ok(CreateOutcome::HolderTaken);
@@ -83,7 +121,7 @@ impl QueueStore for MemoryQueue {
     }
 
     async fn void_place(&self, concert: &ConcertId, seq: u64) -> Result<bool> {
-        let mut s = self.0.lock().map_err(poisoned)?;
+        let mut s = self.lock()?;
         let line = s.lines.entry(concert.clone()).or_default();
         if line.places.contains_key(&seq) {
             return Ok(false);
@@ -93,17 +131,17 @@ impl QueueStore for MemoryQueue {
     }
 
     async fn token(&self, id: TokenId) -> Result<Option<Token>> {
-        Ok(self.0.lock().map_err(poisoned)?.tokens.get(&id).cloned())
+        Ok(self.lock()?.tokens.get(&id).cloned())
     }
 
     async fn places(&self, concert: &ConcertId, from: u64, to: u64) -> Result<Vec<(u64, Option<Place>)>> {
-        let s = self.0.lock().map_err(poisoned)?;
+        let s = self.lock()?;
         let line = s.lines.get(concert);
         Ok((from..=to).map(|seq| (seq, line.and_then(|l| l.places.get(&seq)).copied())).collect())
     }
 
     async fn ended_slots(&self, concert: &ConcertId, now: Timestamp, limit: usize) -> Result<Vec<SlotLease>> {
-        let s = self.0.lock().map_err(poisoned)?;
+        let s = self.lock()?;
         Ok(s.slots
             .iter()
             .filter(|(id, until)| **until <= now && s.tokens.get(id).is_some_and(|t| &t.concert == concert))
@@ -113,7 +151,7 @@ impl QueueStore for MemoryQueue {
     }
 
     async fn release_slots(&self, concert: &ConcertId, leases: &[SlotLease]) -> Result<bool> {
-        let mut s = self.0.lock().map_err(poisoned)?;
+        let mut s = self.lock()?;
         if !leases.iter().all(|l| s.slots.get(&l.token) == Some(&l.until)) {
             return Ok(false);
         }
@@ -126,7 +164,7 @@ impl QueueStore for MemoryQueue {
     }
 
     async fn admit(&self, plan: &AdmissionPlan) -> Result<bool> {
-        let mut s = self.0.lock().map_err(poisoned)?;
+        let mut s = self.lock()?;
         let k = u32::try_from(plan.tokens.len()).unwrap_or(u32::MAX);
         let counters = s.lines.get(&plan.concert).map(|l| l.counters).unwrap_or_default();
         let waiting = plan.tokens.iter().all(|t| s.tokens.get(t).is_some_and(|t| t.state == TokenState::Waiting));
@@ -147,23 +185,20 @@ impl QueueStore for MemoryQueue {
     }
 }
 
-#[derive(Default)]
-pub struct MemoryCatalog(Mutex<HashMap<ConcertId, (Concert, Vec<Seat>)>>);
-
 #[async_trait]
-impl CatalogStore for MemoryCatalog {
+impl CatalogStore for Memory {
     async fn concerts(&self) -> Result<Vec<Concert>> {
-        let mut all: Vec<Concert> = self.0.lock().map_err(poisoned)?.values().map(|(c, _)| c.clone()).collect();
+        let mut all: Vec<Concert> = self.lock()?.concerts.values().map(|(c, _)| c.clone()).collect();
         all.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(all)
     }
 
     async fn concert_exists(&self, concert: &ConcertId) -> Result<bool> {
-        Ok(self.0.lock().map_err(poisoned)?.contains_key(concert))
+        Ok(self.lock()?.concerts.contains_key(concert))
     }
 
     async fn concert_seats(&self, concert: &ConcertId) -> Result<Option<Vec<Seat>>> {
-        Ok(self.0.lock().map_err(poisoned)?.get(concert).map(|(_, s)| s.clone()))
+        Ok(self.lock()?.concerts.get(concert).map(|(_, s)| s.clone()))
     }
 
     async fn date_seats(&self, concert: &ConcertId, date: ConcertDate) -> Result<Vec<Seat>> {
@@ -176,7 +211,178 @@ impl CatalogStore for MemoryCatalog {
     }
 
     async fn add_concert(&self, concert: &Concert, seats: &[Seat]) -> Result<()> {
-        self.0.lock().map_err(poisoned)?.insert(concert.id.clone(), (concert.clone(), seats.to_vec()));
+        self.lock()?.concerts.entry(concert.id.clone()).or_insert_with(|| (concert.clone(), seats.to_vec()));
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl HoldStore for Memory {
+    async fn hold(&self, r: &Reservation, now: Timestamp) -> Result<HoldOutcome> {
+        let mut s = self.lock()?;
+        let Some(seat) = s.seat_mut(&r.concert, r.date, r.seat) else { return Ok(HoldOutcome::NoSuchSeat) };
+        let free = match seat.state {
+            SeatState::Available => true,
+            SeatState::Held { until, .. } => until <= now,
+            SeatState::Sold { .. } => false,
+        };
+        if !free {
+            return Ok(HoldOutcome::SeatTaken);
+        }
+        seat.state = SeatState::Held { by: r.user, reservation: r.id, until: r.expires_at };
+        s.reservations.insert(r.id, r.clone());
+        Ok(HoldOutcome::Held)
+    }
+
+    async fn reservation(&self, id: ReservationId) -> Result<Option<Reservation>> {
+        Ok(self.lock()?.reservations.get(&id).cloned())
+    }
+
+    async fn release(&self, r: &Reservation, now: Timestamp) -> Result<bool> {
+        let mut s = self.lock()?;
+        let marked = match s.reservations.get_mut(&r.id) {
+            Some(stored) if stored.state == ReservationState::Held && stored.expires_at <= now => {
+                stored.state = ReservationState::Expired;
+                true
+            }
+            _ => false,
+        };
+        if let Some(seat) = s.seat_mut(&r.concert, r.date, r.seat) {
+            if matches!(seat.state, SeatState::Held { reservation, until, .. } if reservation == r.id && until <= now) {
+                seat.state = SeatState::Available;
+            }
+        }
+        Ok(marked)
+    }
+}
+
+#[async_trait]
+impl HoldExpiryScheduler for Memory {
+    async fn schedule(&self, reservation: ReservationId, delay: Duration) -> Result<()> {
+        self.scheduled.lock().map_err(|_| Error::Infrastructure("poisoned".into()))?.push((reservation, delay));
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl WalletStore for Memory {
+    async fn balance(&self, user: UserId) -> Result<Won> {
+        Ok(self.lock()?.balances.get(&user).copied().unwrap_or(Won::ZERO))
+    }
+
+    async fn credit(&self, user: UserId, amount: Won, max_before: Won) -> Result<Option<Won>> {
+        let mut s = self.lock()?;
+        let balance = s.balances.entry(user).or_default();
+        if *balance > max_before {
+            return Ok(None);
+        }
+        *balance = balance.checked_add(amount).ok_or_else(|| Error::Infrastructure("overflow".into()))?;
+        Ok(Some(*balance))
+    }
+
+    async fn charge_state(&self, user: UserId, key: &IdempotencyKey) -> Result<(Option<ChargeRecord>, Won)> {
+        let s = self.lock()?;
+        let record = s.charge_keys.get(&(user, key.as_str().to_owned())).copied();
+        Ok((record, s.balances.get(&user).copied().unwrap_or(Won::ZERO)))
+    }
+
+    async fn credit_once(&self, key: &IdempotencyKey, record: &ChargeRecord, expected: Won) -> Result<KeyedCredit> {
+        let mut s = self.lock()?;
+        let user = record.receipt.user;
+        if s.charge_keys.contains_key(&(user, key.as_str().to_owned())) {
+            return Ok(KeyedCredit::KeyTaken);
+        }
+        if s.balances.get(&user).copied().unwrap_or(Won::ZERO) != expected {
+            return Ok(KeyedCredit::BalanceMoved);
+        }
+        s.balances.insert(user, record.receipt.balance);
+        s.charge_keys.insert((user, key.as_str().to_owned()), *record);
+        Ok(KeyedCredit::Committed)
+    }
+}
+
+#[async_trait]
+impl PaymentStore for Memory {
+    async fn snapshot(&self, user: UserId, reservation: ReservationId, key: Option<&IdempotencyKey>) -> Result<PaymentSnapshot> {
+        let s = self.lock()?;
+        Ok(PaymentSnapshot {
+            reservation: s.reservations.get(&reservation).cloned(),
+            balance: s.balances.get(&user).copied().unwrap_or(Won::ZERO),
+            prior: key.and_then(|k| s.payment_keys.get(&(user, k.as_str().to_owned())).cloned()),
+        })
+    }
+
+    async fn pay(&self, plan: &PaymentPlan) -> Result<std::result::Result<(), Vec<PayConflict>>> {
+        let mut s = self.lock()?;
+        let p = &plan.payment;
+        let mut conflicts = Vec::new();
+        if s.balances.get(&p.user).copied().unwrap_or(Won::ZERO) != plan.expected_balance {
+            conflicts.push(PayConflict::Wallet);
+        }
+        let seat_held = s
+            .seat_mut(&p.concert, p.date, p.seat)
+            .is_some_and(|seat| matches!(seat.state, SeatState::Held { reservation, until, .. } if reservation == p.reservation && until > plan.now));
+        if !seat_held {
+            conflicts.push(PayConflict::Seat);
+        }
+        if !s.reservations.get(&p.reservation).is_some_and(|r| r.state == ReservationState::Held && r.user == p.user) {
+            conflicts.push(PayConflict::Reservation);
+        }
+        let token_active = s.tokens.get(&plan.token).is_some_and(|t| matches!(t.state, TokenState::Active { until } if until > plan.now))
+            && s.slots.contains_key(&plan.token);
+        if !token_active {
+            conflicts.push(PayConflict::Token);
+        }
+        if let Some(k) = &plan.key {
+            if s.payment_keys.contains_key(&(p.user, k.as_str().to_owned())) {
+                conflicts.push(PayConflict::Key);
+            }
+        }
+        if !conflicts.is_empty() {
+            return Ok(Err(conflicts));
+        }
+        s.balances.insert(p.user, p.balance_after);
+        if let Some(seat) = s.seat_mut(&p.concert, p.date, p.seat) {
+            seat.state = SeatState::Sold { by: p.user, reservation: p.reservation };
+        }
+        if let Some(r) = s.reservations.get_mut(&p.reservation) {
+            r.state = ReservationState::Confirmed { payment: p.id };
+        }
+        if let Some(t) = s.tokens.get_mut(&plan.token) {
+            t.state = TokenState::Expired;
+        }
+        s.slots.insert(plan.token, plan.now);
+        if let Some(k) = &plan.key {
+            s.payment_keys.insert((p.user, k.as_str().to_owned()), p.clone());
+        }
+        s.payments.push(p.clone());
+        s.outbox.push(p.clone());
+        Ok(Ok(()))
+    }
+
+    async fn payments(&self, user: UserId) -> Result<Vec<Payment>> {
+        let mut list: Vec<Payment> = self.lock()?.payments.iter().filter(|p| p.user == user).cloned().collect();
+        list.sort_by_key(|p| std::cmp::Reverse(p.paid_at));
+        Ok(list)
+    }
+
+    async fn undelivered(&self, limit: usize) -> Result<Vec<Payment>> {
+        Ok(self.lock()?.outbox.iter().take(limit).cloned().collect())
+    }
+
+    async fn mark_delivered(&self, event: &Payment) -> Result<()> {
+        self.lock()?.outbox.retain(|p| p.id != event.id);
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl EventPublisher for Memory {
+    async fn publish(&self, event: &Payment) -> Result<()> {
+        if self.events_down.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(Error::Infrastructure("event queue unavailable".into()));
+        }
+        self.published.lock().map_err(|_| Error::Infrastructure("poisoned".into()))?.push(event.clone());
         Ok(())
     }
 }

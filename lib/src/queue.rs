@@ -352,18 +352,18 @@ mod tests {
     use crate::catalog::{new_concert_seats, Concert};
     use crate::clock::ManualClock;
     use crate::ids::ConcertDate;
-    use crate::memory::{MemoryCatalog, MemoryQueue};
+    use crate::memory::Memory;
 
     struct World {
-        store: Arc<MemoryQueue>,
+        store: Arc<Memory>,
         clock: Arc<ManualClock>,
         queue: QueueService,
         concert: ConcertId,
     }
 
     async fn world(admit_per_tick: u32, active_cap: u32) -> World {
-        let store = Arc::new(MemoryQueue::default());
-        let catalog = Arc::new(MemoryCatalog::default());
+        let store = Arc::new(Memory::default());
+        let catalog = store.clone();
         let concert = ConcertId::parse("test-concert").unwrap();
         let seats = new_concert_seats(&[ConcertDate::parse("2026-12-24").unwrap()]);
         catalog

@@ -36,3 +36,22 @@ fn scheduled_and_queue_sample_events_parse() {
     let body = sqs.records[0].body.as_deref().unwrap();
     assert!(ticketing::sqs::HoldExpiryMessage::parse(body).is_ok());
 }
+
+#[test]
+fn the_openapi_document_describes_exactly_the_template_routes() {
+    let text = std::fs::read_to_string(format!("{}/../docs/openapi.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let spec: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut documented: Vec<(String, String)> = spec["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, ops)| ops.as_object().unwrap().keys().map(move |m| (m.to_uppercase(), path.clone())))
+        .collect();
+    let mut routed: Vec<(String, String)> = integration_tests::routes().into_iter().map(|r| (r.method, r.path)).collect();
+    documented.sort();
+    routed.sort();
+    assert_eq!(documented, routed);
+    // Every code the service can answer is in the document.
+    let codes = spec["components"]["schemas"]["Problem"]["properties"]["code"]["enum"].as_array().unwrap().len();
+    assert_eq!(codes, 21);
+}

@@ -1,0 +1,65 @@
+//! A whole service on in-memory stores and a manual clock, for the domain's unit tests.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::catalog::{new_concert_seats, CatalogStore, Concert};
+use crate::clock::{ManualClock, Timestamp};
+use crate::config::QueuePolicy;
+use crate::ids::{ConcertDate, ConcertId, UserId};
+use crate::memory::Memory;
+use crate::money::{WalletLimits, Won};
+use crate::payment::PaymentService;
+use crate::queue::{Admission, QueueService};
+use crate::reservation::HoldService;
+use crate::wallet::WalletService;
+
+pub const HOLD: Duration = Duration::from_secs(300);
+pub const ACTIVE: Duration = Duration::from_secs(600);
+
+pub struct World {
+    pub mem: Arc<Memory>,
+    pub clock: Arc<ManualClock>,
+    pub queue: Arc<QueueService>,
+    pub holds: HoldService,
+    pub wallet: WalletService,
+    pub payments: PaymentService,
+    pub concert: ConcertId,
+    pub date: ConcertDate,
+}
+
+pub fn won(v: i64) -> Won {
+    Won::new(v).expect("a non-negative amount")
+}
+
+pub async fn world() -> World {
+    let mem = Arc::new(Memory::default());
+    let clock = Arc::new(ManualClock::at(Timestamp::from_millis(1_800_000_000_000)));
+    let concert = ConcertId::parse("unit-concert").expect("slug");
+    let date = ConcertDate::parse("2026-12-24").expect("date");
+    mem.add_concert(&Concert { id: concert.clone(), title: "T".into(), venue: "V".into() }, &new_concert_seats(&[date]))
+        .await
+        .expect("seed");
+    let policy = QueuePolicy { admit_per_tick: 100, active_cap: 1000, active_for: ACTIVE, tick_every: Duration::from_secs(2) };
+    let queue = Arc::new(QueueService::new(mem.clone(), mem.clone(), clock.clone(), policy));
+    World {
+        holds: HoldService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), HOLD),
+        wallet: WalletService::new(mem.clone(), WalletLimits { per_charge: won(10_000_000), ceiling: won(50_000_000) }),
+        payments: PaymentService::new(queue.clone(), mem.clone(), mem.clone(), clock.clone()),
+        queue,
+        mem,
+        clock,
+        concert,
+        date,
+    }
+}
+
+impl World {
+    /// A new user with an ACTIVE token; returns the admission and the raw token.
+    pub async fn fan(&self) -> (Admission, String) {
+        let (view, _) = self.queue.issue(UserId::random(), &self.concert).await.expect("issue");
+        self.queue.tick(&self.concert).await.expect("tick");
+        let raw = view.token.to_string();
+        (self.queue.authorize(Some(&raw), &self.concert).await.expect("admitted"), raw)
+    }
+}
