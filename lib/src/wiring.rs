@@ -81,3 +81,21 @@ pub fn init_tracing() {
     // Already initialised (e.g. the local gateway hosts several functions): keep the first.
     let _ = result;
 }
+
+/// The `main` of an HTTP Lambda: build the services once per cold start, then hand every
+/// request to `$handler(&Services, Request) -> Response`.
+#[macro_export]
+macro_rules! http_lambda_main {
+    ($handler:path) => {
+        #[tokio::main]
+        async fn main() -> Result<(), lambda_http::Error> {
+            $crate::wiring::init_tracing();
+            let services = std::sync::Arc::new($crate::wiring::Services::from_env().await?);
+            lambda_http::run(lambda_http::service_fn(move |req: lambda_http::Request| {
+                let services = services.clone();
+                async move { Ok::<_, std::convert::Infallible>($handler(&services, req).await) }
+            }))
+            .await
+        }
+    };
+}
