@@ -181,6 +181,7 @@ async fn main() {
     let sqs = aws_sdk_sqs::Client::new(&aws);
 
     eprintln!("rush: {} users in {} processes against {}", args.users, args.workers, args.base);
+    cost::try_meter("POST");
     let started_ms = now_ms();
     let started = Instant::now();
     let reports = tokio::task::spawn_blocking({
@@ -190,6 +191,7 @@ async fn main() {
     .await
     .expect("workers");
     let rush_secs = started.elapsed().as_secs_f64();
+    let dynamo_requests = cost::try_meter("GET").map(|u| u.requests());
 
     let concurrency = args.users.min(256);
     eprintln!("baseline: conditional PutItem at concurrency {concurrency} for {} s", args.baseline_secs);
@@ -204,6 +206,7 @@ async fn main() {
         started_ms,
         baseline_rate,
         baseline_concurrency: concurrency,
+        dynamo_requests,
         reports: &reports,
         facts: &facts,
         violations: &violations,

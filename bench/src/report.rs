@@ -129,6 +129,8 @@ pub struct Run<'a> {
     pub started_ms: i64,
     pub baseline_rate: f64,
     pub baseline_concurrency: usize,
+    /// DynamoDB requests the service made during the rush, where the local meter tells.
+    pub dynamo_requests: Option<u64>,
     pub reports: &'a [WorkerReport],
     pub facts: &'a Facts,
     pub violations: &'a [String],
@@ -199,6 +201,15 @@ pub fn render(r: &Run) -> String {
         r.baseline_rate,
         if r.baseline_rate > 0.0 { attempt_rate / r.baseline_rate } else { 0.0 }
     );
+    if let Some(n) = r.dynamo_requests {
+        let _ = writeln!(
+            out,
+            "- DynamoDB behind the service during the rush: {n} requests = **{:.0} requests/s**, against the baseline's {:.0} simple writes/s: {}",
+            n as f64 / r.rush_secs,
+            r.baseline_rate,
+            if n as f64 / r.rush_secs > 0.5 * r.baseline_rate { "the emulator is the bottleneck" } else { "the emulator has headroom" }
+        );
+    }
     let _ = writeln!(out, "\n**Invariants** (read back from DynamoDB and SQS):\n");
     let names = [
         "seats SOLD == payments recorded, and the date sold out",
