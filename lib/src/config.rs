@@ -48,16 +48,14 @@ fn var(name: &str) -> Result<String, Error> {
 fn number(name: &str, default: u64) -> Result<u64, Error> {
     match std::env::var(name) {
         Err(_) => Ok(default),
-        Ok(v) => v
-            .trim()
-            .parse()
-            .map_err(|_| Error::Infrastructure(format!("environment variable {name} must be a number"))),
+        Ok(v) => {
+            v.trim().parse().map_err(|_| Error::Infrastructure(format!("environment variable {name} must be a number")))
+        }
     }
 }
 
 fn money(name: &str, default: u64) -> Result<Won, Error> {
-    let v = i64::try_from(number(name, default)?)
-        .map_err(|_| Error::Infrastructure(format!("{name} is too large")))?;
+    let v = i64::try_from(number(name, default)?).map_err(|_| Error::Infrastructure(format!("{name} is too large")))?;
     Won::new(v)
 }
 

@@ -18,9 +18,9 @@ pub mod queue;
 pub mod reservation;
 mod retry;
 pub mod sqs;
-pub mod wallet;
 #[cfg(test)]
 mod testkit;
+pub mod wallet;
 pub mod wiring;
 
 pub use error::{Error, Result};

@@ -303,7 +303,12 @@ impl WalletStore for Memory {
 
 #[async_trait]
 impl PaymentStore for Memory {
-    async fn snapshot(&self, user: UserId, reservation: ReservationId, key: Option<&IdempotencyKey>) -> Result<PaymentSnapshot> {
+    async fn snapshot(
+        &self,
+        user: UserId,
+        reservation: ReservationId,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<PaymentSnapshot> {
         let s = self.lock()?;
         Ok(PaymentSnapshot {
             reservation: s.reservations.get(&reservation).cloned(),
@@ -328,7 +333,10 @@ impl PaymentStore for Memory {
         if !s.reservations.get(&p.reservation).is_some_and(|r| r.state == ReservationState::Held && r.user == p.user) {
             conflicts.push(PayConflict::Reservation);
         }
-        let token_active = s.tokens.get(&plan.token).is_some_and(|t| matches!(t.state, TokenState::Active { until } if until > plan.now))
+        let token_active = s
+            .tokens
+            .get(&plan.token)
+            .is_some_and(|t| matches!(t.state, TokenState::Active { until } if until > plan.now))
             && s.slots.contains_key(&plan.token);
         if !token_active {
             conflicts.push(PayConflict::Token);

@@ -50,34 +50,25 @@ pub struct WalletLimits {
 impl WalletLimits {
     /// A charge amount as the client sent it (a JSON number) -> a positive amount within the limit.
     pub fn charge_amount(&self, raw: &serde_json::Value) -> Result<Won, Error> {
-        let amount = raw
-            .as_i64()
-            .ok_or_else(|| Error::InvalidAmount("amount must be an integer number of KRW".into()))?;
+        let amount =
+            raw.as_i64().ok_or_else(|| Error::InvalidAmount("amount must be an integer number of KRW".into()))?;
         if amount <= 0 {
             return Err(Error::InvalidAmount("amount must be greater than zero".into()));
         }
         if amount > self.per_charge.0 {
-            return Err(Error::InvalidAmount(format!(
-                "amount must be at most {} per charge",
-                self.per_charge.0
-            )));
+            return Err(Error::InvalidAmount(format!("amount must be at most {} per charge", self.per_charge.0)));
         }
         Ok(Won(amount))
     }
 
     /// The balance after crediting `amount`, if the wallet may hold it.
     pub fn credit(&self, balance: Won, amount: Won) -> Result<Won, Error> {
-        balance
-            .checked_add(amount)
-            .filter(|b| *b <= self.ceiling)
-            .ok_or(Error::BalanceLimit { limit: self.ceiling.0 })
+        balance.checked_add(amount).filter(|b| *b <= self.ceiling).ok_or(Error::BalanceLimit { limit: self.ceiling.0 })
     }
 
     /// The highest balance a wallet may have *before* a credit of `amount`.
     pub fn max_balance_before(&self, amount: Won) -> Result<Won, Error> {
-        self.ceiling
-            .checked_sub(amount)
-            .ok_or(Error::BalanceLimit { limit: self.ceiling.0 })
+        self.ceiling.checked_sub(amount).ok_or(Error::BalanceLimit { limit: self.ceiling.0 })
     }
 }
 
@@ -87,42 +78,4 @@ pub fn debit(balance: Won, price: Won) -> Result<Won, Error> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    const LIMITS: WalletLimits = WalletLimits { per_charge: Won(10_000_000), ceiling: Won(50_000_000) };
-
-    #[test]
-    fn charge_amount_must_be_a_positive_integer_within_the_per_charge_limit() {
-        assert_eq!(LIMITS.charge_amount(&json!(50_000)), Ok(Won(50_000)));
-        assert_eq!(LIMITS.charge_amount(&json!(10_000_000)), Ok(Won(10_000_000)));
-        for bad in [json!(0), json!(-1), json!(10_000_001), json!(1.5), json!("100"), json!(null), json!(1e30)] {
-            assert!(matches!(LIMITS.charge_amount(&bad), Err(Error::InvalidAmount(_))), "{bad}");
-        }
-    }
-
-    #[test]
-    fn credit_never_passes_the_wallet_ceiling() {
-        assert_eq!(LIMITS.credit(Won(40_000_000), Won(10_000_000)), Ok(Won(50_000_000)));
-        assert_eq!(
-            LIMITS.credit(Won(40_000_001), Won(10_000_000)),
-            Err(Error::BalanceLimit { limit: 50_000_000 })
-        );
-        assert_eq!(LIMITS.credit(Won(i64::MAX), Won(1)), Err(Error::BalanceLimit { limit: 50_000_000 }));
-        assert_eq!(LIMITS.max_balance_before(Won(10_000_000)), Ok(Won(40_000_000)));
-        assert!(LIMITS.max_balance_before(Won(50_000_001)).is_err());
-    }
-
-    #[test]
-    fn debit_never_goes_negative() {
-        assert_eq!(debit(Won(150_000), Won(150_000)), Ok(Won(0)));
-        assert_eq!(debit(Won(149_999), Won(150_000)), Err(Error::InsufficientBalance));
-    }
-
-    #[test]
-    fn negative_money_does_not_exist() {
-        assert!(Won::new(-1).is_err());
-        assert_eq!(Won::new(0), Ok(Won::ZERO));
-    }
-}
+mod tests;

@@ -23,7 +23,9 @@ pub const MAX_ADMIT_PER_TRANSACTION: usize = 99;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenState {
     Waiting,
-    Active { until: Timestamp },
+    Active {
+        until: Timestamp,
+    },
     /// Used up by a payment (or otherwise ended before `until`).
     Expired,
 }
@@ -216,13 +218,8 @@ impl QueueService {
                 return Ok((self.view(live, Some(&counters), now), false));
             }
             let (seq, counters) = self.store.next_seq(concert).await?;
-            let token = Token {
-                id: TokenId::random(),
-                user,
-                concert: concert.clone(),
-                seq,
-                state: TokenState::Waiting,
-            };
+            let token =
+                Token { id: TokenId::random(), user, concert: concert.clone(), seq, state: TokenState::Waiting };
             match self.store.create_token(&token, previous.as_ref().map(|t| t.id)).await? {
                 CreateOutcome::Created => {
                     tracing::info!(user = %user, concert = %concert, seq, "queue token issued");
@@ -295,9 +292,8 @@ impl QueueService {
 
         let counters = self.store.counters(concert).await?;
         let room = self.policy.active_cap.saturating_sub(counters.active);
-        let want = usize::try_from(room.min(self.policy.admit_per_tick))
-            .unwrap_or(usize::MAX)
-            .min(MAX_ADMIT_PER_TRANSACTION);
+        let want =
+            usize::try_from(room.min(self.policy.admit_per_tick)).unwrap_or(usize::MAX).min(MAX_ADMIT_PER_TRANSACTION);
         if want == 0 || counters.admitted_through >= counters.issued {
             return Ok(report);
         }
@@ -345,167 +341,4 @@ impl QueueService {
 }
 
 #[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use super::*;
-    use crate::catalog::{new_concert_seats, Concert};
-    use crate::clock::ManualClock;
-    use crate::ids::ConcertDate;
-    use crate::memory::Memory;
-
-    struct World {
-        store: Arc<Memory>,
-        clock: Arc<ManualClock>,
-        queue: QueueService,
-        concert: ConcertId,
-    }
-
-    async fn world(admit_per_tick: u32, active_cap: u32) -> World {
-        let store = Arc::new(Memory::default());
-        let catalog = store.clone();
-        let concert = ConcertId::parse("test-concert").unwrap();
-        let seats = new_concert_seats(&[ConcertDate::parse("2026-12-24").unwrap()]);
-        catalog
-            .add_concert(&Concert { id: concert.clone(), title: "T".into(), venue: "V".into() }, &seats)
-            .await
-            .unwrap();
-        let clock = Arc::new(ManualClock::at(Timestamp::from_millis(1_000_000)));
-        let policy = QueuePolicy {
-            admit_per_tick,
-            active_cap,
-            active_for: Duration::from_secs(600),
-            tick_every: Duration::from_secs(2),
-        };
-        let queue = QueueService::new(store.clone(), catalog, clock.clone(), policy);
-        World { store, clock, queue, concert }
-    }
-
-    async fn issue_many(w: &World, n: usize) -> Vec<TokenView> {
-        let mut out = Vec::new();
-        for _ in 0..n {
-            out.push(w.queue.issue(UserId::random(), &w.concert).await.unwrap().0);
-        }
-        out
-    }
-
-    #[tokio::test]
-    async fn position_counts_the_users_ahead_in_arrival_order() {
-        let w = world(2, 100).await;
-        let views = issue_many(&w, 5).await;
-        let positions: Vec<u64> = views.iter().map(|v| v.position).collect();
-        assert_eq!(positions, vec![0, 1, 2, 3, 4]);
-        assert!(views.iter().all(|v| v.status == TokenStatus::Waiting));
-
-        w.queue.tick(&w.concert).await.unwrap();
-        let third = w.queue.current(Some(&views[2].token.to_string())).await.unwrap();
-        assert_eq!(third.position, 0);
-        let fifth = w.queue.current(Some(&views[4].token.to_string())).await.unwrap();
-        assert_eq!(fifth.position, 2);
-        let first = w.queue.current(Some(&views[0].token.to_string())).await.unwrap();
-        assert!(matches!(first.status, TokenStatus::Active { .. }));
-        assert_eq!(first.position, 0);
-    }
-
-    #[tokio::test]
-    async fn wait_estimate_follows_the_admission_rate() {
-        let w = world(50, 1000).await;
-        assert_eq!(w.queue.estimated_wait_seconds(0), 2);
-        assert_eq!(w.queue.estimated_wait_seconds(49), 2);
-        assert_eq!(w.queue.estimated_wait_seconds(50), 4);
-        assert_eq!(w.queue.estimated_wait_seconds(120), 6);
-    }
-
-    #[tokio::test]
-    async fn admitter_admits_at_most_the_rate_per_tick_in_arrival_order() {
-        let w = world(3, 100).await;
-        let views = issue_many(&w, 7).await;
-        let report = w.queue.tick(&w.concert).await.unwrap();
-        let expected: Vec<TokenId> = views[..3].iter().map(|v| v.token).collect();
-        assert_eq!(report.admitted, expected);
-        let report = w.queue.tick(&w.concert).await.unwrap();
-        assert_eq!(report.admitted, views[3..6].iter().map(|v| v.token).collect::<Vec<_>>());
-    }
-
-    #[tokio::test]
-    async fn admitter_never_passes_the_cap_until_slots_are_released() {
-        let w = world(10, 4).await;
-        let views = issue_many(&w, 8).await;
-        assert_eq!(w.queue.tick(&w.concert).await.unwrap().admitted.len(), 4);
-        assert_eq!(w.queue.tick(&w.concert).await.unwrap().admitted.len(), 0);
-        assert_eq!(w.store.counters(&w.concert).await.unwrap().active, 4);
-
-        // A payment uses up one token: its slot comes back at the next tick.
-        w.store.use_up(views[0].token, w.clock.now()).unwrap();
-        let report = w.queue.tick(&w.concert).await.unwrap();
-        assert_eq!((report.released, report.admitted.len()), (1, 1));
-
-        // When the active period ends, every slot comes back.
-        w.clock.advance(Duration::from_secs(600));
-        let report = w.queue.tick(&w.concert).await.unwrap();
-        assert_eq!((report.released, report.admitted.len()), (4, 3));
-    }
-
-    #[tokio::test]
-    async fn active_token_expires_at_the_end_of_its_period_exactly() {
-        let w = world(10, 10).await;
-        let view = issue_many(&w, 1).await.remove(0);
-        let raw = view.token.to_string();
-        w.queue.tick(&w.concert).await.unwrap();
-        w.clock.advance(Duration::from_secs(600) - Duration::from_millis(1));
-        assert!(w.queue.authorize(Some(&raw), &w.concert).await.is_ok());
-        w.clock.advance(Duration::from_millis(1));
-        assert_eq!(w.queue.authorize(Some(&raw), &w.concert).await, Err(Error::TokenExpired));
-        assert_eq!(w.queue.current(Some(&raw)).await, Err(Error::TokenExpired));
-    }
-
-    #[tokio::test]
-    async fn reissue_returns_the_live_token_and_a_new_one_after_expiry() {
-        let w = world(10, 10).await;
-        let user = UserId::random();
-        let (first, created) = w.queue.issue(user, &w.concert).await.unwrap();
-        assert!(created);
-        let (again, created) = w.queue.issue(user, &w.concert).await.unwrap();
-        assert!(!created);
-        assert_eq!(again.token, first.token);
-        assert_eq!(w.store.counters(&w.concert).await.unwrap().issued, 1, "no second place in line");
-
-        w.queue.tick(&w.concert).await.unwrap();
-        w.clock.advance(Duration::from_secs(601));
-        let (fresh, created) = w.queue.issue(user, &w.concert).await.unwrap();
-        assert!(created);
-        assert_ne!(fresh.token, first.token);
-        assert_eq!(fresh.status, TokenStatus::Waiting);
-    }
-
-    #[tokio::test]
-    async fn queue_errors_follow_the_contract() {
-        let w = world(10, 10).await;
-        let other = ConcertId::parse("other").unwrap();
-        assert_eq!(w.queue.issue(UserId::random(), &other).await.map(|_| ()), Err(Error::ConcertNotFound));
-        assert_eq!(w.queue.current(None).await, Err(Error::TokenMissing));
-        assert_eq!(w.queue.current(Some("  ")).await, Err(Error::TokenMissing));
-        assert_eq!(w.queue.current(Some("garbage")).await, Err(Error::TokenInvalid));
-        let unknown = TokenId::random().to_string();
-        assert_eq!(w.queue.current(Some(&unknown)).await, Err(Error::TokenInvalid));
-
-        let raw = issue_many(&w, 1).await[0].token.to_string();
-        assert_eq!(w.queue.authorize(Some(&raw), &w.concert).await, Err(Error::TokenNotActive));
-        w.queue.tick(&w.concert).await.unwrap();
-        assert!(w.queue.authorize(Some(&raw), &w.concert).await.is_ok());
-        assert_eq!(w.queue.authorize(Some(&raw), &other).await, Err(Error::TokenWrongConcert));
-    }
-
-    #[tokio::test]
-    async fn a_place_left_empty_is_skipped_after_one_tick() {
-        let w = world(10, 10).await;
-        issue_many(&w, 1).await;
-        // An issuer that died after numbering: arrival 2 has no place.
-        w.store.next_seq(&w.concert).await.unwrap();
-        let third = issue_many(&w, 1).await.remove(0);
-        assert_eq!(w.queue.tick(&w.concert).await.unwrap().admitted.len(), 1);
-        let report = w.queue.tick(&w.concert).await.unwrap();
-        assert_eq!(report.admitted, vec![third.token]);
-        assert_eq!(report.skipped_voids, 1);
-    }
-}
+mod tests;

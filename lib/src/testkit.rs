@@ -37,10 +37,14 @@ pub async fn world() -> World {
     let clock = Arc::new(ManualClock::at(Timestamp::from_millis(1_800_000_000_000)));
     let concert = ConcertId::parse("unit-concert").expect("slug");
     let date = ConcertDate::parse("2026-12-24").expect("date");
-    mem.add_concert(&Concert { id: concert.clone(), title: "T".into(), venue: "V".into() }, &new_concert_seats(&[date]))
-        .await
-        .expect("seed");
-    let policy = QueuePolicy { admit_per_tick: 100, active_cap: 1000, active_for: ACTIVE, tick_every: Duration::from_secs(2) };
+    mem.add_concert(
+        &Concert { id: concert.clone(), title: "T".into(), venue: "V".into() },
+        &new_concert_seats(&[date]),
+    )
+    .await
+    .expect("seed");
+    let policy =
+        QueuePolicy { admit_per_tick: 100, active_cap: 1000, active_for: ACTIVE, tick_every: Duration::from_secs(2) };
     let queue = Arc::new(QueueService::new(mem.clone(), mem.clone(), clock.clone(), policy));
     World {
         holds: HoldService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), HOLD),

@@ -63,14 +63,9 @@ fn is_seat(item: &Item) -> bool {
 #[async_trait]
 impl CatalogStore for DynamoCatalog {
     async fn concerts(&self) -> Result<Vec<Concert>> {
-        let items = query_all(
-            &self.t.client,
-            self.table(),
-            "pk = :pk",
-            [(":pk".to_owned(), s("CATALOG"))].into(),
-            false,
-        )
-        .await?;
+        let items =
+            query_all(&self.t.client, self.table(), "pk = :pk", [(":pk".to_owned(), s("CATALOG"))].into(), false)
+                .await?;
         items
             .iter()
             .map(|i| {
@@ -184,17 +179,10 @@ impl DynamoCatalog {
             if requests.is_empty() {
                 return Ok(());
             }
-            let out = self
-                .t
-                .client
-                .batch_write_item()
-                .request_items(self.table(), requests)
-                .send()
-                .await
-                .map_err(infra)?;
+            let out =
+                self.t.client.batch_write_item().request_items(self.table(), requests).send().await.map_err(infra)?;
             requests = out.unprocessed_items().and_then(|u| u.get(self.table())).cloned().unwrap_or_default();
         }
         Err(crate::error::Error::Contention)
     }
 }
-

@@ -88,7 +88,10 @@ where
 }
 
 /// Run a transaction. `Ok(Err(failed))` lists the indexes of items whose condition failed.
-pub(crate) async fn transact(client: &Client, items: Vec<TransactWriteItem>) -> Result<std::result::Result<(), Vec<usize>>> {
+pub(crate) async fn transact(
+    client: &Client,
+    items: Vec<TransactWriteItem>,
+) -> Result<std::result::Result<(), Vec<usize>>> {
     match client.transact_write_items().set_transact_items(Some(items)).send().await {
         Ok(_) => Ok(Ok(())),
         Err(SdkError::ServiceError(se)) => match se.err() {

@@ -86,7 +86,12 @@ fn sk_of(item: &Item) -> &str {
 
 #[async_trait]
 impl PaymentStore for DynamoPayments {
-    async fn snapshot(&self, user: UserId, reservation: ReservationId, key: Option<&IdempotencyKey>) -> Result<PaymentSnapshot> {
+    async fn snapshot(
+        &self,
+        user: UserId,
+        reservation: ReservationId,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<PaymentSnapshot> {
         let names = &self.t.names;
         let mut wallet_keys = vec![key2(user_pk(user), WALLET_SK)];
         if let Some(k) = key {
@@ -106,11 +111,8 @@ impl PaymentStore for DynamoPayments {
             return Err(Error::Contention);
         }
         let responses = out.responses().cloned().unwrap_or_default();
-        let reservation = responses
-            .get(&names.reservation_table)
-            .and_then(|items| items.first())
-            .map(reservation_of)
-            .transpose()?;
+        let reservation =
+            responses.get(&names.reservation_table).and_then(|items| items.first()).map(reservation_of).transpose()?;
         let wallet_items = responses.get(&names.wallet_table).cloned().unwrap_or_default();
         let mut balance = Won::ZERO;
         let mut prior = None;

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
 
 use super::{batch_get, condition_failed, get_n, get_s, infra, key, n, opt_n, s, transact, Item, Tables};
-use crate::clock::{SystemClock, Clock, Timestamp};
+use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::error::{Error, Result};
 use crate::ids::{ConcertId, TokenId, UserId};
 use crate::queue::{AdmissionPlan, CreateOutcome, LineCounters, Place, QueueStore, SlotLease, Token, TokenState};
@@ -158,9 +158,9 @@ impl QueueStore for DynamoQueue {
             .item("expiresAt", n(&ttl));
         let holder = match replaces {
             None => holder.condition_expression("attribute_not_exists(pk)"),
-            Some(old) => holder
-                .condition_expression("tokenId = :old")
-                .expression_attribute_values(":old", s(old.to_string())),
+            Some(old) => {
+                holder.condition_expression("tokenId = :old").expression_attribute_values(":old", s(old.to_string()))
+            }
         }
         .build()
         .map_err(infra)?;

@@ -80,10 +80,8 @@ impl HoldStore for DynamoHolds {
             .condition_expression("attribute_not_exists(pk)")
             .build()
             .map_err(infra)?;
-        let items = vec![
-            TransactWriteItem::builder().update(seat).build(),
-            TransactWriteItem::builder().put(record).build(),
-        ];
+        let items =
+            vec![TransactWriteItem::builder().update(seat).build(), TransactWriteItem::builder().put(record).build()];
         Ok(match transact(&self.t.client, items).await? {
             Ok(()) => HoldOutcome::Held,
             Err(_) => HoldOutcome::SeatTaken,

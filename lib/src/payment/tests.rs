@@ -1,0 +1,123 @@
+//! Unit tests of `payment`.
+
+use std::time::Duration;
+
+use super::*;
+use crate::catalog::{CatalogStore, SeatState};
+use crate::memory::Memory;
+use crate::queue::QueueStore;
+use crate::reservation::{HoldStore, ReservationState};
+use crate::testkit::{won, world, HOLD};
+
+#[test]
+fn cancellation_reasons_map_to_the_contract() {
+    use PayConflict::*;
+    assert_eq!(after_conflict(&[Seat]), AfterConflict::Fail(Error::HoldExpired));
+    assert_eq!(after_conflict(&[Token]), AfterConflict::Fail(Error::TokenExpired));
+    assert_eq!(after_conflict(&[Seat, Token]), AfterConflict::Fail(Error::HoldExpired));
+    // Wallet moved: read the balance again (402 or retry is decided there).
+    assert_eq!(after_conflict(&[Wallet]), AfterConflict::ReadAgain);
+    // Paid meanwhile (by this key or another): the next read answers replay or 409.
+    assert_eq!(after_conflict(&[Key, Reservation, Seat, Token, Wallet]), AfterConflict::ReadAgain);
+    assert_eq!(after_conflict(&[Reservation, Seat]), AfterConflict::ReadAgain);
+}
+
+async fn everything(
+    mem: &Memory,
+    r: &Reservation,
+    token: TokenId,
+) -> (Won, SeatState, ReservationState, TokenStatus, usize) {
+    let seat = mem.seat(&r.concert, r.date, r.seat).await.unwrap().unwrap().state;
+    let res = mem.reservation(r.id).await.unwrap().unwrap().state;
+    let tok = QueueStore::token(mem, token).await.unwrap().unwrap();
+    let balance = crate::wallet::WalletStore::balance(mem, r.user).await.unwrap();
+    (
+        balance,
+        seat,
+        res,
+        tok.status_at(Timestamp::from_millis(1_800_000_000_001)),
+        mem.payments(r.user).await.unwrap().len(),
+    )
+}
+
+#[tokio::test]
+async fn payment_debits_sells_confirms_records_uses_the_token_and_publishes() {
+    let w = world().await;
+    let (fan, raw) = w.fan().await;
+    let r = w.holds.hold(&fan, w.date, SeatNumber::new(20).unwrap()).await.unwrap();
+    w.mem.set_balance(fan.user, won(200_000)).unwrap();
+    let p = w.payments.pay(Some(&raw), r.id, None).await.unwrap();
+    assert_eq!((p.amount, p.balance_after), (won(165_000), won(35_000)));
+    let (balance, seat, res, tok, n) = everything(&w.mem, &r, fan.token).await;
+    assert_eq!(balance, won(35_000));
+    assert!(matches!(seat, SeatState::Sold { .. }));
+    assert_eq!(res, ReservationState::Confirmed { payment: p.id });
+    assert_eq!(tok, TokenStatus::Expired);
+    assert_eq!(n, 1);
+    assert_eq!(w.mem.published.lock().unwrap().len(), 1);
+    assert_eq!(w.mem.outbox_len().unwrap(), 0);
+    // The token's slot goes back to the line at the next tick.
+    assert_eq!(w.queue.tick(&w.concert).await.unwrap().released, 1);
+}
+
+#[tokio::test]
+async fn refused_payments_change_nothing_and_say_why() {
+    let w = world().await;
+    let (fan, raw) = w.fan().await;
+    let r = w.holds.hold(&fan, w.date, SeatNumber::new(40).unwrap()).await.unwrap();
+    w.mem.set_balance(fan.user, won(109_999)).unwrap();
+    let before = everything(&w.mem, &r, fan.token).await;
+    assert_eq!(w.payments.pay(Some(&raw), r.id, None).await, Err(Error::InsufficientBalance));
+    assert_eq!(everything(&w.mem, &r, fan.token).await, before);
+
+    let (other, other_raw) = w.fan().await;
+    assert_eq!(w.payments.pay(Some(&other_raw), r.id, None).await, Err(Error::ReservationNotFound));
+    assert_eq!(w.payments.pay(Some(&raw), ReservationId::random(), None).await, Err(Error::ReservationNotFound));
+    assert_eq!(w.payments.pay(None, r.id, None).await, Err(Error::TokenMissing));
+    assert!(w.queue.authorize(Some(&other_raw), &other.concert).await.is_ok(), "a refusal uses up no token");
+
+    w.mem.set_balance(fan.user, won(1_000_000)).unwrap();
+    w.clock.advance(HOLD);
+    assert_eq!(w.payments.pay(Some(&raw), r.id, None).await, Err(Error::HoldExpired));
+    assert_eq!(everything(&w.mem, &r, fan.token).await.0, won(1_000_000));
+}
+
+#[tokio::test]
+async fn a_paid_reservation_is_already_paid_and_a_key_replays_its_payment() {
+    let w = world().await;
+    let (fan, raw) = w.fan().await;
+    let r = w.holds.hold(&fan, w.date, SeatNumber::new(1).unwrap()).await.unwrap();
+    w.mem.set_balance(fan.user, won(1_000_000)).unwrap();
+    let key = IdempotencyKey::parse("pay-1").unwrap();
+    let first = w.payments.pay(Some(&raw), r.id, Some(key.clone())).await.unwrap();
+    w.clock.advance(Duration::from_secs(60));
+    assert_eq!(
+        w.payments.pay(Some(&raw), r.id, Some(key.clone())).await,
+        Ok(first.clone()),
+        "replay, token used up or not"
+    );
+    assert_eq!(
+        w.payments.pay(Some(&raw), r.id, Some(IdempotencyKey::parse("pay-2").unwrap())).await,
+        Err(Error::AlreadyPaid)
+    );
+    assert_eq!(w.payments.pay(Some(&raw), r.id, None).await, Err(Error::AlreadyPaid));
+    let other = w.holds.hold(&w.fan().await.0, w.date, SeatNumber::new(2).unwrap()).await.unwrap();
+    assert_eq!(w.payments.pay(Some(&raw), other.id, Some(key)).await, Err(Error::IdempotencyKeyReused));
+    assert_eq!(w.payments.payments(fan.user).await.unwrap(), vec![first]);
+}
+
+#[tokio::test]
+async fn an_event_that_could_not_be_sent_waits_in_the_outbox_for_the_relay() {
+    let w = world().await;
+    let (fan, raw) = w.fan().await;
+    let r = w.holds.hold(&fan, w.date, SeatNumber::new(9).unwrap()).await.unwrap();
+    w.mem.set_balance(fan.user, won(1_000_000)).unwrap();
+    w.mem.events_down.store(true, std::sync::atomic::Ordering::SeqCst);
+    let p = w.payments.pay(Some(&raw), r.id, None).await.unwrap();
+    assert_eq!(w.mem.outbox_len().unwrap(), 1);
+    assert!(w.payments.relay().await.is_err(), "still down");
+    w.mem.events_down.store(false, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(w.payments.relay().await.unwrap(), 1);
+    assert_eq!(w.mem.outbox_len().unwrap(), 0);
+    assert_eq!(w.mem.published.lock().unwrap().iter().map(|e| e.id).collect::<Vec<_>>(), vec![p.id]);
+}

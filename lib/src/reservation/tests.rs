@@ -1,0 +1,103 @@
+//! Unit tests of `reservation`.
+
+use super::*;
+use crate::catalog::CatalogStore;
+use crate::testkit::{world, HOLD};
+
+fn reservation(expires_ms: i64, state: ReservationState) -> Reservation {
+    Reservation {
+        id: ReservationId::random(),
+        user: UserId::random(),
+        concert: ConcertId::parse("c").unwrap(),
+        date: ConcertDate::parse("2026-12-24").unwrap(),
+        seat: SeatNumber::new(7).unwrap(),
+        price: Won::new(150_000).unwrap(),
+        created_at: Timestamp::from_millis(0),
+        expires_at: Timestamp::from_millis(expires_ms),
+        state,
+    }
+}
+
+#[test]
+fn held_reservation_expires_at_its_deadline_exactly() {
+    let r = reservation(1_000, ReservationState::Held);
+    assert_eq!(r.status_at(Timestamp::from_millis(999)), ReservationStatus::Held);
+    assert_eq!(r.status_at(Timestamp::from_millis(1_000)), ReservationStatus::Expired);
+    assert_eq!(r.status_at(Timestamp::from_millis(1_001)), ReservationStatus::Expired);
+}
+
+#[test]
+fn confirmed_reservation_never_expires() {
+    let r = reservation(1_000, ReservationState::Confirmed { payment: PaymentId::random() });
+    assert_eq!(r.status_at(Timestamp::from_millis(10_000)), ReservationStatus::Confirmed);
+}
+
+#[test]
+fn released_reservation_stays_expired() {
+    let r = reservation(1_000, ReservationState::Expired);
+    assert_eq!(r.status_at(Timestamp::from_millis(0)), ReservationStatus::Expired);
+}
+
+#[tokio::test]
+async fn a_hold_takes_the_seat_records_the_reservation_and_schedules_its_release() {
+    let w = world().await;
+    let (fan, _) = w.fan().await;
+    let seat = SeatNumber::new(7).unwrap();
+    let r = w.holds.hold(&fan, w.date, seat).await.unwrap();
+    assert_eq!((r.user, r.seat, r.price.get()), (fan.user, seat, 220_000));
+    assert_eq!(r.expires_at, w.clock.now().plus(HOLD));
+    let stored = w.mem.seat(&w.concert, w.date, seat).await.unwrap().unwrap();
+    assert_eq!(stored.status_at(w.clock.now()), SeatStatus::Held);
+    assert_eq!(*w.mem.scheduled.lock().unwrap(), vec![(r.id, HOLD)]);
+    assert_eq!(w.holds.get(&fan, r.id).await.unwrap(), r);
+}
+
+#[tokio::test]
+async fn a_held_seat_is_refused_to_others_until_the_hold_ends() {
+    let w = world().await;
+    let (a, _) = w.fan().await;
+    let (b, _) = w.fan().await;
+    let seat = SeatNumber::new(3).unwrap();
+    w.holds.hold(&a, w.date, seat).await.unwrap();
+    assert_eq!(w.holds.hold(&b, w.date, seat).await, Err(Error::SeatUnavailable));
+    assert_eq!(w.holds.hold(&a, w.date, seat).await, Err(Error::SeatUnavailable), "not even twice by its holder");
+    w.clock.advance(HOLD - Duration::from_millis(1));
+    assert_eq!(w.holds.hold(&b, w.date, seat).await, Err(Error::SeatUnavailable));
+    w.clock.advance(Duration::from_millis(1));
+    assert!(w.holds.hold(&b, w.date, seat).await.is_ok());
+}
+
+#[tokio::test]
+async fn unknown_seats_and_others_reservations_are_not_found() {
+    let w = world().await;
+    let (a, _) = w.fan().await;
+    let (b, _) = w.fan().await;
+    let other_day = ConcertDate::parse("2030-01-01").unwrap();
+    assert_eq!(w.holds.hold(&a, other_day, SeatNumber::new(1).unwrap()).await, Err(Error::SeatNotFound));
+    let r = w.holds.hold(&a, w.date, SeatNumber::new(1).unwrap()).await.unwrap();
+    assert_eq!(w.holds.get(&b, r.id).await, Err(Error::ReservationNotFound));
+    assert_eq!(w.holds.get(&a, ReservationId::random()).await, Err(Error::ReservationNotFound));
+}
+
+#[tokio::test]
+async fn the_release_message_expires_only_unpaid_holds_whose_time_has_come() {
+    let w = world().await;
+    let (a, _) = w.fan().await;
+    let seat = SeatNumber::new(5).unwrap();
+    let r = w.holds.hold(&a, w.date, seat).await.unwrap();
+    w.clock.advance(Duration::from_secs(100));
+    w.holds.on_expiry_message(r.id).await.unwrap();
+    assert_eq!(w.mem.reservation(r.id).await.unwrap().unwrap().state, ReservationState::Held, "early: kept");
+    assert_eq!(
+        w.mem.scheduled.lock().unwrap().last(),
+        Some(&(r.id, HOLD - Duration::from_secs(100))),
+        "looked at again later"
+    );
+    w.clock.advance(HOLD);
+    w.holds.on_expiry_message(r.id).await.unwrap();
+    w.holds.on_expiry_message(r.id).await.unwrap();
+    assert_eq!(w.mem.reservation(r.id).await.unwrap().unwrap().state, ReservationState::Expired);
+    let stored = w.mem.seat(&w.concert, w.date, seat).await.unwrap().unwrap();
+    assert_eq!(stored.state, crate::catalog::SeatState::Available);
+    w.holds.on_expiry_message(ReservationId::random()).await.unwrap();
+}
