@@ -67,7 +67,15 @@ fn meter(method: &str) -> Use {
     try_meter(method).expect("the local AWS meter (scripts/moto_server.py)")
 }
 
-async fn http(s: &Services, function: &str, method: &str, path: &str, token: Option<&str>, key: Option<&str>, body: Option<Value>) -> Value {
+async fn http(
+    s: &Services,
+    function: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    key: Option<&str>,
+    body: Option<Value>,
+) -> Value {
     let mut req = http::Request::builder().method(method).uri(path);
     if let Some(t) = token {
         req = req.header("x-queue-token", t);
@@ -103,22 +111,79 @@ pub async fn run() -> String {
         }};
     }
 
-    let issued = step!("POST /queue/tokens", http(&s, "queue", "POST", "/queue/tokens", None, None, Some(json!({ "userId": user, "concertId": c }))).await);
+    let issued = step!(
+        "POST /queue/tokens",
+        http(&s, "queue", "POST", "/queue/tokens", None, None, Some(json!({ "userId": user, "concertId": c }))).await
+    );
     let token = issued["token"].as_str().expect("token").to_owned();
     let t = Some(token.as_str());
     step!("admitter tick, one concert (not per fan)", s.queue.tick(&concert).await.expect("tick"));
     step!("GET /queue/tokens/current", http(&s, "queue", "GET", "/queue/tokens/current", t, None, None).await);
     step!("GET /concerts", http(&s, "availability", "GET", "/concerts", None, None, None).await);
-    step!("GET /concerts/{id}/dates", http(&s, "availability", "GET", &format!("/concerts/{c}/dates"), t, None, None).await);
-    step!("GET /concerts/{id}/dates/{date}/seats", http(&s, "availability", "GET", &format!("/concerts/{c}/dates/2026-12-24/seats"), t, None, None).await);
-    let held = step!("POST /reservations", http(&s, "reservation", "POST", "/reservations", t, None, Some(json!({ "concertId": c, "date": "2026-12-24", "seatNumber": 1 }))).await);
+    step!(
+        "GET /concerts/{id}/dates",
+        http(&s, "availability", "GET", &format!("/concerts/{c}/dates"), t, None, None).await
+    );
+    step!(
+        "GET /concerts/{id}/dates/{date}/seats",
+        http(&s, "availability", "GET", &format!("/concerts/{c}/dates/2026-12-24/seats"), t, None, None).await
+    );
+    let held = step!(
+        "POST /reservations",
+        http(
+            &s,
+            "reservation",
+            "POST",
+            "/reservations",
+            t,
+            None,
+            Some(json!({ "concertId": c, "date": "2026-12-24", "seatNumber": 1 }))
+        )
+        .await
+    );
     let reservation = held["reservationId"].as_str().expect("reservation").to_owned();
-    step!("GET /reservations/{id}", http(&s, "reservation", "GET", &format!("/reservations/{reservation}"), t, None, None).await);
-    step!("POST /users/{id}/balance/charges", http(&s, "balance", "POST", &format!("/users/{user}/balance/charges"), None, None, Some(json!({ "amount": 100_000 }))).await);
-    step!("POST /users/{id}/balance/charges (Idempotency-Key)", http(&s, "balance", "POST", &format!("/users/{user}/balance/charges"), None, Some("c1"), Some(json!({ "amount": 200_000 }))).await);
-    step!("GET /users/{id}/balance", http(&s, "balance", "GET", &format!("/users/{user}/balance"), None, None, None).await);
-    step!("POST /payments (Idempotency-Key)", http(&s, "payment", "POST", "/payments", t, Some("p1"), Some(json!({ "reservationId": reservation }))).await);
-    step!("GET /users/{id}/payments", http(&s, "payment", "GET", &format!("/users/{user}/payments"), None, None, None).await);
+    step!(
+        "GET /reservations/{id}",
+        http(&s, "reservation", "GET", &format!("/reservations/{reservation}"), t, None, None).await
+    );
+    step!(
+        "POST /users/{id}/balance/charges",
+        http(
+            &s,
+            "balance",
+            "POST",
+            &format!("/users/{user}/balance/charges"),
+            None,
+            None,
+            Some(json!({ "amount": 100_000 }))
+        )
+        .await
+    );
+    step!(
+        "POST /users/{id}/balance/charges (Idempotency-Key)",
+        http(
+            &s,
+            "balance",
+            "POST",
+            &format!("/users/{user}/balance/charges"),
+            None,
+            Some("c1"),
+            Some(json!({ "amount": 200_000 }))
+        )
+        .await
+    );
+    step!(
+        "GET /users/{id}/balance",
+        http(&s, "balance", "GET", &format!("/users/{user}/balance"), None, None, None).await
+    );
+    step!(
+        "POST /payments (Idempotency-Key)",
+        http(&s, "payment", "POST", "/payments", t, Some("p1"), Some(json!({ "reservationId": reservation }))).await
+    );
+    step!(
+        "GET /users/{id}/payments",
+        http(&s, "payment", "GET", &format!("/users/{user}/payments"), None, None, None).await
+    );
 
     // One booking as a fan makes it: token, one poll, browse, hold, keyed charge, keyed payment.
     let booking_steps = [
@@ -140,8 +205,19 @@ pub async fn run() -> String {
     let _ = writeln!(out, "| call | DynamoDB requests | read units | write units | USD per million calls |");
     let _ = writeln!(out, "|---|---|---:|---:|---:|");
     let describe = |u: &Use| u.ops.iter().map(|(op, n)| format!("{n}× {op}")).collect::<Vec<_>>().join(", ");
-    for (label, u) in rows.iter().chain(std::iter::once(&("**one booking**: token, one poll, dates, seats, hold, keyed charge, keyed payment".to_owned(), booking.clone()))) {
-        let _ = writeln!(out, "| {label} | {} ({}) | {:.1} | {:.1} | {:.2} |", u.requests(), describe(u), u.reads, u.writes, u.usd_per_million());
+    for (label, u) in rows.iter().chain(std::iter::once(&(
+        "**one booking**: token, one poll, dates, seats, hold, keyed charge, keyed payment".to_owned(),
+        booking.clone(),
+    ))) {
+        let _ = writeln!(
+            out,
+            "| {label} | {} ({}) | {:.1} | {:.1} | {:.2} |",
+            u.requests(),
+            describe(u),
+            u.reads,
+            u.writes,
+            u.usd_per_million()
+        );
     }
     let _ = writeln!(
         out,

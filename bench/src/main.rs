@@ -185,7 +185,13 @@ async fn main() {
     let started_ms = now_ms();
     let started = Instant::now();
     let reports = tokio::task::spawn_blocking({
-        let a = Args { base: args.base.clone(), concert: args.concert.clone(), date: args.date.clone(), report: None, ..args };
+        let a = Args {
+            base: args.base.clone(),
+            concert: args.concert.clone(),
+            date: args.date.clone(),
+            report: None,
+            ..args
+        };
         move || run_workers(&a)
     })
     .await

@@ -181,10 +181,19 @@ pub fn render(r: &Run) -> String {
     };
     let attempt_rate = if hold_window > 0.0 { attempts as f64 / hold_window } else { 0.0 };
     let _ = writeln!(out);
-    let _ = writeln!(out, "- requests: {total} in {:.1} s = **{:.0} requests/s** overall", r.rush_secs, total as f64 / r.rush_secs);
+    let _ = writeln!(
+        out,
+        "- requests: {total} in {:.1} s = **{:.0} requests/s** overall",
+        r.rush_secs,
+        total as f64 / r.rush_secs
+    );
     match last_paid {
         Some(t) => {
-            let _ = writeln!(out, "- time to sell out (start to last payment): **{:.1} s**", (t - r.started_ms) as f64 / 1000.0);
+            let _ = writeln!(
+                out,
+                "- time to sell out (start to last payment): **{:.1} s**",
+                (t - r.started_ms) as f64 / 1000.0
+            );
         }
         None => {
             let _ = writeln!(out, "- nothing was sold");

@@ -27,7 +27,14 @@ fn random_below(n: usize) -> usize {
 }
 
 impl Fan {
-    async fn call(&self, api: &str, method: &str, path: &str, headers: &[(&str, &str)], body: Option<Value>) -> (u16, Value) {
+    async fn call(
+        &self,
+        api: &str,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> (u16, Value) {
         let mut req = http::Request::builder().method(method).uri(format!("{}{}", self.job.base, path));
         for (k, v) in headers {
             req = req.header(*k, *v);
@@ -69,8 +76,13 @@ impl Fan {
             let (_, b) = self.call("GET /queue/tokens/current", "GET", "/queue/tokens/current", &auth, None).await;
             status_now = b["status"].as_str().unwrap_or_default().to_owned();
         }
-        let (_, dates) = self.call("GET /concerts/{id}/dates", "GET", &format!("/concerts/{c}/dates"), &auth, None).await;
-        let open = dates["dates"].as_array().into_iter().flatten().any(|x| x["date"] == d.as_str() && x["availableSeats"].as_u64() > Some(0));
+        let (_, dates) =
+            self.call("GET /concerts/{id}/dates", "GET", &format!("/concerts/{c}/dates"), &auth, None).await;
+        let open = dates["dates"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|x| x["date"] == d.as_str() && x["availableSeats"].as_u64() > Some(0));
         if !open {
             self.sold_out.store(true, Ordering::Relaxed);
             return;
@@ -78,7 +90,13 @@ impl Fan {
         let mut held = None;
         while held.is_none() && Instant::now() < deadline {
             let (_, seats) = self
-                .call("GET /concerts/{id}/dates/{date}/seats", "GET", &format!("/concerts/{c}/dates/{d}/seats"), &auth, None)
+                .call(
+                    "GET /concerts/{id}/dates/{date}/seats",
+                    "GET",
+                    &format!("/concerts/{c}/dates/{d}/seats"),
+                    &auth,
+                    None,
+                )
                 .await;
             let free: Vec<i64> = seats["seats"]
                 .as_array()
@@ -92,20 +110,33 @@ impl Fan {
                 return;
             }
             // Most fans want the best few seats left; some take any.
-            let pick = if random_below(10) < 7 { free[random_below(free.len().min(3))] } else { free[random_below(free.len())] };
+            let pick = if random_below(10) < 7 {
+                free[random_below(free.len().min(3))]
+            } else {
+                free[random_below(free.len())]
+            };
             if let Ok(mut r) = self.report.lock() {
                 r.hold_attempts += 1;
                 r.first_hold_ms.get_or_insert(now_ms());
             }
             let (status, body) = self
-                .call("POST /reservations", "POST", "/reservations", &auth, Some(json!({ "concertId": c, "date": d, "seatNumber": pick })))
+                .call(
+                    "POST /reservations",
+                    "POST",
+                    "/reservations",
+                    &auth,
+                    Some(json!({ "concertId": c, "date": d, "seatNumber": pick })),
+                )
                 .await;
             if status == 201 {
                 if let Ok(mut r) = self.report.lock() {
                     r.holds += 1;
                     r.last_hold_ms = Some(now_ms());
                 }
-                held = Some((body["reservationId"].as_str().unwrap_or_default().to_owned(), body["price"].as_i64().unwrap_or(0)));
+                held = Some((
+                    body["reservationId"].as_str().unwrap_or_default().to_owned(),
+                    body["price"].as_i64().unwrap_or(0),
+                ));
             }
         }
         let Some((reservation, price)) = held else { return };
@@ -126,7 +157,13 @@ impl Fan {
         }
         let pay_key = format!("pay-{reservation}");
         let (status, body) = self
-            .call("POST /payments", "POST", "/payments", &[auth[0], ("idempotency-key", pay_key.as_str())], Some(json!({ "reservationId": reservation })))
+            .call(
+                "POST /payments",
+                "POST",
+                "/payments",
+                &[auth[0], ("idempotency-key", pay_key.as_str())],
+                Some(json!({ "reservationId": reservation })),
+            )
             .await;
         if status == 201 {
             if let Ok(mut r) = self.report.lock() {

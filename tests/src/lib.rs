@@ -37,12 +37,7 @@ pub async fn services_with(clock: Arc<dyn Clock>, tweak: impl FnOnce(&mut Settin
     let mut settings = Settings::from_env().expect("settings from the environment");
     tweak(&mut settings);
     let aws = aws_config::load_from_env().await;
-    Arc::new(Services::build(
-        settings,
-        aws_sdk_dynamodb::Client::new(&aws),
-        aws_sdk_sqs::Client::new(&aws),
-        clock,
-    ))
+    Arc::new(Services::build(settings, aws_sdk_dynamodb::Client::new(&aws), aws_sdk_sqs::Client::new(&aws), clock))
 }
 
 /// A fresh concert with the given dates (50 seats each), unique to the calling test.

@@ -47,7 +47,8 @@ fn the_openapi_document_describes_exactly_the_template_routes() {
         .iter()
         .flat_map(|(path, ops)| ops.as_object().unwrap().keys().map(move |m| (m.to_uppercase(), path.clone())))
         .collect();
-    let mut routed: Vec<(String, String)> = integration_tests::routes().into_iter().map(|r| (r.method, r.path)).collect();
+    let mut routed: Vec<(String, String)> =
+        integration_tests::routes().into_iter().map(|r| (r.method, r.path)).collect();
     documented.sort();
     routed.sort();
     assert_eq!(documented, routed);

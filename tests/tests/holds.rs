@@ -6,9 +6,9 @@ use std::time::Duration;
 
 use integration_tests::*;
 use serde_json::json;
-use ticketing::clock::{ManualClock, SystemClock, Clock};
-use ticketing::dynamo::{DynamoHolds, Tables};
 use ticketing::catalog::CatalogStore;
+use ticketing::clock::{Clock, ManualClock, SystemClock};
+use ticketing::dynamo::{DynamoHolds, Tables};
 use ticketing::ids::ReservationId;
 use ticketing::reservation::{HoldStore, ReservationState};
 
@@ -53,7 +53,8 @@ async fn fifty_users_holding_fifty_seats_at_once_leave_none_available() {
     let s = services().await;
     let concert = new_concert(&s, &[DATE, "2026-12-25"]).await;
     let fans = admitted_fans(&s, &concert, 50).await;
-    let calls: Vec<Call> = fans.iter().enumerate().map(|(i, f)| hold(concert.as_str(), i as i64 + 1, &f.token)).collect();
+    let calls: Vec<Call> =
+        fans.iter().enumerate().map(|(i, f)| hold(concert.as_str(), i as i64 + 1, &f.token)).collect();
     let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 13 }).collect();
     let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
     assert!(answers.iter().all(|a| a.status == 201), "{answers:?}");
@@ -61,7 +62,8 @@ async fn fifty_users_holding_fifty_seats_at_once_leave_none_available() {
     let a = call(&s, &routes(), &Call::get(format!("/concerts/{concert}/dates")).token(&fans[0].token)).await;
     assert_eq!(a.body["dates"][0], json!({ "date": DATE, "availableSeats": 0, "totalSeats": 50 }));
     assert_eq!(a.body["dates"][1]["availableSeats"], 50);
-    let seats = call(&s, &routes(), &Call::get(format!("/concerts/{concert}/dates/{DATE}/seats")).token(&fans[0].token)).await;
+    let seats =
+        call(&s, &routes(), &Call::get(format!("/concerts/{concert}/dates/{DATE}/seats")).token(&fans[0].token)).await;
     let list = seats.body["seats"].as_array().unwrap();
     assert_eq!(list.len(), 50);
     assert!(list.iter().enumerate().all(|(i, seat)| seat["seatNumber"] == i as u64 + 1 && seat["status"] == "HELD"));
@@ -75,7 +77,8 @@ async fn expired_hold_is_available_at_once_and_taken_over_and_the_first_user_can
     let concert = new_concert(&s, &[DATE]).await;
     let fans = admitted_fans(&s, &concert, 2).await;
     let (first, second) = (&fans[0], &fans[1]);
-    call(&s, &routes, &Call::post(format!("/users/{}/balance/charges", first.user), json!({ "amount": 1_000_000 }))).await;
+    call(&s, &routes, &Call::post(format!("/users/{}/balance/charges", first.user), json!({ "amount": 1_000_000 })))
+        .await;
 
     let held = call(&s, &routes, &hold(concert.as_str(), 3, &first.token)).await;
     assert_eq!(held.status, 201, "{held:?}");
@@ -91,7 +94,8 @@ async fn expired_hold_is_available_at_once_and_taken_over_and_the_first_user_can
     assert_eq!(taken.status, 201, "{taken:?}");
 
     let reservation = held.body["reservationId"].as_str().unwrap();
-    let paid = call(&s, &routes, &Call::post("/payments", json!({ "reservationId": reservation })).token(&first.token)).await;
+    let paid =
+        call(&s, &routes, &Call::post("/payments", json!({ "reservationId": reservation })).token(&first.token)).await;
     assert_eq!((paid.status, paid.code()), (410, "HOLD_EXPIRED"));
     let balance = call(&s, &routes, &Call::get(format!("/users/{}/balance", first.user))).await;
     assert_eq!(balance.body["balance"], 1_000_000);

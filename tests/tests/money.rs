@@ -27,7 +27,13 @@ async fn balance(s: &Services, user: UserId) -> i64 {
 
 /// A fan of a fresh concert holding `seat`; returns (fan, reservation id, price).
 async fn holding(s: &Services, concert: &ConcertId, fan: &Fan, seat: i64) -> (String, i64) {
-    let a = call(s, &routes(), &Call::post("/reservations", json!({ "concertId": concert.as_str(), "date": DATE, "seatNumber": seat })).token(&fan.token)).await;
+    let a = call(
+        s,
+        &routes(),
+        &Call::post("/reservations", json!({ "concertId": concert.as_str(), "date": DATE, "seatNumber": seat }))
+            .token(&fan.token),
+    )
+    .await;
     assert_eq!(a.status, 201, "{a:?}");
     (a.body["reservationId"].as_str().unwrap().to_owned(), a.body["price"].as_i64().unwrap())
 }
@@ -78,7 +84,13 @@ async fn charge_limits_are_4xx_and_change_nothing() {
     let r = routes();
     let user = UserId::random();
     let limit = s.settings.wallet.per_charge.get();
-    for bad in [json!({ "amount": 0 }), json!({ "amount": -5 }), json!({ "amount": 1.5 }), json!({ "amount": "10" }), json!({ "amount": limit + 1 })] {
+    for bad in [
+        json!({ "amount": 0 }),
+        json!({ "amount": -5 }),
+        json!({ "amount": 1.5 }),
+        json!({ "amount": "10" }),
+        json!({ "amount": limit + 1 }),
+    ] {
         let a = call(&s, &r, &Call::post(format!("/users/{user}/balance/charges"), bad.clone())).await;
         assert_eq!((a.status, a.code()), (400, "INVALID_AMOUNT"), "{bad}");
     }
@@ -111,12 +123,19 @@ async fn the_same_payment_twenty_times_concurrently_pays_once() {
     call(&s, &routes(), &charge(fan.user, 1_000_000)).await;
     let (reservation, price) = holding(&s, &concert, &fan, 12).await;
     let calls: Vec<Call> = (0..20)
-        .map(|i| if i % 2 == 0 { pay(&reservation, &fan.token).key("pay-once") } else { pay(&reservation, &fan.token).key(&format!("other-{i}")) })
+        .map(|i| {
+            if i % 2 == 0 {
+                pay(&reservation, &fan.token).key("pay-once")
+            } else {
+                pay(&reservation, &fan.token).key(&format!("other-{i}"))
+            }
+        })
         .collect();
     let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 5 }).collect();
     let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
 
-    let paid: HashSet<&str> = answers.iter().filter(|a| a.status == 201).map(|a| a.body["paymentId"].as_str().unwrap()).collect();
+    let paid: HashSet<&str> =
+        answers.iter().filter(|a| a.status == 201).map(|a| a.body["paymentId"].as_str().unwrap()).collect();
     assert_eq!(paid.len(), 1, "{answers:?}");
     for a in answers.iter().filter(|a| a.status != 201) {
         assert!(matches!(a.code(), "ALREADY_PAID" | "TOKEN_EXPIRED"), "{a:?}");
@@ -184,7 +203,9 @@ async fn payment_racing_the_hold_expiry_is_all_or_nothing() {
         let (reservation, price) = holding(&s, &concert, fan, i as i64 + 1).await;
         tokio::time::sleep(Duration::from_millis(340 + (i as u64 % 12) * 10)).await;
         let a = call(&s, &routes(), &pay(&reservation, &fan.token)).await;
-        let seat = call(&s, &routes(), &Call::get(format!("/concerts/{concert}/dates/{DATE}/seats")).token(&observer.token)).await;
+        let seat =
+            call(&s, &routes(), &Call::get(format!("/concerts/{concert}/dates/{DATE}/seats")).token(&observer.token))
+                .await;
         let seat_status = seat.body["seats"][i]["status"].clone();
         let bal = balance(&s, fan.user).await;
         match a.status {
@@ -209,14 +230,20 @@ async fn payment_event_is_delivered_after_sqs_was_down_during_the_payment() {
     let healthy = services().await;
     let aws = aws_config::load_from_env().await;
     let sqs = aws_sdk_sqs::Client::new(&aws);
-    let queue = sqs.create_queue().queue_name(format!("events-{}", uuid::Uuid::new_v4().simple())).send().await.unwrap();
+    let queue =
+        sqs.create_queue().queue_name(format!("events-{}", uuid::Uuid::new_v4().simple())).send().await.unwrap();
     let url = queue.queue_url().unwrap().to_owned();
     // A payment instance whose SQS endpoint is unreachable.
     let broken = {
         let mut settings = ticketing::config::Settings::from_env().unwrap();
         settings.resources.payment_events_queue_url = url.clone();
         let dead = aws_sdk_sqs::config::Builder::from(&aws).endpoint_url("http://127.0.0.1:9").build();
-        Services::build(settings, aws_sdk_dynamodb::Client::new(&aws), aws_sdk_sqs::Client::from_conf(dead), Arc::new(SystemClock))
+        Services::build(
+            settings,
+            aws_sdk_dynamodb::Client::new(&aws),
+            aws_sdk_sqs::Client::from_conf(dead),
+            Arc::new(SystemClock),
+        )
     };
     let concert = new_concert(&healthy, &[DATE]).await;
     let fan = admitted_fans(&healthy, &concert, 1).await.remove(0);
@@ -239,7 +266,11 @@ async fn payment_event_is_delivered_after_sqs_was_down_during_the_payment() {
     let mut found = None;
     for _ in 0..10 {
         let got = sqs.receive_message().queue_url(&url).max_number_of_messages(10).send().await.unwrap();
-        found = got.messages().iter().filter_map(|m| serde_json::from_str::<Value>(m.body().unwrap_or("")).ok()).find(|e| e["eventId"] == payment_id.as_str());
+        found = got
+            .messages()
+            .iter()
+            .filter_map(|m| serde_json::from_str::<Value>(m.body().unwrap_or("")).ok())
+            .find(|e| e["eventId"] == payment_id.as_str());
         if found.is_some() {
             break;
         }

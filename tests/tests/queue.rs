@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use integration_tests::*;
 use serde_json::json;
-use ticketing::clock::{ManualClock, SystemClock, Clock};
+use ticketing::clock::{Clock, ManualClock, SystemClock};
 use ticketing::ids::UserId;
 use ticketing::queue::{QueueStore, TokenStatus};
 
@@ -17,7 +17,12 @@ async fn two_hundred_concurrent_issues_from_four_processes_get_unique_gap_free_p
     let s = services().await;
     let concert = new_concert(&s, &["2026-12-24"]).await;
     let calls: Vec<Call> = (0..200)
-        .map(|_| Call::post("/queue/tokens", json!({ "userId": UserId::random().to_string(), "concertId": concert.as_str() })))
+        .map(|_| {
+            Call::post(
+                "/queue/tokens",
+                json!({ "userId": UserId::random().to_string(), "concertId": concert.as_str() }),
+            )
+        })
         .collect();
     let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 25 }).collect();
     let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
@@ -36,8 +41,9 @@ async fn concurrent_reissues_for_one_user_return_one_token_and_one_place() {
     let s = services().await;
     let concert = new_concert(&s, &["2026-12-24"]).await;
     let user = UserId::random().to_string();
-    let calls: Vec<Call> =
-        (0..20).map(|_| Call::post("/queue/tokens", json!({ "userId": user, "concertId": concert.as_str() }))).collect();
+    let calls: Vec<Call> = (0..20)
+        .map(|_| Call::post("/queue/tokens", json!({ "userId": user, "concertId": concert.as_str() })))
+        .collect();
     let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 5 }).collect();
     let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
     let tokens: HashSet<&str> = answers.iter().map(|a| a.body["token"].as_str().unwrap()).collect();
@@ -66,8 +72,10 @@ async fn overlapping_admitters_never_exceed_the_cap_and_never_admit_twice() {
     let answers: Vec<Answer> =
         swarm(SWARM, jobs, &[("ACTIVE_CAP", "30"), ("ADMIT_PER_TICK", "7")]).into_iter().flatten().collect();
     assert!(answers.iter().all(|a| a.status == 200), "{answers:?}");
-    let mut admitted: Vec<String> =
-        answers.iter().flat_map(|a| a.body.as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_owned())).collect();
+    let mut admitted: Vec<String> = answers
+        .iter()
+        .flat_map(|a| a.body.as_array().unwrap().iter().map(|t| t.as_str().unwrap().to_owned()))
+        .collect();
     assert!(admitted.len() > 7, "the overlapping runs admitted in several rounds");
     // Overlapping runs lose rounds to each other; finish with plain ticks until the cap holds.
     for _ in 0..10 {
@@ -149,9 +157,15 @@ async fn unknown_concert_and_bad_bodies_are_4xx_and_write_nothing() {
     let s = services().await;
     let routes = routes();
     let user = UserId::random().to_string();
-    let a = call(&s, &routes, &Call::post("/queue/tokens", json!({ "userId": user, "concertId": "no-such-concert" }))).await;
+    let a = call(&s, &routes, &Call::post("/queue/tokens", json!({ "userId": user, "concertId": "no-such-concert" })))
+        .await;
     assert_eq!((a.status, a.code()), (404, "CONCERT_NOT_FOUND"));
-    for bad in [json!({ "userId": "nope", "concertId": "x" }), json!({ "userId": user }), json!([1]), json!({ "userId": user, "concertId": "BAD ID" })] {
+    for bad in [
+        json!({ "userId": "nope", "concertId": "x" }),
+        json!({ "userId": user }),
+        json!([1]),
+        json!({ "userId": user, "concertId": "BAD ID" }),
+    ] {
         let a = call(&s, &routes, &Call::post("/queue/tokens", bad.clone())).await;
         assert_eq!((a.status, a.code()), (400, "INVALID_REQUEST"), "{bad}");
     }

@@ -33,7 +33,11 @@ impl Route {
 pub type Reply = hyper::Response<Full<Bytes>>;
 
 /// Hand a request to the named function's handler, as API Gateway would invoke it.
-pub async fn dispatch(s: &Services, function: &str, req: lambda_http::Request) -> lambda_http::Response<lambda_http::Body> {
+pub async fn dispatch(
+    s: &Services,
+    function: &str,
+    req: lambda_http::Request,
+) -> lambda_http::Response<lambda_http::Body> {
     match function {
         "queue" => fn_queue::handle(s, req).await,
         "availability" => fn_availability::handle(s, req).await,
@@ -49,7 +53,11 @@ fn to_hyper(resp: lambda_http::Response<lambda_http::Body>) -> Reply {
     hyper::Response::from_parts(parts, Full::new(Bytes::from(body.to_vec())))
 }
 
-pub async fn serve(s: Arc<Services>, routes: Arc<Vec<Route>>, req: hyper::Request<Incoming>) -> Result<Reply, Infallible> {
+pub async fn serve(
+    s: Arc<Services>,
+    routes: Arc<Vec<Route>>,
+    req: hyper::Request<Incoming>,
+) -> Result<Reply, Infallible> {
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();
     let Some(route) = routes.iter().find(|r| r.matches(&method, &path)) else {
@@ -81,7 +89,8 @@ pub async fn admitter_loop(s: Arc<Services>) {
 pub async fn hold_expiry_loop(s: Arc<Services>, sqs: aws_sdk_sqs::Client) {
     let url = s.settings.resources.hold_expiry_queue_url.clone();
     loop {
-        let received = sqs.receive_message().queue_url(&url).max_number_of_messages(10).wait_time_seconds(1).send().await;
+        let received =
+            sqs.receive_message().queue_url(&url).max_number_of_messages(10).wait_time_seconds(1).send().await;
         let messages = match received {
             Ok(r) => r.messages.unwrap_or_default(),
             Err(e) => {
@@ -102,4 +111,3 @@ pub async fn hold_expiry_loop(s: Arc<Services>, sqs: aws_sdk_sqs::Client) {
         }
     }
 }
-

@@ -49,5 +49,7 @@ pub async fn invocation(s: &Services) -> Result<Value> {
         }
     }
     tracing::info!(admitted = total.admitted, released = total.released, relayed = total.relayed, "admitter run");
-    Ok(json!({ "ticks": ticks, "concerts": total.concerts, "admitted": total.admitted, "released": total.released, "relayed": total.relayed }))
+    Ok(
+        json!({ "ticks": ticks, "concerts": total.concerts, "admitted": total.admitted, "released": total.released, "relayed": total.relayed }),
+    )
 }

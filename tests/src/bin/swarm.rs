@@ -23,10 +23,9 @@ async fn main() {
             futures::stream::iter(0..count)
                 .map(|_| async move {
                     match s.queue.tick(concert).await {
-                        Ok(report) => Answer {
-                            status: 200,
-                            body: report.admitted.iter().map(|t| t.to_string()).collect(),
-                        },
+                        Ok(report) => {
+                            Answer { status: 200, body: report.admitted.iter().map(|t| t.to_string()).collect() }
+                        }
                         Err(e) => Answer { status: 500, body: serde_json::json!(e.to_string()) },
                     }
                 })
