@@ -5,6 +5,8 @@ cd "$(dirname "$0")/.."
 scripts/install-tools.sh
 echo "== sam validate --lint"
 SAM_CLI_TELEMETRY=0 .local/venv/bin/sam validate --lint -t template.yaml
+echo "== format"
+cargo fmt --all --check
 echo "== build"
 cargo build --workspace --all-targets
 dir=.local/test-$$
