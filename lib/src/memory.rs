@@ -57,6 +57,8 @@ pub struct Memory {
     pub published: Mutex<Vec<Payment>>,
     /// While true, publishing fails as if the queue were down.
     pub events_down: std::sync::atomic::AtomicBool,
+    /// The next this many holds are cancelled by a conflicting transaction.
+    pub conflicting_holds: std::sync::atomic::AtomicU32,
 }
 
 impl Memory {
@@ -219,6 +221,10 @@ impl CatalogStore for Memory {
 #[async_trait]
 impl HoldStore for Memory {
     async fn hold(&self, r: &Reservation, now: Timestamp) -> Result<HoldOutcome> {
+        use std::sync::atomic::Ordering;
+        if self.conflicting_holds.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
+            return Err(Error::Contention);
+        }
         let mut s = self.lock()?;
         let Some(seat) = s.seat_mut(&r.concert, r.date, r.seat) else { return Ok(HoldOutcome::NoSuchSeat) };
         let free = match seat.state {

@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::ids::{ConcertDate, ConcertId, PaymentId, ReservationId, SeatNumber, UserId};
 use crate::money::Won;
 use crate::queue::Admission;
+use crate::retry::{pause_before_retry, MAX_ATTEMPTS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReservationState {
@@ -112,36 +113,45 @@ impl HoldService {
 
     /// Hold a seat for the admitted user.
     pub async fn hold(&self, who: &Admission, date: ConcertDate, seat_number: SeatNumber) -> Result<Reservation> {
-        let seat = self.catalog.seat(&who.concert, date, seat_number).await?.ok_or(Error::SeatNotFound)?;
-        let now = self.clock.now();
-        if seat.status_at(now) != SeatStatus::Available {
-            return Err(Error::SeatUnavailable);
-        }
-        let reservation = Reservation {
-            id: ReservationId::random(),
-            user: who.user,
-            concert: who.concert.clone(),
-            date,
-            seat: seat_number,
-            price: seat.price,
-            created_at: now,
-            expires_at: now.plus(self.hold_for),
-            state: ReservationState::Held,
-        };
-        match self.store.hold(&reservation, now).await? {
-            HoldOutcome::Held => {}
-            HoldOutcome::SeatTaken => {
+        for attempt in 0..MAX_ATTEMPTS {
+            let seat = self.catalog.seat(&who.concert, date, seat_number).await?.ok_or(Error::SeatNotFound)?;
+            let now = self.clock.now();
+            if seat.status_at(now) != SeatStatus::Available {
                 tracing::info!(user = %who.user, concert = %who.concert, %date, seat = seat_number.get(), "hold rejected: seat taken");
                 return Err(Error::SeatUnavailable);
             }
-            HoldOutcome::NoSuchSeat => return Err(Error::SeatNotFound),
+            let reservation = Reservation {
+                id: ReservationId::random(),
+                user: who.user,
+                concert: who.concert.clone(),
+                date,
+                seat: seat_number,
+                price: seat.price,
+                created_at: now,
+                expires_at: now.plus(self.hold_for),
+                state: ReservationState::Held,
+            };
+            match self.store.hold(&reservation, now).await {
+                Ok(HoldOutcome::Held) => {
+                    tracing::info!(user = %who.user, reservation = %reservation.id, %date, seat = seat_number.get(), "seat held");
+                    // The release message only tidies up: if it is lost, the hold still ends on time.
+                    if let Err(e) = self.expiry.schedule(reservation.id, self.hold_for).await {
+                        tracing::warn!(reservation = %reservation.id, error = %e, "could not schedule hold release");
+                    }
+                    return Ok(reservation);
+                }
+                Ok(HoldOutcome::SeatTaken) => {
+                    tracing::info!(user = %who.user, concert = %who.concert, %date, seat = seat_number.get(), "hold rejected: seat taken");
+                    return Err(Error::SeatUnavailable);
+                }
+                Ok(HoldOutcome::NoSuchSeat) => return Err(Error::SeatNotFound),
+                // Another transaction on this seat was in flight (DynamoDB cancels with
+                // TransactionConflict): read the seat again, it says who won.
+                Err(Error::Contention) => pause_before_retry(attempt).await,
+                Err(e) => return Err(e),
+            }
         }
-        tracing::info!(user = %who.user, reservation = %reservation.id, %date, seat = seat_number.get(), "seat held");
-        // The release message only tidies up: if it is lost, the hold still ends on time.
-        if let Err(e) = self.expiry.schedule(reservation.id, self.hold_for).await {
-            tracing::warn!(reservation = %reservation.id, error = %e, "could not schedule hold release");
-        }
-        Ok(reservation)
+        Err(Error::Contention)
     }
 
     /// The user's own reservation (someone else's reads as not found).

@@ -169,10 +169,14 @@ impl QueueStore for DynamoQueue {
             TransactWriteItem::builder().put(place).build(),
             TransactWriteItem::builder().put(holder).build(),
         ];
-        Ok(match transact(&self.t.client, items).await? {
-            Ok(()) => CreateOutcome::Created,
-            Err(failed) if failed.contains(&1) => CreateOutcome::PlaceTaken,
-            Err(_) => CreateOutcome::HolderTaken,
+        Ok(match transact(&self.t.client, items).await {
+            Ok(Ok(())) => CreateOutcome::Created,
+            Ok(Err(failed)) if failed.contains(&1) => CreateOutcome::PlaceTaken,
+            Ok(Err(_)) => CreateOutcome::HolderTaken,
+            // A conflicting transaction in flight can only be another issue for the same
+            // user (the token and the place are new keys): the holder record decides.
+            Err(Error::Contention) => CreateOutcome::HolderTaken,
+            Err(e) => return Err(e),
         })
     }
 

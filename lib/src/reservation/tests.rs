@@ -101,3 +101,13 @@ async fn the_release_message_expires_only_unpaid_holds_whose_time_has_come() {
     assert_eq!(stored.state, crate::catalog::SeatState::Available);
     w.holds.on_expiry_message(ReservationId::random()).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_hold_cancelled_by_a_conflicting_transaction_reads_the_seat_again_and_retries() {
+    let w = world().await;
+    let (fan, _) = w.fan().await;
+    w.mem.conflicting_holds.store(2, std::sync::atomic::Ordering::SeqCst);
+    let r = w.holds.hold(&fan, w.date, SeatNumber::new(11).unwrap()).await.unwrap();
+    assert_eq!(w.mem.conflicting_holds.load(std::sync::atomic::Ordering::SeqCst), 0, "both conflicts were met");
+    assert_eq!(w.holds.get(&fan, r.id).await.unwrap().seat.get(), 11);
+}
