@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
+use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
 
 use super::{batch_get, condition_failed, get_n, infra, key2, n, opt_n, s, transact, Tables};
@@ -80,6 +81,11 @@ impl WalletStore for DynamoWallet {
             .expression_attribute_values(":amount", n(amount.get()))
             .expression_attribute_values(":max", n(max_before.get()))
             .return_values(ReturnValue::UpdatedNew)
+            // An increment is not idempotent: if an attempt timed out after DynamoDB applied
+            // it, an automatic retry would credit twice. Fail instead; clients that retry
+            // send an Idempotency-Key, whose transaction is safe to repeat.
+            .customize()
+            .config_override(aws_sdk_dynamodb::config::Builder::default().retry_config(RetryConfig::disabled()))
             .send()
             .await;
         match out {
