@@ -14,8 +14,8 @@ use crate::error::{Error, Result};
 use crate::ids::{ConcertId, TokenId, UserId};
 use crate::queue::{AdmissionPlan, CreateOutcome, LineCounters, Place, QueueStore, SlotLease, Token, TokenState};
 
-/// How long queue records are kept for cleanup purposes only.
-const KEEP: Duration = Duration::from_secs(24 * 3600);
+/// How long queue records are kept before TTL may remove them: far longer than any line.
+const KEEP: Duration = Duration::from_secs(7 * 24 * 3600);
 
 pub struct DynamoQueue {
     t: Tables,
@@ -319,7 +319,9 @@ impl QueueStore for DynamoQueue {
                 .table_name(self.table())
                 .set_key(Some(key(token_pk(*token))))
                 .update_expression("SET #status = :active, activeUntil = :until, slotUntil = :until, expiresAt = :ttl")
-                .condition_expression("#status = :waiting")
+                // A token TTL removed while waiting (a week in line) must not stall the line:
+                // admitting its empty key only holds a slot until the active period ends.
+                .condition_expression("attribute_not_exists(pk) OR #status = :waiting")
                 .expression_attribute_names("#status", "status")
                 .expression_attribute_values(":active", s("ACTIVE"))
                 .expression_attribute_values(":waiting", s("WAITING"))
