@@ -318,7 +318,9 @@ impl QueueStore for DynamoQueue {
             let update = Update::builder()
                 .table_name(self.table())
                 .set_key(Some(key(token_pk(*token))))
-                .update_expression("SET #status = :active, activeUntil = :until, slotUntil = :until, expiresAt = :ttl")
+                .update_expression(
+                    "SET #status = :active, activeUntil = :until, slotUntil = :until, expiresAt = :ttl, concertId = :c",
+                )
                 // A token TTL removed while waiting (a week in line) must not stall the line:
                 // admitting its empty key only holds a slot until the active period ends.
                 .condition_expression("attribute_not_exists(pk) OR #status = :waiting")
@@ -327,6 +329,8 @@ impl QueueStore for DynamoQueue {
                 .expression_attribute_values(":waiting", s("WAITING"))
                 .expression_attribute_values(":until", n(until))
                 .expression_attribute_values(":ttl", n(ttl))
+                // Set again so that even a TTL-removed token's slot is found and released.
+                .expression_attribute_values(":c", s(plan.concert.as_str()))
                 .build()
                 .map_err(infra)?;
             items.push(TransactWriteItem::builder().update(update).build());
