@@ -170,3 +170,33 @@ async fn bad_hold_requests_are_4xx_and_change_nothing() {
     let a = call(&s, &routes, &Call::get(format!("/reservations/{id}")).token(&fans[0].token)).await;
     assert_eq!((a.status, a.body["status"].as_str()), (200, Some("HELD")));
 }
+
+#[tokio::test]
+async fn the_delayed_release_message_arrives_through_sqs_and_expires_the_unpaid_hold() {
+    let s = services_with(Arc::new(SystemClock), |c| c.hold_for = Duration::from_secs(1)).await;
+    let concert = new_concert(&s, &[DATE]).await;
+    let fans = admitted_fans(&s, &concert, 1).await;
+    let held = call(&s, &routes(), &hold(concert.as_str(), 4, &fans[0].token)).await;
+    let id = ReservationId::parse(held.body["reservationId"].as_str().unwrap()).unwrap();
+    let sqs = aws_sdk_sqs::Client::new(&aws_config::load_from_env().await);
+    let url = &s.settings.resources.hold_expiry_queue_url;
+
+    // What the SQS event source does: receive, hand each body to the consumer, delete.
+    let mut seen = false;
+    for _ in 0..40 {
+        let got = sqs.receive_message().queue_url(url).max_number_of_messages(10).send().await.unwrap();
+        for m in got.messages() {
+            let body = m.body().unwrap_or_default();
+            fn_hold_expiry::process(&s, body).await.unwrap();
+            seen |= body.contains(&id.to_string());
+            sqs.delete_message().queue_url(url).receipt_handle(m.receipt_handle().unwrap()).send().await.unwrap();
+        }
+        if seen {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(seen, "the release message was delivered after the hold period");
+    let stored = holds_store(&s).await.reservation(id).await.unwrap().unwrap();
+    assert_eq!(stored.state, ReservationState::Expired);
+}
