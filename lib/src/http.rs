@@ -96,8 +96,8 @@ pub fn idempotency_key(req: &Request) -> Result<Option<IdempotencyKey>, Error> {
 }
 
 /// The path split into segments, without empty ones: `/concerts/x/dates` -> `["concerts","x","dates"]`.
-pub fn segments(req: &Request) -> Vec<String> {
-    req.uri().path().split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+pub fn segments(req: &Request) -> Vec<&str> {
+    req.uri().path().split('/').filter(|s| !s.is_empty()).collect()
 }
 
 /// The body as JSON of type `T`: bounded, and any mismatch is a 400.

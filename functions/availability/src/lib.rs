@@ -10,7 +10,6 @@ use ticketing::{Error, Result};
 
 pub async fn handle(s: &Services, req: Request) -> Response<Body> {
     let path = segments(&req);
-    let path: Vec<&str> = path.iter().map(String::as_str).collect();
     respond(match (req.method().as_str(), path.as_slice()) {
         ("GET", ["concerts"]) => concerts(s).await,
         ("GET", ["concerts", concert, "dates"]) => dates(s, &req, concert).await,

@@ -16,7 +16,6 @@ struct ChargeBody {
 
 pub async fn handle(s: &Services, req: Request) -> Response<Body> {
     let path = segments(&req);
-    let path: Vec<&str> = path.iter().map(String::as_str).collect();
     respond(match (req.method().as_str(), path.as_slice()) {
         ("GET", ["users", user, "balance"]) => balance(s, user).await,
         ("POST", ["users", user, "balance", "charges"]) => charge(s, &req, user).await,

@@ -17,7 +17,6 @@ struct PayBody {
 
 pub async fn handle(s: &Services, req: Request) -> Response<Body> {
     let path = segments(&req);
-    let path: Vec<&str> = path.iter().map(String::as_str).collect();
     respond(match (req.method().as_str(), path.as_slice()) {
         ("POST", ["payments"]) => pay(s, &req).await,
         ("GET", ["users", user, "payments"]) => list(s, user).await,

@@ -18,7 +18,6 @@ struct IssueBody {
 
 pub async fn handle(s: &Services, req: Request) -> Response<Body> {
     let path = segments(&req);
-    let path: Vec<&str> = path.iter().map(String::as_str).collect();
     respond(match (req.method().as_str(), path.as_slice()) {
         ("POST", ["queue", "tokens"]) => issue(s, &req).await,
         ("GET", ["queue", "tokens", "current"]) => current(s, &req).await,

@@ -19,7 +19,6 @@ struct HoldBody {
 
 pub async fn handle(s: &Services, req: Request) -> Response<Body> {
     let path = segments(&req);
-    let path: Vec<&str> = path.iter().map(String::as_str).collect();
     respond(match (req.method().as_str(), path.as_slice()) {
         ("POST", ["reservations"]) => hold(s, &req).await,
         ("GET", ["reservations", id]) => get(s, &req, id).await,

@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
 
-use super::{get_n, get_s, infra, key2, n, query_all, s, Item, Tables};
+use super::{get_n, get_s, infra, key2, n, query_all, s, sk_of, Item, Tables};
 use crate::catalog::{CatalogStore, Concert, Seat, SeatState};
 use crate::clock::Timestamp;
 use crate::error::Result;
@@ -57,7 +57,7 @@ fn seat_of(item: &Item) -> Result<Seat> {
 }
 
 fn is_seat(item: &Item) -> bool {
-    item.get("sk").and_then(|v| v.as_s().ok()).is_some_and(|sk| sk.starts_with("SEAT#"))
+    sk_of(item).starts_with("SEAT#")
 }
 
 #[async_trait]

@@ -64,6 +64,11 @@ pub(crate) fn get_s<'a>(item: &'a Item, name: &str) -> Result<&'a str> {
     item.get(name).and_then(|v| v.as_s().ok()).map(String::as_str).ok_or_else(|| corrupt(name))
 }
 
+/// The sort key of an item, empty for items of single-key tables.
+pub(crate) fn sk_of(item: &Item) -> &str {
+    item.get("sk").and_then(|v| v.as_s().ok()).map_or("", String::as_str)
+}
+
 pub(crate) fn get_n<T: FromStr>(item: &Item, name: &str) -> Result<T> {
     opt_n(item, name)?.ok_or_else(|| corrupt(name))
 }

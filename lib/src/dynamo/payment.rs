@@ -10,7 +10,7 @@ use super::catalog::{concert_pk, seat_sk};
 use super::queue::token_pk;
 use super::reservation::reservation_of;
 use super::wallet::{balance_is, user_pk, KEEP_IDEMPOTENCY, WALLET_SK};
-use super::{get_n, get_s, infra, key, key2, n, opt_n, query_all, s, transact, Item, Tables};
+use super::{get_n, get_s, infra, key, key2, n, opt_n, query_all, s, sk_of, transact, Item, Tables};
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::error::{Error, Result};
 use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, ReservationId, SeatNumber, UserId};
@@ -78,10 +78,6 @@ fn put(table: &str, item: Item) -> Result<TransactWriteItem> {
         .build()
         .map_err(infra)?;
     Ok(TransactWriteItem::builder().put(p).build())
-}
-
-fn sk_of(item: &Item) -> &str {
-    item.get("sk").and_then(|v| v.as_s().ok()).map_or("", String::as_str)
 }
 
 #[async_trait]

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
 
-use super::{batch_get, condition_failed, get_n, infra, key2, n, opt_n, s, transact, Tables};
+use super::{batch_get, condition_failed, get_n, infra, key2, n, opt_n, s, sk_of, transact, Tables};
 use crate::clock::{Clock, SystemClock};
 use crate::error::Result;
 use crate::ids::{IdempotencyKey, UserId};
@@ -103,7 +103,7 @@ impl WalletStore for DynamoWallet {
         let mut record = None;
         let mut balance = Won::ZERO;
         for item in batch_get(&self.t.client, self.table(), keys).await? {
-            if item.get("sk").and_then(|v| v.as_s().ok()).map(String::as_str) == Some(WALLET_SK) {
+            if sk_of(&item) == WALLET_SK {
                 balance = Won::new(opt_n(&item, "balance")?.unwrap_or(0))?;
             } else {
                 record = Some(ChargeRecord {
