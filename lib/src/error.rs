@@ -47,8 +47,25 @@ pub enum Error {
     #[error("this Idempotency-Key was used for a different request")]
     IdempotencyKeyReused,
 
+    #[error("Idempotency-Key must be 1-128 visible ASCII characters")]
+    InvalidIdempotencyKey,
+
+    /// Lost a race with concurrent writers more often than a request may retry. Nothing
+    /// of this request was applied.
     #[error("too many concurrent updates; retry")]
     Contention,
+    /// The database refused the request for load (throttled). Nothing was applied.
+    #[error("the service is busy; retry shortly")]
+    Throttled,
+    /// The database did not answer in time or failed. A read can simply be retried; a
+    /// write may or may not have been applied, which is why every write a client retries
+    /// is keyed or conditional.
+    #[error("the service did not answer in time; retry shortly")]
+    Unavailable,
+    /// A keyless charge whose write may or may not have been applied: only the client can
+    /// decide (read the balance), and an Idempotency-Key would have made the retry safe.
+    #[error("the charge may or may not have been applied: read the balance before charging again, and send an Idempotency-Key so that a retry is safe")]
+    ChargeOutcomeUnknown,
     /// A dependency failed. The text is for the log, never for the client.
     #[error("infrastructure failure: {0}")]
     Infrastructure(String),

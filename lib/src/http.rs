@@ -36,7 +36,11 @@ pub fn status_and_code(e: &Error) -> (u16, &'static str) {
         Error::HoldExpired => (410, "HOLD_EXPIRED"),
         Error::AlreadyPaid => (409, "ALREADY_PAID"),
         Error::IdempotencyKeyReused => (422, "IDEMPOTENCY_KEY_REUSED"),
+        Error::InvalidIdempotencyKey => (400, "INVALID_IDEMPOTENCY_KEY"),
         Error::Contention => (503, "CONTENTION"),
+        Error::Throttled => (503, "THROTTLED"),
+        Error::Unavailable => (503, "SERVICE_UNAVAILABLE"),
+        Error::ChargeOutcomeUnknown => (503, "CHARGE_OUTCOME_UNKNOWN"),
         Error::Infrastructure(_) => (500, "INTERNAL"),
     }
 }
@@ -59,8 +63,16 @@ pub fn problem(e: &Error) -> Response<Body> {
         "detail": detail,
         "code": code,
     });
-    build(status, "application/problem+json", body.to_string())
+    let mut response = build(status, "application/problem+json", body.to_string());
+    if status == 503 {
+        // Every 503 is worth retrying soon (a keyed request safely; see docs/failure-modes.md).
+        response.headers_mut().insert(http::header::RETRY_AFTER, http::HeaderValue::from_static(RETRY_AFTER_SECONDS));
+    }
+    response
 }
+
+/// What a 503 tells the client to wait before retrying.
+pub const RETRY_AFTER_SECONDS: &str = "1";
 
 fn build(status: u16, content_type: &str, body: String) -> Response<Body> {
     let mut response = Response::new(Body::Text(body));
@@ -91,8 +103,16 @@ pub fn queue_token(req: &Request) -> Option<&str> {
     header(req, QUEUE_TOKEN_HEADER)
 }
 
+/// The `Idempotency-Key`, if sent. A key the service cannot honour (non-ASCII, empty, too
+/// long) is refused, never ignored: ignoring it would turn a safe retry into a second charge.
 pub fn idempotency_key(req: &Request) -> Result<Option<IdempotencyKey>, Error> {
-    header(req, IDEMPOTENCY_KEY_HEADER).map(IdempotencyKey::parse).transpose()
+    match req.headers().get(IDEMPOTENCY_KEY_HEADER) {
+        None => Ok(None),
+        Some(v) => {
+            let raw = std::str::from_utf8(v.as_bytes()).map_err(|_| Error::InvalidIdempotencyKey)?;
+            IdempotencyKey::parse(raw).map(Some)
+        }
+    }
 }
 
 /// The path split into segments, without empty ones: `/concerts/x/dates` -> `["concerts","x","dates"]`.

@@ -154,7 +154,7 @@ impl IdempotencyKey {
         if ok {
             Ok(Self(raw.to_owned()))
         } else {
-            Err(Error::InvalidInput("Idempotency-Key must be 1-128 visible ASCII characters".into()))
+            Err(Error::InvalidIdempotencyKey)
         }
     }
 

@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use crate::catalog::{CatalogStore, Concert, Seat, SeatState};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
-use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, ReservationId, SeatNumber, TokenId, UserId};
+use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, ReservationId, SeatNumber, TokenId, UserId};
 use crate::money::Won;
 use crate::payment::{EventPublisher, PayConflict, Payment, PaymentPlan, PaymentSnapshot, PaymentStore};
 use crate::queue::{AdmissionPlan, CreateOutcome, LineCounters, Place, QueueStore, SlotLease, Token, TokenState};
@@ -57,13 +57,65 @@ pub struct Memory {
     pub published: Mutex<Vec<Payment>>,
     /// While true, publishing fails as if the queue were down.
     pub events_down: std::sync::atomic::AtomicBool,
-    /// The next this many holds are cancelled by a conflicting transaction.
-    pub conflicting_holds: std::sync::atomic::AtomicU32,
+    /// Failures to inject, as DynamoDB produces them (see `inject`).
+    faults: Mutex<Vec<Fault>>,
+}
+
+/// One injected failure of the next call of a store method.
+#[derive(Debug, Clone)]
+struct Fault {
+    op: &'static str,
+    error: Error,
+    /// Applied, then answered with the error (a 500 or a timeout after the write).
+    after_applying: bool,
 }
 
 impl Memory {
     fn lock(&self) -> Result<MutexGuard<'_, State>> {
         self.state.lock().map_err(|_| Error::Infrastructure("memory store lock poisoned".into()))
+    }
+
+    /// Make the next call of store method `op` fail with `error`: before doing anything,
+    /// or (`after_applying`) after doing its work, as a write whose answer was lost.
+    pub fn inject(&self, op: &'static str, error: Error, after_applying: bool) {
+        if let Ok(mut f) = self.faults.lock() {
+            f.push(Fault { op, error, after_applying });
+        }
+    }
+
+    /// Injected faults not yet met.
+    pub fn pending_faults(&self) -> usize {
+        self.faults.lock().map_or(0, |f| f.len())
+    }
+
+    fn fault(&self, op: &'static str, after_applying: bool) -> Result<()> {
+        let mut faults = self.faults.lock().map_err(|_| Error::Infrastructure("poisoned".into()))?;
+        match faults.iter().position(|f| f.op == op && f.after_applying == after_applying) {
+            Some(i) => Err(faults.remove(i).error),
+            None => Ok(()),
+        }
+    }
+
+    fn create_token_in(s: &mut State, token: &Token, replaces: Option<TokenId>) -> Result<CreateOutcome> {
+        let line = s.lines.entry(token.concert.clone()).or_default();
+        if line.holders.get(&token.user).copied() != replaces {
+            return Ok(CreateOutcome::HolderTaken);
+        }
+        if line.places.contains_key(&token.seq) {
+            return Ok(CreateOutcome::PlaceTaken);
+        }
+        line.holders.insert(token.user, token.id);
+        line.places.insert(token.seq, Place::Token(token.id));
+        s.tokens.insert(token.id, token.clone());
+        Ok(CreateOutcome::Created)
+    }
+
+    /// Run one store step under the faults injected for `op`.
+    fn step<T>(&self, op: &'static str, work: impl FnOnce(&mut State) -> Result<T>) -> Result<T> {
+        self.fault(op, false)?;
+        let out = work(&mut *self.lock()?)?;
+        self.fault(op, true)?;
+        Ok(out)
     }
 
     /// End a token early, as a payment does.
@@ -97,10 +149,11 @@ impl QueueStore for Memory {
     }
 
     async fn next_seq(&self, concert: &ConcertId) -> Result<(u64, LineCounters)> {
-        let mut s = self.lock()?;
-        let line = s.lines.entry(concert.clone()).or_default();
-        line.counters.issued += 1;
-        Ok((line.counters.issued, line.counters))
+        self.step("next_seq", |s| {
+            let line = s.lines.entry(concert.clone()).or_default();
+            line.counters.issued += 1;
+            Ok((line.counters.issued, line.counters))
+        })
     }
 
     async fn counters(&self, concert: &ConcertId) -> Result<LineCounters> {
@@ -108,18 +161,7 @@ impl QueueStore for Memory {
     }
 
     async fn create_token(&self, token: &Token, replaces: Option<TokenId>) -> Result<CreateOutcome> {
-        let mut s = self.lock()?;
-        let line = s.lines.entry(token.concert.clone()).or_default();
-        if line.holders.get(&token.user).copied() != replaces {
-            return Ok(CreateOutcome::HolderTaken);
-        }
-        if line.places.contains_key(&token.seq) {
-            return Ok(CreateOutcome::PlaceTaken);
-        }
-        line.holders.insert(token.user, token.id);
-        line.places.insert(token.seq, Place::Token(token.id));
-        s.tokens.insert(token.id, token.clone());
-        Ok(CreateOutcome::Created)
+        self.step("create_token", |s| Self::create_token_in(s, token, replaces))
     }
 
     async fn void_place(&self, concert: &ConcertId, seq: u64) -> Result<bool> {
@@ -209,6 +251,7 @@ impl CatalogStore for Memory {
     }
 
     async fn seat(&self, concert: &ConcertId, date: ConcertDate, seat: SeatNumber) -> Result<Option<Seat>> {
+        self.fault("seat", false)?;
         Ok(self.date_seats(concert, date).await?.into_iter().find(|s| s.number == seat))
     }
 
@@ -221,23 +264,20 @@ impl CatalogStore for Memory {
 #[async_trait]
 impl HoldStore for Memory {
     async fn hold(&self, r: &Reservation, now: Timestamp) -> Result<HoldOutcome> {
-        use std::sync::atomic::Ordering;
-        if self.conflicting_holds.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)).is_ok() {
-            return Err(Error::Contention);
-        }
-        let mut s = self.lock()?;
-        let Some(seat) = s.seat_mut(&r.concert, r.date, r.seat) else { return Ok(HoldOutcome::NoSuchSeat) };
-        let free = match seat.state {
-            SeatState::Available => true,
-            SeatState::Held { until, .. } => until <= now,
-            SeatState::Sold { .. } => false,
-        };
-        if !free {
-            return Ok(HoldOutcome::SeatTaken);
-        }
-        seat.state = SeatState::Held { by: r.user, reservation: r.id, until: r.expires_at };
-        s.reservations.insert(r.id, r.clone());
-        Ok(HoldOutcome::Held)
+        self.step("hold", |s| {
+            let Some(seat) = s.seat_mut(&r.concert, r.date, r.seat) else { return Ok(HoldOutcome::NoSuchSeat) };
+            let free = match seat.state {
+                SeatState::Available => true,
+                SeatState::Held { until, .. } => until <= now,
+                SeatState::Sold { .. } => false,
+            };
+            if !free {
+                return Ok(HoldOutcome::SeatTaken);
+            }
+            seat.state = SeatState::Held { by: r.user, reservation: r.id, until: r.expires_at };
+            s.reservations.insert(r.id, r.clone());
+            Ok(HoldOutcome::Held)
+        })
     }
 
     async fn reservation(&self, id: ReservationId) -> Result<Option<Reservation>> {
@@ -277,13 +317,14 @@ impl WalletStore for Memory {
     }
 
     async fn credit(&self, user: UserId, amount: Won, max_before: Won) -> Result<Option<Won>> {
-        let mut s = self.lock()?;
-        let balance = s.balances.entry(user).or_default();
-        if *balance > max_before {
-            return Ok(None);
-        }
-        *balance = balance.checked_add(amount).ok_or_else(|| Error::Infrastructure("overflow".into()))?;
-        Ok(Some(*balance))
+        self.step("credit", |s| {
+            let balance = s.balances.entry(user).or_default();
+            if *balance > max_before {
+                return Ok(None);
+            }
+            *balance = balance.checked_add(amount).ok_or_else(|| Error::Infrastructure("overflow".into()))?;
+            Ok(Some(*balance))
+        })
     }
 
     async fn charge_state(&self, user: UserId, key: &IdempotencyKey) -> Result<(Option<ChargeRecord>, Won)> {
@@ -293,7 +334,17 @@ impl WalletStore for Memory {
     }
 
     async fn credit_once(&self, key: &IdempotencyKey, record: &ChargeRecord, expected: Won) -> Result<KeyedCredit> {
-        let mut s = self.lock()?;
+        self.step("credit_once", |s| Self::credit_once_in(s, key, record, expected))
+    }
+}
+
+impl Memory {
+    fn credit_once_in(
+        s: &mut State,
+        key: &IdempotencyKey,
+        record: &ChargeRecord,
+        expected: Won,
+    ) -> Result<KeyedCredit> {
         let user = record.receipt.user;
         if s.charge_keys.contains_key(&(user, key.as_str().to_owned())) {
             return Ok(KeyedCredit::KeyTaken);
@@ -315,6 +366,7 @@ impl PaymentStore for Memory {
         reservation: ReservationId,
         key: Option<&IdempotencyKey>,
     ) -> Result<PaymentSnapshot> {
+        self.fault("snapshot", false)?;
         let s = self.lock()?;
         Ok(PaymentSnapshot {
             reservation: s.reservations.get(&reservation).cloned(),
@@ -324,7 +376,30 @@ impl PaymentStore for Memory {
     }
 
     async fn pay(&self, plan: &PaymentPlan) -> Result<std::result::Result<(), Vec<PayConflict>>> {
-        let mut s = self.lock()?;
+        self.step("pay", |s| Self::pay_in(s, plan))
+    }
+
+    async fn payment(&self, user: UserId, id: PaymentId) -> Result<Option<Payment>> {
+        Ok(self.lock()?.payments.iter().find(|p| p.user == user && p.id == id).cloned())
+    }
+    async fn payments(&self, user: UserId) -> Result<Vec<Payment>> {
+        let mut list: Vec<Payment> = self.lock()?.payments.iter().filter(|p| p.user == user).cloned().collect();
+        list.sort_by_key(|p| std::cmp::Reverse(p.paid_at));
+        Ok(list)
+    }
+
+    async fn undelivered(&self, limit: usize) -> Result<Vec<Payment>> {
+        Ok(self.lock()?.outbox.iter().take(limit).cloned().collect())
+    }
+
+    async fn mark_delivered(&self, event: &Payment) -> Result<()> {
+        self.lock()?.outbox.retain(|p| p.id != event.id);
+        Ok(())
+    }
+}
+
+impl Memory {
+    fn pay_in(s: &mut State, plan: &PaymentPlan) -> Result<std::result::Result<(), Vec<PayConflict>>> {
         let p = &plan.payment;
         let mut conflicts = Vec::new();
         if s.balances.get(&p.user).copied().unwrap_or(Won::ZERO) != plan.expected_balance {
@@ -372,21 +447,6 @@ impl PaymentStore for Memory {
         s.payments.push(p.clone());
         s.outbox.push(p.clone());
         Ok(Ok(()))
-    }
-
-    async fn payments(&self, user: UserId) -> Result<Vec<Payment>> {
-        let mut list: Vec<Payment> = self.lock()?.payments.iter().filter(|p| p.user == user).cloned().collect();
-        list.sort_by_key(|p| std::cmp::Reverse(p.paid_at));
-        Ok(list)
-    }
-
-    async fn undelivered(&self, limit: usize) -> Result<Vec<Payment>> {
-        Ok(self.lock()?.outbox.iter().take(limit).cloned().collect())
-    }
-
-    async fn mark_delivered(&self, event: &Payment) -> Result<()> {
-        self.lock()?.outbox.retain(|p| p.id != event.id);
-        Ok(())
     }
 }
 

@@ -15,8 +15,8 @@ use crate::error::{Error, Result};
 use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, ReservationId, SeatNumber, TokenId, UserId};
 use crate::money::{debit, Won};
 use crate::queue::{QueueService, TokenStatus};
-use crate::reservation::{Reservation, ReservationStatus};
-use crate::retry::{pause_before_retry, MAX_ATTEMPTS};
+use crate::reservation::{Reservation, ReservationState, ReservationStatus};
+use crate::retry::{decide, pause, pause_before_retry, retrying, Decision, MAX_ATTEMPTS};
 
 /// A completed payment; also the body of its PaymentCompleted event (event id = payment id).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +101,8 @@ pub trait PaymentStore: Send + Sync {
     async fn pay(&self, plan: &PaymentPlan) -> Result<std::result::Result<(), Vec<PayConflict>>>;
     /// The user's payments, newest first.
     async fn payments(&self, user: UserId) -> Result<Vec<Payment>>;
+    /// One of the user's payments.
+    async fn payment(&self, user: UserId, id: PaymentId) -> Result<Option<Payment>>;
     /// PaymentCompleted events written but not yet handed to the queue.
     async fn undelivered(&self, limit: usize) -> Result<Vec<Payment>>;
     async fn mark_delivered(&self, event: &Payment) -> Result<()>;
@@ -137,8 +139,13 @@ impl PaymentService {
         key: Option<IdempotencyKey>,
     ) -> Result<Payment> {
         let token = self.queue.token(raw_token).await?;
-        for attempt in 0..MAX_ATTEMPTS {
-            let snap = self.store.snapshot(token.user, reservation_id, key.as_ref()).await?;
+        let mut attempt = 0;
+        loop {
+            if attempt >= MAX_ATTEMPTS {
+                return Err(Error::Contention);
+            }
+            attempt += 1;
+            let snap = retrying(|| self.store.snapshot(token.user, reservation_id, key.as_ref())).await?;
             if let Some(prior) = snap.prior {
                 // The key's first outcome, whatever has happened since (the token is used up by now).
                 return if prior.reservation == reservation_id { Ok(prior) } else { Err(Error::IdempotencyKeyReused) };
@@ -146,7 +153,7 @@ impl PaymentService {
             let reservation = snap.reservation.filter(|r| r.user == token.user).ok_or(Error::ReservationNotFound)?;
             let now = self.clock.now();
             match reservation.status_at(now) {
-                ReservationStatus::Confirmed => return Err(Error::AlreadyPaid),
+                ReservationStatus::Confirmed => return self.already_paid(&reservation, key.as_ref()).await,
                 ReservationStatus::Expired => return Err(Error::HoldExpired),
                 ReservationStatus::Held => {}
             }
@@ -176,7 +183,19 @@ impl PaymentService {
                 now,
                 key: key.clone(),
             };
-            match self.store.pay(&plan).await? {
+            let outcome = match self.store.pay(&plan).await {
+                Ok(outcome) => outcome,
+                // Nothing applied (conflict, throttling): read again. An unknown outcome goes
+                // back as 503; the client's retry reads what happened.
+                Err(e) => match decide(&e, attempt - 1) {
+                    Decision::RetryWithin(cap) => {
+                        pause(cap).await;
+                        continue;
+                    }
+                    Decision::GiveUp => return Err(e),
+                },
+            };
+            match outcome {
                 Ok(()) => {
                     tracing::info!(user = %token.user, reservation = %reservation.id, payment = %plan.payment.id, amount = plan.payment.amount.get(), "paid");
                     self.deliver(&plan.payment).await;
@@ -187,15 +206,26 @@ impl PaymentService {
                         tracing::info!(user = %token.user, reservation = %reservation.id, ?conflicts, "payment refused");
                         return Err(e);
                     }
-                    AfterConflict::ReadAgain => pause_before_retry(attempt).await,
+                    AfterConflict::ReadAgain => pause_before_retry(attempt - 1).await,
                 },
             }
         }
-        Err(Error::Contention)
+    }
+
+    /// A paid reservation asked to be paid again. Without a key this is the same request
+    /// repeated (only its owner can pay it, and only once): answer with its payment. With a
+    /// key other than the one that paid it, it is a different payment: ALREADY_PAID.
+    async fn already_paid(&self, reservation: &Reservation, key: Option<&IdempotencyKey>) -> Result<Payment> {
+        if let (None, ReservationState::Confirmed { payment }) = (key, reservation.state) {
+            if let Some(p) = retrying(|| self.store.payment(reservation.user, payment)).await? {
+                return Ok(p);
+            }
+        }
+        Err(Error::AlreadyPaid)
     }
 
     pub async fn payments(&self, user: UserId) -> Result<Vec<Payment>> {
-        self.store.payments(user).await
+        retrying(|| self.store.payments(user)).await
     }
 
     /// Publish one event now; if the queue is down it stays in the outbox for `relay`.

@@ -16,6 +16,7 @@ use crate::clock::{Clock, Timestamp};
 use crate::config::QueuePolicy;
 use crate::error::{Error, Result};
 use crate::ids::{ConcertId, TokenId, UserId};
+use crate::retry::{decide, pause, retrying, Decision, MAX_ATTEMPTS};
 
 /// Most writes DynamoDB accepts in one transaction, less the queue counter itself.
 pub const MAX_ADMIT_PER_TRANSACTION: usize = 99;
@@ -207,33 +208,50 @@ impl QueueService {
     /// Take a place in the concert's line, or get back the live token the user already has.
     /// Returns the view and whether the token is new.
     pub async fn issue(&self, user: UserId, concert: &ConcertId) -> Result<(TokenView, bool)> {
-        if !self.catalog.concert_exists(concert).await? {
+        if !retrying(|| self.catalog.concert_exists(concert)).await? {
             return Err(Error::ConcertNotFound);
         }
-        let mut previous = self.store.holder_token(concert, user).await?;
-        for _ in 0..8 {
+        let mut previous = retrying(|| self.store.holder_token(concert, user)).await?;
+        let mut attempt = 0;
+        loop {
             let now = self.clock.now();
             if let Some(live) = previous.as_ref().filter(|t| t.is_alive(now)) {
-                let counters = self.store.counters(concert).await?;
+                let counters = retrying(|| self.store.counters(concert)).await?;
                 return Ok((self.view(live, Some(&counters), now), false));
             }
-            let (seq, counters) = self.store.next_seq(concert).await?;
+            // A number whose token is never written (we lost below, or died) is voided by
+            // the admitter a tick later, so the line never stalls on it.
+            let (seq, counters) = retrying(|| self.store.next_seq(concert)).await?;
             let token =
                 Token { id: TokenId::random(), user, concert: concert.clone(), seq, state: TokenState::Waiting };
-            match self.store.create_token(&token, previous.as_ref().map(|t| t.id)).await? {
-                CreateOutcome::Created => {
+            match self.store.create_token(&token, previous.as_ref().map(|t| t.id)).await {
+                Ok(CreateOutcome::Created) => {
                     tracing::info!(user = %user, concert = %concert, seq, "queue token issued");
                     return Ok((self.view(&token, Some(&counters), now), true));
                 }
-                CreateOutcome::HolderTaken => {
-                    // A concurrent request for the same user won; give our number back.
-                    self.store.void_place(concert, seq).await?;
-                    previous = self.store.holder_token(concert, user).await?;
+                Ok(CreateOutcome::HolderTaken) => {
+                    // A concurrent request for the same user won; give our number back now
+                    // (best effort: the admitter voids it anyway).
+                    if let Err(e) = self.store.void_place(concert, seq).await {
+                        tracing::warn!(concert = %concert, seq, error = %e, "could not void a lost place");
+                    }
+                    previous = retrying(|| self.store.holder_token(concert, user)).await?;
                 }
-                CreateOutcome::PlaceTaken => {}
+                Ok(CreateOutcome::PlaceTaken) => {}
+                Err(e) => match decide(&e, attempt) {
+                    Decision::RetryWithin(cap) => {
+                        pause(cap).await;
+                        // The transaction may have met a concurrent issue for this user.
+                        previous = retrying(|| self.store.holder_token(concert, user)).await?;
+                    }
+                    Decision::GiveUp => return Err(e),
+                },
+            }
+            attempt += 1;
+            if attempt >= MAX_ATTEMPTS {
+                return Err(Error::Contention);
             }
         }
-        Err(Error::Contention)
     }
 
     /// The token's status and, while waiting, its position.
@@ -243,7 +261,7 @@ impl QueueService {
         match token.status_at(now) {
             TokenStatus::Expired => Err(Error::TokenExpired),
             TokenStatus::Waiting => {
-                let counters = self.store.counters(&token.concert).await?;
+                let counters = retrying(|| self.store.counters(&token.concert)).await?;
                 Ok(self.view(&token, Some(&counters), now))
             }
             TokenStatus::Active { .. } => Ok(self.view(&token, None, now)),
@@ -254,7 +272,7 @@ impl QueueService {
     pub async fn token(&self, raw_token: Option<&str>) -> Result<Token> {
         let raw = raw_token.filter(|s| !s.trim().is_empty()).ok_or(Error::TokenMissing)?;
         let id = TokenId::parse(raw)?;
-        self.store.token(id).await?.ok_or(Error::TokenInvalid)
+        retrying(|| self.store.token(id)).await?.ok_or(Error::TokenInvalid)
     }
 
     /// An ACTIVE token, for whichever concert it was issued.

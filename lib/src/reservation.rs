@@ -8,13 +8,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::catalog::{CatalogStore, SeatStatus};
+use crate::catalog::{CatalogStore, SeatState, SeatStatus};
 use crate::clock::{Clock, Timestamp};
 use crate::error::{Error, Result};
 use crate::ids::{ConcertDate, ConcertId, PaymentId, ReservationId, SeatNumber, UserId};
 use crate::money::Won;
 use crate::queue::Admission;
-use crate::retry::{pause_before_retry, MAX_ATTEMPTS};
+use crate::retry::{decide, pause, retrying, Decision, MAX_ATTEMPTS};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReservationState {
@@ -111,11 +111,24 @@ impl HoldService {
         Self { catalog, store, expiry, clock, hold_for }
     }
 
-    /// Hold a seat for the admitted user.
+    /// Hold a seat for the admitted user. Holding a seat the user already holds answers
+    /// with that hold: a fan who lost the answer to their first request and sends it again
+    /// learns their reservation instead of "seat taken" by themselves.
     pub async fn hold(&self, who: &Admission, date: ConcertDate, seat_number: SeatNumber) -> Result<Reservation> {
-        for attempt in 0..MAX_ATTEMPTS {
-            let seat = self.catalog.seat(&who.concert, date, seat_number).await?.ok_or(Error::SeatNotFound)?;
+        let mut attempt = 0;
+        loop {
+            let seat =
+                retrying(|| self.catalog.seat(&who.concert, date, seat_number)).await?.ok_or(Error::SeatNotFound)?;
             let now = self.clock.now();
+            match seat.state {
+                SeatState::Held { by, reservation, until } if by == who.user && now < until => {
+                    if let Some(mine) = retrying(|| self.store.reservation(reservation)).await? {
+                        tracing::info!(user = %who.user, reservation = %reservation, "hold repeated: answered with the live hold");
+                        return Ok(mine);
+                    }
+                }
+                _ => {}
+            }
             if seat.status_at(now) != SeatStatus::Available {
                 tracing::info!(user = %who.user, concert = %who.concert, %date, seat = seat_number.get(), "hold rejected: seat taken");
                 return Err(Error::SeatUnavailable);
@@ -140,24 +153,27 @@ impl HoldService {
                     }
                     return Ok(reservation);
                 }
-                Ok(HoldOutcome::SeatTaken) => {
-                    tracing::info!(user = %who.user, concert = %who.concert, %date, seat = seat_number.get(), "hold rejected: seat taken");
-                    return Err(Error::SeatUnavailable);
-                }
+                // Taken since we read it: read the seat again, it says who won.
+                Ok(HoldOutcome::SeatTaken) => {}
                 Ok(HoldOutcome::NoSuchSeat) => return Err(Error::SeatNotFound),
-                // Another transaction on this seat was in flight (DynamoDB cancels with
-                // TransactionConflict): read the seat again, it says who won.
-                Err(Error::Contention) => pause_before_retry(attempt).await,
-                Err(e) => return Err(e),
+                Err(e) => match decide(&e, attempt) {
+                    Decision::RetryWithin(cap) => pause(cap).await,
+                    Decision::GiveUp => return Err(e),
+                },
+            }
+            attempt += 1;
+            if attempt >= MAX_ATTEMPTS {
+                return Err(Error::Contention);
             }
         }
-        Err(Error::Contention)
     }
 
     /// The user's own reservation (someone else's reads as not found).
     pub async fn get(&self, who: &Admission, id: ReservationId) -> Result<Reservation> {
-        let reservation =
-            self.store.reservation(id).await?.filter(|r| r.user == who.user).ok_or(Error::ReservationNotFound)?;
+        let reservation = retrying(|| self.store.reservation(id))
+            .await?
+            .filter(|r| r.user == who.user)
+            .ok_or(Error::ReservationNotFound)?;
         if reservation.concert != who.concert {
             return Err(Error::TokenWrongConcert);
         }
@@ -168,7 +184,7 @@ impl HoldService {
     /// that came early (holds longer than SQS's 15-minute delay) is sent again for the rest.
     /// Harmless if late, repeated, or about a reservation that was paid.
     pub async fn on_expiry_message(&self, id: ReservationId) -> Result<()> {
-        let Some(reservation) = self.store.reservation(id).await? else {
+        let Some(reservation) = retrying(|| self.store.reservation(id)).await? else {
             return Ok(());
         };
         let now = self.clock.now();

@@ -1,13 +1,76 @@
-//! Optimistic writes lose to concurrent ones and try again. The pause is jittered so
-//! that the losers of one round do not collide again in the next.
+//! Which failures a request retries itself, and how long it waits first. The decision is
+//! made from the domain's error kinds alone, so every store and every fake answers to the
+//! same policy (docs/failure-modes.md lists what each path survives):
+//! - `Contention`: a concurrent writer won; nothing of ours was applied. Read again and
+//!   retry at once, with a short jittered pause so that the losers do not collide again.
+//! - `Throttled`: DynamoDB refused for load (the SDK has already retried); nothing was
+//!   applied. A few more tries with exponential backoff and full jitter, then 503.
+//! - Anything else, `Unavailable` included, goes back to the client: the SDK has spent the
+//!   request's time budget, and only a keyed or conditional retry can tell what happened.
 
+use std::future::Future;
 use std::time::Duration;
 
-/// How many optimistic rounds a request makes before answering 503 CONTENTION.
-pub const MAX_ATTEMPTS: u32 = 40;
+use crate::error::{Error, Result};
 
-pub async fn pause_before_retry(attempt: u32) {
-    let cap_ms = 2u64.saturating_pow(attempt.min(6)).min(50);
-    let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0]) % (cap_ms + 1);
-    tokio::time::sleep(Duration::from_millis(jitter)).await;
+/// Rounds a request makes against contention before answering 503 CONTENTION.
+pub const MAX_ATTEMPTS: u32 = 40;
+/// Extra rounds after throttling (on top of the SDK's own), before answering 503 THROTTLED.
+pub const THROTTLED_ATTEMPTS: u32 = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Wait at most this long (the actual pause is jittered below it), then try again.
+    RetryWithin(Duration),
+    GiveUp,
 }
+
+/// What to do after round `attempt` (0-based) failed with `error`.
+pub fn decide(error: &Error, attempt: u32) -> Decision {
+    match error {
+        Error::Contention if attempt + 1 < MAX_ATTEMPTS => {
+            Decision::RetryWithin(Duration::from_millis(2u64.saturating_pow(attempt.min(6)).min(50)))
+        }
+        Error::Throttled if attempt + 1 < THROTTLED_ATTEMPTS => {
+            Decision::RetryWithin(Duration::from_millis((50u64 << attempt.min(4)).min(400)))
+        }
+        _ => Decision::GiveUp,
+    }
+}
+
+/// Sleep a uniformly random share of `cap` ("full jitter").
+pub async fn pause(cap: Duration) {
+    let cap_ms = u64::try_from(cap.as_millis()).unwrap_or(u64::MAX);
+    let r = u64::from_le_bytes(uuid::Uuid::new_v4().as_bytes()[..8].try_into().unwrap_or([0; 8]));
+    tokio::time::sleep(Duration::from_millis(r % (cap_ms + 1))).await;
+}
+
+/// The pause of a round that lost a race; for loops that retry on an outcome, not an error.
+pub async fn pause_before_retry(attempt: u32) {
+    if let Decision::RetryWithin(cap) = decide(&Error::Contention, attempt) {
+        pause(cap).await;
+    }
+}
+
+/// Run one idempotent step (a read, or a write whose repetition is harmless) until it
+/// succeeds or `decide` gives up.
+pub async fn retrying<T, F, Fut>(mut step: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let mut attempt = 0;
+    loop {
+        match step().await {
+            Ok(v) => return Ok(v),
+            Err(e) => match decide(&e, attempt) {
+                Decision::RetryWithin(cap) => pause(cap).await,
+                Decision::GiveUp => return Err(e),
+            },
+        }
+        attempt += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests;

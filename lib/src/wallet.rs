@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use crate::error::{Error, Result};
 use crate::ids::{IdempotencyKey, UserId};
 use crate::money::{WalletLimits, Won};
-use crate::retry::{pause_before_retry, MAX_ATTEMPTS};
+use crate::retry::{decide, pause, retrying, Decision};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChargeReceipt {
@@ -74,35 +74,51 @@ impl WalletService {
     }
 
     pub async fn balance(&self, user: UserId) -> Result<Won> {
-        self.store.balance(user).await
+        retrying(|| self.store.balance(user)).await
     }
 
     pub async fn charge(&self, user: UserId, amount: Won, key: Option<&IdempotencyKey>) -> Result<ChargeReceipt> {
-        let Some(key) = key else {
-            let balance = self
-                .store
-                .credit(user, amount, self.limits.max_balance_before(amount)?)
-                .await?
-                .ok_or(Error::BalanceLimit { limit: self.limits.ceiling.get() })?;
-            tracing::info!(user = %user, charged = amount.get(), "wallet charged");
-            return Ok(ChargeReceipt { user, balance, charged: amount });
-        };
-        for attempt in 0..MAX_ATTEMPTS {
-            let (record, before) = self.store.charge_state(user, key).await?;
+        let Some(key) = key else { return self.charge_keyless(user, amount).await };
+        let mut attempt = 0;
+        loop {
+            let (record, before) = retrying(|| self.store.charge_state(user, key)).await?;
             if let Some(record) = record {
                 return record.answer(amount);
             }
             let after = self.limits.credit(before, amount)?;
             let record = ChargeRecord { receipt: ChargeReceipt { user, balance: after, charged: amount } };
-            match self.store.credit_once(key, &record, before).await? {
-                KeyedCredit::Committed => {
+            // An unknown outcome goes back to the client as 503: its retry with the same key
+            // finds the record if the credit was applied, and credits once if it was not.
+            let retry_within = match self.store.credit_once(key, &record, before).await {
+                Ok(KeyedCredit::Committed) => {
                     tracing::info!(user = %user, charged = amount.get(), "wallet charged (keyed)");
                     return Ok(record.receipt);
                 }
-                KeyedCredit::KeyTaken | KeyedCredit::BalanceMoved => pause_before_retry(attempt).await,
+                Ok(KeyedCredit::KeyTaken | KeyedCredit::BalanceMoved) => decide(&Error::Contention, attempt),
+                Err(e) => match decide(&e, attempt) {
+                    Decision::GiveUp => return Err(e),
+                    retry => retry,
+                },
+            };
+            match retry_within {
+                Decision::RetryWithin(cap) => pause(cap).await,
+                Decision::GiveUp => return Err(Error::Contention),
             }
+            attempt += 1;
         }
-        Err(Error::Contention)
+    }
+
+    /// One atomic increment. It cannot be repeated safely once its outcome is unknown (an
+    /// increment applied twice credits twice), so that case is reported as such; refusals
+    /// that applied nothing (conflict, throttling) are retried.
+    async fn charge_keyless(&self, user: UserId, amount: Won) -> Result<ChargeReceipt> {
+        let max_before = self.limits.max_balance_before(amount)?;
+        let balance = retrying(|| self.store.credit(user, amount, max_before))
+            .await
+            .map_err(|e| if e == Error::Unavailable { Error::ChargeOutcomeUnknown } else { e })?
+            .ok_or(Error::BalanceLimit { limit: self.limits.ceiling.get() })?;
+        tracing::info!(user = %user, charged = amount.get(), "wallet charged");
+        Ok(ChargeReceipt { user, balance, charged: amount })
     }
 }
 

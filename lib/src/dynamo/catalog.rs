@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
 
-use super::{get_n, get_s, infra, key2, n, query_all, s, sk_of, Item, Tables};
+use super::{get_n, get_s, infra, key2, n, query_all, s, sdk, sk_of, Item, Tables};
 use crate::catalog::{CatalogStore, Concert, Seat, SeatState};
 use crate::clock::Timestamp;
 use crate::error::Result;
@@ -87,7 +87,7 @@ impl CatalogStore for DynamoCatalog {
             .set_key(Some(key2(concert_pk(concert), "META")))
             .send()
             .await
-            .map_err(infra)?;
+            .map_err(sdk)?;
         Ok(out.item().is_some())
     }
 
@@ -128,7 +128,7 @@ impl CatalogStore for DynamoCatalog {
             .consistent_read(true)
             .send()
             .await
-            .map_err(infra)?;
+            .map_err(sdk)?;
         out.item().map(seat_of).transpose()
     }
 
@@ -180,7 +180,7 @@ impl DynamoCatalog {
                 return Ok(());
             }
             let out =
-                self.t.client.batch_write_item().request_items(self.table(), requests).send().await.map_err(infra)?;
+                self.t.client.batch_write_item().request_items(self.table(), requests).send().await.map_err(sdk)?;
             requests = out.unprocessed_items().and_then(|u| u.get(self.table())).cloned().unwrap_or_default();
         }
         Err(crate::error::Error::Contention)

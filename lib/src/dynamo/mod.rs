@@ -6,6 +6,8 @@ mod catalog;
 mod payment;
 mod queue;
 mod reservation;
+#[cfg(test)]
+mod tests;
 mod wallet;
 
 use std::collections::HashMap;
@@ -92,33 +94,85 @@ where
     matches!(e, SdkError::ServiceError(se) if se.err().code() == Some("ConditionalCheckFailedException"))
 }
 
+/// The domain's reading of a failed call, after the SDK's own retries (docs/failure-modes.md):
+/// - `TransactionConflictException` (a single-item write met a transaction in flight; the
+///   SDK does not retry it): `Contention`, nothing applied.
+/// - throttling: `Throttled`, nothing applied.
+/// - a 5xx, a timeout or a broken connection: `Unavailable`, a write may have been applied.
+/// - anything else (validation, access) is a defect: `Infrastructure`.
+pub(crate) fn sdk<E, R>(e: SdkError<E, R>) -> Error
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::fmt::Debug,
+    R: std::fmt::Debug,
+{
+    match &e {
+        SdkError::ServiceError(se) => match se.err().code() {
+            Some(code) => match error_kind(code) {
+                Some(kind) => {
+                    tracing::warn!(code, "DynamoDB refused a request");
+                    kind
+                }
+                None => infra(e),
+            },
+            None => infra(e),
+        },
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+            tracing::warn!(error = ?e, "DynamoDB did not answer");
+            Error::Unavailable
+        }
+        _ => infra(e),
+    }
+}
+
+/// The retryable DynamoDB error codes, by what they mean for the request.
+pub(crate) fn error_kind(code: &str) -> Option<Error> {
+    match code {
+        "TransactionConflictException" | "TransactionInProgressException" => Some(Error::Contention),
+        "ProvisionedThroughputExceededException" | "ThrottlingException" | "RequestLimitExceeded" => {
+            Some(Error::Throttled)
+        }
+        "InternalServerError" | "InternalFailure" | "ServiceUnavailable" => Some(Error::Unavailable),
+        _ => None,
+    }
+}
+
+/// What a cancelled transaction's reasons mean: `Ok(failed)` lists the items whose condition
+/// was false (a decided outcome); `Err` is a retryable kind or a defect.
+pub(crate) fn cancellation(reasons: &[Option<&str>]) -> std::result::Result<Vec<usize>, Error> {
+    let failed: Vec<usize> =
+        reasons.iter().enumerate().filter(|(_, r)| **r == Some("ConditionalCheckFailed")).map(|(i, _)| i).collect();
+    if !failed.is_empty() {
+        return Ok(failed);
+    }
+    let other = |code: &str| reasons.iter().any(|r| *r == Some(code));
+    if other("TransactionConflict") {
+        Err(Error::Contention)
+    } else if other("ThrottlingError") || other("ProvisionedThroughputExceeded") {
+        Err(Error::Throttled)
+    } else {
+        // ValidationError, ItemCollectionSizeLimitExceeded, ...: retrying cannot help.
+        Err(Error::Infrastructure(format!("transaction cancelled: {reasons:?}")))
+    }
+}
+
 /// Run a transaction. `Ok(Err(failed))` lists the indexes of items whose condition failed.
+/// The SDK gives every call a `ClientRequestToken`, so its own retries of a transaction
+/// that was applied but answered with an error are answered, not applied again.
 pub(crate) async fn transact(
     client: &Client,
     items: Vec<TransactWriteItem>,
 ) -> Result<std::result::Result<(), Vec<usize>>> {
     match client.transact_write_items().set_transact_items(Some(items)).send().await {
         Ok(_) => Ok(Ok(())),
-        Err(SdkError::ServiceError(se)) => match se.err() {
-            TransactWriteItemsError::TransactionCanceledException(tc) => {
-                let failed: Vec<usize> = tc
-                    .cancellation_reasons()
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| r.code() == Some("ConditionalCheckFailed"))
-                    .map(|(i, _)| i)
-                    .collect();
-                if failed.is_empty() {
-                    // Cancelled for another reason (e.g. a conflicting transaction): retryable.
-                    Err(Error::Contention)
-                } else {
-                    Ok(Err(failed))
+        Err(e) => {
+            if let SdkError::ServiceError(se) = &e {
+                if let TransactWriteItemsError::TransactionCanceledException(tc) = se.err() {
+                    let reasons: Vec<Option<&str>> = tc.cancellation_reasons().iter().map(|r| r.code()).collect();
+                    return cancellation(&reasons).map(Err);
                 }
             }
-            TransactWriteItemsError::TransactionInProgressException(_) => Err(Error::Contention),
-            other => Err(infra(other)),
-        },
-        Err(e) => Err(infra(e)),
+            Err(sdk(e))
+        }
     }
 }
 
@@ -143,7 +197,7 @@ pub(crate) async fn query_all(
             .set_exclusive_start_key(start.take())
             .send()
             .await
-            .map_err(infra)?;
+            .map_err(sdk)?;
         out.extend(page.items().iter().cloned());
         match page.last_evaluated_key() {
             Some(k) if !k.is_empty() => start = Some(k.clone()),
@@ -152,20 +206,27 @@ pub(crate) async fn query_all(
     }
 }
 
-/// Strongly consistent BatchGetItem of up to 100 keys of one table, retrying unprocessed keys.
+/// Strongly consistent BatchGetItem of up to 100 keys of one table. Unprocessed keys (the
+/// table was throttled) are asked again with backoff, then the request is `Throttled`.
 pub(crate) async fn batch_get(client: &Client, table: &str, keys: Vec<Item>) -> Result<Vec<Item>> {
     let mut out = Vec::new();
     let mut pending = keys;
-    for _ in 0..10 {
+    for attempt in 0.. {
         if pending.is_empty() {
             return Ok(out);
+        }
+        if attempt > 0 {
+            match crate::retry::decide(&Error::Throttled, attempt - 1) {
+                crate::retry::Decision::RetryWithin(cap) => crate::retry::pause(cap).await,
+                crate::retry::Decision::GiveUp => break,
+            }
         }
         let request = KeysAndAttributes::builder()
             .set_keys(Some(std::mem::take(&mut pending)))
             .consistent_read(true)
             .build()
             .map_err(infra)?;
-        let resp = client.batch_get_item().request_items(table, request).send().await.map_err(infra)?;
+        let resp = client.batch_get_item().request_items(table, request).send().await.map_err(sdk)?;
         if let Some(items) = resp.responses().and_then(|r| r.get(table)) {
             out.extend(items.iter().cloned());
         }
@@ -173,5 +234,5 @@ pub(crate) async fn batch_get(client: &Client, table: &str, keys: Vec<Item>) -> 
             pending = left.keys().to_vec();
         }
     }
-    Err(Error::Contention)
+    Err(Error::Throttled)
 }

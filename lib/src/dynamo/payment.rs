@@ -10,7 +10,7 @@ use super::catalog::{concert_pk, seat_sk};
 use super::queue::token_pk;
 use super::reservation::reservation_of;
 use super::wallet::{balance_is, user_pk, KEEP_IDEMPOTENCY, WALLET_SK};
-use super::{get_n, get_s, infra, key, key2, n, opt_n, query_all, s, sk_of, transact, Item, Tables};
+use super::{get_n, get_s, infra, key, key2, n, opt_n, query_all, s, sdk, sk_of, transact, Item, Tables};
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::error::{Error, Result};
 use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, ReservationId, SeatNumber, UserId};
@@ -102,9 +102,10 @@ impl PaymentStore for DynamoPayments {
             .request_items(&names.wallet_table, request(wallet_keys).map_err(infra)?)
             .send()
             .await
-            .map_err(infra)?;
+            .map_err(sdk)?;
         if out.unprocessed_keys().is_some_and(|u| !u.is_empty()) {
-            return Err(Error::Contention);
+            // Throttled: the service retries the whole snapshot with backoff.
+            return Err(Error::Throttled);
         }
         let responses = out.responses().cloned().unwrap_or_default();
         let reservation =
@@ -183,13 +184,7 @@ impl PaymentStore for DynamoPayments {
             record.insert("expiresAt".into(), n(ttl));
             items.push(put(&names.wallet_table, record)?);
         }
-        let outcome = match transact(&self.t.client, items).await {
-            Ok(o) => o,
-            // Another transaction touched the same items at the same moment: read again.
-            Err(Error::Contention) => Err(vec![0]),
-            Err(e) => return Err(e),
-        };
-        Ok(outcome.map_err(|failed| {
+        Ok(transact(&self.t.client, items).await?.map_err(|failed| {
             failed
                 .into_iter()
                 .map(|i| match i {
@@ -213,6 +208,10 @@ impl PaymentStore for DynamoPayments {
         )
         .await?;
         items.iter().map(payment_of).collect()
+    }
+
+    async fn payment(&self, user: UserId, id: PaymentId) -> Result<Option<Payment>> {
+        Ok(self.payments(user).await?.into_iter().find(|p| p.id == id))
     }
 
     async fn undelivered(&self, limit: usize) -> Result<Vec<Payment>> {
@@ -241,7 +240,7 @@ impl PaymentStore for DynamoPayments {
             .set_key(Some(outbox_key(event.id)))
             .send()
             .await
-            .map_err(infra)?;
+            .map_err(sdk)?;
         Ok(())
     }
 }

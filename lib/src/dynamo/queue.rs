@@ -8,7 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
 
-use super::{batch_get, condition_failed, get_n, get_s, infra, key, n, opt_n, s, transact, Item, Tables};
+use super::{batch_get, condition_failed, get_n, get_s, infra, key, n, opt_n, s, sdk, transact, Item, Tables};
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::error::{Error, Result};
 use crate::ids::{ConcertId, TokenId, UserId};
@@ -93,7 +93,7 @@ impl QueueStore for DynamoQueue {
             .consistent_read(true)
             .send()
             .await
-            .map_err(infra)?;
+            .map_err(sdk)?;
         let Some(item) = holder.item() else { return Ok(None) };
         self.token(TokenId::parse(get_s(item, "tokenId")?)?).await
     }
@@ -110,7 +110,7 @@ impl QueueStore for DynamoQueue {
             .return_values(ReturnValue::AllNew)
             .send()
             .await
-            .map_err(infra)?;
+            .map_err(sdk)?;
         let counters = counters_of(out.attributes())?;
         Ok((counters.issued, counters))
     }
@@ -125,7 +125,7 @@ impl QueueStore for DynamoQueue {
             .consistent_read(true)
             .send()
             .await
-            .map_err(infra)?;
+            .map_err(sdk)?;
         counters_of(out.item())
     }
 
@@ -173,9 +173,6 @@ impl QueueStore for DynamoQueue {
             Ok(Ok(())) => CreateOutcome::Created,
             Ok(Err(failed)) if failed.contains(&1) => CreateOutcome::PlaceTaken,
             Ok(Err(_)) => CreateOutcome::HolderTaken,
-            // A conflicting transaction in flight can only be another issue for the same
-            // user (the token and the place are new keys): the holder record decides.
-            Err(Error::Contention) => CreateOutcome::HolderTaken,
             Err(e) => return Err(e),
         })
     }
@@ -195,7 +192,7 @@ impl QueueStore for DynamoQueue {
         match out {
             Ok(_) => Ok(true),
             Err(e) if condition_failed(&e) => Ok(false),
-            Err(e) => Err(infra(e)),
+            Err(e) => Err(sdk(e)),
         }
     }
 
@@ -209,7 +206,7 @@ impl QueueStore for DynamoQueue {
             .consistent_read(true)
             .send()
             .await
-            .map_err(infra)?;
+            .map_err(sdk)?;
         out.item().map(token_of).transpose()
     }
 
@@ -242,7 +239,7 @@ impl QueueStore for DynamoQueue {
             .limit(i32::try_from(limit).unwrap_or(i32::MAX))
             .send()
             .await
-            .map_err(infra)?;
+            .map_err(sdk)?;
         out.items()
             .iter()
             .map(|item| {

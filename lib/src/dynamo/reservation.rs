@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 
 use super::catalog::{concert_pk, seat_sk};
-use super::{condition_failed, get_n, get_s, infra, key, key2, n, s, transact, Item, Tables};
+use super::{condition_failed, get_n, get_s, infra, key, key2, n, s, sdk, transact, Item, Tables};
 use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::ids::{ConcertDate, ConcertId, PaymentId, ReservationId, SeatNumber, UserId};
@@ -98,7 +98,7 @@ impl HoldStore for DynamoHolds {
             .consistent_read(true)
             .send()
             .await
-            .map_err(infra)?;
+            .map_err(sdk)?;
         out.item().map(reservation_of).transpose()
     }
 
@@ -120,7 +120,7 @@ impl HoldStore for DynamoHolds {
         let marked = match marked {
             Ok(_) => true,
             Err(e) if condition_failed(&e) => false,
-            Err(e) => return Err(infra(e)),
+            Err(e) => return Err(sdk(e)),
         };
         // Tidy the seat too, if it still carries this (ended) hold.
         let freed = self
@@ -141,7 +141,7 @@ impl HoldStore for DynamoHolds {
         match freed {
             Ok(_) => {}
             Err(e) if condition_failed(&e) => {}
-            Err(e) => return Err(infra(e)),
+            Err(e) => return Err(sdk(e)),
         }
         Ok(marked)
     }

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
 
-use super::{batch_get, condition_failed, get_n, infra, key2, n, opt_n, s, sk_of, transact, Tables};
+use super::{batch_get, condition_failed, get_n, infra, key2, n, opt_n, s, sdk, sk_of, transact, Tables};
 use crate::clock::{Clock, SystemClock};
 use crate::error::Result;
 use crate::ids::{IdempotencyKey, UserId};
@@ -62,7 +62,7 @@ impl WalletStore for DynamoWallet {
             .consistent_read(true)
             .send()
             .await
-            .map_err(infra)?;
+            .map_err(sdk)?;
         match out.item() {
             None => Ok(Won::ZERO),
             Some(item) => Won::new(opt_n(item, "balance")?.unwrap_or(0)),
@@ -94,7 +94,7 @@ impl WalletStore for DynamoWallet {
                 Ok(Some(Won::new(get_n(&attrs, "balance")?)?))
             }
             Err(e) if condition_failed(&e) => Ok(None),
-            Err(e) => Err(infra(e)),
+            Err(e) => Err(sdk(e)),
         }
     }
 
@@ -147,7 +147,7 @@ impl WalletStore for DynamoWallet {
         Ok(match transact(&self.t.client, items).await {
             Ok(Ok(())) => KeyedCredit::Committed,
             Ok(Err(failed)) if failed.contains(&1) => KeyedCredit::KeyTaken,
-            Ok(Err(_)) | Err(crate::error::Error::Contention) => KeyedCredit::BalanceMoved,
+            Ok(Err(_)) => KeyedCredit::BalanceMoved,
             Err(e) => return Err(e),
         })
     }

@@ -45,3 +45,32 @@ fn every_queue_error_has_its_contract_status() {
     assert_eq!(status_and_code(&Error::TokenNotActive), (403, "TOKEN_NOT_ACTIVE"));
     assert_eq!(status_and_code(&Error::TokenWrongConcert), (403, "TOKEN_WRONG_CONCERT"));
 }
+
+#[test]
+fn every_503_says_when_to_retry_and_other_problems_do_not() {
+    for e in [Error::Contention, Error::Throttled, Error::Unavailable, Error::ChargeOutcomeUnknown] {
+        let r = problem(&e);
+        assert_eq!(r.status(), 503, "{e:?}");
+        assert_eq!(r.headers()["retry-after"], RETRY_AFTER_SECONDS, "{e:?}");
+    }
+    assert!(problem(&Error::SeatUnavailable).headers().get("retry-after").is_none());
+}
+
+fn keyed(value: &[u8]) -> Request {
+    http::Request::builder()
+        .uri("/x")
+        .header(IDEMPOTENCY_KEY_HEADER, http::HeaderValue::from_bytes(value).unwrap())
+        .body(Body::Empty)
+        .unwrap()
+}
+
+#[test]
+fn an_idempotency_key_the_service_cannot_honour_is_a_400_never_ignored() {
+    assert_eq!(idempotency_key(&keyed(b"charge-1")).unwrap().unwrap().as_str(), "charge-1");
+    assert_eq!(idempotency_key(&request("")).unwrap(), None);
+    let long = vec![b'k'; 129];
+    for bad in ["충전-1".as_bytes(), b"", b"with space", &long, b"\xff\xfe"] {
+        let e = idempotency_key(&keyed(bad)).unwrap_err();
+        assert_eq!(status_and_code(&e), (400, "INVALID_IDEMPOTENCY_KEY"), "{bad:?}");
+    }
+}

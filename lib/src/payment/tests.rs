@@ -100,7 +100,7 @@ async fn a_paid_reservation_is_already_paid_and_a_key_replays_its_payment() {
         w.payments.pay(Some(&raw), r.id, Some(IdempotencyKey::parse("pay-2").unwrap())).await,
         Err(Error::AlreadyPaid)
     );
-    assert_eq!(w.payments.pay(Some(&raw), r.id, None).await, Err(Error::AlreadyPaid));
+    assert_eq!(w.payments.pay(Some(&raw), r.id, None).await, Ok(first.clone()), "a keyless repeat is the same payment");
     let other = w.holds.hold(&w.fan().await.0, w.date, SeatNumber::new(2).unwrap()).await.unwrap();
     assert_eq!(w.payments.pay(Some(&raw), other.id, Some(key)).await, Err(Error::IdempotencyKeyReused));
     assert_eq!(w.payments.payments(fan.user).await.unwrap(), vec![first]);
@@ -120,4 +120,44 @@ async fn an_event_that_could_not_be_sent_waits_in_the_outbox_for_the_relay() {
     assert_eq!(w.payments.relay().await.unwrap(), 1);
     assert_eq!(w.mem.outbox_len().unwrap(), 0);
     assert_eq!(w.mem.published.lock().unwrap().iter().map(|e| e.id).collect::<Vec<_>>(), vec![p.id]);
+}
+
+#[tokio::test]
+async fn a_keyless_payment_whose_answer_was_lost_is_answered_with_that_payment_when_sent_again() {
+    let w = world().await;
+    let (fan, raw) = w.fan().await;
+    let r = w.holds.hold(&fan, w.date, SeatNumber::new(21).unwrap()).await.unwrap();
+    w.mem.set_balance(fan.user, won(500_000)).unwrap();
+    w.mem.inject("pay", Error::Unavailable, true);
+    assert_eq!(w.payments.pay(Some(&raw), r.id, None).await, Err(Error::Unavailable), "not repeated blindly");
+    let again = w.payments.pay(Some(&raw), r.id, None).await.unwrap();
+    let (balance, _, res, _, n) = everything(&w.mem, &r, fan.token).await;
+    assert_eq!(res, ReservationState::Confirmed { payment: again.id });
+    assert_eq!((balance, n), (won(500_000 - 165_000), 1), "debited once, one payment");
+}
+
+#[tokio::test]
+async fn a_payment_refused_for_load_or_a_conflict_is_retried_and_pays_once() {
+    let w = world().await;
+    let (fan, raw) = w.fan().await;
+    let r = w.holds.hold(&fan, w.date, SeatNumber::new(22).unwrap()).await.unwrap();
+    w.mem.set_balance(fan.user, won(500_000)).unwrap();
+    w.mem.inject("snapshot", Error::Throttled, false);
+    w.mem.inject("pay", Error::Contention, false);
+    w.mem.inject("pay", Error::Throttled, false);
+    w.payments.pay(Some(&raw), r.id, None).await.unwrap();
+    assert_eq!(w.mem.pending_faults(), 0);
+    assert_eq!(everything(&w.mem, &r, fan.token).await.4, 1);
+}
+
+#[tokio::test]
+async fn a_payment_transaction_cancelled_for_a_defect_is_a_500_not_forty_retries() {
+    let w = world().await;
+    let (fan, raw) = w.fan().await;
+    let r = w.holds.hold(&fan, w.date, SeatNumber::new(23).unwrap()).await.unwrap();
+    w.mem.set_balance(fan.user, won(500_000)).unwrap();
+    w.mem.inject("pay", Error::Infrastructure("ValidationError".into()), false);
+    w.mem.inject("pay", Error::Infrastructure("ValidationError".into()), false);
+    assert!(matches!(w.payments.pay(Some(&raw), r.id, None).await, Err(Error::Infrastructure(_))));
+    assert_eq!(w.mem.pending_faults(), 1);
 }

@@ -159,3 +159,32 @@ async fn a_place_left_empty_is_skipped_after_one_tick() {
     assert_eq!(report.admitted, vec![third.token]);
     assert_eq!(report.skipped_voids, 1);
 }
+
+#[tokio::test]
+async fn a_token_issue_that_meets_an_admitter_transaction_gets_its_place_not_a_500() {
+    let w = world(10, 10).await;
+    // DynamoDB answers TransactionConflictException to the counter's ADD while an admission
+    // transaction writes the same item; the SDK does not retry it.
+    w.store.inject("next_seq", Error::Contention, false);
+    w.store.inject("create_token", Error::Throttled, false);
+    let (view, created) = w.queue.issue(UserId::random(), &w.concert).await.unwrap();
+    assert!(created);
+    assert_eq!(w.store.pending_faults(), 0);
+    assert_eq!(view.status, TokenStatus::Waiting);
+    // The number spent by the throttled round is voided by the admitter; the fan gets in.
+    w.queue.tick(&w.concert).await.unwrap();
+    w.queue.tick(&w.concert).await.unwrap();
+    assert!(w.queue.authorize(Some(&view.token.to_string()), &w.concert).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_token_issue_whose_write_outcome_is_unknown_answers_503_and_the_retry_returns_that_token() {
+    let w = world(10, 10).await;
+    let user = UserId::random();
+    w.store.inject("create_token", Error::Unavailable, true);
+    assert_eq!(w.queue.issue(user, &w.concert).await.map(|_| ()), Err(Error::Unavailable));
+    let (again, created) = w.queue.issue(user, &w.concert).await.unwrap();
+    assert!(!created, "the token written before the error is the fan's place");
+    assert_eq!(again.position, 0);
+    assert_eq!(w.store.counters(&w.concert).await.unwrap().issued, 1, "one place in line");
+}

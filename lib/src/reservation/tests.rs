@@ -58,9 +58,9 @@ async fn a_held_seat_is_refused_to_others_until_the_hold_ends() {
     let (a, _) = w.fan().await;
     let (b, _) = w.fan().await;
     let seat = SeatNumber::new(3).unwrap();
-    w.holds.hold(&a, w.date, seat).await.unwrap();
+    let first = w.holds.hold(&a, w.date, seat).await.unwrap();
     assert_eq!(w.holds.hold(&b, w.date, seat).await, Err(Error::SeatUnavailable));
-    assert_eq!(w.holds.hold(&a, w.date, seat).await, Err(Error::SeatUnavailable), "not even twice by its holder");
+    assert_eq!(w.holds.hold(&a, w.date, seat).await, Ok(first), "its holder gets the same hold back, not a second");
     w.clock.advance(HOLD - Duration::from_millis(1));
     assert_eq!(w.holds.hold(&b, w.date, seat).await, Err(Error::SeatUnavailable));
     w.clock.advance(Duration::from_millis(1));
@@ -106,8 +106,46 @@ async fn the_release_message_expires_only_unpaid_holds_whose_time_has_come() {
 async fn a_hold_cancelled_by_a_conflicting_transaction_reads_the_seat_again_and_retries() {
     let w = world().await;
     let (fan, _) = w.fan().await;
-    w.mem.conflicting_holds.store(2, std::sync::atomic::Ordering::SeqCst);
+    w.mem.inject("hold", Error::Contention, false);
+    w.mem.inject("hold", Error::Contention, false);
     let r = w.holds.hold(&fan, w.date, SeatNumber::new(11).unwrap()).await.unwrap();
-    assert_eq!(w.mem.conflicting_holds.load(std::sync::atomic::Ordering::SeqCst), 0, "both conflicts were met");
+    assert_eq!(w.mem.pending_faults(), 0, "both conflicts were met");
     assert_eq!(w.holds.get(&fan, r.id).await.unwrap().seat.get(), 11);
+}
+
+#[tokio::test]
+async fn a_throttled_hold_is_retried_with_backoff_and_a_throttled_seat_read_too() {
+    let w = world().await;
+    let (fan, _) = w.fan().await;
+    w.mem.inject("seat", Error::Throttled, false);
+    w.mem.inject("hold", Error::Throttled, false);
+    let r = w.holds.hold(&fan, w.date, SeatNumber::new(12).unwrap()).await.unwrap();
+    assert_eq!(w.mem.pending_faults(), 0);
+    assert_eq!(r.seat.get(), 12);
+}
+
+#[tokio::test]
+async fn a_hold_with_an_unknown_outcome_answers_503_and_the_fans_retry_gets_that_same_hold() {
+    let w = world().await;
+    let (fan, _) = w.fan().await;
+    let seat = SeatNumber::new(13).unwrap();
+    w.mem.inject("hold", Error::Unavailable, true);
+    assert_eq!(w.holds.hold(&fan, w.date, seat).await, Err(Error::Unavailable), "not retried blindly");
+    let stored = w.mem.seat(&w.concert, w.date, seat).await.unwrap().unwrap();
+    let crate::catalog::SeatState::Held { by, reservation, .. } = stored.state else { panic!("{stored:?}") };
+    assert_eq!(by, fan.user, "the write was applied");
+    let again = w.holds.hold(&fan, w.date, seat).await.unwrap();
+    assert_eq!(again.id, reservation, "the retry learns the reservation instead of SEAT_UNAVAILABLE");
+    let (other, _) = w.fan().await;
+    assert_eq!(w.holds.hold(&other, w.date, seat).await, Err(Error::SeatUnavailable));
+}
+
+#[tokio::test]
+async fn a_hold_cancelled_for_a_defect_is_not_retried() {
+    let w = world().await;
+    let (fan, _) = w.fan().await;
+    w.mem.inject("hold", Error::Infrastructure("ValidationError".into()), false);
+    w.mem.inject("hold", Error::Infrastructure("ValidationError".into()), false);
+    assert!(matches!(w.holds.hold(&fan, w.date, SeatNumber::new(14).unwrap()).await, Err(Error::Infrastructure(_))));
+    assert_eq!(w.mem.pending_faults(), 1, "given up after the first");
 }

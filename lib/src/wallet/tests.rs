@@ -39,3 +39,48 @@ async fn a_keyed_charge_credits_once_and_replays_its_first_answer() {
     // The same key is a different key for another user.
     assert_eq!(w.wallet.charge(UserId::random(), won(5), Some(&key)).await.unwrap().balance, won(5));
 }
+
+#[tokio::test]
+async fn a_keyless_charge_refused_for_load_or_a_conflict_is_retried_and_credits_once() {
+    let w = world().await;
+    let u = UserId::random();
+    w.mem.inject("credit", Error::Contention, false);
+    w.mem.inject("credit", Error::Throttled, false);
+    assert_eq!(w.wallet.charge(u, won(1_000), None).await.unwrap().balance, won(1_000));
+    assert_eq!(w.mem.pending_faults(), 0);
+}
+
+#[tokio::test]
+async fn a_keyless_charge_whose_outcome_is_unknown_says_so_and_is_never_repeated() {
+    let w = world().await;
+    let u = UserId::random();
+    w.mem.inject("credit", Error::Unavailable, true);
+    assert_eq!(w.wallet.charge(u, won(1_000), None).await, Err(Error::ChargeOutcomeUnknown));
+    assert_eq!(w.wallet.balance(u).await.unwrap(), won(1_000), "applied once, not twice");
+    w.mem.inject("credit", Error::Unavailable, false);
+    assert_eq!(w.wallet.charge(u, won(1_000), None).await, Err(Error::ChargeOutcomeUnknown));
+    assert_eq!(w.wallet.balance(u).await.unwrap(), won(1_000));
+}
+
+#[tokio::test]
+async fn a_keyed_charge_with_a_lost_answer_is_safe_to_send_again() {
+    let w = world().await;
+    let u = UserId::random();
+    let key = IdempotencyKey::parse("lost-answer").unwrap();
+    w.mem.inject("credit_once", Error::Unavailable, true);
+    assert_eq!(w.wallet.charge(u, won(2_000), Some(&key)).await, Err(Error::Unavailable));
+    let again = w.wallet.charge(u, won(2_000), Some(&key)).await.unwrap();
+    assert_eq!((again.balance, again.charged), (won(2_000), won(2_000)));
+    assert_eq!(w.wallet.balance(u).await.unwrap(), won(2_000), "credited once");
+}
+
+#[tokio::test]
+async fn a_keyed_charge_refused_for_load_is_retried_inside_the_request() {
+    let w = world().await;
+    let u = UserId::random();
+    let key = IdempotencyKey::parse("busy").unwrap();
+    w.mem.inject("credit_once", Error::Throttled, false);
+    w.mem.inject("credit_once", Error::Contention, false);
+    assert_eq!(w.wallet.charge(u, won(3_000), Some(&key)).await.unwrap().balance, won(3_000));
+    assert_eq!(w.mem.pending_faults(), 0);
+}

@@ -1,0 +1,73 @@
+//! Unit tests of the retry policy: one decision per error kind.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use super::*;
+
+#[test]
+fn contention_is_retried_quickly_until_the_attempt_budget_is_spent() {
+    assert_eq!(decide(&Error::Contention, 0), Decision::RetryWithin(Duration::from_millis(1)));
+    assert_eq!(decide(&Error::Contention, 3), Decision::RetryWithin(Duration::from_millis(8)));
+    assert_eq!(decide(&Error::Contention, 30), Decision::RetryWithin(Duration::from_millis(50)));
+    assert_eq!(decide(&Error::Contention, MAX_ATTEMPTS - 2), Decision::RetryWithin(Duration::from_millis(50)));
+    assert_eq!(decide(&Error::Contention, MAX_ATTEMPTS - 1), Decision::GiveUp);
+}
+
+#[test]
+fn throttling_backs_off_exponentially_and_gives_up_after_a_few_rounds() {
+    assert_eq!(decide(&Error::Throttled, 0), Decision::RetryWithin(Duration::from_millis(50)));
+    assert_eq!(decide(&Error::Throttled, 1), Decision::RetryWithin(Duration::from_millis(100)));
+    assert_eq!(decide(&Error::Throttled, THROTTLED_ATTEMPTS - 1), Decision::GiveUp);
+}
+
+#[test]
+fn unknown_outcomes_and_final_answers_are_never_retried_here() {
+    for e in [
+        Error::Unavailable,
+        Error::ChargeOutcomeUnknown,
+        Error::Infrastructure("validation".into()),
+        Error::SeatUnavailable,
+        Error::InsufficientBalance,
+    ] {
+        assert_eq!(decide(&e, 0), Decision::GiveUp, "{e:?}");
+    }
+}
+
+#[tokio::test]
+async fn retrying_repeats_a_step_through_contention_and_throttling() {
+    let calls = AtomicU32::new(0);
+    let out = retrying(|| async {
+        match calls.fetch_add(1, Ordering::SeqCst) {
+            0 => Err(Error::Contention),
+            1 => Err(Error::Throttled),
+            _ => Ok(7),
+        }
+    })
+    .await;
+    assert_eq!(out, Ok(7));
+    assert_eq!(calls.load(Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn retrying_gives_back_an_unavailable_database_at_once() {
+    let calls = AtomicU32::new(0);
+    let out: Result<()> = retrying(|| async {
+        calls.fetch_add(1, Ordering::SeqCst);
+        Err(Error::Unavailable)
+    })
+    .await;
+    assert_eq!(out, Err(Error::Unavailable));
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn persistent_throttling_ends_in_throttled_after_the_budget() {
+    let calls = AtomicU32::new(0);
+    let out: Result<()> = retrying(|| async {
+        calls.fetch_add(1, Ordering::SeqCst);
+        Err(Error::Throttled)
+    })
+    .await;
+    assert_eq!(out, Err(Error::Throttled));
+    assert_eq!(calls.load(Ordering::SeqCst), THROTTLED_ATTEMPTS);
+}
