@@ -11,7 +11,8 @@ case "$cmd" in
 start)
   port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   endpoint="http://127.0.0.1:$port"
-  nohup $PY scripts/moto_server.py 127.0.0.1 "$port" >"$dir/moto.log" 2>&1 &
+  # Faults (LOCAL_AWS_FAULTS, see scripts/moto_server.py) go on after provisioning below.
+  LOCAL_AWS_FAULTS= nohup $PY scripts/moto_server.py 127.0.0.1 "$port" >"$dir/moto.log" 2>&1 &
   echo $! >"$dir/moto.pid"
   # Dummy credentials: the emulator accepts any, the SDK wants some.
   export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1
@@ -24,6 +25,16 @@ start)
   done
   [ "$ready" = 1 ] || { echo "moto did not start; see $dir/moto.log" >&2; exit 1; }
   $PY scripts/provision.py "$endpoint" "$dir"
+  if [ -n "${LOCAL_AWS_FAULTS:-}" ]; then
+    $PY - "$endpoint/_faults" "$LOCAL_AWS_FAULTS" <<'PY' || { kill "$(cat "$dir/moto.pid")"; rm -f "$dir/moto.pid"; exit 1; }
+import sys, urllib.error, urllib.request
+try:
+    urllib.request.urlopen(urllib.request.Request(sys.argv[1], data=sys.argv[2].encode(), method="POST"))
+except urllib.error.HTTPError as e:
+    sys.exit(f"LOCAL_AWS_FAULTS: {e.read().decode()}")
+print(f"DynamoDB faults on: {sys.argv[2]}")
+PY
+  fi
   cat >>"$dir/env" <<ENV
 export AWS_ENDPOINT_URL='$endpoint'
 export AWS_REGION='us-east-1'
@@ -31,6 +42,7 @@ export AWS_DEFAULT_REGION='us-east-1'
 export AWS_ACCESS_KEY_ID='local'
 export AWS_SECRET_ACCESS_KEY='local'
 export AWS_EC2_METADATA_DISABLED='true'
+export LOCAL_AWS_FAULTS='${LOCAL_AWS_FAULTS:-}'
 ENV
   echo "local AWS on $endpoint (state in $dir)"
   ;;
