@@ -1,23 +1,49 @@
 #!/usr/bin/env bash
-# `make test`: lint the template, start a fresh local AWS, run every test, stop it.
+# `make test`: lint the template, then every test against fresh local AWS emulators:
+# once as moto behaves, once under a seeded mix of DynamoDB's real faults
+# (scripts/moto_server.py), and the frozen-database test on an emulator of its own.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-tools.sh
-echo "== sam validate --lint"
+echo "== sam validate --lint, cfn-lint (informational checks included)"
 SAM_CLI_TELEMETRY=0 .local/venv/bin/sam validate --lint -t template.yaml
+.local/venv/bin/cfn-lint -c I -- template.yaml
 echo "== format"
 cargo fmt --all --check
 echo "== build"
 cargo build --workspace --all-targets
 dir=.local/test-$$
-trap 'scripts/stack.sh stop "$dir/smoke" 2>/dev/null; scripts/local-aws.sh stop "$dir"; rm -rf "$dir"' EXIT
-scripts/local-aws.sh start "$dir"
-# shellcheck disable=SC1091
-source "$dir/env"
-export LOCAL_AWS_DIR=$PWD/$dir
-echo "== tests"
 log=$dir/cargo-test.log
-cargo test --workspace --lib --bins --tests -- --test-threads=4 2>&1 | tee "$log"
+mkdir -p "$dir"
+trap 'scripts/stack.sh stop "$dir/smoke" 2>/dev/null; for d in plain faults frozen; do scripts/local-aws.sh stop "$dir/$d"; done; rm -rf "$dir"' EXIT
+
+echo "== the local DynamoDB's fault injector"
+.local/venv/bin/python scripts/test_faults.py 2>&1 | tee -a "$log.py"
+grep -q '^OK' "$log.py" && echo "test result: ok. 1 passed; 0 failed (fault injector)" >>"$log"
+
+# The named fault cases and the frozen database run on every emulator; only the freeze
+# needs one of its own (it stops everyone's requests).
+FROZEN=a_frozen_database_answers_503
+
+echo "== tests, as moto behaves"
+scripts/local-aws.sh start "$dir/plain"
+( source "$dir/plain/env"; export LOCAL_AWS_DIR=$PWD/$dir/plain
+  cargo test --workspace --lib --bins --tests -- --test-threads=4 --skip "$FROZEN" ) 2>&1 | tee -a "$log"
+
+echo "== integration tests under injected DynamoDB faults"
+LOCAL_AWS_FAULTS="${TEST_FAULTS:-conflict=0.05,throttle=0.05,after_commit=0.02,seed=7}" \
+  scripts/local-aws.sh start "$dir/faults"
+( source "$dir/faults/env"; export LOCAL_AWS_DIR=$PWD/$dir/faults
+  cargo test -p integration-tests --tests -- --test-threads=4 --skip "$FROZEN" ) 2>&1 | tee -a "$log"
+echo "faults injected: $(curl -sf "$(source "$dir/faults/env"; echo "$AWS_ENDPOINT_URL")/_faults")"
+scripts/local-aws.sh stop "$dir/faults"
+
+echo "== a database frozen for 10 s (SIGSTOP)"
+scripts/local-aws.sh start "$dir/frozen"
+( source "$dir/frozen/env"; export LOCAL_AWS_DIR=$PWD/$dir/frozen
+  cargo test -p integration-tests --test frozen ) 2>&1 | tee -a "$log"
+scripts/local-aws.sh stop "$dir/frozen"
+
 echo "== smoke rush: 100 fans through HTTP, invariants checked in the database"
 scripts/stack.sh start "$dir/smoke" target/debug/local-gateway
 if ( source "$dir/smoke/env"; target/debug/rush --base "$SERVICE_URL" --users 100 --workers 4 --baseline-seconds 1 ); then smoke=0; else smoke=1; fi

@@ -93,13 +93,14 @@ async fn http(
 
 pub async fn run() -> String {
     let s = Services::from_env().await.expect("services from the environment");
-    let (demo, seats) = demo_concert();
+    let (demo, seats) = demo_concert(ticketing::clock::Clock::now(&ticketing::clock::SystemClock));
     let concert = ConcertId::parse(&format!("cost-{}", &uuid::Uuid::new_v4().simple().to_string()[..8])).expect("id");
     s.catalog_store
         .add_concert(&Concert { id: concert.clone(), ..demo }, &seats)
         .await
         .expect("seed the probe concert");
     let c = concert.as_str();
+    let date = seats.first().map(|s| s.date.to_string()).expect("the demo concert has dates");
     let user = UserId::random().to_string();
     let mut rows: Vec<(String, Use)> = Vec::new();
     macro_rules! step {
@@ -126,7 +127,7 @@ pub async fn run() -> String {
     );
     step!(
         "GET /concerts/{id}/dates/{date}/seats",
-        http(&s, "availability", "GET", &format!("/concerts/{c}/dates/2026-12-24/seats"), t, None, None).await
+        http(&s, "availability", "GET", &format!("/concerts/{c}/dates/{date}/seats"), t, None, None).await
     );
     let held = step!(
         "POST /reservations",
@@ -137,7 +138,7 @@ pub async fn run() -> String {
             "/reservations",
             t,
             None,
-            Some(json!({ "concertId": c, "date": "2026-12-24", "seatNumber": 1 }))
+            Some(json!({ "concertId": c, "date": date, "seatNumber": 1 }))
         )
         .await
     );

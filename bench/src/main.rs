@@ -70,7 +70,10 @@ fn parse_args() -> Args {
         users: 1000,
         workers: 4,
         concert: "aurora-live-2026".into(),
-        date: "2026-12-24".into(),
+        // The demo concert's first date (make run seeds it a month ahead).
+        date: ticketing::catalog::demo_concert(ticketing::clock::Clock::now(&ticketing::clock::SystemClock)).1[0]
+            .date
+            .to_string(),
         baseline_secs: 5,
         report: None,
     };

@@ -11,6 +11,7 @@ use crate::clock::{Clock, Timestamp};
 use crate::error::{Error, Result};
 use crate::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber, UserId};
 use crate::money::Won;
+use crate::retry::retrying;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Concert {
@@ -94,8 +95,12 @@ pub trait CatalogStore: Send + Sync {
     /// The seats of one date, in seat order (empty if there is no such date).
     async fn date_seats(&self, concert: &ConcertId, date: ConcertDate) -> Result<Vec<Seat>>;
     async fn seat(&self, concert: &ConcertId, date: ConcertDate, seat: SeatNumber) -> Result<Option<Seat>>;
-    /// Create a concert with all its seats (admin and seeding path; idempotent).
+    /// Create a concert with all its seats (admin and seeding path; idempotent). Its sale
+    /// is live (the admitter serves its line) until the end of its last date.
     async fn add_concert(&self, concert: &Concert, seats: &[Seat]) -> Result<()>;
+    /// Concerts whose sale is live at `now`: what the admitter visits, never every
+    /// concert ever created.
+    async fn live_concerts(&self, now: Timestamp) -> Result<Vec<ConcertId>>;
 }
 
 pub struct CatalogService {
@@ -109,7 +114,11 @@ impl CatalogService {
     }
 
     pub async fn concerts(&self) -> Result<Vec<Concert>> {
-        self.store.concerts().await
+        retrying(|| self.store.concerts()).await
+    }
+
+    pub async fn live_concerts(&self) -> Result<Vec<ConcertId>> {
+        retrying(|| self.store.live_concerts(self.clock.now())).await
     }
 
     pub async fn dates(&self, concert: &ConcertId) -> Result<Vec<DateAvailability>> {
@@ -159,15 +168,19 @@ pub fn new_concert_seats(dates: &[ConcertDate]) -> Vec<Seat> {
         .collect()
 }
 
-/// The concert `make run` seeds: three dates of 50 seats.
-pub fn demo_concert() -> (Concert, Vec<Seat>) {
+/// The last instant a concert with these seats is on sale: the end of its last date.
+pub fn sale_ends(seats: &[Seat]) -> Option<Timestamp> {
+    seats.iter().map(|s| s.date).max().map(ConcertDate::end)
+}
+
+/// The concert `make run` seeds: three dates of 50 seats, a month from `today`.
+pub fn demo_concert(today: Timestamp) -> (Concert, Vec<Seat>) {
     let concert = Concert {
         id: ConcertId::parse("aurora-live-2026").unwrap_or_else(|_| unreachable!("a valid literal slug")),
         title: "Aurora Live in Seoul".into(),
         venue: "Olympic Hall, Seoul".into(),
     };
-    let dates: Vec<ConcertDate> =
-        ["2026-12-24", "2026-12-25", "2026-12-26"].iter().filter_map(|d| ConcertDate::parse(d).ok()).collect();
+    let dates: Vec<ConcertDate> = (30..33).filter_map(|days| ConcertDate::days_after(today, days)).collect();
     (concert, new_concert_seats(&dates))
 }
 

@@ -37,8 +37,12 @@ pub struct Settings {
     /// How long a seat hold lasts.
     pub hold_for: Duration,
     pub wallet: WalletLimits,
-    /// Ticks per scheduled admitter invocation (EventBridge fires at most once a minute).
-    pub ticks_per_invocation: u32,
+    /// How long one scheduled admitter run keeps ticking (EventBridge fires once a minute;
+    /// a run must end before the next one starts and well inside the function's timeout).
+    pub admitter_run: Duration,
+    /// The most any one DynamoDB call may take, the SDK's retries included: past it the
+    /// request answers 503 instead of hanging until Lambda's timeout.
+    pub dynamodb_timeout: Duration,
 }
 
 fn var(name: &str) -> Result<String, Error> {
@@ -81,7 +85,8 @@ impl Settings {
                 per_charge: money("CHARGE_LIMIT", 10_000_000)?,
                 ceiling: money("WALLET_LIMIT", 100_000_000)?,
             },
-            ticks_per_invocation: u32::try_from(number("TICKS_PER_INVOCATION", 11)?).unwrap_or(1).max(1),
+            admitter_run: Duration::from_secs(number("ADMITTER_RUN_SECONDS", 50)?),
+            dynamodb_timeout: Duration::from_millis(number("DYNAMODB_TIMEOUT_MS", 3000)?.max(100)),
         })
     }
 }

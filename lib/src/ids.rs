@@ -7,6 +7,7 @@ use time::macros::format_description;
 use time::Date;
 use uuid::Uuid;
 
+use crate::clock::Timestamp;
 use crate::error::Error;
 
 macro_rules! uuid_id {
@@ -112,6 +113,18 @@ impl ConcertDate {
         Date::parse(raw, &fmt)
             .map(Self)
             .map_err(|_| Error::InvalidInput("date must be a real calendar day, YYYY-MM-DD".into()))
+    }
+
+    /// The first instant after this day, UTC.
+    pub fn end(self) -> Timestamp {
+        let next = self.0.next_day().unwrap_or(Date::MAX);
+        Timestamp::from_millis(next.midnight().assume_utc().unix_timestamp().saturating_mul(1000))
+    }
+
+    /// The day `days` days after the UTC day of `t`.
+    pub fn days_after(t: Timestamp, days: u16) -> Option<Self> {
+        let today = time::OffsetDateTime::from_unix_timestamp(t.millis().div_euclid(1000)).ok()?.date();
+        today.checked_add(time::Duration::days(i64::from(days))).map(Self)
     }
 }
 

@@ -255,6 +255,18 @@ impl CatalogStore for Memory {
         Ok(self.date_seats(concert, date).await?.into_iter().find(|s| s.number == seat))
     }
 
+    async fn live_concerts(&self, now: Timestamp) -> Result<Vec<ConcertId>> {
+        let mut live: Vec<ConcertId> = self
+            .lock()?
+            .concerts
+            .iter()
+            .filter(|(_, (_, seats))| crate::catalog::sale_ends(seats).is_some_and(|end| now < end))
+            .map(|(id, _)| id.clone())
+            .collect();
+        live.sort();
+        Ok(live)
+    }
+
     async fn add_concert(&self, concert: &Concert, seats: &[Seat]) -> Result<()> {
         self.lock()?.concerts.entry(concert.id.clone()).or_insert_with(|| (concert.clone(), seats.to_vec()));
         Ok(())

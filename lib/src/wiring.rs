@@ -3,6 +3,9 @@
 //! same binary talks to AWS, LocalStack or moto), the DynamoDB and SQS adapters.
 
 use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::timeout::TimeoutConfig;
 
 use crate::catalog::CatalogService;
 use crate::clock::{Clock, SystemClock};
@@ -27,11 +30,19 @@ pub struct Services {
 
 impl Services {
     pub async fn from_env() -> Result<Self> {
-        let settings = Settings::from_env()?;
+        Ok(Self::connect(Settings::from_env()?, Arc::new(SystemClock)).await)
+    }
+
+    /// SDK clients from the environment (endpoints, region, credentials), with timeouts.
+    pub async fn connect(settings: Settings, clock: Arc<dyn Clock>) -> Self {
         let aws = aws_config::load_from_env().await;
-        let dynamo = aws_sdk_dynamodb::Client::new(&aws);
-        let sqs = aws_sdk_sqs::Client::new(&aws);
-        Ok(Self::build(settings, dynamo, sqs, Arc::new(SystemClock)))
+        let dynamo = aws_sdk_dynamodb::Client::from_conf(
+            aws_sdk_dynamodb::config::Builder::from(&aws).timeout_config(timeouts(settings.dynamodb_timeout)).build(),
+        );
+        let sqs = aws_sdk_sqs::Client::from_conf(
+            aws_sdk_sqs::config::Builder::from(&aws).timeout_config(timeouts(settings.dynamodb_timeout)).build(),
+        );
+        Self::build(settings, dynamo, sqs, clock)
     }
 
     pub fn build(
@@ -66,6 +77,16 @@ impl Services {
             settings,
         }
     }
+}
+
+/// A slow database is an answer, not a hang: each attempt gets half the budget (so the SDK
+/// can retry once after a stalled attempt), the whole call including retries the budget.
+pub fn timeouts(budget: Duration) -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(1).min(budget))
+        .operation_attempt_timeout(budget / 2)
+        .operation_timeout(budget)
+        .build()
 }
 
 /// Structured logs: JSON in Lambda, plain text elsewhere; `RUST_LOG` filters.

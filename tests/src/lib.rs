@@ -36,8 +36,7 @@ pub async fn services_with(clock: Arc<dyn Clock>, tweak: impl FnOnce(&mut Settin
     local_aws_dir();
     let mut settings = Settings::from_env().expect("settings from the environment");
     tweak(&mut settings);
-    let aws = aws_config::load_from_env().await;
-    Arc::new(Services::build(settings, aws_sdk_dynamodb::Client::new(&aws), aws_sdk_sqs::Client::new(&aws), clock))
+    Arc::new(Services::connect(settings, clock).await)
 }
 
 /// A fresh concert with the given dates (50 seats each), unique to the calling test.
@@ -45,8 +44,27 @@ pub async fn new_concert(s: &Services, dates: &[&str]) -> ConcertId {
     let id = ConcertId::parse(&format!("t-{}", &uuid::Uuid::new_v4().simple().to_string()[..12])).unwrap();
     let dates: Vec<ConcertDate> = dates.iter().map(|d| ConcertDate::parse(d).unwrap()).collect();
     let concert = Concert { id: id.clone(), title: "Test concert".into(), venue: "Test hall".into() };
-    s.catalog_store.add_concert(&concert, &new_concert_seats(&dates)).await.unwrap();
+    let seats = new_concert_seats(&dates);
+    setup(|| s.catalog_store.add_concert(&concert, &seats)).await;
     id
+}
+
+/// A setup step that an injected fault may interrupt: repeated until it succeeds (every
+/// step used this way is safe to repeat), so that faults are met by the code under test.
+pub async fn setup<T, F, Fut>(mut step: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ticketing::Result<T>>,
+{
+    let mut last = None;
+    for _ in 0..20 {
+        match step().await {
+            Ok(v) => return v,
+            Err(e) => last = Some(e),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("setup step kept failing: {last:?}")
 }
 
 /// One HTTP request as a client would send it.
@@ -91,8 +109,29 @@ impl Answer {
     }
 }
 
-/// Send a request through template.yaml's routes to the function's handler.
+/// True when this run's local DynamoDB injects faults (`LOCAL_AWS_FAULTS`, see
+/// scripts/moto_server.py): the invariants are the same, a few exact counts are not.
+pub fn faults_on() -> bool {
+    std::env::var("LOCAL_AWS_FAULTS").is_ok_and(|v| !v.trim().is_empty())
+}
+
+/// Send a request as a well-behaved client does: a 503 is sent again (same body, same
+/// Idempotency-Key) after its Retry-After, except a keyless charge whose outcome is
+/// unknown, which no client may repeat blindly.
 pub async fn call(s: &Services, routes: &[Route], c: &Call) -> Answer {
+    let mut answer = call_once(s, routes, c).await;
+    for _ in 0..20 {
+        if answer.status != 503 || answer.code() == "CHARGE_OUTCOME_UNKNOWN" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        answer = call_once(s, routes, c).await;
+    }
+    answer
+}
+
+/// One request, whatever it answers.
+pub async fn call_once(s: &Services, routes: &[Route], c: &Call) -> Answer {
     let route = routes
         .iter()
         .find(|r| r.matches(&c.method, &c.path))
@@ -177,7 +216,7 @@ pub async fn admitted_fans(s: &Services, concert: &ConcertId, n: usize) -> Vec<F
     let mut fans = Vec::new();
     for _ in 0..n {
         let user = UserId::random();
-        let (view, _) = s.queue.issue(user, concert).await.unwrap();
+        let (view, _) = setup(|| s.queue.issue(user, concert)).await;
         fans.push(Fan { user, token: view.token.to_string() });
     }
     for _ in 0..100 {
@@ -185,10 +224,10 @@ pub async fn admitted_fans(s: &Services, concert: &ConcertId, n: usize) -> Vec<F
         if s.queue.authorize(last.as_deref(), concert).await.is_ok() {
             break;
         }
-        s.queue.tick(concert).await.unwrap();
+        setup(|| s.queue.tick(concert)).await;
     }
     for f in &fans {
-        s.queue.authorize(Some(&f.token), concert).await.expect("fan admitted");
+        setup(|| s.queue.authorize(Some(&f.token), concert)).await;
     }
     fans
 }
@@ -197,4 +236,30 @@ pub async fn admitted_fans(s: &Services, concert: &ConcertId, n: usize) -> Vec<F
 pub fn split<T: Clone>(items: &[T], parts: usize) -> Vec<Vec<T>> {
     let size = items.len().div_ceil(parts.max(1)).max(1);
     items.chunks(size).map(<[T]>::to_vec).collect()
+}
+
+/// Add a targeted fault to the local DynamoDB (scripts/moto_server.py, `POST
+/// /_faults/rules`): the next `times` requests of operation `op` whose body contains `match`
+/// (a test's own concert, user or reservation id, so that one test's faults never reach
+/// another's) meet `fault` (`after_commit`, `conflict`, `throttle`). Returns the rule's id.
+pub fn add_fault(op: &str, matching: &str, fault: &str, times: u32) -> u64 {
+    let rule = serde_json::json!({ "op": op, "match": matching, "fault": fault, "times": times });
+    fault_control("/_faults/rules", &["-X", "POST", "-d", &rule.to_string()])["id"].as_u64().expect("rule id")
+}
+
+/// How many more times rule `id` will fire (0 once every fault it promised was injected).
+pub fn fault_left(id: u64) -> u64 {
+    let rules = fault_control("/_faults/rules", &[]);
+    rules["rules"].as_array().expect("rules").iter().find(|r| r["id"] == id).map_or(0, |r| r["times"].as_u64().unwrap())
+}
+
+fn fault_control(path: &str, args: &[&str]) -> Value {
+    let endpoint = std::env::var("AWS_ENDPOINT_URL").expect("AWS_ENDPOINT_URL");
+    let out = Command::new("curl")
+        .args(["-sf", &format!("{endpoint}{path}")])
+        .args(args)
+        .output()
+        .expect("curl the local DynamoDB's fault control");
+    assert!(out.status.success(), "fault control refused: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("fault control answers JSON")
 }

@@ -55,8 +55,20 @@ async fn thousand_concurrent_charges_from_four_processes_sum_exactly() {
     let calls: Vec<Call> = amounts.iter().map(|a| charge(user, *a)).collect();
     let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 16 }).collect();
     let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
-    assert!(answers.iter().all(|a| a.status == 200), "{:?}", answers.iter().find(|a| a.status != 200));
-    assert_eq!(balance(&s, user).await, amounts.iter().sum::<i64>());
+    let credited: i64 = amounts.iter().zip(&answers).filter(|(_, a)| a.status == 200).map(|(x, _)| x).sum();
+    // A keyless charge whose write outcome is unknown says so (503) and is not repeated:
+    // the balance holds it or not, and nothing else.
+    let unknown: i64 =
+        amounts.iter().zip(&answers).filter(|(_, a)| a.code() == "CHARGE_OUTCOME_UNKNOWN").map(|(x, _)| x).sum();
+    let odd = answers.iter().find(|a| a.status != 200 && a.code() != "CHARGE_OUTCOME_UNKNOWN");
+    assert!(odd.is_none(), "{odd:?}");
+    let balance = balance(&s, user).await;
+    if faults_on() {
+        assert!(credited <= balance && balance <= credited + unknown, "{credited} <= {balance} <= +{unknown}");
+    } else {
+        assert_eq!(unknown, 0);
+        assert_eq!(balance, amounts.iter().sum::<i64>());
+    }
 }
 
 #[tokio::test]

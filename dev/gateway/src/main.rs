@@ -11,6 +11,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use local_gateway::{admitter_loop, hold_expiry_loop, serve, Route};
 use ticketing::catalog::{demo_concert, CatalogStore};
+use ticketing::clock::Clock;
 use ticketing::wiring::{init_tracing, Services};
 use tokio::net::TcpListener;
 
@@ -21,7 +22,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let routes: Vec<Route> = serde_json::from_str(&std::fs::read_to_string(routes_file)?)?;
     let services = Arc::new(Services::from_env().await?);
     if std::env::var("SEED_DEMO").is_ok_and(|v| v == "1") {
-        let (concert, seats) = demo_concert();
+        let (concert, seats) = demo_concert(ticketing::clock::SystemClock.now());
         services.catalog_store.add_concert(&concert, &seats).await?;
         tracing::info!(concert = %concert.id, seats = seats.len(), "demo concert seeded");
     }

@@ -1,27 +1,62 @@
-//! The scheduled admitter: for every concert, release the slots of ended tokens and admit
-//! the next waiting tokens; then relay PaymentCompleted events left in the outbox.
-//! Overlapping runs are safe: every write is conditional on what the run read.
+//! The scheduled admitter: for every concert whose sale is live, release the slots of
+//! ended tokens and admit the next waiting tokens; then relay PaymentCompleted events left
+//! in the outbox. Overlapping runs are safe (every write is conditional on what the run
+//! read), one concert's failure never stops the others, and a run ends before the next
+//! scheduled one starts.
 
+use std::time::Instant;
+
+use futures::StreamExt;
 use serde_json::{json, Value};
 use ticketing::wiring::Services;
 use ticketing::Result;
+
+/// Concerts ticked at once.
+const CONCURRENT_CONCERTS: usize = 16;
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct TickSummary {
     pub concerts: usize,
     pub admitted: usize,
     pub released: usize,
+    /// Concerts whose step failed or ran out of time: they are served at the next tick.
+    pub failed: usize,
     pub relayed: usize,
 }
 
-/// One pass over every concert.
+/// One pass over the live sales. A lost race or a failure of one concert is logged and
+/// left to the next tick; only failing to learn which sales are live fails the tick.
 pub async fn tick(s: &Services) -> Result<TickSummary> {
-    let mut summary = TickSummary::default();
-    for concert in s.catalog.concerts().await? {
-        let report = s.queue.tick(&concert.id).await?;
-        summary.concerts += 1;
-        summary.admitted += report.admitted.len();
-        summary.released += report.released;
+    let concerts = s.catalog.live_concerts().await?;
+    let mut summary = TickSummary { concerts: concerts.len(), ..TickSummary::default() };
+    let budget = s.settings.queue.tick_every;
+    let queue = s.queue.clone();
+    let outcomes: Vec<_> = futures::stream::iter(concerts)
+        .map(move |concert| {
+            let queue = queue.clone();
+            async move {
+                let outcome = tokio::time::timeout(budget, queue.tick(&concert)).await;
+                (concert, outcome)
+            }
+        })
+        .buffer_unordered(CONCURRENT_CONCERTS)
+        .collect()
+        .await;
+    for (concert, outcome) in outcomes {
+        match outcome {
+            Ok(Ok(report)) => {
+                summary.admitted += report.admitted.len();
+                summary.released += report.released;
+            }
+            Ok(Err(e)) => {
+                summary.failed += 1;
+                tracing::warn!(concert = %concert, error = %e, "admission step failed; next tick retries");
+            }
+            Err(_) => {
+                summary.failed += 1;
+                tracing::warn!(concert = %concert, "admission step ran out of time; next tick retries");
+            }
+        }
     }
     summary.relayed = match s.payments.relay().await {
         Ok(n) => n,
@@ -33,23 +68,45 @@ pub async fn tick(s: &Services) -> Result<TickSummary> {
     Ok(summary)
 }
 
-/// One scheduled invocation: several ticks spaced `TICK_SECONDS` apart, because
-/// EventBridge schedules fire at most once a minute.
+/// One scheduled invocation: ticks spaced `TICK_SECONDS` apart for `ADMITTER_RUN_SECONDS`
+/// (EventBridge schedules fire at most once a minute). A tick is never started when it
+/// could not finish inside the run.
 pub async fn invocation(s: &Services) -> Result<Value> {
-    let ticks = s.settings.ticks_per_invocation;
+    let started = Instant::now();
+    let every = s.settings.queue.tick_every;
+    let run = s.settings.admitter_run;
     let mut total = TickSummary::default();
-    for i in 0..ticks {
-        let t = tick(s).await?;
-        total.admitted += t.admitted;
-        total.released += t.released;
-        total.relayed += t.relayed;
-        total.concerts = t.concerts;
-        if i + 1 < ticks {
-            tokio::time::sleep(s.settings.queue.tick_every).await;
+    let mut ticks = 0u32;
+    loop {
+        match tick(s).await {
+            Ok(t) => {
+                total.admitted += t.admitted;
+                total.released += t.released;
+                total.failed += t.failed;
+                total.relayed += t.relayed;
+                total.concerts = t.concerts;
+            }
+            Err(e) => {
+                total.failed += 1;
+                tracing::warn!(error = %e, "could not list the live sales; next tick retries");
+            }
         }
+        ticks += 1;
+        if started.elapsed() + every + every > run {
+            break;
+        }
+        tokio::time::sleep(every).await;
     }
-    tracing::info!(admitted = total.admitted, released = total.released, relayed = total.relayed, "admitter run");
-    Ok(
-        json!({ "ticks": ticks, "concerts": total.concerts, "admitted": total.admitted, "released": total.released, "relayed": total.relayed }),
-    )
+    tracing::info!(
+        ticks,
+        admitted = total.admitted,
+        released = total.released,
+        failed = total.failed,
+        relayed = total.relayed,
+        "admitter run"
+    );
+    Ok(json!({
+        "ticks": ticks, "concerts": total.concerts, "admitted": total.admitted,
+        "released": total.released, "failed": total.failed, "relayed": total.relayed,
+    }))
 }

@@ -27,6 +27,13 @@ impl DynamoCatalog {
     }
 }
 
+/// The index of live sales: `LIVE`/`<end of sale, ms, 13 digits>#<concert>`.
+const LIVE_PK: &str = "LIVE";
+
+fn live_sk(ends: Timestamp, c: &ConcertId) -> String {
+    format!("{:013}#{c}", ends.millis())
+}
+
 pub(crate) fn concert_pk(c: &ConcertId) -> String {
     format!("CONCERT#{c}")
 }
@@ -78,6 +85,19 @@ impl CatalogStore for DynamoCatalog {
             .collect()
     }
 
+    async fn live_concerts(&self, now: Timestamp) -> Result<Vec<ConcertId>> {
+        // Keys sort by end of sale, so the query reads only the sales still live.
+        let items = query_all(
+            &self.t.client,
+            self.table(),
+            "pk = :pk AND sk > :now",
+            [(":pk".to_owned(), s(LIVE_PK)), (":now".to_owned(), s(format!("{:013}#~", now.millis())))].into(),
+            false,
+        )
+        .await?;
+        items.iter().map(|i| ConcertId::parse(get_s(i, "concertId")?)).collect()
+    }
+
     async fn concert_exists(&self, concert: &ConcertId) -> Result<bool> {
         let out = self
             .t
@@ -85,6 +105,7 @@ impl CatalogStore for DynamoCatalog {
             .get_item()
             .table_name(self.table())
             .set_key(Some(key2(concert_pk(concert), "META")))
+            .consistent_read(true)
             .send()
             .await
             .map_err(sdk)?;
@@ -147,6 +168,11 @@ impl CatalogStore for DynamoCatalog {
                 item
             })
             .collect();
+        if let Some(ends) = crate::catalog::sale_ends(seats) {
+            let mut live = key2(LIVE_PK, live_sk(ends, &concert.id));
+            live.insert("concertId".into(), s(concert.id.as_str()));
+            items.push(live);
+        }
         let mut listing = key2("CATALOG", concert_pk(&concert.id));
         listing.insert("concertId".into(), s(concert.id.as_str()));
         listing.insert("title".into(), s(&concert.title));
@@ -183,6 +209,6 @@ impl DynamoCatalog {
                 self.t.client.batch_write_item().request_items(self.table(), requests).send().await.map_err(sdk)?;
             requests = out.unprocessed_items().and_then(|u| u.get(self.table())).cloned().unwrap_or_default();
         }
-        Err(crate::error::Error::Contention)
+        Err(crate::error::Error::Throttled)
     }
 }

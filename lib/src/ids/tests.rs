@@ -55,3 +55,13 @@ fn idempotency_keys_are_bounded() {
     assert!(IdempotencyKey::parse("").is_err());
     assert!(IdempotencyKey::parse("has space").is_err());
 }
+
+#[test]
+fn a_date_ends_at_the_next_utc_midnight_and_days_count_from_a_timestamp() {
+    let d = ConcertDate::parse("2026-12-31").unwrap();
+    // 2027-01-01T00:00:00Z
+    assert_eq!(d.end(), Timestamp::from_millis(1_798_761_600_000));
+    let noon = Timestamp::from_millis(1_798_761_600_000 - 12 * 3_600_000);
+    assert_eq!(ConcertDate::days_after(noon, 0), Some(d));
+    assert_eq!(ConcertDate::days_after(noon, 1), Some(ConcertDate::parse("2027-01-01").unwrap()));
+}

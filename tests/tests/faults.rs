@@ -1,0 +1,123 @@
+//! DynamoDB's real failure modes, produced on purpose by the local DynamoDB's fault
+//! injector (scripts/moto_server.py): each named case meets its fault exactly where AWS
+//! would produce it, and the service still answers correctly with nothing half-done.
+
+use integration_tests::*;
+use serde_json::json;
+use ticketing::catalog::{CatalogStore, SeatState};
+use ticketing::ids::{ConcertDate, SeatNumber};
+
+const DATE: &str = "2026-12-24";
+
+fn hold(concert: &str, seat: i64, token: &str) -> Call {
+    Call::post("/reservations", json!({ "concertId": concert, "date": DATE, "seatNumber": seat })).token(token)
+}
+
+#[tokio::test]
+async fn a_hold_whose_commit_is_followed_by_a_500_answers_201_and_the_seat_is_the_fans() {
+    let s = services().await;
+    let concert = new_concert(&s, &[DATE]).await;
+    let fan = admitted_fans(&s, &concert, 1).await.remove(0);
+    // The hold's transaction is applied, then answered with HTTP 500; the SDK retries it
+    // with the same ClientRequestToken, which DynamoDB (and the injector) answer, not apply.
+    let rule = add_fault("TransactWriteItems", &format!("CONCERT#{concert}"), "after_commit", 1);
+    let a = call_once(&s, &routes(), &hold(concert.as_str(), 7, &fan.token)).await;
+    assert_eq!(fault_left(rule), 0, "the fault was met");
+    assert_eq!(a.status, 201, "{a:?}");
+    let seat = s
+        .catalog_store
+        .seat(&concert, ConcertDate::parse(DATE).unwrap(), SeatNumber::new(7).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(matches!(seat.state, SeatState::Held { by, .. } if by == fan.user), "{seat:?}");
+}
+
+#[tokio::test]
+async fn a_hold_the_fan_sends_again_after_losing_the_answer_gets_the_same_reservation() {
+    let s = services().await;
+    let concert = new_concert(&s, &[DATE]).await;
+    let fans = admitted_fans(&s, &concert, 2).await;
+    let first = call(&s, &routes(), &hold(concert.as_str(), 9, &fans[0].token)).await;
+    assert_eq!(first.status, 201, "{first:?}");
+    let again = call(&s, &routes(), &hold(concert.as_str(), 9, &fans[0].token)).await;
+    assert_eq!(again.status, 201, "{again:?}");
+    assert_eq!(again.body["reservationId"], first.body["reservationId"], "the same hold, not SEAT_UNAVAILABLE");
+    let other = call(&s, &routes(), &hold(concert.as_str(), 9, &fans[1].token)).await;
+    assert_eq!((other.status, other.code()), (409, "SEAT_UNAVAILABLE"));
+}
+
+#[tokio::test]
+async fn a_keyless_payment_whose_commit_is_followed_by_a_500_answers_201_once_and_debits_once() {
+    let s = services().await;
+    let concert = new_concert(&s, &[DATE]).await;
+    let fan = admitted_fans(&s, &concert, 1).await.remove(0);
+    let r = routes();
+    call(&s, &r, &Call::post(format!("/users/{}/balance/charges", fan.user), json!({ "amount": 1_000_000 })).key("c1"))
+        .await;
+    let held = call(&s, &r, &hold(concert.as_str(), 3, &fan.token)).await;
+    let reservation = held.body["reservationId"].as_str().unwrap().to_owned();
+    let price = held.body["price"].as_i64().unwrap();
+
+    let rule = add_fault("TransactWriteItems", &reservation, "after_commit", 1);
+    let paid =
+        call_once(&s, &r, &Call::post("/payments", json!({ "reservationId": reservation })).token(&fan.token)).await;
+    assert_eq!(fault_left(rule), 0, "the fault was met");
+    assert_eq!(paid.status, 201, "{paid:?}");
+    // The fan's own retry (a new request, no key) gets the same payment, not ALREADY_PAID.
+    let again = call(&s, &r, &Call::post("/payments", json!({ "reservationId": reservation })).token(&fan.token)).await;
+    assert_eq!((again.status, &again.body["paymentId"]), (201, &paid.body["paymentId"]), "{again:?}");
+    let balance = call(&s, &r, &Call::get(format!("/users/{}/balance", fan.user))).await;
+    assert_eq!(balance.body["balance"], 1_000_000 - price, "debited once");
+    let payments = call(&s, &r, &Call::get(format!("/users/{}/payments", fan.user))).await;
+    assert_eq!(payments.body["payments"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_token_issue_during_an_admitter_transaction_gets_its_place_not_a_500() {
+    let s = services().await;
+    let concert = new_concert(&s, &[DATE]).await;
+    admitted_fans(&s, &concert, 3).await;
+    // The line counter's ADD meets a transaction in flight on the same item:
+    // TransactionConflictException, which the SDK does not retry.
+    let rule = add_fault("UpdateItem", &format!("LINE#{concert}"), "conflict", 2);
+    let user = ticketing::ids::UserId::random();
+    let a = call_once(
+        &s,
+        &routes(),
+        &Call::post("/queue/tokens", json!({ "userId": user.to_string(), "concertId": concert.as_str() })),
+    )
+    .await;
+    assert_eq!(fault_left(rule), 0, "both conflicts were met");
+    assert_eq!(a.status, 201, "{a:?}");
+    assert_eq!(a.body["position"], 0);
+}
+
+#[tokio::test]
+async fn a_keyless_charge_whose_outcome_is_unknown_answers_503_and_says_so() {
+    let s = services().await;
+    let user = ticketing::ids::UserId::random();
+    let r = routes();
+    let rule = add_fault("UpdateItem", &user.to_string(), "after_commit", 1);
+    let a = call_once(&s, &r, &Call::post(format!("/users/{user}/balance/charges"), json!({ "amount": 5_000 }))).await;
+    assert_eq!(fault_left(rule), 0);
+    assert_eq!((a.status, a.code()), (503, "CHARGE_OUTCOME_UNKNOWN"), "{a:?}");
+    let balance = call(&s, &r, &Call::get(format!("/users/{user}/balance"))).await;
+    assert_eq!(balance.body["balance"], 5_000, "applied once: the SDK did not repeat the increment");
+}
+
+#[tokio::test]
+async fn a_keyed_charge_whose_commit_is_followed_by_a_dropped_connection_credits_once() {
+    let s = services().await;
+    let user = ticketing::ids::UserId::random();
+    let r = routes();
+    let rule = add_fault("TransactWriteItems", &user.to_string(), "after_commit_drop", 1);
+    let charge = Call::post(format!("/users/{user}/balance/charges"), json!({ "amount": 7_000 })).key("once");
+    let a = call(&s, &r, &charge).await;
+    assert_eq!(fault_left(rule), 0);
+    assert_eq!((a.status, &a.body["balance"]), (200, &json!(7_000)), "{a:?}");
+    let again = call(&s, &r, &charge).await;
+    assert_eq!(again.body, a.body);
+    let balance = call(&s, &r, &Call::get(format!("/users/{user}/balance"))).await;
+    assert_eq!(balance.body["balance"], 7_000);
+}

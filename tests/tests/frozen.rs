@@ -1,0 +1,73 @@
+//! A database that stops answering: the local DynamoDB is frozen (SIGSTOP) for 10 s
+//! during traffic. Fans get a 503 within the configured bound instead of a hang, and once
+//! it resumes (and applies the writes whose clients gave up) keyed retries change nothing
+//! twice. `make test` runs this binary alone, on an emulator of its own, because the
+//! freeze stops every other test's requests too.
+
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use integration_tests::*;
+use serde_json::json;
+use ticketing::clock::SystemClock;
+use ticketing::ids::UserId;
+
+const BUDGET: Duration = Duration::from_secs(2);
+
+fn signal(sig: &str) {
+    let dir = std::env::var("LOCAL_AWS_DIR").expect("LOCAL_AWS_DIR");
+    let pid = std::fs::read_to_string(format!("{dir}/moto.pid")).expect("moto.pid");
+    let ok = Command::new("kill").args([sig, pid.trim()]).status().expect("kill").success();
+    assert!(ok, "kill {sig} {pid}");
+}
+
+fn charge(user: UserId, i: usize) -> Call {
+    Call::post(format!("/users/{user}/balance/charges"), json!({ "amount": 1_000 + i as i64 })).key(&format!("k-{i}"))
+}
+
+#[tokio::test]
+async fn a_frozen_database_answers_503_within_the_bound_and_keyed_retries_change_nothing_twice() {
+    let s = services_with(Arc::new(SystemClock), |c| c.dynamodb_timeout = BUDGET).await;
+    let r = routes();
+    let user = UserId::random();
+    let before = call(&s, &r, &charge(user, 0)).await;
+    assert_eq!(before.status, 200, "{before:?}");
+
+    signal("-STOP");
+    let frozen_at = Instant::now();
+    let calls: Vec<Call> = (1..=20).map(|i| charge(user, i)).collect();
+    let (s2, r2) = (&s, &r);
+    let answers: Vec<(Answer, Duration)> = futures::stream::iter(calls.iter())
+        .map(|c| async move {
+            let started = Instant::now();
+            (call_once(s2, r2, c).await, started.elapsed())
+        })
+        .buffer_unordered(20)
+        .collect()
+        .await;
+    let waited = frozen_at.elapsed();
+    tokio::time::sleep(Duration::from_secs(10).saturating_sub(waited)).await;
+    signal("-CONT");
+
+    for (a, took) in &answers {
+        assert_eq!(a.status, 503, "{a:?}");
+        assert!(matches!(a.code(), "SERVICE_UNAVAILABLE" | "THROTTLED"), "{a:?}");
+        assert!(*took < BUDGET + Duration::from_secs(2), "answered after {took:?}, past the bound");
+    }
+    assert!(waited < Duration::from_secs(10), "the freeze outlasted every request ({waited:?})");
+
+    // The emulator now applies whatever reached it before the freeze; the fans send again.
+    let mut expected = 1_000;
+    for (i, c) in calls.iter().enumerate() {
+        let a = call(&s, &r, c).await;
+        assert_eq!(a.status, 200, "{a:?}");
+        assert_eq!(a.body["charged"], 1_001 + i as i64);
+        expected += 1_001 + i as i64;
+        let again = call(&s, &r, c).await;
+        assert_eq!(again.body, a.body, "a second retry is answered from the record");
+    }
+    let balance = call(&s, &r, &Call::get(format!("/users/{user}/balance"))).await;
+    assert_eq!(balance.body["balance"], expected, "every keyed charge credited exactly once");
+}
