@@ -15,34 +15,31 @@ cargo build --workspace --all-targets
 dir=.local/test-$$
 log=$dir/cargo-test.log
 mkdir -p "$dir"
-trap 'scripts/stack.sh stop "$dir/smoke" 2>/dev/null; for d in plain faults frozen; do scripts/local-aws.sh stop "$dir/$d"; done; rm -rf "$dir"' EXIT
+trap 'scripts/stack.sh stop "$dir/smoke" 2>/dev/null; for d in plain faults own; do scripts/local-aws.sh stop "$dir/$d"; done; rm -rf "$dir"' EXIT
 
 echo "== the local DynamoDB's fault injector"
 .local/venv/bin/python scripts/test_faults.py 2>&1 | tee -a "$log.py"
 grep -q '^OK' "$log.py" && echo "test result: ok. 1 passed; 0 failed (fault injector)" >>"$log"
 
-# The named fault cases and the frozen database run on every emulator; only the freeze
-# needs one of its own (it stops everyone's requests).
-FROZEN=a_frozen_database_answers_503
 
 echo "== tests, as moto behaves"
 scripts/local-aws.sh start "$dir/plain"
 ( source "$dir/plain/env"; export LOCAL_AWS_DIR=$PWD/$dir/plain
-  cargo test --workspace --lib --bins --tests -- --test-threads=4 --skip "$FROZEN" ) 2>&1 | tee -a "$log"
+  cargo test --workspace --lib --bins --tests -- --test-threads=4 ) 2>&1 | tee -a "$log"
 
 echo "== integration tests under injected DynamoDB faults"
 LOCAL_AWS_FAULTS="${TEST_FAULTS:-conflict=0.05,throttle=0.05,after_commit=0.02,seed=7}" \
   scripts/local-aws.sh start "$dir/faults"
 ( source "$dir/faults/env"; export LOCAL_AWS_DIR=$PWD/$dir/faults
-  cargo test -p integration-tests --tests -- --test-threads=4 --skip "$FROZEN" ) 2>&1 | tee -a "$log"
+  cargo test -p integration-tests --tests -- --test-threads=4 ) 2>&1 | tee -a "$log"
 echo "faults injected: $(curl -sf "$(source "$dir/faults/env"; echo "$AWS_ENDPOINT_URL")/_faults")"
 scripts/local-aws.sh stop "$dir/faults"
 
-echo "== a database frozen for 10 s (SIGSTOP)"
-scripts/local-aws.sh start "$dir/frozen"
-( source "$dir/frozen/env"; export LOCAL_AWS_DIR=$PWD/$dir/frozen
-  cargo test -p integration-tests --test frozen ) 2>&1 | tee -a "$log"
-scripts/local-aws.sh stop "$dir/frozen"
+echo "== tests that act on a whole emulator (every live sale; a 10 s freeze), on one of their own"
+scripts/local-aws.sh start "$dir/own"
+( source "$dir/own/env"; export LOCAL_AWS_DIR=$PWD/$dir/own
+  cargo test -p integration-tests --test own_emulator -- --ignored --test-threads=1 ) 2>&1 | tee -a "$log"
+scripts/local-aws.sh stop "$dir/own"
 
 echo "== smoke rush: 100 fans through HTTP, invariants checked in the database"
 scripts/stack.sh start "$dir/smoke" target/debug/local-gateway
