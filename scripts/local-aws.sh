@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Local AWS: start moto (DynamoDB + SQS) on a free port, create template.yaml's tables and
-# queues, and write DIR/env for the functions. `stop DIR` stops what `start DIR` started.
+# queues, and write DIR/env for the functions and the local gateway (whose JWT signing key
+# is made here on first use). `stop DIR` stops what `start DIR` started.
 #   scripts/local-aws.sh start DIR | stop DIR
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +10,21 @@ PY=.local/venv/bin/python
 mkdir -p "$dir"
 case "$cmd" in
 start)
+  # The local JWT issuer's RS256 key (PKCS#1, as Cognito signs): made once per checkout and
+  # never committed (.local/ is git-ignored). Made under a temporary name and linked into
+  # place, so of two concurrent starts one key wins whole and neither replaces it later.
+  jwt_key="$PWD/.local/dev-jwt/signing-key.pem"
+  if [ ! -f "$jwt_key" ]; then
+    command -v openssl >/dev/null && openssl version >/dev/null ||
+      { echo "openssl is needed to make the dev JWT signing key" >&2; exit 1; }
+    mkdir -p "$(dirname "$jwt_key")"
+    tmp=$(mktemp "$jwt_key.XXXXXX")
+    openssl genrsa -traditional -out "$tmp" 2048 2>/dev/null ||
+      { rm -f "$tmp"; echo "openssl genrsa failed to make $jwt_key" >&2; exit 1; }
+    chmod 600 "$tmp"
+    ln "$tmp" "$jwt_key" 2>/dev/null || [ -f "$jwt_key" ] || mv "$tmp" "$jwt_key"
+    rm -f "$tmp"
+  fi
   port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   endpoint="http://127.0.0.1:$port"
   # Faults (LOCAL_AWS_FAULTS, see scripts/moto_server.py) go on after provisioning below.
@@ -36,6 +52,9 @@ print(f"DynamoDB faults on: {sys.argv[2]}")
 PY
   fi
   cat >>"$dir/env" <<ENV
+export DEV_JWT_KEY_FILE='$jwt_key'
+export DEV_JWT_ISSUER='http://127.0.0.1/dev-issuer'
+export DEV_JWT_AUDIENCE='concert-local'
 export AWS_ENDPOINT_URL='$endpoint'
 export AWS_REGION='us-east-1'
 export AWS_DEFAULT_REGION='us-east-1'

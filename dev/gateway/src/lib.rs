@@ -1,6 +1,9 @@
 //! Local stand-ins for what AWS does around the functions: API Gateway's routing (the
-//! HttpApi routes of template.yaml, mounted on the very handlers the Lambda binaries run),
+//! HttpApi routes of template.yaml, mounted on the very handlers the Lambda binaries run)
+//! and its JWT authorizer (`identity`, with a local token issuer in Cognito's place),
 //! EventBridge's schedule (the admitter tick) and the SQS event source (hold releases).
+
+pub mod identity;
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -9,15 +12,24 @@ use std::time::Duration;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use serde::Deserialize;
-use ticketing::http::{problem, MAX_BODY_BYTES};
+use serde_json::json;
+use ticketing::http::{body_json, header, json_response, problem};
+use ticketing::ids::UserId;
 use ticketing::wiring::Services;
 use ticketing::Error;
 
+pub use identity::DevIdentity;
+
+/// One HttpApi route of template.yaml, as `scripts/provision.py` writes it to routes.json.
 #[derive(Debug, Deserialize, Clone)]
 pub struct Route {
     pub method: String,
     pub path: String,
     pub function: String,
+    /// True when API Gateway runs no authorizer for the route. Absent means false: a route
+    /// is only ever opened on purpose.
+    #[serde(default)]
+    pub public: bool,
 }
 
 impl Route {
@@ -48,29 +60,112 @@ pub async fn dispatch(
     }
 }
 
+/// How long a `POST /dev/login` token lasts (Cognito's default access-token lifetime).
+pub const DEV_TOKEN_TTL: Duration = Duration::from_secs(3600);
+
+/// API Gateway's own limit on a request's payload (HTTP APIs: 10 MB). Anything smaller
+/// reaches the function, whose `body_json` applies the service's much smaller limit after
+/// the authorizer has run, as on AWS.
+pub const API_GATEWAY_MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
+
+/// One request through the local API Gateway: the local-only identity routes, then the
+/// template's routes, each behind the JWT authorizer unless public. The hyper server and
+/// the tests of other crates both come through here.
+pub async fn handle(
+    s: &Services,
+    routes: &[Route],
+    identity: &DevIdentity,
+    req: lambda_http::Request,
+) -> lambda_http::Response<lambda_http::Body> {
+    if let Some(resp) = local_route(identity, &req) {
+        return resp;
+    }
+    match authorize(routes, identity, req) {
+        Ok((route, req)) => dispatch(s, &route.function, req).await,
+        Err(e) => problem(&e),
+    }
+}
+
+/// The routes that exist only locally, standing in for Cognito: `POST /dev/login` and the
+/// JWKS an authorizer would fetch.
+fn local_route(identity: &DevIdentity, req: &lambda_http::Request) -> Option<lambda_http::Response<lambda_http::Body>> {
+    match (req.method().as_str(), req.uri().path()) {
+        ("POST", "/dev/login") => Some(dev_login(identity, req)),
+        ("GET", "/.well-known/jwks.json") => Some(json_response(200, identity.jwks())),
+        _ => None,
+    }
+}
+
+/// What API Gateway does before it invokes a function: find the route (`RouteNotFound`),
+/// run the JWT authorizer unless the route is public (`AuthMissing`, `AuthInvalid`), and
+/// hand over the request with its request context. The context is the gateway's to write:
+/// whatever a caller attached is replaced, so claims only ever come from a verified token.
+fn authorize<'r>(
+    routes: &'r [Route],
+    identity: &DevIdentity,
+    req: lambda_http::Request,
+) -> Result<(&'r Route, lambda_http::Request), Error> {
+    let route =
+        routes.iter().find(|r| r.matches(req.method().as_str(), req.uri().path())).ok_or(Error::RouteNotFound)?;
+    if route.public {
+        return Ok((route, identity::with_context(req, None)));
+    }
+    let claims = identity.verify(header(&req, "authorization"))?;
+    Ok((route, identity::with_claims(req, claims)))
+}
+
+/// `POST /dev/login`: a token for the given (or a new) user, as an operator if asked.
+fn dev_login(identity: &DevIdentity, req: &lambda_http::Request) -> lambda_http::Response<lambda_http::Body> {
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    struct Login {
+        user_id: Option<String>,
+        role: Option<String>,
+    }
+    let login = match body_json::<Login>(req) {
+        Ok(l) => l,
+        Err(e) => return problem(&e),
+    };
+    let user = match login.user_id.as_deref().map(UserId::parse).transpose() {
+        Ok(u) => u.unwrap_or_else(UserId::random),
+        Err(e) => return problem(&e),
+    };
+    let operator = match login.role.as_deref() {
+        None => false,
+        Some("operator") => true,
+        Some(_) => return problem(&Error::InvalidInput("role must be \"operator\" when given".into())),
+    };
+    let (token, expires_at) = identity.mint(user, operator, DEV_TOKEN_TTL);
+    tracing::info!(user = %user, operator, "dev login");
+    let mut body = json!({ "userId": user.to_string(), "token": token, "expiresAt": expires_at.to_rfc3339() });
+    if operator {
+        body["role"] = json!("operator");
+    }
+    json_response(200, body)
+}
+
 fn to_hyper(resp: lambda_http::Response<lambda_http::Body>) -> Reply {
     let (parts, body) = resp.into_parts();
     hyper::Response::from_parts(parts, Full::new(Bytes::from(body.to_vec())))
 }
 
+/// The hyper side: read the body (within API Gateway's payload limit) and `handle` it.
 pub async fn serve(
     s: Arc<Services>,
     routes: Arc<Vec<Route>>,
+    identity: Arc<DevIdentity>,
     req: hyper::Request<Incoming>,
 ) -> Result<Reply, Infallible> {
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();
-    let Some(route) = routes.iter().find(|r| r.matches(&method, &path)) else {
-        return Ok(to_hyper(problem(&Error::RouteNotFound)));
-    };
     let (parts, body) = req.into_parts();
-    let bytes = match Limited::new(body, MAX_BODY_BYTES + 1).collect().await {
+    let bytes = match Limited::new(body, API_GATEWAY_MAX_PAYLOAD_BYTES + 1).collect().await {
         Ok(b) => b.to_bytes(),
-        Err(_) => return Ok(to_hyper(problem(&Error::BodyTooLarge(MAX_BODY_BYTES)))),
+        Err(_) => return Ok(to_hyper(problem(&Error::BodyTooLarge(API_GATEWAY_MAX_PAYLOAD_BYTES)))),
     };
     let body = if bytes.is_empty() { lambda_http::Body::Empty } else { lambda_http::Body::from(bytes.to_vec()) };
     let started = std::time::Instant::now();
-    let resp = dispatch(&s, &route.function, http::Request::from_parts(parts, body)).await;
+    let resp = handle(&s, &routes, &identity, http::Request::from_parts(parts, body)).await;
     tracing::debug!(%method, %path, status = resp.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
     Ok(to_hyper(resp))
 }
@@ -111,3 +206,6 @@ pub async fn hold_expiry_loop(s: Arc<Services>, sqs: aws_sdk_sqs::Client) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

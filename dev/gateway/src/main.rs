@@ -1,7 +1,9 @@
 //! `make run`'s service on 127.0.0.1: every route, the admitter ticking, hold releases
 //! consumed, the demo concert seeded.
 //!
-//! usage: local-gateway ROUTES_JSON   (env: PORT, SEED_DEMO, plus the functions' own variables)
+//! usage: local-gateway ROUTES_JSON
+//! env: PORT, SEED_DEMO, DEV_JWT_KEY_FILE, DEV_JWT_ISSUER, DEV_JWT_AUDIENCE (the last three
+//! written by `scripts/local-aws.sh start`), plus the functions' own variables.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -9,7 +11,7 @@ use std::sync::Arc;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use local_gateway::{admitter_loop, hold_expiry_loop, serve, Route};
+use local_gateway::{admitter_loop, hold_expiry_loop, serve, DevIdentity, Route};
 use ticketing::catalog::{demo_concert, CatalogStore};
 use ticketing::clock::Clock;
 use ticketing::wiring::{init_tracing, Services};
@@ -20,6 +22,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     init_tracing();
     let routes_file = std::env::args().nth(1).ok_or("usage: gateway ROUTES_JSON")?;
     let routes: Vec<Route> = serde_json::from_str(&std::fs::read_to_string(routes_file)?)?;
+    // Before anything else starts: without its issuer the gateway could only refuse everyone.
+    let identity = match DevIdentity::from_env() {
+        Ok(identity) => Arc::new(identity),
+        Err(e) => {
+            eprintln!("local-gateway: cannot issue or verify dev tokens: {e}");
+            std::process::exit(2);
+        }
+    };
     let services = Arc::new(Services::from_env().await?);
     if std::env::var("SEED_DEMO").is_ok_and(|v| v == "1") {
         let (concert, seats) = demo_concert(ticketing::clock::SystemClock.now());
@@ -33,15 +43,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3000);
     let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
     tracing::info!(port, routes = routes.len(), "serving the HttpApi routes of template.yaml");
+    tracing::info!(issuer = identity.issuer(), audience = identity.audience(), "dev login: POST /dev/login");
     let routes = Arc::new(routes);
     loop {
         let (stream, _) = tokio::select! {
             accepted = listener.accept() => accepted?,
             _ = tokio::signal::ctrl_c() => return Ok(()),
         };
-        let (s, r) = (services.clone(), routes.clone());
+        let (s, r, id) = (services.clone(), routes.clone(), identity.clone());
         tokio::spawn(async move {
-            let svc = service_fn(move |req| serve(s.clone(), r.clone(), req));
+            let svc = service_fn(move |req| serve(s.clone(), r.clone(), id.clone(), req));
             if let Err(e) = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await {
                 tracing::debug!(error = %e, "connection closed");
             }
