@@ -67,28 +67,40 @@ fn meter(method: &str) -> Use {
     try_meter(method).expect("the local AWS meter (scripts/moto_server.py)")
 }
 
-async fn http(
-    s: &Services,
-    function: &str,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    key: Option<&str>,
-    body: Option<Value>,
-) -> Value {
-    let mut req = http::Request::builder().method(method).uri(path);
-    if let Some(t) = token {
-        req = req.header("x-queue-token", t);
+/// One signed-in fan calling the handlers directly.
+struct Probe<'a> {
+    s: &'a Services,
+    user: String,
+}
+
+impl Probe<'_> {
+    async fn http(
+        &self,
+        function: &str,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        key: Option<&str>,
+        body: Option<Value>,
+    ) -> Value {
+        let mut req = http::Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            req = req.header("x-queue-token", t);
+        }
+        if let Some(k) = key {
+            req = req.header("idempotency-key", k);
+        }
+        let body = body.map(|b| lambda_http::Body::from(b.to_string())).unwrap_or(lambda_http::Body::Empty);
+        // Signed in as API Gateway's authorizer would pass it (the cost of verifying a JWT is
+        // API Gateway's, not DynamoDB's).
+        let claims = std::collections::HashMap::from([("sub".to_owned(), self.user.clone())]);
+        let req = local_gateway::identity::with_claims(req.body(body).expect("request"), claims);
+        let resp = local_gateway::dispatch(self.s, function, req).await;
+        let status = resp.status().as_u16();
+        let value: Value = serde_json::from_slice(resp.body().as_ref()).unwrap_or(Value::Null);
+        assert!(status < 300, "{method} {path} answered {status}: {value}");
+        value
     }
-    if let Some(k) = key {
-        req = req.header("idempotency-key", k);
-    }
-    let body = body.map(|b| lambda_http::Body::from(b.to_string())).unwrap_or(lambda_http::Body::Empty);
-    let resp = local_gateway::dispatch(s, function, req.body(body).expect("request")).await;
-    let status = resp.status().as_u16();
-    let value: Value = serde_json::from_slice(resp.body().as_ref()).unwrap_or(Value::Null);
-    assert!(status < 300, "{method} {path} answered {status}: {value}");
-    value
 }
 
 pub async fn run() -> String {
@@ -102,6 +114,7 @@ pub async fn run() -> String {
     let c = concert.as_str();
     let date = seats.first().map(|s| s.date.to_string()).expect("the demo concert has dates");
     let user = UserId::random().to_string();
+    let probe = Probe { s: &s, user: user.clone() };
     let mut rows: Vec<(String, Use)> = Vec::new();
     macro_rules! step {
         ($label:expr, $call:expr) => {{
@@ -114,76 +127,76 @@ pub async fn run() -> String {
 
     let issued = step!(
         "POST /queue/tokens",
-        http(&s, "queue", "POST", "/queue/tokens", None, None, Some(json!({ "userId": user, "concertId": c }))).await
+        probe.http("queue", "POST", "/queue/tokens", None, None, Some(json!({ "concertId": c }))).await
     );
     let token = issued["token"].as_str().expect("token").to_owned();
     let t = Some(token.as_str());
     step!("admitter tick, one concert (not per fan)", s.queue.tick(&concert).await.expect("tick"));
-    step!("GET /queue/tokens/current", http(&s, "queue", "GET", "/queue/tokens/current", t, None, None).await);
-    step!("GET /concerts", http(&s, "availability", "GET", "/concerts", None, None, None).await);
+    step!("GET /queue/tokens/current", probe.http("queue", "GET", "/queue/tokens/current", t, None, None).await);
+    step!("GET /concerts", probe.http("availability", "GET", "/concerts", None, None, None).await);
     step!(
         "GET /concerts/{id}/dates",
-        http(&s, "availability", "GET", &format!("/concerts/{c}/dates"), t, None, None).await
+        probe.http("availability", "GET", &format!("/concerts/{c}/dates"), t, None, None).await
     );
     step!(
         "GET /concerts/{id}/dates/{date}/seats",
-        http(&s, "availability", "GET", &format!("/concerts/{c}/dates/{date}/seats"), t, None, None).await
+        probe.http("availability", "GET", &format!("/concerts/{c}/dates/{date}/seats"), t, None, None).await
     );
     let held = step!(
         "POST /reservations",
-        http(
-            &s,
-            "reservation",
-            "POST",
-            "/reservations",
-            t,
-            None,
-            Some(json!({ "concertId": c, "date": date, "seatNumber": 1 }))
-        )
-        .await
+        probe
+            .http(
+                "reservation",
+                "POST",
+                "/reservations",
+                t,
+                None,
+                Some(json!({ "concertId": c, "date": date, "seatNumber": 1 }))
+            )
+            .await
     );
     let reservation = held["reservationId"].as_str().expect("reservation").to_owned();
     step!(
         "GET /reservations/{id}",
-        http(&s, "reservation", "GET", &format!("/reservations/{reservation}"), t, None, None).await
+        probe.http("reservation", "GET", &format!("/reservations/{reservation}"), t, None, None).await
     );
     step!(
         "POST /users/{id}/balance/charges",
-        http(
-            &s,
-            "balance",
-            "POST",
-            &format!("/users/{user}/balance/charges"),
-            None,
-            None,
-            Some(json!({ "amount": 100_000 }))
-        )
-        .await
+        probe
+            .http(
+                "balance",
+                "POST",
+                &format!("/users/{user}/balance/charges"),
+                None,
+                None,
+                Some(json!({ "amount": 100_000 }))
+            )
+            .await
     );
     step!(
         "POST /users/{id}/balance/charges (Idempotency-Key)",
-        http(
-            &s,
-            "balance",
-            "POST",
-            &format!("/users/{user}/balance/charges"),
-            None,
-            Some("c1"),
-            Some(json!({ "amount": 200_000 }))
-        )
-        .await
+        probe
+            .http(
+                "balance",
+                "POST",
+                &format!("/users/{user}/balance/charges"),
+                None,
+                Some("c1"),
+                Some(json!({ "amount": 200_000 }))
+            )
+            .await
     );
     step!(
         "GET /users/{id}/balance",
-        http(&s, "balance", "GET", &format!("/users/{user}/balance"), None, None, None).await
+        probe.http("balance", "GET", &format!("/users/{user}/balance"), None, None, None).await
     );
     step!(
         "POST /payments (Idempotency-Key)",
-        http(&s, "payment", "POST", "/payments", t, Some("p1"), Some(json!({ "reservationId": reservation }))).await
+        probe.http("payment", "POST", "/payments", t, Some("p1"), Some(json!({ "reservationId": reservation }))).await
     );
     step!(
         "GET /users/{id}/payments",
-        http(&s, "payment", "GET", &format!("/users/{user}/payments"), None, None, None).await
+        probe.http("payment", "GET", &format!("/users/{user}/payments"), None, None, None).await
     );
 
     // One booking as a fan makes it: token, one poll, browse, hold, keyed charge, keyed payment.

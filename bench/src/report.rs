@@ -85,19 +85,20 @@ pub async fn gather(
 pub fn check(f: &Facts, reports: &[WorkerReport]) -> Vec<String> {
     let mut v = Vec::new();
     let sold: Vec<_> = f.seats.iter().filter(|s| s.1).collect();
-    if sold.len() != f.payments.len() {
-        v.push(format!("seats SOLD ({}) != payments recorded ({})", sold.len(), f.payments.len()));
+    let paid_seats: Vec<_> = f.payments.iter().flat_map(|p| p.seats.iter().map(move |s| (p, s))).collect();
+    if sold.len() != paid_seats.len() {
+        v.push(format!("seats SOLD ({}) != seats paid ({})", sold.len(), paid_seats.len()));
     }
     if f.seats.is_empty() || sold.len() != f.seats.len() {
         v.push(format!("the date did not sell out: {} of {} seats sold", sold.len(), f.seats.len()));
     }
-    let seat_numbers: HashSet<u8> = f.payments.iter().map(|p| p.seat.get()).collect();
-    if seat_numbers.len() != f.payments.len() {
+    let seat_numbers: HashSet<u8> = paid_seats.iter().map(|(_, s)| s.seat.get()).collect();
+    if seat_numbers.len() != paid_seats.len() {
         v.push("a seat was paid for twice".into());
     }
-    for p in &f.payments {
-        let seat = f.seats.iter().find(|s| s.0 == p.seat.get());
-        if seat.and_then(|s| s.2.as_deref()) != Some(p.reservation.to_string().as_str()) {
+    for (p, paid) in &paid_seats {
+        let seat = f.seats.iter().find(|s| s.0 == paid.seat.get());
+        if seat.and_then(|s| s.2.as_deref()) != Some(paid.reservation.to_string().as_str()) {
             v.push(format!("payment {} is for a seat not sold to its reservation", p.id));
         }
     }

@@ -16,6 +16,8 @@ use crate::{now_ms, Sample, WorkerJob, WorkerReport};
 
 struct Fan {
     http: Client<HttpConnector, Full<Bytes>>,
+    /// `Authorization` once signed in (the local gateway's /dev/login).
+    bearer: std::sync::OnceLock<String>,
     job: Arc<WorkerJob>,
     report: Arc<Mutex<WorkerReport>>,
     sold_out: Arc<AtomicBool>,
@@ -36,6 +38,9 @@ impl Fan {
         body: Option<Value>,
     ) -> (u16, Value) {
         let mut req = http::Request::builder().method(method).uri(format!("{}{}", self.job.base, path));
+        if let Some(bearer) = self.bearer.get() {
+            req = req.header("authorization", bearer.as_str());
+        }
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
@@ -59,9 +64,14 @@ impl Fan {
     async fn run(&self, user: String) {
         let deadline = Instant::now() + Duration::from_secs(self.job.deadline_secs);
         let (c, d) = (self.job.concert.clone(), self.job.date.clone());
-        let (status, body) = self
-            .call("POST /queue/tokens", "POST", "/queue/tokens", &[], Some(json!({ "userId": user, "concertId": c })))
-            .await;
+        let (status, login) =
+            self.call("POST /dev/login", "POST", "/dev/login", &[], Some(json!({ "userId": user }))).await;
+        if status != 200 {
+            return;
+        }
+        let _ = self.bearer.set(format!("Bearer {}", login["token"].as_str().unwrap_or_default()));
+        let (status, body) =
+            self.call("POST /queue/tokens", "POST", "/queue/tokens", &[], Some(json!({ "concertId": c }))).await;
         if status >= 300 {
             return;
         }
@@ -185,7 +195,13 @@ pub async fn main() {
         .iter()
         .cloned()
         .map(|user| {
-            let fan = Fan { http: http.clone(), job: job.clone(), report: report.clone(), sold_out: sold_out.clone() };
+            let fan = Fan {
+                http: http.clone(),
+                bearer: std::sync::OnceLock::new(),
+                job: job.clone(),
+                report: report.clone(),
+                sold_out: sold_out.clone(),
+            };
             tokio::spawn(async move { fan.run(user).await })
         })
         .collect();

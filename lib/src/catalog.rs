@@ -18,6 +18,14 @@ pub struct Concert {
     pub id: ConcertId,
     pub title: String,
     pub venue: String,
+    /// Most seats one account may hold or own for this concert at once.
+    pub seat_limit: u8,
+}
+
+impl Concert {
+    pub const DEFAULT_SEAT_LIMIT: u8 = 4;
+    /// The most a concert may allow (a payment of that many seats is one transaction).
+    pub const MAX_SEAT_LIMIT: u8 = 10;
 }
 
 /// What is stored about a seat.
@@ -89,7 +97,7 @@ pub fn availability(seats: &[Seat], now: Timestamp) -> Vec<DateAvailability> {
 #[async_trait]
 pub trait CatalogStore: Send + Sync {
     async fn concerts(&self) -> Result<Vec<Concert>>;
-    async fn concert_exists(&self, concert: &ConcertId) -> Result<bool>;
+    async fn concert(&self, concert: &ConcertId) -> Result<Option<Concert>>;
     /// Every seat of every date, in one read; `None` if the concert does not exist.
     async fn concert_seats(&self, concert: &ConcertId) -> Result<Option<Vec<Seat>>>;
     /// The seats of one date, in seat order (empty if there is no such date).
@@ -179,6 +187,7 @@ pub fn demo_concert(today: Timestamp) -> (Concert, Vec<Seat>) {
         id: ConcertId::parse("aurora-live-2026").unwrap_or_else(|_| unreachable!("a valid literal slug")),
         title: "Aurora Live in Seoul".into(),
         venue: "Olympic Hall, Seoul".into(),
+        seat_limit: Concert::DEFAULT_SEAT_LIMIT,
     };
     let dates: Vec<ConcertDate> = (30..33).filter_map(|days| ConcertDate::days_after(today, days)).collect();
     (concert, new_concert_seats(&dates))

@@ -12,6 +12,13 @@ pub enum Error {
     #[error("no route for this method and path")]
     RouteNotFound,
 
+    #[error("sign in: the Authorization header must carry a Bearer token")]
+    AuthMissing,
+    #[error("the sign-in token is not valid (signature, issuer, audience or lifetime)")]
+    AuthInvalid,
+    #[error("this belongs to another user or needs another role")]
+    Forbidden,
+
     #[error("the X-Queue-Token header is missing")]
     TokenMissing,
     #[error("the queue token is not one this service issued")]
@@ -31,6 +38,8 @@ pub enum Error {
     SeatNotFound,
     #[error("the seat is held by someone else or sold")]
     SeatUnavailable,
+    #[error("this account already holds or owns the most seats this concert allows ({limit})")]
+    SeatLimitReached { limit: u8 },
     #[error("no such reservation")]
     ReservationNotFound,
 

@@ -68,6 +68,14 @@ impl TokenId {
     }
 }
 
+impl UserId {
+    /// The user behind a subject of an issuer whose subjects are not UUIDs: a name-based
+    /// (v5) UUID, so the same person always maps to the same user.
+    pub fn from_subject(issuer: &str, subject: &str) -> Self {
+        Self(Uuid::new_v5(&Uuid::NAMESPACE_URL, format!("{issuer}#{subject}").as_bytes()))
+    }
+}
+
 impl fmt::Display for TokenId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.hyphenated().fmt(f)

@@ -10,6 +10,7 @@ pub mod config;
 pub mod dynamo;
 pub mod error;
 pub mod http;
+pub mod identity;
 pub mod ids;
 pub mod memory;
 pub mod money;
@@ -17,6 +18,7 @@ pub mod payment;
 pub mod queue;
 pub mod reservation;
 mod retry;
+pub mod seat_limit;
 pub mod sqs;
 #[cfg(test)]
 mod testkit;

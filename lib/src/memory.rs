@@ -16,6 +16,7 @@ use crate::money::Won;
 use crate::payment::{EventPublisher, PayConflict, Payment, PaymentPlan, PaymentSnapshot, PaymentStore};
 use crate::queue::{AdmissionPlan, CreateOutcome, LineCounters, Place, QueueStore, SlotLease, Token, TokenState};
 use crate::reservation::{HoldExpiryScheduler, HoldOutcome, HoldStore, Reservation, ReservationState};
+use crate::seat_limit::{AccountSeats, SlotUse};
 use crate::wallet::{ChargeRecord, KeyedCredit, WalletStore};
 
 #[derive(Default)]
@@ -32,6 +33,7 @@ struct State {
     tokens: HashMap<TokenId, Token>,
     slots: HashMap<TokenId, Timestamp>,
     reservations: HashMap<ReservationId, Reservation>,
+    accounts: HashMap<(ConcertId, UserId), AccountSeats>,
     balances: HashMap<UserId, Won>,
     charge_keys: HashMap<(UserId, String), ChargeRecord>,
     payment_keys: HashMap<(UserId, String), Payment>,
@@ -237,8 +239,8 @@ impl CatalogStore for Memory {
         Ok(all)
     }
 
-    async fn concert_exists(&self, concert: &ConcertId) -> Result<bool> {
-        Ok(self.lock()?.concerts.contains_key(concert))
+    async fn concert(&self, concert: &ConcertId) -> Result<Option<Concert>> {
+        Ok(self.lock()?.concerts.get(concert).map(|(c, _)| c.clone()))
     }
 
     async fn concert_seats(&self, concert: &ConcertId) -> Result<Option<Vec<Seat>>> {
@@ -286,9 +288,52 @@ impl HoldStore for Memory {
             if !free {
                 return Ok(HoldOutcome::SeatTaken);
             }
-            seat.state = SeatState::Held { by: r.user, reservation: r.id, until: r.expires_at };
+            let account = s.accounts.entry((r.concert.clone(), r.user)).or_default();
+            let slot = usize::from(r.slot);
+            if account.slots.len() <= slot {
+                account.slots.resize(slot + 1, None);
+            }
+            if account.slots[slot].is_some_and(|u| !u.is_free_at(now)) {
+                return Ok(HoldOutcome::SeatTaken);
+            }
+            account.slots[slot] = Some(SlotUse { reservation: r.id, until: r.expires_at });
+            if let Some(seat) = s.seat_mut(&r.concert, r.date, r.seat) {
+                seat.state = SeatState::Held { by: r.user, reservation: r.id, until: r.expires_at };
+            }
             s.reservations.insert(r.id, r.clone());
             Ok(HoldOutcome::Held)
+        })
+    }
+
+    async fn account(&self, concert: &ConcertId, user: UserId) -> Result<AccountSeats> {
+        Ok(self.lock()?.accounts.get(&(concert.clone(), user)).cloned().unwrap_or_default())
+    }
+
+    async fn cancel(&self, r: &Reservation, now: Timestamp) -> Result<bool> {
+        self.step("cancel", |s| {
+            let held = s
+                .reservations
+                .get(&r.id)
+                .is_some_and(|x| x.state == ReservationState::Held && x.user == r.user && now < x.expires_at);
+            if !held {
+                return Ok(false);
+            }
+            if let Some(x) = s.reservations.get_mut(&r.id) {
+                x.state = ReservationState::Cancelled;
+            }
+            if let Some(seat) = s.seat_mut(&r.concert, r.date, r.seat) {
+                if matches!(seat.state, SeatState::Held { reservation, .. } if reservation == r.id) {
+                    seat.state = SeatState::Available;
+                }
+            }
+            if let Some(slot) =
+                s.accounts.get_mut(&(r.concert.clone(), r.user)).and_then(|a| a.slots.get_mut(usize::from(r.slot)))
+            {
+                if slot.is_some_and(|u| u.reservation == r.id) {
+                    *slot = None;
+                }
+            }
+            Ok(true)
         })
     }
 
@@ -375,13 +420,13 @@ impl PaymentStore for Memory {
     async fn snapshot(
         &self,
         user: UserId,
-        reservation: ReservationId,
+        reservations: &[ReservationId],
         key: Option<&IdempotencyKey>,
     ) -> Result<PaymentSnapshot> {
         self.fault("snapshot", false)?;
         let s = self.lock()?;
         Ok(PaymentSnapshot {
-            reservation: s.reservations.get(&reservation).cloned(),
+            reservations: reservations.iter().map(|id| s.reservations.get(id).cloned()).collect(),
             balance: s.balances.get(&user).copied().unwrap_or(Won::ZERO),
             prior: key.and_then(|k| s.payment_keys.get(&(user, k.as_str().to_owned())).cloned()),
         })
@@ -417,14 +462,21 @@ impl Memory {
         if s.balances.get(&p.user).copied().unwrap_or(Won::ZERO) != plan.expected_balance {
             conflicts.push(PayConflict::Wallet);
         }
-        let seat_held = s
-            .seat_mut(&p.concert, p.date, p.seat)
-            .is_some_and(|seat| matches!(seat.state, SeatState::Held { reservation, until, .. } if reservation == p.reservation && until > plan.now));
-        if !seat_held {
-            conflicts.push(PayConflict::Seat);
-        }
-        if !s.reservations.get(&p.reservation).is_some_and(|r| r.state == ReservationState::Held && r.user == p.user) {
-            conflicts.push(PayConflict::Reservation);
+        for r in &plan.reservations {
+            let seat_held = s.seat_mut(&r.concert, r.date, r.seat).is_some_and(|seat| {
+                matches!(seat.state, SeatState::Held { reservation, until, .. } if reservation == r.id && until > plan.now)
+            });
+            let slot_kept = s
+                .accounts
+                .get(&(r.concert.clone(), r.user))
+                .and_then(|a| a.slots.get(usize::from(r.slot)).copied().flatten())
+                .is_some_and(|u| u.reservation == r.id);
+            if !seat_held || !slot_kept {
+                conflicts.push(PayConflict::Seat);
+            }
+            if !s.reservations.get(&r.id).is_some_and(|x| x.state == ReservationState::Held && x.user == p.user) {
+                conflicts.push(PayConflict::Reservation);
+            }
         }
         let token_active = s
             .tokens
@@ -443,11 +495,21 @@ impl Memory {
             return Ok(Err(conflicts));
         }
         s.balances.insert(p.user, p.balance_after);
-        if let Some(seat) = s.seat_mut(&p.concert, p.date, p.seat) {
-            seat.state = SeatState::Sold { by: p.user, reservation: p.reservation };
-        }
-        if let Some(r) = s.reservations.get_mut(&p.reservation) {
-            r.state = ReservationState::Confirmed { payment: p.id };
+        for r in &plan.reservations {
+            if let Some(seat) = s.seat_mut(&r.concert, r.date, r.seat) {
+                seat.state = SeatState::Sold { by: p.user, reservation: r.id };
+            }
+            if let Some(x) = s.reservations.get_mut(&r.id) {
+                x.state = ReservationState::Confirmed { payment: p.id };
+            }
+            if let Some(slot) = s
+                .accounts
+                .get_mut(&(r.concert.clone(), r.user))
+                .and_then(|a| a.slots.get_mut(usize::from(r.slot)))
+                .and_then(Option::as_mut)
+            {
+                slot.until = SlotUse::FOREVER;
+            }
         }
         if let Some(t) = s.tokens.get_mut(&plan.token) {
             t.state = TokenState::Expired;

@@ -1,6 +1,7 @@
-//! Payment: one transaction that debits the wallet, sells the seat, confirms the
-//! reservation, records the payment (with its PaymentCompleted event in the outbox and,
-//! if given, the Idempotency-Key) and expires the queue token. All of it or none of it.
+//! Payment: one transaction that debits the wallet, sells the seats, confirms the
+//! reservations (one or several of the fan's holds, up to the seat limit), records the
+//! payment (with its PaymentCompleted event in the outbox and, if given, the
+//! Idempotency-Key) and expires the queue token. All of it or none of it.
 //!
 //! The debit is conditional on the balance read just before (optimistic), so the
 //! recorded balance after the payment is exact; a concurrent change makes the
@@ -18,24 +19,74 @@ use crate::queue::{QueueService, TokenStatus};
 use crate::reservation::{Reservation, ReservationState, ReservationStatus};
 use crate::retry::{decide, pause, pause_before_retry, retrying, Decision, MAX_ATTEMPTS};
 
+/// One seat a payment bought.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaidSeat {
+    pub reservation: ReservationId,
+    pub date: ConcertDate,
+    pub seat: SeatNumber,
+    pub price: Won,
+}
+
 /// A completed payment; also the body of its PaymentCompleted event (event id = payment id).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Payment {
     pub id: PaymentId,
     pub user: UserId,
-    pub reservation: ReservationId,
     pub concert: ConcertId,
-    pub date: ConcertDate,
-    pub seat: SeatNumber,
+    /// In the order the fan asked for them; never empty.
+    pub seats: Vec<PaidSeat>,
+    /// The sum of the seats' prices.
     pub amount: Won,
     pub balance_after: Won,
     pub paid_at: Timestamp,
 }
 
+impl Payment {
+    /// The payment as clients and event consumers see it (the API's answer and the body
+    /// of the PaymentCompleted event share it). `reservationId`, `date` and `seatNumber`
+    /// name the first seat, for clients that pay one at a time.
+    pub fn to_json(&self) -> serde_json::Value {
+        let first = self.seats.first();
+        serde_json::json!({
+            "paymentId": self.id.to_string(),
+            "userId": self.user.to_string(),
+            "concertId": self.concert.as_str(),
+            "reservationId": first.map(|s| s.reservation.to_string()),
+            "date": first.map(|s| s.date.to_string()),
+            "seatNumber": first.map(|s| s.seat.get()),
+            "reservationIds": self.seats.iter().map(|s| s.reservation.to_string()).collect::<Vec<_>>(),
+            "seats": self.seats.iter().map(|s| serde_json::json!({
+                "reservationId": s.reservation.to_string(),
+                "date": s.date.to_string(),
+                "seatNumber": s.seat.get(),
+                "price": s.price.get(),
+            })).collect::<Vec<_>>(),
+            "amount": self.amount.get(),
+            "balance": self.balance_after.get(),
+            "paidAt": self.paid_at.to_rfc3339(),
+        })
+    }
+
+    pub fn reservations(&self) -> impl Iterator<Item = ReservationId> + '_ {
+        self.seats.iter().map(|s| s.reservation)
+    }
+
+    /// True when this payment paid exactly these reservations (in any order).
+    pub fn paid_exactly(&self, ids: &[ReservationId]) -> bool {
+        let mut mine: Vec<ReservationId> = self.reservations().collect();
+        let mut asked = ids.to_vec();
+        mine.sort();
+        asked.sort();
+        mine == asked
+    }
+}
+
 /// What the payment transaction is conditioned on, read in one round trip.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentSnapshot {
-    pub reservation: Option<Reservation>,
+    /// The requested reservations, in the order asked (`None`: no such reservation).
+    pub reservations: Vec<Option<Reservation>>,
     pub balance: Won,
     /// The payment an Idempotency-Key already produced.
     pub prior: Option<Payment>,
@@ -44,6 +95,8 @@ pub struct PaymentSnapshot {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentPlan {
     pub payment: Payment,
+    /// The holds being paid, as read (their seats and account slots become the fan's).
+    pub reservations: Vec<Reservation>,
     pub token: TokenId,
     pub expected_balance: Won,
     /// The seat must still carry this reservation's hold, unexpired at `now`.
@@ -56,7 +109,7 @@ pub struct PaymentPlan {
 pub enum PayConflict {
     /// The balance is not the one read.
     Wallet,
-    /// The seat no longer carries this reservation's unexpired hold.
+    /// A seat no longer carries its reservation's unexpired hold (or its account slot moved).
     Seat,
     /// The reservation is no longer HELD.
     Reservation,
@@ -94,7 +147,7 @@ pub trait PaymentStore: Send + Sync {
     async fn snapshot(
         &self,
         user: UserId,
-        reservation: ReservationId,
+        reservations: &[ReservationId],
         key: Option<&IdempotencyKey>,
     ) -> Result<PaymentSnapshot>;
     /// The payment transaction. `Err` inside `Ok` lists the failed conditions.
@@ -131,33 +184,40 @@ impl PaymentService {
         Self { queue, store, events, clock }
     }
 
-    /// Pay a held seat with the token holder's balance.
+    /// Pay one or more of the caller's held seats with their balance, in one step.
     pub async fn pay(
         &self,
+        caller: UserId,
         raw_token: Option<&str>,
-        reservation_id: ReservationId,
+        ids: &[ReservationId],
         key: Option<IdempotencyKey>,
     ) -> Result<Payment> {
-        let token = self.queue.token(raw_token).await?;
+        let token = self.queue.token(caller, raw_token).await?;
+        check_request(ids)?;
         let mut attempt = 0;
         loop {
             if attempt >= MAX_ATTEMPTS {
                 return Err(Error::Contention);
             }
             attempt += 1;
-            let snap = retrying(|| self.store.snapshot(token.user, reservation_id, key.as_ref())).await?;
+            let snap = retrying(|| self.store.snapshot(token.user, ids, key.as_ref())).await?;
             if let Some(prior) = snap.prior {
                 // The key's first outcome, whatever has happened since (the token is used up by now).
-                return if prior.reservation == reservation_id { Ok(prior) } else { Err(Error::IdempotencyKeyReused) };
+                return if prior.paid_exactly(ids) { Ok(prior) } else { Err(Error::IdempotencyKeyReused) };
             }
-            let reservation = snap.reservation.filter(|r| r.user == token.user).ok_or(Error::ReservationNotFound)?;
+            let reservations: Vec<Reservation> = snap
+                .reservations
+                .into_iter()
+                .map(|r| r.filter(|r| r.user == token.user).ok_or(Error::ReservationNotFound))
+                .collect::<Result<_>>()?;
             let now = self.clock.now();
-            match reservation.status_at(now) {
-                ReservationStatus::Confirmed => return self.already_paid(&reservation, key.as_ref()).await,
-                ReservationStatus::Expired => return Err(Error::HoldExpired),
-                ReservationStatus::Held => {}
+            if reservations.iter().any(|r| r.status_at(now) == ReservationStatus::Confirmed) {
+                return self.already_paid(&reservations, key.as_ref()).await;
             }
-            if reservation.concert != token.concert {
+            if reservations.iter().any(|r| r.status_at(now) != ReservationStatus::Held) {
+                return Err(Error::HoldExpired);
+            }
+            if reservations.iter().any(|r| r.concert != token.concert) {
                 return Err(Error::TokenWrongConcert);
             }
             match token.status_at(now) {
@@ -165,19 +225,24 @@ impl PaymentService {
                 TokenStatus::Waiting => return Err(Error::TokenNotActive),
                 TokenStatus::Expired => return Err(Error::TokenExpired),
             }
-            let balance_after = debit(snap.balance, reservation.price)?;
+            let amount = reservations
+                .iter()
+                .try_fold(Won::ZERO, |sum, r| sum.checked_add(r.price))
+                .ok_or_else(|| Error::Infrastructure("payment total overflows".into()))?;
             let plan = PaymentPlan {
                 payment: Payment {
                     id: PaymentId::random(),
                     user: token.user,
-                    reservation: reservation.id,
-                    concert: reservation.concert.clone(),
-                    date: reservation.date,
-                    seat: reservation.seat,
-                    amount: reservation.price,
-                    balance_after,
+                    concert: token.concert.clone(),
+                    seats: reservations
+                        .iter()
+                        .map(|r| PaidSeat { reservation: r.id, date: r.date, seat: r.seat, price: r.price })
+                        .collect(),
+                    amount,
+                    balance_after: debit(snap.balance, amount)?,
                     paid_at: now,
                 },
+                reservations,
                 token: token.id,
                 expected_balance: snap.balance,
                 now,
@@ -197,13 +262,13 @@ impl PaymentService {
             };
             match outcome {
                 Ok(()) => {
-                    tracing::info!(user = %token.user, reservation = %reservation.id, payment = %plan.payment.id, amount = plan.payment.amount.get(), "paid");
+                    tracing::info!(user = %token.user, payment = %plan.payment.id, seats = plan.payment.seats.len(), amount = plan.payment.amount.get(), "paid");
                     self.deliver(&plan.payment).await;
                     return Ok(plan.payment);
                 }
                 Err(conflicts) => match after_conflict(&conflicts) {
                     AfterConflict::Fail(e) => {
-                        tracing::info!(user = %token.user, reservation = %reservation.id, ?conflicts, "payment refused");
+                        tracing::info!(user = %token.user, ?conflicts, "payment refused");
                         return Err(e);
                     }
                     AfterConflict::ReadAgain => pause_before_retry(attempt - 1).await,
@@ -212,13 +277,18 @@ impl PaymentService {
         }
     }
 
-    /// A paid reservation asked to be paid again. Without a key this is the same request
-    /// repeated (only its owner can pay it, and only once): answer with its payment. With a
-    /// key other than the one that paid it, it is a different payment: ALREADY_PAID.
-    async fn already_paid(&self, reservation: &Reservation, key: Option<&IdempotencyKey>) -> Result<Payment> {
-        if let (None, ReservationState::Confirmed { payment }) = (key, reservation.state) {
-            if let Some(p) = retrying(|| self.store.payment(reservation.user, payment)).await? {
-                return Ok(p);
+    /// Paid reservations asked to be paid again. Without a key, the same request repeated
+    /// (only their owner can pay them, and only once) is answered with its payment. With a
+    /// key other than the one that paid, or a different set of seats: ALREADY_PAID.
+    async fn already_paid(&self, reservations: &[Reservation], key: Option<&IdempotencyKey>) -> Result<Payment> {
+        if let (None, Some(first)) = (key, reservations.first()) {
+            if let ReservationState::Confirmed { payment } = first.state {
+                let ids: Vec<ReservationId> = reservations.iter().map(|r| r.id).collect();
+                if let Some(p) = retrying(|| self.store.payment(first.user, payment)).await? {
+                    if p.paid_exactly(&ids) {
+                        return Ok(p);
+                    }
+                }
             }
         }
         Err(Error::AlreadyPaid)
@@ -249,6 +319,21 @@ impl PaymentService {
         }
         Ok(delivered)
     }
+}
+
+/// One to `Concert::MAX_SEAT_LIMIT` distinct reservations.
+fn check_request(ids: &[ReservationId]) -> Result<()> {
+    let max = usize::from(crate::catalog::Concert::MAX_SEAT_LIMIT);
+    if ids.is_empty() || ids.len() > max {
+        return Err(Error::InvalidInput(format!("pay between 1 and {max} reservations at once")));
+    }
+    let mut sorted = ids.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    if sorted.len() != ids.len() {
+        return Err(Error::InvalidInput("a reservation is listed twice".into()));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -208,7 +208,7 @@ impl QueueService {
     /// Take a place in the concert's line, or get back the live token the user already has.
     /// Returns the view and whether the token is new.
     pub async fn issue(&self, user: UserId, concert: &ConcertId) -> Result<(TokenView, bool)> {
-        if !retrying(|| self.catalog.concert_exists(concert)).await? {
+        if retrying(|| self.catalog.concert(concert)).await?.is_none() {
             return Err(Error::ConcertNotFound);
         }
         let mut previous = retrying(|| self.store.holder_token(concert, user)).await?;
@@ -255,8 +255,8 @@ impl QueueService {
     }
 
     /// The token's status and, while waiting, its position.
-    pub async fn current(&self, raw_token: Option<&str>) -> Result<TokenView> {
-        let token = self.token(raw_token).await?;
+    pub async fn current(&self, caller: UserId, raw_token: Option<&str>) -> Result<TokenView> {
+        let token = self.token(caller, raw_token).await?;
         let now = self.clock.now();
         match token.status_at(now) {
             TokenStatus::Expired => Err(Error::TokenExpired),
@@ -268,16 +268,22 @@ impl QueueService {
         }
     }
 
-    /// The token named by the `X-Queue-Token` value, whatever its status.
-    pub async fn token(&self, raw_token: Option<&str>) -> Result<Token> {
+    /// The caller's token named by the `X-Queue-Token` value, whatever its status. A token
+    /// is bound to the user it was issued to: anyone else presenting it is refused.
+    pub async fn token(&self, caller: UserId, raw_token: Option<&str>) -> Result<Token> {
         let raw = raw_token.filter(|s| !s.trim().is_empty()).ok_or(Error::TokenMissing)?;
         let id = TokenId::parse(raw)?;
-        retrying(|| self.store.token(id)).await?.ok_or(Error::TokenInvalid)
+        let token = retrying(|| self.store.token(id)).await?.ok_or(Error::TokenInvalid)?;
+        if token.user != caller {
+            tracing::warn!(caller = %caller, token = %id, "queue token presented by another user");
+            return Err(Error::Forbidden);
+        }
+        Ok(token)
     }
 
     /// An ACTIVE token, for whichever concert it was issued.
-    pub async fn admitted(&self, raw_token: Option<&str>) -> Result<Admission> {
-        let token = self.token(raw_token).await?;
+    pub async fn admitted(&self, caller: UserId, raw_token: Option<&str>) -> Result<Admission> {
+        let token = self.token(caller, raw_token).await?;
         match token.status_at(self.clock.now()) {
             TokenStatus::Expired => Err(Error::TokenExpired),
             TokenStatus::Waiting => Err(Error::TokenNotActive),
@@ -286,8 +292,8 @@ impl QueueService {
     }
 
     /// The check every protected route makes: an ACTIVE token for this concert.
-    pub async fn authorize(&self, raw_token: Option<&str>, concert: &ConcertId) -> Result<Admission> {
-        let admission = self.admitted(raw_token).await?;
+    pub async fn authorize(&self, caller: UserId, raw_token: Option<&str>, concert: &ConcertId) -> Result<Admission> {
+        let admission = self.admitted(caller, raw_token).await?;
         if &admission.concert != concert {
             return Err(Error::TokenWrongConcert);
         }

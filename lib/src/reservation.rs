@@ -14,7 +14,8 @@ use crate::error::{Error, Result};
 use crate::ids::{ConcertDate, ConcertId, PaymentId, ReservationId, SeatNumber, UserId};
 use crate::money::Won;
 use crate::queue::Admission;
-use crate::retry::{decide, pause, retrying, Decision, MAX_ATTEMPTS};
+use crate::retry::{decide, pause, pause_before_retry, retrying, Decision, MAX_ATTEMPTS};
+use crate::seat_limit::AccountSeats;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReservationState {
@@ -24,6 +25,8 @@ pub enum ReservationState {
     },
     /// Released by the expiry message (a hold past `expires_at` is expired even before that).
     Expired,
+    /// Ended by its owner before its time.
+    Cancelled,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +34,7 @@ pub enum ReservationStatus {
     Held,
     Confirmed,
     Expired,
+    Cancelled,
 }
 
 impl ReservationStatus {
@@ -39,6 +43,7 @@ impl ReservationStatus {
             ReservationStatus::Held => "HELD",
             ReservationStatus::Confirmed => "CONFIRMED",
             ReservationStatus::Expired => "EXPIRED",
+            ReservationStatus::Cancelled => "CANCELLED",
         }
     }
 }
@@ -53,6 +58,8 @@ pub struct Reservation {
     pub price: Won,
     pub created_at: Timestamp,
     pub expires_at: Timestamp,
+    /// The account's seat slot this reservation occupies (see `seat_limit`).
+    pub slot: u8,
     pub state: ReservationState,
 }
 
@@ -61,6 +68,7 @@ impl Reservation {
     pub fn status_at(&self, now: Timestamp) -> ReservationStatus {
         match self.state {
             ReservationState::Confirmed { .. } => ReservationStatus::Confirmed,
+            ReservationState::Cancelled => ReservationStatus::Cancelled,
             ReservationState::Held if now < self.expires_at => ReservationStatus::Held,
             ReservationState::Held | ReservationState::Expired => ReservationStatus::Expired,
         }
@@ -70,16 +78,22 @@ impl Reservation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HoldOutcome {
     Held,
-    /// Held by someone else (in force) or sold, at the instant of the write.
+    /// The seat (held by someone else, or sold) or the account's slot was taken at the
+    /// instant of the write: read both again.
     SeatTaken,
     NoSuchSeat,
 }
 
 #[async_trait]
 pub trait HoldStore: Send + Sync {
-    /// Take the seat for `reservation` if it is available at `now`, and record the
-    /// reservation: both or neither.
+    /// In one step: take the seat for `reservation` if it is available at `now`, take the
+    /// account's slot `reservation.slot` if it is free at `now`, and record the reservation.
     async fn hold(&self, reservation: &Reservation, now: Timestamp) -> Result<HoldOutcome>;
+    /// The account's seat slots for a concert.
+    async fn account(&self, concert: &ConcertId, user: UserId) -> Result<AccountSeats>;
+    /// In one step, if the hold is still in force at `now` and unpaid: mark it CANCELLED,
+    /// free the seat and the account's slot. False if any of that no longer holds.
+    async fn cancel(&self, reservation: &Reservation, now: Timestamp) -> Result<bool>;
     async fn reservation(&self, id: ReservationId) -> Result<Option<Reservation>>;
     /// Mark an unpaid reservation whose time has passed EXPIRED and free its seat if the
     /// seat still carries this hold. Idempotent; false if there was nothing to do.
@@ -115,6 +129,7 @@ impl HoldService {
     /// with that hold: a fan who lost the answer to their first request and sends it again
     /// learns their reservation instead of "seat taken" by themselves.
     pub async fn hold(&self, who: &Admission, date: ConcertDate, seat_number: SeatNumber) -> Result<Reservation> {
+        let limit = retrying(|| self.catalog.concert(&who.concert)).await?.ok_or(Error::ConcertNotFound)?.seat_limit;
         let mut attempt = 0;
         loop {
             let seat =
@@ -133,6 +148,11 @@ impl HoldService {
                 tracing::info!(user = %who.user, concert = %who.concert, %date, seat = seat_number.get(), "hold rejected: seat taken");
                 return Err(Error::SeatUnavailable);
             }
+            let account = retrying(|| self.store.account(&who.concert, who.user)).await?;
+            let Some(slot) = account.free_slot(limit, now) else {
+                tracing::info!(user = %who.user, concert = %who.concert, limit, "hold rejected: seat limit reached");
+                return Err(Error::SeatLimitReached { limit });
+            };
             let reservation = Reservation {
                 id: ReservationId::random(),
                 user: who.user,
@@ -142,6 +162,7 @@ impl HoldService {
                 price: seat.price,
                 created_at: now,
                 expires_at: now.plus(self.hold_for),
+                slot,
                 state: ReservationState::Held,
             };
             match self.store.hold(&reservation, now).await {
@@ -178,6 +199,39 @@ impl HoldService {
             return Err(Error::TokenWrongConcert);
         }
         Ok(reservation)
+    }
+
+    /// End the user's own unpaid hold now: the seat is free at once and no longer counts
+    /// toward the account's limit. Cancelling a cancelled hold answers it again.
+    pub async fn cancel(&self, who: &Admission, id: ReservationId) -> Result<Reservation> {
+        let mut attempt = 0;
+        loop {
+            let mut reservation = self.get(who, id).await?;
+            let now = self.clock.now();
+            match reservation.status_at(now) {
+                ReservationStatus::Cancelled => return Ok(reservation),
+                ReservationStatus::Confirmed => return Err(Error::AlreadyPaid),
+                ReservationStatus::Expired => return Err(Error::HoldExpired),
+                ReservationStatus::Held => {}
+            }
+            match self.store.cancel(&reservation, now).await {
+                Ok(true) => {
+                    tracing::info!(user = %who.user, reservation = %id, "hold cancelled");
+                    reservation.state = ReservationState::Cancelled;
+                    return Ok(reservation);
+                }
+                // Paid, expired or cancelled meanwhile: the next read says which.
+                Ok(false) => pause_before_retry(attempt).await,
+                Err(e) => match decide(&e, attempt) {
+                    Decision::RetryWithin(cap) => pause(cap).await,
+                    Decision::GiveUp => return Err(e),
+                },
+            }
+            attempt += 1;
+            if attempt >= MAX_ATTEMPTS {
+                return Err(Error::Contention);
+            }
+        }
     }
 
     /// Handle a release message: mark the unpaid hold EXPIRED and free its seat. A message

@@ -33,18 +33,10 @@ impl HoldExpiryMessage {
 
 /// The PaymentCompleted event as consumers see it. `eventId` makes duplicates harmless.
 pub fn payment_completed(p: &Payment) -> serde_json::Value {
-    json!({
-        "eventType": "PaymentCompleted",
-        "eventId": p.id.to_string(),
-        "paymentId": p.id.to_string(),
-        "userId": p.user.to_string(),
-        "reservationId": p.reservation.to_string(),
-        "concertId": p.concert.as_str(),
-        "date": p.date.to_string(),
-        "seatNumber": p.seat.get(),
-        "amount": p.amount.get(),
-        "paidAt": p.paid_at.to_rfc3339(),
-    })
+    let mut body = p.to_json();
+    body["eventType"] = json!("PaymentCompleted");
+    body["eventId"] = json!(p.id.to_string());
+    body
 }
 
 pub struct SqsQueue {

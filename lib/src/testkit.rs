@@ -38,7 +38,7 @@ pub async fn world() -> World {
     let concert = ConcertId::parse("unit-concert").expect("slug");
     let date = ConcertDate::parse("2026-12-24").expect("date");
     mem.add_concert(
-        &Concert { id: concert.clone(), title: "T".into(), venue: "V".into() },
+        &Concert { id: concert.clone(), title: "T".into(), venue: "V".into(), seat_limit: Concert::DEFAULT_SEAT_LIMIT },
         &new_concert_seats(&[date]),
     )
     .await
@@ -61,9 +61,10 @@ pub async fn world() -> World {
 impl World {
     /// A new user with an ACTIVE token; returns the admission and the raw token.
     pub async fn fan(&self) -> (Admission, String) {
-        let (view, _) = self.queue.issue(UserId::random(), &self.concert).await.expect("issue");
+        let user = UserId::random();
+        let (view, _) = self.queue.issue(user, &self.concert).await.expect("issue");
         self.queue.tick(&self.concert).await.expect("tick");
         let raw = view.token.to_string();
-        (self.queue.authorize(Some(&raw), &self.concert).await.expect("admitted"), raw)
+        (self.queue.authorize(user, Some(&raw), &self.concert).await.expect("admitted"), raw)
     }
 }

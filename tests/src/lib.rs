@@ -8,13 +8,16 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use futures::StreamExt;
-use local_gateway::{dispatch, Route};
+use local_gateway::identity::DevIdentity;
+use local_gateway::{handle, Route};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ticketing::catalog::{new_concert_seats, CatalogStore, Concert};
 use ticketing::clock::{Clock, SystemClock};
 use ticketing::config::Settings;
+use ticketing::dynamo::{DynamoQueue, Tables};
 use ticketing::ids::{ConcertDate, ConcertId, UserId};
+use ticketing::queue::QueueStore;
 use ticketing::wiring::Services;
 
 fn local_aws_dir() -> String {
@@ -43,7 +46,12 @@ pub async fn services_with(clock: Arc<dyn Clock>, tweak: impl FnOnce(&mut Settin
 pub async fn new_concert(s: &Services, dates: &[&str]) -> ConcertId {
     let id = ConcertId::parse(&format!("t-{}", &uuid::Uuid::new_v4().simple().to_string()[..12])).unwrap();
     let dates: Vec<ConcertDate> = dates.iter().map(|d| ConcertDate::parse(d).unwrap()).collect();
-    let concert = Concert { id: id.clone(), title: "Test concert".into(), venue: "Test hall".into() };
+    let concert = Concert {
+        id: id.clone(),
+        title: "Test concert".into(),
+        venue: "Test hall".into(),
+        seat_limit: Concert::DEFAULT_SEAT_LIMIT,
+    };
     let seats = new_concert_seats(&dates);
     setup(|| s.catalog_store.add_concert(&concert, &seats)).await;
     id
@@ -67,6 +75,21 @@ where
     panic!("setup step kept failing: {last:?}")
 }
 
+/// Who a request is signed in as (its `Authorization` header).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub enum SignIn {
+    /// The fan the request is evidently from: the owner of its queue token, else the user
+    /// its `/users/{userId}/...` path or its body's `userId` names, else a new user.
+    #[default]
+    Evident,
+    /// A JWT for this user id (and the operator role if `true`).
+    As(String, bool),
+    /// This exact header value (bad tokens).
+    Header(String),
+    /// No `Authorization` header.
+    Anonymous,
+}
+
 /// One HTTP request as a client would send it.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Call {
@@ -75,6 +98,7 @@ pub struct Call {
     pub token: Option<String>,
     pub key: Option<String>,
     pub body: Option<Value>,
+    pub sign_in: SignIn,
 }
 
 impl Call {
@@ -95,6 +119,63 @@ impl Call {
         self.key = Some(key.to_owned());
         self
     }
+
+    pub fn delete(path: impl Into<String>) -> Self {
+        Self { method: "DELETE".into(), path: path.into(), ..Self::default() }
+    }
+
+    /// Signed in as `user` (a fan).
+    pub fn as_user(mut self, user: UserId) -> Self {
+        self.sign_in = SignIn::As(user.to_string(), false);
+        self
+    }
+
+    pub fn sign_in(mut self, sign_in: SignIn) -> Self {
+        self.sign_in = sign_in;
+        self
+    }
+}
+
+/// The local sign-in the gateway verifies (its key is generated under .local/ at start).
+pub fn identity() -> &'static DevIdentity {
+    static IDENTITY: std::sync::OnceLock<DevIdentity> = std::sync::OnceLock::new();
+    IDENTITY.get_or_init(|| DevIdentity::from_env().expect("the local sign-in key: run the tests with `make test`"))
+}
+
+/// A bearer token for `user`, as /dev/login would mint it.
+pub fn jwt(user: UserId, operator: bool) -> String {
+    identity().mint(user, operator, std::time::Duration::from_secs(3600)).0
+}
+
+async fn authorization(s: &Services, c: &Call) -> Option<String> {
+    let user = match &c.sign_in {
+        SignIn::Anonymous => return None,
+        SignIn::Header(h) => return Some(h.clone()),
+        SignIn::As(user, operator) => {
+            let user = UserId::parse(user).expect("a user id");
+            return Some(format!("Bearer {}", jwt(user, *operator)));
+        }
+        SignIn::Evident => {
+            let named_in_path = c.path.strip_prefix("/users/").and_then(|rest| rest.split('/').next());
+            let named_in_body = c.body.as_ref().and_then(|b| b["userId"].as_str());
+            match (&c.token, named_in_path.or(named_in_body)) {
+                (Some(raw), _) => token_owner(s, raw).await.unwrap_or_else(UserId::random),
+                (None, Some(named)) => UserId::parse(named).unwrap_or_else(|_| UserId::random()),
+                (None, None) => UserId::random(),
+            }
+        }
+    };
+    Some(format!("Bearer {}", jwt(user, false)))
+}
+
+/// The user a queue token was issued to, read straight from the table.
+async fn token_owner(s: &Services, raw: &str) -> Option<UserId> {
+    let id = ticketing::ids::TokenId::parse(raw).ok()?;
+    let store = DynamoQueue::new(Tables::new(
+        aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
+        s.settings.resources.clone(),
+    ));
+    setup(|| store.token(id)).await.map(|t| t.user)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -132,11 +213,10 @@ pub async fn call(s: &Services, routes: &[Route], c: &Call) -> Answer {
 
 /// One request, whatever it answers.
 pub async fn call_once(s: &Services, routes: &[Route], c: &Call) -> Answer {
-    let route = routes
-        .iter()
-        .find(|r| r.matches(&c.method, &c.path))
-        .unwrap_or_else(|| panic!("no route for {} {}", c.method, c.path));
     let mut req = http::Request::builder().method(c.method.as_str()).uri(&c.path);
+    if let Some(a) = authorization(s, c).await {
+        req = req.header("Authorization", a);
+    }
     if let Some(t) = &c.token {
         req = req.header("X-Queue-Token", t);
     }
@@ -147,7 +227,7 @@ pub async fn call_once(s: &Services, routes: &[Route], c: &Call) -> Answer {
         Some(v) => lambda_http::Body::from(v.to_string()),
         None => lambda_http::Body::Empty,
     };
-    let resp = dispatch(s, &route.function, req.body(body).unwrap()).await;
+    let resp = handle(s, routes, identity(), req.body(body).unwrap()).await;
     let status = resp.status().as_u16();
     let body = serde_json::from_slice(resp.body().as_ref()).unwrap_or(Value::Null);
     Answer { status, body }
@@ -221,13 +301,14 @@ pub async fn admitted_fans(s: &Services, concert: &ConcertId, n: usize) -> Vec<F
     }
     for _ in 0..100 {
         let last = fans.last().map(|f| f.token.clone());
-        if s.queue.authorize(last.as_deref(), concert).await.is_ok() {
+        let last_user = fans.last().map_or_else(UserId::random, |f: &Fan| f.user);
+        if s.queue.authorize(last_user, last.as_deref(), concert).await.is_ok() {
             break;
         }
         setup(|| s.queue.tick(concert)).await;
     }
     for f in &fans {
-        setup(|| s.queue.authorize(Some(&f.token), concert)).await;
+        setup(|| s.queue.authorize(f.user, Some(&f.token), concert)).await;
     }
     fans
 }

@@ -77,8 +77,12 @@ async fn expired_hold_is_available_at_once_and_taken_over_and_the_first_user_can
     let concert = new_concert(&s, &[DATE]).await;
     let fans = admitted_fans(&s, &concert, 2).await;
     let (first, second) = (&fans[0], &fans[1]);
-    call(&s, &routes, &Call::post(format!("/users/{}/balance/charges", first.user), json!({ "amount": 1_000_000 })))
-        .await;
+    call(
+        &s,
+        &routes,
+        &Call::post(format!("/users/{}/balance/charges", first.user), json!({ "amount": 1_000_000 })).key("top-up"),
+    )
+    .await;
 
     let held = call(&s, &routes, &hold(concert.as_str(), 3, &first.token)).await;
     assert_eq!(held.status, 201, "{held:?}");

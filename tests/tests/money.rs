@@ -13,7 +13,13 @@ use ticketing::wiring::Services;
 const SWARM: &str = env!("CARGO_BIN_EXE_swarm");
 const DATE: &str = "2026-12-24";
 
+/// A charge as the web app and the bench send it: with its own Idempotency-Key, so that a
+/// retry after an unknown outcome is safe.
 fn charge(user: UserId, amount: i64) -> Call {
+    keyless_charge(user, amount).key(&uuid::Uuid::new_v4().to_string())
+}
+
+fn keyless_charge(user: UserId, amount: i64) -> Call {
     Call::post(format!("/users/{user}/balance/charges"), json!({ "amount": amount }))
 }
 
@@ -52,7 +58,7 @@ async fn thousand_concurrent_charges_from_four_processes_sum_exactly() {
     let s = services().await;
     let user = UserId::random();
     let amounts: Vec<i64> = (0..1000).map(|i| 1_000 + (i * 7919 % 50_000)).collect();
-    let calls: Vec<Call> = amounts.iter().map(|a| charge(user, *a)).collect();
+    let calls: Vec<Call> = amounts.iter().map(|a| keyless_charge(user, *a)).collect();
     let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 16 }).collect();
     let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
     let credited: i64 = amounts.iter().zip(&answers).filter(|(_, a)| a.status == 200).map(|(x, _)| x).sum();
@@ -120,7 +126,7 @@ async fn charge_limits_are_4xx_and_change_nothing() {
         assert_eq!(call(&s, &r, &charge(user, step)).await.status, 200);
         left -= step;
     }
-    for c in [charge(user, 2), charge(user, 2).key("over")] {
+    for c in [keyless_charge(user, 2), charge(user, 2).key("over")] {
         let a = call(&s, &r, &c).await;
         assert_eq!((a.status, a.code()), (409, "BALANCE_LIMIT"));
     }

@@ -99,10 +99,13 @@ async fn the_admitter_visits_live_sales_only_and_a_broken_concert_never_stops_th
     for _ in 0..5 {
         let summary = fn_admitter::tick(&s).await.expect("a tick survives a broken concert");
         failed += summary.failed;
-        if s.queue.authorize(Some(&view.token.to_string()), &healthy).await.is_ok() {
+        if s.queue.authorize(user, Some(&view.token.to_string()), &healthy).await.is_ok() {
             break;
         }
     }
     assert!(failed >= 1, "the broken concert's step failed");
-    assert!(s.queue.authorize(Some(&view.token.to_string()), &healthy).await.is_ok(), "the healthy line moved on");
+    assert!(
+        s.queue.authorize(user, Some(&view.token.to_string()), &healthy).await.is_ok(),
+        "the healthy line moved on"
+    );
 }

@@ -99,7 +99,7 @@ async fn overlapping_admitters_never_exceed_the_cap_and_never_admit_twice() {
     let mut issued = Vec::new();
     for _ in 0..100 {
         let user = UserId::random();
-        issued.push(setup(|| s.queue.issue(user, &concert)).await.0.token);
+        issued.push((user, setup(|| s.queue.issue(user, &concert)).await.0.token));
     }
     let jobs = (0..4).map(|_| Job::Ticks { concert: concert.to_string(), count: 12, concurrency: 4 }).collect();
     let answers: Vec<Answer> =
@@ -125,9 +125,9 @@ async fn overlapping_admitters_never_exceed_the_cap_and_never_admit_twice() {
     let now = SystemClock.now();
     let mut active = Vec::new();
     let mut arrivals = Vec::new();
-    for t in &issued {
+    for (user, t) in &issued {
         let raw = t.to_string();
-        let token = setup(|| s.queue.token(Some(&raw))).await;
+        let token = setup(|| s.queue.token(*user, Some(&raw))).await;
         arrivals.push(token.seq);
         if matches!(token.status_at(now), TokenStatus::Active { .. }) {
             active.push(token.seq);

@@ -4,6 +4,7 @@
 use lambda_http::{Body, Request, Response};
 use serde_json::{json, Value};
 use ticketing::http::{queue_token, respond, segments};
+use ticketing::identity::caller;
 use ticketing::ids::{ConcertDate, ConcertId};
 use ticketing::wiring::Services;
 use ticketing::{Error, Result};
@@ -35,8 +36,9 @@ fn concert_id(raw: &str) -> Result<ConcertId> {
 }
 
 async fn dates(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> {
+    let who = caller(req)?;
     let concert = concert_id(raw)?;
-    s.queue.authorize(queue_token(req), &concert).await?;
+    s.queue.authorize(who.user, queue_token(req), &concert).await?;
     let dates: Vec<Value> = s
         .catalog
         .dates(&concert)
@@ -48,8 +50,9 @@ async fn dates(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> {
 }
 
 async fn seats(s: &Services, req: &Request, raw: &str, raw_date: &str) -> Result<(u16, Value)> {
+    let who = caller(req)?;
     let concert = concert_id(raw)?;
-    s.queue.authorize(queue_token(req), &concert).await?;
+    s.queue.authorize(who.user, queue_token(req), &concert).await?;
     let date = ConcertDate::parse(raw_date)?;
     let seats: Vec<Value> = s
         .catalog

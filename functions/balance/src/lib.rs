@@ -4,6 +4,7 @@ use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use ticketing::http::{body_json, idempotency_key, respond, segments};
+use ticketing::identity::caller;
 use ticketing::ids::UserId;
 use ticketing::wiring::Services;
 use ticketing::{Error, Result};
@@ -17,20 +18,24 @@ struct ChargeBody {
 pub async fn handle(s: &Services, req: Request) -> Response<Body> {
     let path = segments(&req);
     respond(match (req.method().as_str(), path.as_slice()) {
-        ("GET", ["users", user, "balance"]) => balance(s, user).await,
+        ("GET", ["users", user, "balance"]) => balance(s, &req, user).await,
         ("POST", ["users", user, "balance", "charges"]) => charge(s, &req, user).await,
         _ => Err(Error::RouteNotFound),
     })
 }
 
-async fn balance(s: &Services, raw_user: &str) -> Result<(u16, Value)> {
+async fn balance(s: &Services, req: &Request, raw_user: &str) -> Result<(u16, Value)> {
+    let who = caller(req)?;
     let user = UserId::parse(raw_user)?;
+    who.must_be(user)?;
     let balance = s.wallet.balance(user).await?;
     Ok((200, json!({ "userId": user.to_string(), "balance": balance.get() })))
 }
 
 async fn charge(s: &Services, req: &Request, raw_user: &str) -> Result<(u16, Value)> {
+    let who = caller(req)?;
     let user = UserId::parse(raw_user)?;
+    who.must_be(user)?;
     let key = idempotency_key(req)?;
     let body: ChargeBody = body_json(req)?;
     let amount = s.wallet.limits().charge_amount(&body.amount)?;

@@ -4,6 +4,7 @@ use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use ticketing::http::{body_json, idempotency_key, queue_token, respond, segments};
+use ticketing::identity::caller;
 use ticketing::ids::{ReservationId, UserId};
 use ticketing::payment::Payment;
 use ticketing::wiring::Services;
@@ -12,41 +13,37 @@ use ticketing::{Error, Result};
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct PayBody {
-    reservation_id: String,
+    /// One hold, or several paid together (`reservationIds`); exactly one of the two.
+    reservation_id: Option<String>,
+    reservation_ids: Option<Vec<String>>,
 }
 
 pub async fn handle(s: &Services, req: Request) -> Response<Body> {
     let path = segments(&req);
     respond(match (req.method().as_str(), path.as_slice()) {
         ("POST", ["payments"]) => pay(s, &req).await,
-        ("GET", ["users", user, "payments"]) => list(s, user).await,
+        ("GET", ["users", user, "payments"]) => list(s, &req, user).await,
         _ => Err(Error::RouteNotFound),
     })
 }
 
 async fn pay(s: &Services, req: &Request) -> Result<(u16, Value)> {
+    let who = caller(req)?;
     let key = idempotency_key(req)?;
     let body: PayBody = body_json(req)?;
-    let reservation = ReservationId::parse(&body.reservation_id)?;
-    let payment = s.payments.pay(queue_token(req), reservation, key).await?;
-    Ok((201, payment_json(&payment)))
+    let ids: Vec<ReservationId> = match (body.reservation_id, body.reservation_ids) {
+        (Some(one), None) => vec![ReservationId::parse(&one)?],
+        (None, Some(many)) => many.iter().map(|r| ReservationId::parse(r)).collect::<Result<_>>()?,
+        _ => return Err(Error::InvalidInput("send either reservationId or reservationIds".into())),
+    };
+    let payment = s.payments.pay(who.user, queue_token(req), &ids, key).await?;
+    Ok((201, payment.to_json()))
 }
 
-async fn list(s: &Services, raw_user: &str) -> Result<(u16, Value)> {
+async fn list(s: &Services, req: &Request, raw_user: &str) -> Result<(u16, Value)> {
+    let who = caller(req)?;
     let user = UserId::parse(raw_user)?;
-    let payments: Vec<Value> = s.payments.payments(user).await?.iter().map(payment_json).collect();
+    who.must_be(user)?;
+    let payments: Vec<Value> = s.payments.payments(user).await?.iter().map(Payment::to_json).collect();
     Ok((200, json!({ "userId": user.to_string(), "payments": payments })))
-}
-
-fn payment_json(p: &Payment) -> Value {
-    json!({
-        "paymentId": p.id.to_string(),
-        "reservationId": p.reservation.to_string(),
-        "concertId": p.concert.as_str(),
-        "date": p.date.to_string(),
-        "seatNumber": p.seat.get(),
-        "amount": p.amount.get(),
-        "balance": p.balance_after.get(),
-        "paidAt": p.paid_at.to_rfc3339(),
-    })
 }

@@ -4,6 +4,7 @@ use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use ticketing::http::{body_json, queue_token, respond, segments};
+use ticketing::identity::caller;
 use ticketing::ids::{ConcertId, UserId};
 use ticketing::queue::{TokenStatus, TokenView};
 use ticketing::wiring::Services;
@@ -12,8 +13,9 @@ use ticketing::{Error, Result};
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct IssueBody {
-    user_id: String,
     concert_id: String,
+    /// Optional; if sent it must be the caller (the user comes from the sign-in).
+    user_id: Option<String>,
 }
 
 pub async fn handle(s: &Services, req: Request) -> Response<Body> {
@@ -26,17 +28,21 @@ pub async fn handle(s: &Services, req: Request) -> Response<Body> {
 }
 
 async fn issue(s: &Services, req: &Request) -> Result<(u16, Value)> {
+    let who = caller(req)?;
     let body: IssueBody = body_json(req)?;
-    let user = UserId::parse(&body.user_id)?;
+    if let Some(named) = body.user_id.as_deref() {
+        who.must_be(UserId::parse(named)?)?;
+    }
     let concert = ConcertId::parse(&body.concert_id)?;
-    let (view, created) = s.queue.issue(user, &concert).await?;
+    let (view, created) = s.queue.issue(who.user, &concert).await?;
     let mut out = view_json(&view);
     out["token"] = json!(view.token.to_string());
     Ok((if created { 201 } else { 200 }, out))
 }
 
 async fn current(s: &Services, req: &Request) -> Result<(u16, Value)> {
-    let view = s.queue.current(queue_token(req)).await?;
+    let who = caller(req)?;
+    let view = s.queue.current(who.user, queue_token(req)).await?;
     Ok((200, view_json(&view)))
 }
 

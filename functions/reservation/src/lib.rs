@@ -1,9 +1,10 @@
-//! Seat holds: hold one seat for the token's user, and read one's own reservation.
+//! Seat holds: hold one seat for the token's user, read one's own reservation, cancel it.
 
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use ticketing::http::{body_json, queue_token, respond, segments};
+use ticketing::identity::caller;
 use ticketing::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber};
 use ticketing::reservation::Reservation;
 use ticketing::wiring::Services;
@@ -22,24 +23,35 @@ pub async fn handle(s: &Services, req: Request) -> Response<Body> {
     respond(match (req.method().as_str(), path.as_slice()) {
         ("POST", ["reservations"]) => hold(s, &req).await,
         ("GET", ["reservations", id]) => get(s, &req, id).await,
+        ("DELETE", ["reservations", id]) => cancel(s, &req, id).await,
         _ => Err(Error::RouteNotFound),
     })
 }
 
 async fn hold(s: &Services, req: &Request) -> Result<(u16, Value)> {
+    let who = caller(req)?;
     let body: HoldBody = body_json(req)?;
     let concert = ConcertId::parse(&body.concert_id)?;
     let date = ConcertDate::parse(&body.date)?;
     let seat = SeatNumber::new(body.seat_number)?;
-    let who = s.queue.authorize(queue_token(req), &concert).await?;
-    let reservation = s.holds.hold(&who, date, seat).await?;
+    let admission = s.queue.authorize(who.user, queue_token(req), &concert).await?;
+    let reservation = s.holds.hold(&admission, date, seat).await?;
     Ok((201, reservation_json(&reservation, s)))
 }
 
 async fn get(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> {
-    let who = s.queue.admitted(queue_token(req)).await?;
+    let who = caller(req)?;
+    let admission = s.queue.admitted(who.user, queue_token(req)).await?;
     let id = ReservationId::parse(raw).map_err(|_| Error::ReservationNotFound)?;
-    let reservation = s.holds.get(&who, id).await?;
+    let reservation = s.holds.get(&admission, id).await?;
+    Ok((200, reservation_json(&reservation, s)))
+}
+
+async fn cancel(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> {
+    let who = caller(req)?;
+    let admission = s.queue.admitted(who.user, queue_token(req)).await?;
+    let id = ReservationId::parse(raw).map_err(|_| Error::ReservationNotFound)?;
+    let reservation = s.holds.cancel(&admission, id).await?;
     Ok((200, reservation_json(&reservation, s)))
 }
 

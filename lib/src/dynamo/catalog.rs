@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
 
-use super::{get_n, get_s, infra, key2, n, query_all, s, sdk, sk_of, Item, Tables};
+use super::{get_n, get_s, infra, key2, n, opt_n, query_all, s, sdk, sk_of, Item, Tables};
 use crate::catalog::{CatalogStore, Concert, Seat, SeatState};
 use crate::clock::Timestamp;
 use crate::error::Result;
@@ -63,6 +63,15 @@ fn seat_of(item: &Item) -> Result<Seat> {
     })
 }
 
+fn concert_of(item: &Item, id: ConcertId) -> Result<Concert> {
+    Ok(Concert {
+        id,
+        title: get_s(item, "title")?.to_owned(),
+        venue: get_s(item, "venue")?.to_owned(),
+        seat_limit: opt_n(item, "seatLimit")?.unwrap_or(Concert::DEFAULT_SEAT_LIMIT),
+    })
+}
+
 fn is_seat(item: &Item) -> bool {
     sk_of(item).starts_with("SEAT#")
 }
@@ -73,16 +82,7 @@ impl CatalogStore for DynamoCatalog {
         let items =
             query_all(&self.t.client, self.table(), "pk = :pk", [(":pk".to_owned(), s("CATALOG"))].into(), false)
                 .await?;
-        items
-            .iter()
-            .map(|i| {
-                Ok(Concert {
-                    id: ConcertId::parse(get_s(i, "concertId")?)?,
-                    title: get_s(i, "title")?.to_owned(),
-                    venue: get_s(i, "venue")?.to_owned(),
-                })
-            })
-            .collect()
+        items.iter().map(|i| concert_of(i, ConcertId::parse(get_s(i, "concertId")?)?)).collect()
     }
 
     async fn live_concerts(&self, now: Timestamp) -> Result<Vec<ConcertId>> {
@@ -98,7 +98,7 @@ impl CatalogStore for DynamoCatalog {
         items.iter().map(|i| ConcertId::parse(get_s(i, "concertId")?)).collect()
     }
 
-    async fn concert_exists(&self, concert: &ConcertId) -> Result<bool> {
+    async fn concert(&self, concert: &ConcertId) -> Result<Option<Concert>> {
         let out = self
             .t
             .client
@@ -109,7 +109,7 @@ impl CatalogStore for DynamoCatalog {
             .send()
             .await
             .map_err(sdk)?;
-        Ok(out.item().is_some())
+        out.item().map(|i| concert_of(i, concert.clone())).transpose()
     }
 
     async fn concert_seats(&self, concert: &ConcertId) -> Result<Option<Vec<Seat>>> {
@@ -154,7 +154,7 @@ impl CatalogStore for DynamoCatalog {
     }
 
     async fn add_concert(&self, concert: &Concert, seats: &[Seat]) -> Result<()> {
-        if self.concert_exists(&concert.id).await? {
+        if self.concert(&concert.id).await?.is_some() {
             return Ok(());
         }
         let mut items: Vec<Item> = seats
@@ -177,11 +177,13 @@ impl CatalogStore for DynamoCatalog {
         listing.insert("concertId".into(), s(concert.id.as_str()));
         listing.insert("title".into(), s(&concert.title));
         listing.insert("venue".into(), s(&concert.venue));
+        listing.insert("seatLimit".into(), n(concert.seat_limit));
         items.push(listing);
         // The marker goes last: a concert exists only once all its seats do.
         let mut meta = key2(concert_pk(&concert.id), "META");
         meta.insert("title".into(), s(&concert.title));
         meta.insert("venue".into(), s(&concert.venue));
+        meta.insert("seatLimit".into(), n(concert.seat_limit));
         for chunk in items.chunks(25) {
             self.write_batch(chunk.to_vec()).await?;
         }

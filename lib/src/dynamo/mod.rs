@@ -144,7 +144,7 @@ pub(crate) fn cancellation(reasons: &[Option<&str>]) -> std::result::Result<Vec<
     if !failed.is_empty() {
         return Ok(failed);
     }
-    let other = |code: &str| reasons.iter().any(|r| *r == Some(code));
+    let other = |code: &str| reasons.contains(&Some(code));
     if other("TransactionConflict") {
         Err(Error::Contention)
     } else if other("ThrottlingError") || other("ProvisionedThroughputExceeded") {

@@ -4,18 +4,21 @@
 //! `OUTBOX#<shard>`/`EVENT#<paymentId>` (PaymentCompleted not yet handed to SQS).
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{KeysAndAttributes, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem, Update};
 
 use super::catalog::{concert_pk, seat_sk};
 use super::queue::token_pk;
-use super::reservation::reservation_of;
+use super::reservation::{account_pk, reservation_of, slot_attr};
 use super::wallet::{balance_is, user_pk, KEEP_IDEMPOTENCY, WALLET_SK};
 use super::{get_n, get_s, infra, key, key2, n, opt_n, query_all, s, sdk, sk_of, transact, Item, Tables};
 use crate::clock::{Clock, SystemClock, Timestamp};
+use crate::config::Resources;
 use crate::error::{Error, Result};
 use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, ReservationId, SeatNumber, UserId};
 use crate::money::Won;
-use crate::payment::{PayConflict, Payment, PaymentPlan, PaymentSnapshot, PaymentStore};
+use crate::payment::{PaidSeat, PayConflict, Payment, PaymentPlan, PaymentSnapshot, PaymentStore};
+use crate::reservation::Reservation;
+use crate::seat_limit::SlotUse;
 
 /// The outbox is spread over a few partitions so that it is never one hot key.
 const OUTBOX_SHARDS: u32 = 4;
@@ -44,12 +47,25 @@ fn outbox_key(id: PaymentId) -> Item {
 }
 
 fn payment_item(p: &Payment, mut item: Item) -> Item {
+    let seats = p
+        .seats
+        .iter()
+        .map(|seat| {
+            AttributeValue::M(
+                [
+                    ("reservationId".to_owned(), s(seat.reservation.to_string())),
+                    ("date".to_owned(), s(seat.date.to_string())),
+                    ("seatNumber".to_owned(), n(seat.seat.get())),
+                    ("price".to_owned(), n(seat.price.get())),
+                ]
+                .into(),
+            )
+        })
+        .collect();
     item.insert("paymentId".into(), s(p.id.to_string()));
     item.insert("userId".into(), s(p.user.to_string()));
-    item.insert("reservationId".into(), s(p.reservation.to_string()));
     item.insert("concertId".into(), s(p.concert.as_str()));
-    item.insert("date".into(), s(p.date.to_string()));
-    item.insert("seatNumber".into(), n(p.seat.get()));
+    item.insert("seats".into(), AttributeValue::L(seats));
     item.insert("amount".into(), n(p.amount.get()));
     item.insert("balanceAfter".into(), n(p.balance_after.get()));
     item.insert("paidAt".into(), n(p.paid_at.millis()));
@@ -60,14 +76,81 @@ fn payment_of(item: &Item) -> Result<Payment> {
     Ok(Payment {
         id: PaymentId::parse(get_s(item, "paymentId")?)?,
         user: UserId::parse(get_s(item, "userId")?)?,
-        reservation: ReservationId::parse(get_s(item, "reservationId")?)?,
         concert: ConcertId::parse(get_s(item, "concertId")?)?,
-        date: ConcertDate::parse(get_s(item, "date")?)?,
-        seat: SeatNumber::new(get_n(item, "seatNumber")?)?,
+        seats: item
+            .get("seats")
+            .and_then(|v| v.as_l().ok())
+            .ok_or_else(|| Error::Infrastructure("a payment lacks its seats".into()))?
+            .iter()
+            .map(|v| {
+                let m = v.as_m().map_err(|_| Error::Infrastructure("a paid seat is not a map".into()))?;
+                Ok(PaidSeat {
+                    reservation: ReservationId::parse(get_s(m, "reservationId")?)?,
+                    date: ConcertDate::parse(get_s(m, "date")?)?,
+                    seat: SeatNumber::new(get_n(m, "seatNumber")?)?,
+                    price: Won::new(get_n(m, "price")?)?,
+                })
+            })
+            .collect::<Result<_>>()?,
         amount: Won::new(get_n(item, "amount")?)?,
         balance_after: Won::new(get_n(item, "balanceAfter")?)?,
         paid_at: Timestamp::from_millis(get_n(item, "paidAt")?),
     })
+}
+
+/// The two writes that make one held seat the payer's: the seat SOLD (if it still carries
+/// this unexpired hold) and the reservation CONFIRMED.
+fn sell(names: &Resources, r: &Reservation, p: &Payment, now: Timestamp) -> Result<[TransactWriteItem; 2]> {
+    let seat = Update::builder()
+        .table_name(&names.catalog_table)
+        .set_key(Some(key2(concert_pk(&r.concert), seat_sk(r.date, r.seat))))
+        .update_expression("SET #status = :sold REMOVE holdUntil")
+        .condition_expression("#status = :held AND reservationId = :r AND holdUntil > :now")
+        .expression_attribute_names("#status", "status")
+        .expression_attribute_values(":sold", s("SOLD"))
+        .expression_attribute_values(":held", s("HELD"))
+        .expression_attribute_values(":r", s(r.id.to_string()))
+        .expression_attribute_values(":now", n(now.millis()))
+        .build()
+        .map_err(infra)?;
+    let reservation = Update::builder()
+        .table_name(&names.reservation_table)
+        .set_key(Some(key(r.id.to_string())))
+        .update_expression("SET #status = :confirmed, paymentId = :p REMOVE expiresAt")
+        .condition_expression("#status = :held AND userId = :u")
+        .expression_attribute_names("#status", "status")
+        .expression_attribute_values(":confirmed", s("CONFIRMED"))
+        .expression_attribute_values(":held", s("HELD"))
+        .expression_attribute_values(":p", s(p.id.to_string()))
+        .expression_attribute_values(":u", s(p.user.to_string()))
+        .build()
+        .map_err(infra)?;
+    Ok([TransactWriteItem::builder().update(seat).build(), TransactWriteItem::builder().update(reservation).build()])
+}
+
+/// The account's slots of the paid holds kept for good, if each still names its hold.
+fn keep_slots(names: &Resources, paid: &[Reservation], p: &Payment) -> Result<TransactWriteItem> {
+    let mut update = Update::builder()
+        .table_name(&names.reservation_table)
+        .set_key(Some(key(account_pk(&p.concert, p.user))))
+        .expression_attribute_names("#until", "until")
+        .expression_attribute_names("#r", "r")
+        .expression_attribute_values(":forever", n(SlotUse::FOREVER.millis()));
+    let mut sets = Vec::new();
+    let mut conditions = Vec::new();
+    for (i, r) in paid.iter().enumerate() {
+        update = update
+            .expression_attribute_names(format!("#s{i}"), slot_attr(r.slot))
+            .expression_attribute_values(format!(":r{i}"), s(r.id.to_string()));
+        sets.push(format!("#s{i}.#until = :forever"));
+        conditions.push(format!("#s{i}.#r = :r{i}"));
+    }
+    let update = update
+        .update_expression(format!("SET {}", sets.join(", ")))
+        .condition_expression(conditions.join(" AND "))
+        .build()
+        .map_err(infra)?;
+    Ok(TransactWriteItem::builder().update(update).build())
 }
 
 fn put(table: &str, item: Item) -> Result<TransactWriteItem> {
@@ -85,7 +168,7 @@ impl PaymentStore for DynamoPayments {
     async fn snapshot(
         &self,
         user: UserId,
-        reservation: ReservationId,
+        reservations: &[ReservationId],
         key: Option<&IdempotencyKey>,
     ) -> Result<PaymentSnapshot> {
         let names = &self.t.names;
@@ -98,7 +181,10 @@ impl PaymentStore for DynamoPayments {
             .t
             .client
             .batch_get_item()
-            .request_items(&names.reservation_table, request(vec![super::key(reservation.to_string())]).map_err(infra)?)
+            .request_items(
+                &names.reservation_table,
+                request(reservations.iter().map(|r| super::key(r.to_string())).collect()).map_err(infra)?,
+            )
             .request_items(&names.wallet_table, request(wallet_keys).map_err(infra)?)
             .send()
             .await
@@ -108,8 +194,12 @@ impl PaymentStore for DynamoPayments {
             return Err(Error::Throttled);
         }
         let responses = out.responses().cloned().unwrap_or_default();
-        let reservation =
-            responses.get(&names.reservation_table).and_then(|items| items.first()).map(reservation_of).transpose()?;
+        let found: Vec<Reservation> = responses
+            .get(&names.reservation_table)
+            .map(|items| items.iter().map(reservation_of).collect::<Result<_>>())
+            .transpose()?
+            .unwrap_or_default();
+        let reservations = reservations.iter().map(|id| found.iter().find(|r| r.id == *id).cloned()).collect();
         let wallet_items = responses.get(&names.wallet_table).cloned().unwrap_or_default();
         let mut balance = Won::ZERO;
         let mut prior = None;
@@ -120,7 +210,7 @@ impl PaymentStore for DynamoPayments {
                 prior = Some(payment_of(item)?);
             }
         }
-        Ok(PaymentSnapshot { reservation, balance, prior })
+        Ok(PaymentSnapshot { reservations, balance, prior })
     }
 
     async fn pay(&self, plan: &PaymentPlan) -> Result<std::result::Result<(), Vec<PayConflict>>> {
@@ -135,30 +225,6 @@ impl PaymentStore for DynamoPayments {
             .expression_attribute_values(":expected", n(plan.expected_balance.get()))
             .build()
             .map_err(infra)?;
-        let seat = Update::builder()
-            .table_name(&names.catalog_table)
-            .set_key(Some(key2(concert_pk(&p.concert), seat_sk(p.date, p.seat))))
-            .update_expression("SET #status = :sold REMOVE holdUntil")
-            .condition_expression("#status = :held AND reservationId = :r AND holdUntil > :now")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":sold", s("SOLD"))
-            .expression_attribute_values(":held", s("HELD"))
-            .expression_attribute_values(":r", s(p.reservation.to_string()))
-            .expression_attribute_values(":now", n(plan.now.millis()))
-            .build()
-            .map_err(infra)?;
-        let reservation = Update::builder()
-            .table_name(&names.reservation_table)
-            .set_key(Some(key(p.reservation.to_string())))
-            .update_expression("SET #status = :confirmed, paymentId = :p REMOVE expiresAt")
-            .condition_expression("#status = :held AND userId = :u")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":confirmed", s("CONFIRMED"))
-            .expression_attribute_values(":held", s("HELD"))
-            .expression_attribute_values(":p", s(p.id.to_string()))
-            .expression_attribute_values(":u", s(p.user.to_string()))
-            .build()
-            .map_err(infra)?;
         let token = Update::builder()
             .table_name(&names.queue_table)
             .set_key(Some(key(token_pk(plan.token))))
@@ -170,32 +236,31 @@ impl PaymentStore for DynamoPayments {
             .expression_attribute_values(":now", n(plan.now.millis()))
             .build()
             .map_err(infra)?;
+        // Each item's meaning if its condition fails, in the order of `items`.
         let mut items = vec![
             TransactWriteItem::builder().update(wallet).build(),
-            TransactWriteItem::builder().update(seat).build(),
-            TransactWriteItem::builder().update(reservation).build(),
             TransactWriteItem::builder().update(token).build(),
             put(&names.wallet_table, payment_item(p, key2(user_pk(p.user), payment_sk(p))))?,
             put(&names.wallet_table, payment_item(p, outbox_key(p.id)))?,
         ];
+        let mut meaning = vec![PayConflict::Wallet, PayConflict::Token, PayConflict::Wallet, PayConflict::Wallet];
         if let Some(k) = &plan.key {
             let mut record = payment_item(p, key2(user_pk(p.user), payment_key_sk(k)));
             let ttl = SystemClock.now().plus(KEEP_IDEMPOTENCY).epoch_seconds_ceil();
             record.insert("expiresAt".into(), n(ttl));
             items.push(put(&names.wallet_table, record)?);
+            meaning.push(PayConflict::Key);
         }
-        Ok(transact(&self.t.client, items).await?.map_err(|failed| {
-            failed
-                .into_iter()
-                .map(|i| match i {
-                    1 => PayConflict::Seat,
-                    2 => PayConflict::Reservation,
-                    3 => PayConflict::Token,
-                    6 => PayConflict::Key,
-                    _ => PayConflict::Wallet,
-                })
-                .collect()
-        }))
+        for r in &plan.reservations {
+            items.extend(sell(names, r, p, plan.now)?);
+            meaning.extend([PayConflict::Seat, PayConflict::Reservation]);
+        }
+        // One write for the account's slots: a transaction may touch an item only once.
+        items.push(keep_slots(names, &plan.reservations, p)?);
+        meaning.push(PayConflict::Seat);
+        Ok(transact(&self.t.client, items)
+            .await?
+            .map_err(|failed| failed.into_iter().filter_map(|i| meaning.get(i).copied()).collect()))
     }
 
     async fn payments(&self, user: UserId) -> Result<Vec<Payment>> {

@@ -1,18 +1,22 @@
-//! Holds: the seat item in the catalog table and the reservation item (`pk` = reservation
-//! id) in the reservation table, written in one transaction.
+//! Holds: the seat item in the catalog table, the reservation item (`pk` = reservation
+//! id) and the account's seat slots (`pk` = `ACCOUNT#<concert>#<user>`, attributes
+//! `s0`..`s9` = {r: reservation, until: ms}) in the reservation table, written in one
+//! transaction.
 
 use std::time::Duration;
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 
 use super::catalog::{concert_pk, seat_sk};
-use super::{condition_failed, get_n, get_s, infra, key, key2, n, s, sdk, transact, Item, Tables};
+use super::{condition_failed, get_n, get_s, infra, key, key2, n, opt_n, s, sdk, transact, Item, Tables};
+use crate::catalog::Concert;
 use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::ids::{ConcertDate, ConcertId, PaymentId, ReservationId, SeatNumber, UserId};
 use crate::money::Won;
 use crate::reservation::{HoldOutcome, HoldStore, Reservation, ReservationState};
+use crate::seat_limit::{AccountSeats, SlotUse};
 
 /// Unpaid reservations are kept this long after their hold ends, then TTL may remove them.
 const KEEP_UNPAID: Duration = Duration::from_secs(30 * 24 * 3600);
@@ -27,10 +31,23 @@ impl DynamoHolds {
     }
 }
 
+pub(crate) fn account_pk(c: &ConcertId, u: UserId) -> String {
+    format!("ACCOUNT#{c}#{u}")
+}
+
+pub(crate) fn slot_attr(i: u8) -> String {
+    format!("s{i}")
+}
+
+fn slot_use(r: ReservationId, until: Timestamp) -> AttributeValue {
+    AttributeValue::M([("r".to_owned(), s(r.to_string())), ("until".to_owned(), n(until.millis()))].into())
+}
+
 pub(crate) fn reservation_of(item: &Item) -> Result<Reservation> {
     let state = match get_s(item, "status")? {
         "CONFIRMED" => ReservationState::Confirmed { payment: PaymentId::parse(get_s(item, "paymentId")?)? },
         "EXPIRED" => ReservationState::Expired,
+        "CANCELLED" => ReservationState::Cancelled,
         _ => ReservationState::Held,
     };
     Ok(Reservation {
@@ -42,6 +59,7 @@ pub(crate) fn reservation_of(item: &Item) -> Result<Reservation> {
         price: Won::new(get_n(item, "price")?)?,
         created_at: Timestamp::from_millis(get_n(item, "createdAt")?),
         expires_at: Timestamp::from_millis(get_n(item, "holdUntil")?),
+        slot: opt_n(item, "slot")?.unwrap_or(0),
         state,
     })
 }
@@ -75,17 +93,99 @@ impl HoldStore for DynamoHolds {
             .item("price", n(r.price.get()))
             .item("createdAt", n(r.created_at.millis()))
             .item("holdUntil", n(r.expires_at.millis()))
+            .item("slot", n(r.slot))
             .item("status", s("HELD"))
             .item("expiresAt", n(r.expires_at.plus(KEEP_UNPAID).epoch_seconds_ceil()))
             .condition_expression("attribute_not_exists(pk)")
             .build()
             .map_err(infra)?;
-        let items =
-            vec![TransactWriteItem::builder().update(seat).build(), TransactWriteItem::builder().put(record).build()];
+        // The account's slot, free at this instant (absent, or its hold has ended).
+        let slot = Update::builder()
+            .table_name(&self.t.names.reservation_table)
+            .set_key(Some(key(account_pk(&r.concert, r.user))))
+            .update_expression("SET #slot = :use")
+            .condition_expression("attribute_not_exists(#slot) OR #slot.#until <= :now")
+            .expression_attribute_names("#slot", slot_attr(r.slot))
+            .expression_attribute_names("#until", "until")
+            .expression_attribute_values(":use", slot_use(r.id, r.expires_at))
+            .expression_attribute_values(":now", n(now.millis()))
+            .build()
+            .map_err(infra)?;
+        let items = vec![
+            TransactWriteItem::builder().update(seat).build(),
+            TransactWriteItem::builder().put(record).build(),
+            TransactWriteItem::builder().update(slot).build(),
+        ];
         Ok(match transact(&self.t.client, items).await? {
             Ok(()) => HoldOutcome::Held,
             Err(_) => HoldOutcome::SeatTaken,
         })
+    }
+
+    async fn account(&self, concert: &ConcertId, user: UserId) -> Result<AccountSeats> {
+        let out = self
+            .t
+            .client
+            .get_item()
+            .table_name(&self.t.names.reservation_table)
+            .set_key(Some(key(account_pk(concert, user))))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(sdk)?;
+        let Some(item) = out.item() else { return Ok(AccountSeats::default()) };
+        let mut slots = vec![None; usize::from(Concert::MAX_SEAT_LIMIT)];
+        for (i, slot) in slots.iter_mut().enumerate() {
+            if let Some(AttributeValue::M(m)) = item.get(&slot_attr(i as u8)) {
+                *slot = Some(SlotUse {
+                    reservation: ReservationId::parse(get_s(m, "r")?)?,
+                    until: Timestamp::from_millis(get_n(m, "until")?),
+                });
+            }
+        }
+        Ok(AccountSeats { slots })
+    }
+
+    async fn cancel(&self, r: &Reservation, now: Timestamp) -> Result<bool> {
+        let record = Update::builder()
+            .table_name(&self.t.names.reservation_table)
+            .set_key(Some(key(r.id.to_string())))
+            .update_expression("SET #status = :cancelled, cancelledAt = :now")
+            .condition_expression("#status = :held AND userId = :u AND holdUntil > :now")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":cancelled", s("CANCELLED"))
+            .expression_attribute_values(":held", s("HELD"))
+            .expression_attribute_values(":u", s(r.user.to_string()))
+            .expression_attribute_values(":now", n(now.millis()))
+            .build()
+            .map_err(infra)?;
+        let seat = Update::builder()
+            .table_name(&self.t.names.catalog_table)
+            .set_key(Some(key2(concert_pk(&r.concert), seat_sk(r.date, r.seat))))
+            .update_expression("SET #status = :available REMOVE holder, reservationId, holdUntil")
+            .condition_expression("#status = :held AND reservationId = :r")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":available", s("AVAILABLE"))
+            .expression_attribute_values(":held", s("HELD"))
+            .expression_attribute_values(":r", s(r.id.to_string()))
+            .build()
+            .map_err(infra)?;
+        let slot = Update::builder()
+            .table_name(&self.t.names.reservation_table)
+            .set_key(Some(key(account_pk(&r.concert, r.user))))
+            .update_expression("REMOVE #slot")
+            .condition_expression("#slot.#r = :r")
+            .expression_attribute_names("#slot", slot_attr(r.slot))
+            .expression_attribute_names("#r", "r")
+            .expression_attribute_values(":r", s(r.id.to_string()))
+            .build()
+            .map_err(infra)?;
+        let items = vec![
+            TransactWriteItem::builder().update(record).build(),
+            TransactWriteItem::builder().update(seat).build(),
+            TransactWriteItem::builder().update(slot).build(),
+        ];
+        Ok(transact(&self.t.client, items).await?.is_ok())
     }
 
     async fn reservation(&self, id: ReservationId) -> Result<Option<Reservation>> {

@@ -20,7 +20,10 @@ async fn world(admit_per_tick: u32, active_cap: u32) -> World {
     let catalog = store.clone();
     let concert = ConcertId::parse("test-concert").unwrap();
     let seats = new_concert_seats(&[ConcertDate::parse("2026-12-24").unwrap()]);
-    catalog.add_concert(&Concert { id: concert.clone(), title: "T".into(), venue: "V".into() }, &seats).await.unwrap();
+    catalog
+        .add_concert(&Concert { id: concert.clone(), title: "T".into(), venue: "V".into(), seat_limit: 4 }, &seats)
+        .await
+        .unwrap();
     let clock = Arc::new(ManualClock::at(Timestamp::from_millis(1_000_000)));
     let policy = QueuePolicy {
         admit_per_tick,
@@ -30,6 +33,22 @@ async fn world(admit_per_tick: u32, active_cap: u32) -> World {
     };
     let queue = QueueService::new(store.clone(), catalog, clock.clone(), policy);
     World { store, clock, queue, concert }
+}
+
+/// The token's owner, as a signed-in caller would be.
+async fn owner(w: &World, raw: &str) -> UserId {
+    match TokenId::parse(raw) {
+        Ok(id) => w.store.token(id).await.unwrap().map_or_else(UserId::random, |t| t.user),
+        Err(_) => UserId::random(),
+    }
+}
+
+async fn current(w: &World, raw: &str) -> Result<TokenView> {
+    w.queue.current(owner(w, raw).await, Some(raw)).await
+}
+
+async fn authorize(w: &World, raw: &str, concert: &ConcertId) -> Result<Admission> {
+    w.queue.authorize(owner(w, raw).await, Some(raw), concert).await
 }
 
 async fn issue_many(w: &World, n: usize) -> Vec<TokenView> {
@@ -49,11 +68,11 @@ async fn position_counts_the_users_ahead_in_arrival_order() {
     assert!(views.iter().all(|v| v.status == TokenStatus::Waiting));
 
     w.queue.tick(&w.concert).await.unwrap();
-    let third = w.queue.current(Some(&views[2].token.to_string())).await.unwrap();
+    let third = current(&w, &views[2].token.to_string()).await.unwrap();
     assert_eq!(third.position, 0);
-    let fifth = w.queue.current(Some(&views[4].token.to_string())).await.unwrap();
+    let fifth = current(&w, &views[4].token.to_string()).await.unwrap();
     assert_eq!(fifth.position, 2);
-    let first = w.queue.current(Some(&views[0].token.to_string())).await.unwrap();
+    let first = current(&w, &views[0].token.to_string()).await.unwrap();
     assert!(matches!(first.status, TokenStatus::Active { .. }));
     assert_eq!(first.position, 0);
 }
@@ -104,10 +123,10 @@ async fn active_token_expires_at_the_end_of_its_period_exactly() {
     let raw = view.token.to_string();
     w.queue.tick(&w.concert).await.unwrap();
     w.clock.advance(Duration::from_secs(600) - Duration::from_millis(1));
-    assert!(w.queue.authorize(Some(&raw), &w.concert).await.is_ok());
+    assert!(authorize(&w, &raw, &w.concert).await.is_ok());
     w.clock.advance(Duration::from_millis(1));
-    assert_eq!(w.queue.authorize(Some(&raw), &w.concert).await, Err(Error::TokenExpired));
-    assert_eq!(w.queue.current(Some(&raw)).await, Err(Error::TokenExpired));
+    assert_eq!(authorize(&w, &raw, &w.concert).await, Err(Error::TokenExpired));
+    assert_eq!(current(&w, &raw).await, Err(Error::TokenExpired));
 }
 
 #[tokio::test]
@@ -134,17 +153,17 @@ async fn queue_errors_follow_the_contract() {
     let w = world(10, 10).await;
     let other = ConcertId::parse("other").unwrap();
     assert_eq!(w.queue.issue(UserId::random(), &other).await.map(|_| ()), Err(Error::ConcertNotFound));
-    assert_eq!(w.queue.current(None).await, Err(Error::TokenMissing));
-    assert_eq!(w.queue.current(Some("  ")).await, Err(Error::TokenMissing));
-    assert_eq!(w.queue.current(Some("garbage")).await, Err(Error::TokenInvalid));
+    assert_eq!(w.queue.current(UserId::random(), None).await, Err(Error::TokenMissing));
+    assert_eq!(current(&w, "  ").await, Err(Error::TokenMissing));
+    assert_eq!(current(&w, "garbage").await, Err(Error::TokenInvalid));
     let unknown = TokenId::random().to_string();
-    assert_eq!(w.queue.current(Some(&unknown)).await, Err(Error::TokenInvalid));
+    assert_eq!(current(&w, &unknown).await, Err(Error::TokenInvalid));
 
     let raw = issue_many(&w, 1).await[0].token.to_string();
-    assert_eq!(w.queue.authorize(Some(&raw), &w.concert).await, Err(Error::TokenNotActive));
+    assert_eq!(authorize(&w, &raw, &w.concert).await, Err(Error::TokenNotActive));
     w.queue.tick(&w.concert).await.unwrap();
-    assert!(w.queue.authorize(Some(&raw), &w.concert).await.is_ok());
-    assert_eq!(w.queue.authorize(Some(&raw), &other).await, Err(Error::TokenWrongConcert));
+    assert!(authorize(&w, &raw, &w.concert).await.is_ok());
+    assert_eq!(authorize(&w, &raw, &other).await, Err(Error::TokenWrongConcert));
 }
 
 #[tokio::test]
@@ -174,7 +193,7 @@ async fn a_token_issue_that_meets_an_admitter_transaction_gets_its_place_not_a_5
     // The number spent by the throttled round is voided by the admitter; the fan gets in.
     w.queue.tick(&w.concert).await.unwrap();
     w.queue.tick(&w.concert).await.unwrap();
-    assert!(w.queue.authorize(Some(&view.token.to_string()), &w.concert).await.is_ok());
+    assert!(authorize(&w, &view.token.to_string(), &w.concert).await.is_ok());
 }
 
 #[tokio::test]
@@ -187,4 +206,16 @@ async fn a_token_issue_whose_write_outcome_is_unknown_answers_503_and_the_retry_
     assert!(!created, "the token written before the error is the fan's place");
     assert_eq!(again.position, 0);
     assert_eq!(w.store.counters(&w.concert).await.unwrap().issued, 1, "one place in line");
+}
+
+#[tokio::test]
+async fn a_token_presented_by_another_user_is_forbidden_and_reveals_nothing() {
+    let w = world(10, 10).await;
+    let user = UserId::random();
+    let raw = w.queue.issue(user, &w.concert).await.unwrap().0.token.to_string();
+    w.queue.tick(&w.concert).await.unwrap();
+    let thief = UserId::random();
+    assert_eq!(w.queue.current(thief, Some(&raw)).await, Err(Error::Forbidden));
+    assert_eq!(w.queue.authorize(thief, Some(&raw), &w.concert).await, Err(Error::Forbidden));
+    assert!(w.queue.authorize(user, Some(&raw), &w.concert).await.is_ok());
 }

@@ -14,6 +14,7 @@ fn reservation(expires_ms: i64, state: ReservationState) -> Reservation {
         price: Won::new(150_000).unwrap(),
         created_at: Timestamp::from_millis(0),
         expires_at: Timestamp::from_millis(expires_ms),
+        slot: 0,
         state,
     }
 }
@@ -148,4 +149,65 @@ async fn a_hold_cancelled_for_a_defect_is_not_retried() {
     w.mem.inject("hold", Error::Infrastructure("ValidationError".into()), false);
     assert!(matches!(w.holds.hold(&fan, w.date, SeatNumber::new(14).unwrap()).await, Err(Error::Infrastructure(_))));
     assert_eq!(w.mem.pending_faults(), 1, "given up after the first");
+}
+
+#[tokio::test]
+async fn an_account_holds_at_most_the_concerts_limit_and_an_expired_hold_stops_counting_at_its_instant() {
+    let w = world().await;
+    let (fan, _) = w.fan().await;
+    let limit = crate::catalog::Concert::DEFAULT_SEAT_LIMIT;
+    for n in 1..=i64::from(limit) {
+        w.holds.hold(&fan, w.date, SeatNumber::new(n).unwrap()).await.unwrap();
+    }
+    let next = SeatNumber::new(40).unwrap();
+    assert_eq!(w.holds.hold(&fan, w.date, next).await, Err(Error::SeatLimitReached { limit }));
+    w.clock.advance(HOLD - std::time::Duration::from_millis(1));
+    assert_eq!(w.holds.hold(&fan, w.date, next).await, Err(Error::SeatLimitReached { limit }), "1 ms early");
+    w.clock.advance(std::time::Duration::from_millis(1));
+    assert!(w.holds.hold(&fan, w.date, next).await.is_ok(), "every hold ended at its instant");
+    let (other, _) = w.fan().await;
+    assert!(w.holds.hold(&other, w.date, SeatNumber::new(41).unwrap()).await.is_ok(), "the limit is per account");
+}
+
+#[tokio::test]
+async fn cancelling_a_hold_frees_the_seat_and_the_accounts_share_at_once() {
+    let w = world().await;
+    let (fan, _) = w.fan().await;
+    let limit = i64::from(crate::catalog::Concert::DEFAULT_SEAT_LIMIT);
+    let mut holds = Vec::new();
+    for n in 1..=limit {
+        holds.push(w.holds.hold(&fan, w.date, SeatNumber::new(n).unwrap()).await.unwrap());
+    }
+    let first = &holds[0];
+    let cancelled = w.holds.cancel(&fan, first.id).await.unwrap();
+    assert_eq!(cancelled.status_at(w.clock.now()), ReservationStatus::Cancelled);
+    assert_eq!(w.holds.cancel(&fan, first.id).await.unwrap().id, first.id, "cancelling again answers it again");
+    let (other, _) = w.fan().await;
+    assert!(w.holds.hold(&other, w.date, first.seat).await.is_ok(), "the seat is free at once");
+    assert!(w.holds.hold(&fan, w.date, SeatNumber::new(45).unwrap()).await.is_ok(), "the share is back");
+    assert!(matches!(
+        w.holds.hold(&fan, w.date, SeatNumber::new(46).unwrap()).await,
+        Err(Error::SeatLimitReached { .. })
+    ));
+}
+
+#[tokio::test]
+async fn only_an_unpaid_unexpired_hold_of_ones_own_can_be_cancelled() {
+    let w = world().await;
+    let (fan, _) = w.fan().await;
+    let (other, _) = w.fan().await;
+    let r = w.holds.hold(&fan, w.date, SeatNumber::new(30).unwrap()).await.unwrap();
+    assert_eq!(w.holds.cancel(&other, r.id).await.map(|_| ()), Err(Error::ReservationNotFound));
+    w.clock.advance(HOLD);
+    assert_eq!(w.holds.cancel(&fan, r.id).await.map(|_| ()), Err(Error::HoldExpired));
+}
+
+#[tokio::test]
+async fn a_cancel_that_meets_a_conflict_reads_again_and_finishes() {
+    let w = world().await;
+    let (fan, _) = w.fan().await;
+    let r = w.holds.hold(&fan, w.date, SeatNumber::new(31).unwrap()).await.unwrap();
+    w.mem.inject("cancel", Error::Contention, false);
+    assert_eq!(w.holds.cancel(&fan, r.id).await.unwrap().state, ReservationState::Cancelled);
+    assert_eq!(w.mem.pending_faults(), 0);
 }
