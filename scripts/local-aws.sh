@@ -62,6 +62,9 @@ export AWS_ACCESS_KEY_ID='local'
 export AWS_SECRET_ACCESS_KEY='local'
 export AWS_EC2_METADATA_DISABLED='true'
 export LOCAL_AWS_FAULTS='${LOCAL_AWS_FAULTS:-}'
+# moto serves DynamoDB one request at a time; on a 2-core machine under a test's load a
+# request can wait seconds for its turn. The production budget (3 s) stays in template.yaml.
+export DYNAMODB_TIMEOUT_MS='${LOCAL_DYNAMODB_TIMEOUT_MS:-10000}'
 ENV
   echo "local AWS on $endpoint (state in $dir)"
   ;;
