@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use std::io::{Read, Write};
 
 use serde_json::{json, Value};
-use ticketing::catalog::{demo_concert, CatalogStore, Concert};
 use ticketing::ids::{ConcertId, UserId};
+use ticketing::operator::demo_spec;
 use ticketing::wiring::Services;
 
 /// AWS on-demand prices (us-east-1), USD per million request units.
@@ -105,14 +105,12 @@ impl Probe<'_> {
 
 pub async fn run() -> String {
     let s = Services::from_env().await.expect("services from the environment");
-    let (demo, seats) = demo_concert(ticketing::clock::Clock::now(&ticketing::clock::SystemClock));
+    let mut spec = demo_spec(s.operator.now()).expect("the demo concert");
     let concert = ConcertId::parse(&format!("cost-{}", &uuid::Uuid::new_v4().simple().to_string()[..8])).expect("id");
-    s.catalog_store
-        .add_concert(&Concert { id: concert.clone(), ..demo }, &seats)
-        .await
-        .expect("seed the probe concert");
+    spec.id = concert.clone();
+    s.operator.create(&spec).await.expect("seed the probe concert");
     let c = concert.as_str();
-    let date = seats.first().map(|s| s.date.to_string()).expect("the demo concert has dates");
+    let date = spec.dates.first().map(|(d, _)| d.to_string()).expect("the demo concert has dates");
     let user = UserId::random().to_string();
     let probe = Probe { s: &s, user: user.clone() };
     let mut rows: Vec<(String, Use)> = Vec::new();

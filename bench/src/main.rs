@@ -71,9 +71,10 @@ fn parse_args() -> Args {
         workers: 4,
         concert: "aurora-live-2026".into(),
         // The demo concert's first date (make run seeds it a month ahead).
-        date: ticketing::catalog::demo_concert(ticketing::clock::Clock::now(&ticketing::clock::SystemClock)).1[0]
-            .date
-            .to_string(),
+        date: ticketing::operator::demo_spec(ticketing::clock::Clock::now(&ticketing::clock::SystemClock))
+            .ok()
+            .and_then(|s| s.dates.first().map(|(d, _)| d.to_string()))
+            .unwrap_or_default(),
         baseline_secs: 5,
         report: None,
     };

@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber, UserId};
 use crate::money::Won;
 use crate::retry::retrying;
+use crate::sale::{phase_at, Phase, SaleControl, SaleWindow};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Concert {
@@ -20,9 +21,33 @@ pub struct Concert {
     pub venue: String,
     /// Most seats one account may hold or own for this concert at once.
     pub seat_limit: u8,
+    pub sale: SaleWindow,
+    pub control: SaleControl,
+    /// Every seat of every date is sold (set once by the admitter, which counts them).
+    pub sold_out: bool,
+    /// Bumped by every operator edit; an edit applies only to the version it read.
+    pub version: u64,
 }
 
 impl Concert {
+    pub fn phase_at(&self, now: Timestamp) -> Phase {
+        phase_at(&self.sale, &self.control, self.sold_out, now)
+    }
+
+    /// A concert on sale from `from` until `until`, without a pre-queue (tests, seeding).
+    pub fn on_sale(id: ConcertId, title: &str, venue: &str, from: Timestamp, until: Timestamp) -> Self {
+        Self {
+            id,
+            title: title.to_owned(),
+            venue: venue.to_owned(),
+            seat_limit: Self::DEFAULT_SEAT_LIMIT,
+            sale: SaleWindow { prequeue_at: from, opens_at: from, closes_at: until },
+            control: SaleControl::default(),
+            sold_out: false,
+            version: 0,
+        }
+    }
+
     pub const DEFAULT_SEAT_LIMIT: u8 = 4;
     /// The most a concert may allow (a payment of that many seats is one transaction).
     pub const MAX_SEAT_LIMIT: u8 = 10;
@@ -103,9 +128,15 @@ pub trait CatalogStore: Send + Sync {
     /// The seats of one date, in seat order (empty if there is no such date).
     async fn date_seats(&self, concert: &ConcertId, date: ConcertDate) -> Result<Vec<Seat>>;
     async fn seat(&self, concert: &ConcertId, date: ConcertDate, seat: SeatNumber) -> Result<Option<Seat>>;
-    /// Create a concert with all its seats (admin and seeding path; idempotent). Its sale
-    /// is live (the admitter serves its line) until the end of its last date.
-    async fn add_concert(&self, concert: &Concert, seats: &[Seat]) -> Result<()>;
+    /// Create a concert with all its seats; false if the id is taken. Its sale is live
+    /// (the admitter serves its line) until it closes.
+    async fn add_concert(&self, concert: &Concert, seats: &[Seat]) -> Result<bool>;
+    /// Replace the concert's settings if it is still at `before.version`; false otherwise.
+    async fn update_concert(&self, before: &Concert, after: &Concert) -> Result<bool>;
+    /// Write `put` and delete `remove` seats, each only while free and while the concert is
+    /// still at `concert.version`; false if any of that no longer holds.
+    async fn replace_seats(&self, concert: &Concert, put: &[Seat], remove: &[Seat]) -> Result<bool>;
+    async fn mark_sold_out(&self, concert: &ConcertId) -> Result<()>;
     /// Concerts whose sale is live at `now`: what the admitter visits, never every
     /// concert ever created.
     async fn live_concerts(&self, now: Timestamp) -> Result<Vec<ConcertId>>;
@@ -151,14 +182,9 @@ impl CatalogService {
     }
 }
 
-/// Price tiers of the demo hall: VIP rows, then R, then S.
+/// The price of a seat in the standard hall (`operator::standard_tiers`).
 pub fn tier_price(seat: SeatNumber) -> Won {
-    let krw = match seat.get() {
-        1..=10 => 220_000,
-        11..=30 => 165_000,
-        _ => 110_000,
-    };
-    Won::new(krw).unwrap_or(Won::ZERO)
+    crate::operator::standard_tiers().iter().find(|t| t.from <= seat && seat <= t.to).map_or(Won::ZERO, |t| t.price)
 }
 
 /// A concert with `dates`, each with seats 1..=50 priced by tier, all available.
@@ -176,21 +202,9 @@ pub fn new_concert_seats(dates: &[ConcertDate]) -> Vec<Seat> {
         .collect()
 }
 
-/// The last instant a concert with these seats is on sale: the end of its last date.
+/// The last instant a concert with these seats can be on sale: the end of its last date.
 pub fn sale_ends(seats: &[Seat]) -> Option<Timestamp> {
     seats.iter().map(|s| s.date).max().map(ConcertDate::end)
-}
-
-/// The concert `make run` seeds: three dates of 50 seats, a month from `today`.
-pub fn demo_concert(today: Timestamp) -> (Concert, Vec<Seat>) {
-    let concert = Concert {
-        id: ConcertId::parse("aurora-live-2026").unwrap_or_else(|_| unreachable!("a valid literal slug")),
-        title: "Aurora Live in Seoul".into(),
-        venue: "Olympic Hall, Seoul".into(),
-        seat_limit: Concert::DEFAULT_SEAT_LIMIT,
-    };
-    let dates: Vec<ConcertDate> = (30..33).filter_map(|days| ConcertDate::days_after(today, days)).collect();
-    (concert, new_concert_seats(&dates))
 }
 
 #[cfg(test)]

@@ -29,9 +29,19 @@ impl Timestamp {
         Self(self.0.saturating_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)))
     }
 
+    pub fn minus(self, d: Duration) -> Self {
+        Self(self.0.saturating_sub(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)))
+    }
+
     /// Time left until `later`, zero if `later` is not after `self`.
     pub fn until(self, later: Timestamp) -> Duration {
         Duration::from_millis(u64::try_from(later.0 - self.0).unwrap_or(0))
+    }
+
+    /// An RFC 3339 instant (any offset), e.g. `2026-12-24T19:00:00Z`.
+    pub fn parse_rfc3339(raw: &str) -> Option<Self> {
+        let t = OffsetDateTime::parse(raw.trim(), &Rfc3339).ok()?;
+        i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok().map(Self)
     }
 
     /// RFC 3339 UTC with millisecond precision, e.g. `2026-12-24T19:00:00.000Z`.

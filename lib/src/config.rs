@@ -18,7 +18,7 @@ pub struct Resources {
 }
 
 /// The waiting room's knobs.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct QueuePolicy {
     /// Most tokens admitted per concert per tick.
     pub admit_per_tick: u32,

@@ -32,6 +32,22 @@ pub enum Error {
 
     #[error("no such concert")]
     ConcertNotFound,
+    #[error("the sale has not opened yet: see the concert's preQueueAt and opensAt")]
+    SaleNotOpen,
+    #[error("the sale is closed")]
+    SaleClosed,
+    #[error("every seat is sold")]
+    SoldOut,
+    #[error("a concert with this id exists")]
+    ConcertExists,
+    #[error("the pre-queue has started: the seats, prices and opening can no longer change")]
+    SaleStarted,
+    #[error("a seat this edit changes is held or sold")]
+    SeatInUse,
+    #[error("the concert was changed meanwhile; read it again")]
+    EditConflict,
+    #[error("the draw is published once the sale is over")]
+    DrawNotPublished,
     #[error("the concert has no performance on that date")]
     ScheduleNotFound,
     #[error("no such seat")]

@@ -9,15 +9,18 @@ pub mod clock;
 pub mod config;
 pub mod dynamo;
 pub mod error;
+pub mod fair_start;
 pub mod http;
 pub mod identity;
 pub mod ids;
 pub mod memory;
 pub mod money;
+pub mod operator;
 pub mod payment;
 pub mod queue;
 pub mod reservation;
 mod retry;
+pub mod sale;
 pub mod seat_limit;
 pub mod sqs;
 #[cfg(test)]

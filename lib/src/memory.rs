@@ -11,10 +11,11 @@ use async_trait::async_trait;
 use crate::catalog::{CatalogStore, Concert, Seat, SeatState};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
+use crate::fair_start::Draw;
 use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, ReservationId, SeatNumber, TokenId, UserId};
 use crate::money::Won;
 use crate::payment::{EventPublisher, PayConflict, Payment, PaymentPlan, PaymentSnapshot, PaymentStore};
-use crate::queue::{AdmissionPlan, CreateOutcome, LineCounters, Place, QueueStore, SlotLease, Token, TokenState};
+use crate::queue::{AdmissionPlan, CreateOutcome, LineCounters, Place, QueueStore, SlotLease, Spot, Token, TokenState};
 use crate::reservation::{HoldExpiryScheduler, HoldOutcome, HoldStore, Reservation, ReservationState};
 use crate::seat_limit::{AccountSeats, SlotUse};
 use crate::wallet::{ChargeRecord, KeyedCredit, WalletStore};
@@ -22,7 +23,7 @@ use crate::wallet::{ChargeRecord, KeyedCredit, WalletStore};
 #[derive(Default)]
 struct Line {
     counters: LineCounters,
-    places: HashMap<u64, Place>,
+    places: HashMap<Spot, Place>,
     holders: HashMap<UserId, TokenId>,
 }
 
@@ -103,11 +104,11 @@ impl Memory {
         if line.holders.get(&token.user).copied() != replaces {
             return Ok(CreateOutcome::HolderTaken);
         }
-        if line.places.contains_key(&token.seq) {
+        if line.places.contains_key(&token.spot) {
             return Ok(CreateOutcome::PlaceTaken);
         }
         line.holders.insert(token.user, token.id);
-        line.places.insert(token.seq, Place::Token(token.id));
+        line.places.insert(token.spot, Place::Token(token.id));
         s.tokens.insert(token.id, token.clone());
         Ok(CreateOutcome::Created)
     }
@@ -150,11 +151,37 @@ impl QueueStore for Memory {
         Ok(id.and_then(|id| s.tokens.get(&id).cloned()))
     }
 
-    async fn next_seq(&self, concert: &ConcertId) -> Result<(u64, LineCounters)> {
+    async fn next_prequeue_index(&self, concert: &ConcertId) -> Result<Option<u64>> {
+        self.step("next_prequeue_index", |s| {
+            let line = s.lines.entry(concert.clone()).or_default();
+            if line.counters.draw.is_some() {
+                return Ok(None);
+            }
+            line.counters.prequeued += 1;
+            Ok(Some(line.counters.prequeued - 1))
+        })
+    }
+
+    async fn next_seq(&self, concert: &ConcertId) -> Result<Option<u64>> {
         self.step("next_seq", |s| {
             let line = s.lines.entry(concert.clone()).or_default();
+            if line.counters.draw.is_none() {
+                return Ok(None);
+            }
             line.counters.issued += 1;
-            Ok((line.counters.issued, line.counters))
+            Ok(Some(line.counters.issued))
+        })
+    }
+
+    async fn seal(&self, concert: &ConcertId, draw: &Draw) -> Result<bool> {
+        self.step("seal", |s| {
+            let line = s.lines.entry(concert.clone()).or_default();
+            if line.counters.draw.is_some() || line.counters.prequeued != draw.cohort {
+                return Ok(false);
+            }
+            line.counters.draw = Some(*draw);
+            line.counters.issued = draw.cohort;
+            Ok(true)
         })
     }
 
@@ -166,13 +193,13 @@ impl QueueStore for Memory {
         self.step("create_token", |s| Self::create_token_in(s, token, replaces))
     }
 
-    async fn void_place(&self, concert: &ConcertId, seq: u64) -> Result<bool> {
+    async fn void_place(&self, concert: &ConcertId, spot: Spot) -> Result<bool> {
         let mut s = self.lock()?;
         let line = s.lines.entry(concert.clone()).or_default();
-        if line.places.contains_key(&seq) {
+        if line.places.contains_key(&spot) {
             return Ok(false);
         }
-        line.places.insert(seq, Place::Void);
+        line.places.insert(spot, Place::Void);
         Ok(true)
     }
 
@@ -180,10 +207,10 @@ impl QueueStore for Memory {
         Ok(self.lock()?.tokens.get(&id).cloned())
     }
 
-    async fn places(&self, concert: &ConcertId, from: u64, to: u64) -> Result<Vec<(u64, Option<Place>)>> {
+    async fn places(&self, concert: &ConcertId, spots: &[Spot]) -> Result<Vec<Option<Place>>> {
         let s = self.lock()?;
         let line = s.lines.get(concert);
-        Ok((from..=to).map(|seq| (seq, line.and_then(|l| l.places.get(&seq)).copied())).collect())
+        Ok(spots.iter().map(|spot| line.and_then(|l| l.places.get(spot)).copied()).collect())
     }
 
     async fn ended_slots(&self, concert: &ConcertId, now: Timestamp, limit: usize) -> Result<Vec<SlotLease>> {
@@ -262,15 +289,50 @@ impl CatalogStore for Memory {
             .lock()?
             .concerts
             .iter()
-            .filter(|(_, (_, seats))| crate::catalog::sale_ends(seats).is_some_and(|end| now < end))
+            .filter(|(_, (c, _))| now < c.sale.closes_at)
             .map(|(id, _)| id.clone())
             .collect();
         live.sort();
         Ok(live)
     }
 
-    async fn add_concert(&self, concert: &Concert, seats: &[Seat]) -> Result<()> {
-        self.lock()?.concerts.entry(concert.id.clone()).or_insert_with(|| (concert.clone(), seats.to_vec()));
+    async fn add_concert(&self, concert: &Concert, seats: &[Seat]) -> Result<bool> {
+        let mut s = self.lock()?;
+        if s.concerts.contains_key(&concert.id) {
+            return Ok(false);
+        }
+        s.concerts.insert(concert.id.clone(), (concert.clone(), seats.to_vec()));
+        Ok(true)
+    }
+
+    async fn update_concert(&self, before: &Concert, after: &Concert) -> Result<bool> {
+        let mut s = self.lock()?;
+        match s.concerts.get_mut(&before.id) {
+            Some((stored, _)) if stored.version == before.version => {
+                *stored = after.clone();
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    async fn replace_seats(&self, concert: &Concert, put: &[Seat], remove: &[Seat]) -> Result<bool> {
+        let mut s = self.lock()?;
+        let Some((stored, seats)) = s.concerts.get_mut(&concert.id) else { return Ok(false) };
+        let touched = |x: &Seat| put.iter().chain(remove).any(|y| y.date == x.date && y.number == x.number);
+        if stored.version != concert.version || seats.iter().any(|x| touched(x) && x.state != SeatState::Available) {
+            return Ok(false);
+        }
+        seats.retain(|x| !touched(x));
+        seats.extend(put.iter().cloned());
+        seats.sort_by_key(|x| (x.date, x.number));
+        Ok(true)
+    }
+
+    async fn mark_sold_out(&self, concert: &ConcertId) -> Result<()> {
+        if let Some((c, _)) = self.lock()?.concerts.get_mut(concert) {
+            c.sold_out = true;
+        }
         Ok(())
     }
 }

@@ -12,11 +12,14 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::catalog::CatalogStore;
+use crate::catalog::Concert;
 use crate::clock::{Clock, Timestamp};
 use crate::config::QueuePolicy;
 use crate::error::{Error, Result};
+use crate::fair_start::Draw;
 use crate::ids::{ConcertId, TokenId, UserId};
-use crate::retry::{decide, pause, retrying, Decision, MAX_ATTEMPTS};
+use crate::retry::{decide, pause, pause_before_retry, retrying, Decision, MAX_ATTEMPTS};
+use crate::sale::Phase;
 
 /// Most writes DynamoDB accepts in one transaction, less the queue counter itself.
 pub const MAX_ADMIT_PER_TRANSACTION: usize = 99;
@@ -38,13 +41,22 @@ pub enum TokenStatus {
     Expired,
 }
 
+/// Where a token stands in its line: a pre-queue index (placed by the draw at the
+/// opening) or an arrival number after the opening (behind the whole cohort).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Spot {
+    /// Joined during the pre-queue, `n`-th (from 0).
+    Cohort(u64),
+    /// Joined after the opening: arrival number from `cohort + 1` on.
+    Arrival(u64),
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token {
     pub id: TokenId,
     pub user: UserId,
     pub concert: ConcertId,
-    /// Arrival number within the concert's line, from 1.
-    pub seq: u64,
+    pub spot: Spot,
     pub state: TokenState,
 }
 
@@ -63,10 +75,15 @@ impl Token {
     }
 }
 
-/// The per-concert counters of the line.
+/// The per-concert counters of the line. Places in line are numbered from 1: the draw's
+/// cohort takes places `1..=cohort`, arrivals after the opening the numbers after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct LineCounters {
-    /// Highest arrival number handed out.
+    /// Fans who joined during the pre-queue (the next pre-queue index).
+    pub prequeued: u64,
+    /// The opening's draw, once sealed; before it, nobody's place is known.
+    pub draw: Option<Draw>,
+    /// Highest place number handed out (the cohort's included, once sealed).
     pub issued: u64,
     /// Every arrival number up to here has been admitted or skipped.
     pub admitted_through: u64,
@@ -77,9 +94,27 @@ pub struct LineCounters {
 }
 
 impl LineCounters {
-    /// Users ahead of arrival number `seq`.
-    pub fn position_of(&self, seq: u64) -> u64 {
-        seq.saturating_sub(self.admitted_through).saturating_sub(1)
+    /// The place number (from 1) of a spot; unknown for the cohort until the draw.
+    pub fn place_of(&self, spot: Spot) -> Option<u64> {
+        match spot {
+            Spot::Arrival(seq) => Some(seq),
+            Spot::Cohort(index) => self.draw.and_then(|d| d.place_of(index)).map(|p| p + 1),
+        }
+    }
+
+    /// Who stands at place number `place` (from 1).
+    pub fn spot_at(&self, place: u64) -> Spot {
+        match self.draw {
+            Some(d) if place >= 1 && place <= d.cohort => {
+                d.index_at(place - 1).map_or(Spot::Arrival(place), Spot::Cohort)
+            }
+            _ => Spot::Arrival(place),
+        }
+    }
+
+    /// Users ahead of a spot (unknown in the pre-queue).
+    pub fn position_of(&self, spot: Spot) -> Option<u64> {
+        self.place_of(spot).map(|p| p.saturating_sub(self.admitted_through).saturating_sub(1))
     }
 }
 
@@ -126,17 +161,22 @@ pub enum CreateOutcome {
 pub trait QueueStore: Send + Sync {
     /// The token the user's holder record points to, if any.
     async fn holder_token(&self, concert: &ConcertId, user: UserId) -> Result<Option<Token>>;
-    /// Hand out the next arrival number; returns it with the counters after.
-    async fn next_seq(&self, concert: &ConcertId) -> Result<(u64, LineCounters)>;
+    /// Hand out the next pre-queue index, if the draw is not sealed yet.
+    async fn next_prequeue_index(&self, concert: &ConcertId) -> Result<Option<u64>>;
+    /// Hand out the next arrival number, if the draw is sealed (arrivals queue behind it).
+    async fn next_seq(&self, concert: &ConcertId) -> Result<Option<u64>>;
+    /// Seal the opening's draw: only if none is sealed and exactly `draw.cohort` fans have
+    /// pre-queued; arrivals are numbered from `draw.cohort + 1` on. False otherwise.
+    async fn seal(&self, concert: &ConcertId, draw: &Draw) -> Result<bool>;
     async fn counters(&self, concert: &ConcertId) -> Result<LineCounters>;
     /// Write the token, its place and the user's holder record at once. The holder record
     /// must be absent or point to `replaces`; the place must be empty.
     async fn create_token(&self, token: &Token, replaces: Option<TokenId>) -> Result<CreateOutcome>;
-    /// Mark an arrival number void if nothing was written there. True if voided.
-    async fn void_place(&self, concert: &ConcertId, seq: u64) -> Result<bool>;
+    /// Mark a spot void if nothing was written there. True if voided.
+    async fn void_place(&self, concert: &ConcertId, spot: Spot) -> Result<bool>;
     async fn token(&self, id: TokenId) -> Result<Option<Token>>;
-    /// Places `from..=to` (at most 100), `None` where nothing was written.
-    async fn places(&self, concert: &ConcertId, from: u64, to: u64) -> Result<Vec<(u64, Option<Place>)>>;
+    /// What stands at these spots (at most 100), `None` where nothing was written.
+    async fn places(&self, concert: &ConcertId, spots: &[Spot]) -> Result<Vec<Option<Place>>>;
     /// Slots whose lease ended at or before `now` (at most `limit`).
     async fn ended_slots(&self, concert: &ConcertId, now: Timestamp, limit: usize) -> Result<Vec<SlotLease>>;
     /// Release the slots and lower `active` by their number. False if another admitter got there first.
@@ -150,8 +190,12 @@ pub trait QueueStore: Send + Sync {
 pub struct TokenView {
     pub token: TokenId,
     pub status: TokenStatus,
-    pub position: u64,
+    /// Fans ahead; `None` in the pre-queue, before the opening's draw.
+    pub position: Option<u64>,
     pub estimated_wait_seconds: u64,
+    /// The sale's phase and opening, for the fan's screen.
+    pub phase: Phase,
+    pub opens_at: Timestamp,
 }
 
 /// An ACTIVE token, checked for one concert: what protected routes act on.
@@ -187,62 +231,81 @@ impl QueueService {
         Self { store, catalog, clock, policy }
     }
 
-    /// Seconds until a token `position` places back is admitted, at the configured rate.
+    /// Seconds until a token `position` places back is admitted, at the sale's rate.
     pub fn estimated_wait_seconds(&self, position: u64) -> u64 {
         let per_tick = u64::from(self.policy.admit_per_tick.max(1));
         let ticks = position / per_tick + 1;
         ticks * self.policy.tick_every.as_secs()
     }
 
-    fn view(&self, token: &Token, counters: Option<&LineCounters>, now: Timestamp) -> TokenView {
+    fn view(&self, token: &Token, counters: Option<&LineCounters>, concert: &Concert, now: Timestamp) -> TokenView {
         let status = token.status_at(now);
-        let position = match (status, counters) {
-            (TokenStatus::Waiting, Some(c)) => c.position_of(token.seq),
-            _ => 0,
+        let phase = concert.phase_at(now);
+        let (position, estimated_wait_seconds) = match (status, counters) {
+            (TokenStatus::Waiting, Some(c)) => match c.position_of(token.spot) {
+                Some(p) => (Some(p), self.estimated_wait_seconds(p)),
+                // Before the draw: the wait is at least until the opening.
+                None => (None, now.until(concert.sale.opens_at).as_secs()),
+            },
+            _ => (Some(0), 0),
         };
-        let estimated_wait_seconds =
-            if status == TokenStatus::Waiting { self.estimated_wait_seconds(position) } else { 0 };
-        TokenView { token: token.id, status, position, estimated_wait_seconds }
+        TokenView { token: token.id, status, position, estimated_wait_seconds, phase, opens_at: concert.sale.opens_at }
+    }
+
+    /// The concert, or CONCERT_NOT_FOUND.
+    async fn concert(&self, concert: &ConcertId) -> Result<Concert> {
+        retrying(|| self.catalog.concert(concert)).await?.ok_or(Error::ConcertNotFound)
     }
 
     /// Take a place in the concert's line, or get back the live token the user already has.
-    /// Returns the view and whether the token is new.
-    pub async fn issue(&self, user: UserId, concert: &ConcertId) -> Result<(TokenView, bool)> {
-        if retrying(|| self.catalog.concert(concert)).await?.is_none() {
-            return Err(Error::ConcertNotFound);
-        }
-        let mut previous = retrying(|| self.store.holder_token(concert, user)).await?;
+    /// During the pre-queue the place is an index the opening's draw will place; after the
+    /// opening, an arrival number behind the whole cohort. Returns the view and whether the
+    /// token is new.
+    pub async fn issue(&self, user: UserId, concert_id: &ConcertId) -> Result<(TokenView, bool)> {
+        let concert = self.concert(concert_id).await?;
+        let mut previous = retrying(|| self.store.holder_token(concert_id, user)).await?;
         let mut attempt = 0;
         loop {
             let now = self.clock.now();
             if let Some(live) = previous.as_ref().filter(|t| t.is_alive(now)) {
-                let counters = retrying(|| self.store.counters(concert)).await?;
-                return Ok((self.view(live, Some(&counters), now), false));
+                let counters = retrying(|| self.store.counters(concert_id)).await?;
+                return Ok((self.view(live, Some(&counters), &concert, now), false));
+            }
+            let phase = concert.phase_at(now);
+            match phase {
+                Phase::Scheduled => return Err(Error::SaleNotOpen),
+                Phase::SoldOut => return Err(Error::SoldOut),
+                Phase::Closed => return Err(Error::SaleClosed),
+                Phase::PreQueue | Phase::OnSale | Phase::Paused => {}
             }
             // A number whose token is never written (we lost below, or died) is voided by
             // the admitter a tick later, so the line never stalls on it.
-            let (seq, counters) = retrying(|| self.store.next_seq(concert)).await?;
+            let spot = match self.take_spot(&concert, phase).await? {
+                Some(spot) => spot,
+                None => continue,
+            };
             let token =
-                Token { id: TokenId::random(), user, concert: concert.clone(), seq, state: TokenState::Waiting };
+                Token { id: TokenId::random(), user, concert: concert_id.clone(), spot, state: TokenState::Waiting };
             match self.store.create_token(&token, previous.as_ref().map(|t| t.id)).await {
                 Ok(CreateOutcome::Created) => {
-                    tracing::info!(user = %user, concert = %concert, seq, "queue token issued");
-                    return Ok((self.view(&token, Some(&counters), now), true));
+                    tracing::info!(user = %user, concert = %concert_id, ?spot, "queue token issued");
+                    let counters = retrying(|| self.store.counters(concert_id)).await?;
+                    return Ok((self.view(&token, Some(&counters), &concert, now), true));
                 }
                 Ok(CreateOutcome::HolderTaken) => {
                     // A concurrent request for the same user won; give our number back now
                     // (best effort: the admitter voids it anyway).
-                    if let Err(e) = self.store.void_place(concert, seq).await {
-                        tracing::warn!(concert = %concert, seq, error = %e, "could not void a lost place");
+                    if let Err(e) = self.store.void_place(concert_id, spot).await {
+                        tracing::warn!(concert = %concert_id, ?spot, error = %e, "could not void a lost place");
                     }
-                    previous = retrying(|| self.store.holder_token(concert, user)).await?;
+                    previous = retrying(|| self.store.holder_token(concert_id, user)).await?;
                 }
                 Ok(CreateOutcome::PlaceTaken) => {}
                 Err(e) => match decide(&e, attempt) {
                     Decision::RetryWithin(cap) => {
                         pause(cap).await;
                         // The transaction may have met a concurrent issue for this user.
-                        previous = retrying(|| self.store.holder_token(concert, user)).await?;
+                        previous = retrying(|| self.store.holder_token(concert_id, user)).await?;
                     }
                     Decision::GiveUp => return Err(e),
                 },
@@ -254,17 +317,56 @@ impl QueueService {
         }
     }
 
-    /// The token's status and, while waiting, its position.
+    /// A new spot in line: a pre-queue index while the draw is not sealed and the sale has
+    /// not opened, else an arrival number (sealing the draw first if the sale has opened
+    /// and nobody has yet). `None`: the draw was sealed meanwhile, ask again.
+    async fn take_spot(&self, concert: &Concert, phase: Phase) -> Result<Option<Spot>> {
+        if phase == Phase::PreQueue {
+            if let Some(index) = retrying(|| self.store.next_prequeue_index(&concert.id)).await? {
+                return Ok(Some(Spot::Cohort(index)));
+            }
+        }
+        match retrying(|| self.store.next_seq(&concert.id)).await? {
+            Some(seq) => Ok(Some(Spot::Arrival(seq))),
+            None if phase.is_open() => {
+                self.seal(&concert.id).await?;
+                Ok(None)
+            }
+            // The pre-queue was sealed early? Only an opening seals; this cannot last.
+            None => Err(Error::Contention),
+        }
+    }
+
+    /// Seal the opening's draw if nobody has: one conditional write fixes the cohort (every
+    /// fan who pre-queued) and a secret seed. Several sealers racing seal once.
+    pub async fn seal(&self, concert: &ConcertId) -> Result<Draw> {
+        for attempt in 0..MAX_ATTEMPTS {
+            let counters = retrying(|| self.store.counters(concert)).await?;
+            if let Some(draw) = counters.draw {
+                return Ok(draw);
+            }
+            let draw = Draw { cohort: counters.prequeued, seed: *uuid::Uuid::new_v4().as_bytes() };
+            if retrying(|| self.store.seal(concert, &draw)).await? {
+                tracing::info!(concert = %concert, cohort = draw.cohort, "opening draw sealed");
+                return Ok(draw);
+            }
+            pause_before_retry(attempt).await;
+        }
+        Err(Error::Contention)
+    }
+
+    /// The token's status and, while waiting, its position and the sale's phase.
     pub async fn current(&self, caller: UserId, raw_token: Option<&str>) -> Result<TokenView> {
         let token = self.token(caller, raw_token).await?;
         let now = self.clock.now();
+        let concert = self.concert(&token.concert).await?;
         match token.status_at(now) {
             TokenStatus::Expired => Err(Error::TokenExpired),
             TokenStatus::Waiting => {
                 let counters = retrying(|| self.store.counters(&token.concert)).await?;
-                Ok(self.view(&token, Some(&counters), now))
+                Ok(self.view(&token, Some(&counters), &concert, now))
             }
-            TokenStatus::Active { .. } => Ok(self.view(&token, None, now)),
+            TokenStatus::Active { .. } => Ok(self.view(&token, None, &concert, now)),
         }
     }
 
@@ -300,67 +402,90 @@ impl QueueService {
         Ok(admission)
     }
 
-    /// One admitter step for one concert: release ended slots, then admit the next
-    /// waiting tokens in arrival order within the rate and the cap. Safe to run in
+    /// One admitter step for one concert: release ended slots; once the sale has opened,
+    /// seal the draw if nobody has, and while it is on sale admit the next waiting tokens
+    /// in place order within the sale's rate and cap; notice a sell-out. Safe to run in
     /// several places at once: every write is conditional on the counters it read.
-    pub async fn tick(&self, concert: &ConcertId) -> Result<TickReport> {
+    pub async fn tick(&self, concert_id: &ConcertId) -> Result<TickReport> {
         let mut report = TickReport::default();
         let now = self.clock.now();
         loop {
-            let ended = self.store.ended_slots(concert, now, MAX_ADMIT_PER_TRANSACTION).await?;
-            if ended.is_empty() || !self.store.release_slots(concert, &ended).await? {
+            let ended = self.store.ended_slots(concert_id, now, MAX_ADMIT_PER_TRANSACTION).await?;
+            if ended.is_empty() || !self.store.release_slots(concert_id, &ended).await? {
                 break;
             }
             report.released += ended.len();
         }
+        let concert = self.concert(concert_id).await?;
+        let phase = concert.phase_at(now);
+        if phase.is_open() {
+            self.seal(concert_id).await?;
+        }
+        if matches!(phase, Phase::OnSale | Phase::Paused) && self.all_sold(concert_id).await? {
+            self.catalog.mark_sold_out(concert_id).await?;
+            tracing::info!(concert = %concert_id, "sold out");
+            return Ok(report);
+        }
+        if !phase.admits() {
+            return Ok(report);
+        }
+        let policy = concert.control.policy(self.policy);
 
-        let counters = self.store.counters(concert).await?;
-        let room = self.policy.active_cap.saturating_sub(counters.active);
+        let counters = self.store.counters(concert_id).await?;
+        let room = policy.active_cap.saturating_sub(counters.active);
         let want =
-            usize::try_from(room.min(self.policy.admit_per_tick)).unwrap_or(usize::MAX).min(MAX_ADMIT_PER_TRANSACTION);
+            usize::try_from(room.min(policy.admit_per_tick)).unwrap_or(usize::MAX).min(MAX_ADMIT_PER_TRANSACTION);
         if want == 0 || counters.admitted_through >= counters.issued {
             return Ok(report);
         }
         let from = counters.admitted_through + 1;
         // Look a little further than needed so a few void places do not stall a tick.
         let to = counters.issued.min(from + want as u64 + 20).min(from + 99);
-        let places = self.store.places(concert, from, to).await?;
+        let numbers: Vec<u64> = (from..=to).collect();
+        let spots: Vec<Spot> = numbers.iter().map(|p| counters.spot_at(*p)).collect();
+        let places = self.store.places(concert_id, &spots).await?;
 
         let mut plan = AdmissionPlan {
-            concert: concert.clone(),
+            concert: concert_id.clone(),
             expected_admitted_through: counters.admitted_through,
             new_admitted_through: counters.admitted_through,
             tokens: Vec::new(),
-            active_until: now.plus(self.policy.active_for),
-            cap: self.policy.active_cap,
+            active_until: now.plus(policy.active_for),
+            cap: policy.active_cap,
             suspect_gap: None,
         };
-        for (seq, place) in places {
+        for ((number, spot), place) in numbers.into_iter().zip(spots).zip(places) {
             if plan.tokens.len() >= want {
                 break;
             }
             match place {
                 Some(Place::Token(t)) => plan.tokens.push(t),
                 Some(Place::Void) => report.skipped_voids += 1,
-                None if counters.suspect_gap == Some(seq) && self.store.void_place(concert, seq).await? => {
+                None if counters.suspect_gap == Some(number) && self.store.void_place(concert_id, spot).await? => {
                     // Missing for a whole tick: its issuer died between numbering and writing.
                     report.skipped_voids += 1;
                 }
                 None => {
-                    plan.suspect_gap = Some(seq);
+                    plan.suspect_gap = Some(number);
                     break;
                 }
             }
-            plan.new_admitted_through = seq;
+            plan.new_admitted_through = number;
         }
         if plan.new_admitted_through == counters.admitted_through && plan.suspect_gap == counters.suspect_gap {
             return Ok(report);
         }
         if self.store.admit(&plan).await? {
-            tracing::info!(concert = %concert, admitted = plan.tokens.len(), through = plan.new_admitted_through, "admitted");
+            tracing::info!(concert = %concert_id, admitted = plan.tokens.len(), through = plan.new_admitted_through, "admitted");
             report.admitted = plan.tokens;
         }
         Ok(report)
+    }
+
+    /// Every seat of every date sold (one bounded query of the concert's seats).
+    async fn all_sold(&self, concert: &ConcertId) -> Result<bool> {
+        let seats = retrying(|| self.catalog.concert_seats(concert)).await?.unwrap_or_default();
+        Ok(!seats.is_empty() && seats.iter().all(|s| s.status_at(self.clock.now()) == crate::catalog::SeatStatus::Sold))
     }
 }
 

@@ -38,7 +38,7 @@ pub async fn world() -> World {
     let concert = ConcertId::parse("unit-concert").expect("slug");
     let date = ConcertDate::parse("2026-12-24").expect("date");
     mem.add_concert(
-        &Concert { id: concert.clone(), title: "T".into(), venue: "V".into(), seat_limit: Concert::DEFAULT_SEAT_LIMIT },
+        &Concert::on_sale(concert.clone(), "T", "V", Timestamp::from_millis(0), Timestamp::from_millis(i64::MAX / 4)),
         &new_concert_seats(&[date]),
     )
     .await

@@ -12,6 +12,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
 use crate::dynamo::{DynamoCatalog, DynamoHolds, DynamoPayments, DynamoQueue, DynamoWallet, Tables};
 use crate::error::Result;
+use crate::operator::OperatorService;
 use crate::payment::PaymentService;
 use crate::queue::QueueService;
 use crate::reservation::HoldService;
@@ -25,6 +26,7 @@ pub struct Services {
     pub holds: HoldService,
     pub wallet: WalletService,
     pub payments: PaymentService,
+    pub operator: OperatorService,
     pub catalog_store: Arc<DynamoCatalog>,
 }
 
@@ -53,16 +55,13 @@ impl Services {
     ) -> Self {
         let tables = Tables::new(dynamo, settings.resources.clone());
         let catalog_store = Arc::new(DynamoCatalog::new(tables.clone()));
-        let queue = Arc::new(QueueService::new(
-            Arc::new(DynamoQueue::new(tables.clone())),
-            catalog_store.clone(),
-            clock.clone(),
-            settings.queue,
-        ));
+        let line = Arc::new(DynamoQueue::new(tables.clone()));
+        let queue = Arc::new(QueueService::new(line.clone(), catalog_store.clone(), clock.clone(), settings.queue));
         let hold_expiry = Arc::new(SqsQueue::new(sqs.clone(), settings.resources.hold_expiry_queue_url.clone()));
         let events = Arc::new(SqsQueue::new(sqs, settings.resources.payment_events_queue_url.clone()));
         Self {
             catalog: CatalogService::new(catalog_store.clone(), clock.clone()),
+            operator: OperatorService::new(catalog_store.clone(), line, clock.clone(), settings.queue),
             holds: HoldService::new(
                 catalog_store.clone(),
                 Arc::new(DynamoHolds::new(tables.clone())),

@@ -46,13 +46,11 @@ pub async fn services_with(clock: Arc<dyn Clock>, tweak: impl FnOnce(&mut Settin
 pub async fn new_concert(s: &Services, dates: &[&str]) -> ConcertId {
     let id = ConcertId::parse(&format!("t-{}", &uuid::Uuid::new_v4().simple().to_string()[..12])).unwrap();
     let dates: Vec<ConcertDate> = dates.iter().map(|d| ConcertDate::parse(d).unwrap()).collect();
-    let concert = Concert {
-        id: id.clone(),
-        title: "Test concert".into(),
-        venue: "Test hall".into(),
-        seat_limit: Concert::DEFAULT_SEAT_LIMIT,
-    };
     let seats = new_concert_seats(&dates);
+    // On sale since an hour ago, so that a test's own clock a little behind still sees it open.
+    let since = SystemClock.now().minus(std::time::Duration::from_secs(3600));
+    let until = SystemClock.now().plus(std::time::Duration::from_secs(30 * 24 * 3600));
+    let concert = Concert::on_sale(id.clone(), "Test concert", "Test hall", since, until);
     setup(|| s.catalog_store.add_concert(&concert, &seats)).await;
     id
 }

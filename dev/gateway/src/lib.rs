@@ -56,6 +56,7 @@ pub async fn dispatch(
         "reservation" => fn_reservation::handle(s, req).await,
         "balance" => fn_balance::handle(s, req).await,
         "payment" => fn_payment::handle(s, req).await,
+        "operator" => fn_operator::handle(s, req).await,
         _ => problem(&Error::RouteNotFound),
     }
 }

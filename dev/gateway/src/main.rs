@@ -12,8 +12,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use local_gateway::{admitter_loop, hold_expiry_loop, serve, DevIdentity, Route};
-use ticketing::catalog::{demo_concert, CatalogStore};
-use ticketing::clock::Clock;
+use ticketing::operator::demo_spec;
 use ticketing::wiring::{init_tracing, Services};
 use tokio::net::TcpListener;
 
@@ -32,9 +31,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     };
     let services = Arc::new(Services::from_env().await?);
     if std::env::var("SEED_DEMO").is_ok_and(|v| v == "1") {
-        let (concert, seats) = demo_concert(ticketing::clock::SystemClock.now());
-        services.catalog_store.add_concert(&concert, &seats).await?;
-        tracing::info!(concert = %concert.id, seats = seats.len(), "demo concert seeded");
+        // Through the operator service, as an operator would put a concert on sale.
+        match services.operator.create(&demo_spec(services.operator.now())?).await {
+            Ok(concert) => tracing::info!(concert = %concert.id, "demo concert created, on sale now"),
+            Err(ticketing::Error::ConcertExists) => tracing::info!("demo concert already there"),
+            Err(e) => return Err(e.into()),
+        }
     }
     let aws = aws_config::load_from_env().await;
     tokio::spawn(admitter_loop(services.clone()));

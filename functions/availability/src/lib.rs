@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 use ticketing::http::{queue_token, respond, segments};
 use ticketing::identity::caller;
 use ticketing::ids::{ConcertDate, ConcertId};
+use ticketing::operator::wire::concert_json;
 use ticketing::wiring::Services;
 use ticketing::{Error, Result};
 
@@ -13,6 +14,7 @@ pub async fn handle(s: &Services, req: Request) -> Response<Body> {
     let path = segments(&req);
     respond(match (req.method().as_str(), path.as_slice()) {
         ("GET", ["concerts"]) => concerts(s).await,
+        ("GET", ["concerts", concert, "draw"]) => draw(s, concert).await,
         ("GET", ["concerts", concert, "dates"]) => dates(s, &req, concert).await,
         ("GET", ["concerts", concert, "dates", date, "seats"]) => seats(s, &req, concert, date).await,
         _ => Err(Error::RouteNotFound),
@@ -20,14 +22,22 @@ pub async fn handle(s: &Services, req: Request) -> Response<Body> {
 }
 
 async fn concerts(s: &Services) -> Result<(u16, Value)> {
-    let list: Vec<Value> = s
-        .catalog
-        .concerts()
-        .await?
-        .into_iter()
-        .map(|c| json!({ "concertId": c.id.as_str(), "title": c.title, "venue": c.venue }))
-        .collect();
+    let now = s.operator.now();
+    let list: Vec<Value> = s.catalog.concerts().await?.iter().map(|c| concert_json(c, now)).collect();
     Ok((200, json!({ "concerts": list })))
+}
+
+/// The opening's draw, once the sale is over: anyone can recompute every place with it.
+async fn draw(s: &Services, raw: &str) -> Result<(u16, Value)> {
+    let concert = concert_id(raw)?;
+    let body = match s.operator.published_draw(&concert).await? {
+        Some(d) => json!({
+            "concertId": concert.as_str(), "cohort": d.cohort, "seed": d.seed_hex(),
+            "algorithm": ticketing::fair_start::ALGORITHM,
+        }),
+        None => json!({ "concertId": concert.as_str(), "cohort": 0, "seed": null }),
+    };
+    Ok((200, body))
 }
 
 /// An id that cannot exist is simply not found.

@@ -7,6 +7,7 @@ use ticketing::http::{body_json, queue_token, respond, segments};
 use ticketing::identity::caller;
 use ticketing::ids::{ConcertId, UserId};
 use ticketing::queue::{TokenStatus, TokenView};
+use ticketing::sale::Phase;
 use ticketing::wiring::Services;
 use ticketing::{Error, Result};
 
@@ -46,19 +47,26 @@ async fn current(s: &Services, req: &Request) -> Result<(u16, Value)> {
     Ok((200, view_json(&view)))
 }
 
+/// A waiting fan whose sale ended sees that as the token's status and stops waiting.
 fn view_json(v: &TokenView) -> Value {
-    match v.status {
-        TokenStatus::Active { until } => json!({
+    let mut out = match (v.status, v.phase) {
+        (TokenStatus::Active { until }, _) => json!({
             "status": "ACTIVE",
             "position": 0,
             "estimatedWaitSeconds": 0,
             "activeUntil": until.to_rfc3339(),
         }),
-        TokenStatus::Waiting => json!({
+        (TokenStatus::Waiting, Phase::SoldOut | Phase::Closed) => {
+            json!({ "status": v.phase.as_str(), "position": null, "estimatedWaitSeconds": null })
+        }
+        (TokenStatus::Waiting, _) => json!({
             "status": "WAITING",
             "position": v.position,
             "estimatedWaitSeconds": v.estimated_wait_seconds,
         }),
-        TokenStatus::Expired => json!({ "status": "EXPIRED", "position": 0, "estimatedWaitSeconds": 0 }),
-    }
+        (TokenStatus::Expired, _) => json!({ "status": "EXPIRED", "position": 0, "estimatedWaitSeconds": 0 }),
+    };
+    out["phase"] = json!(v.phase.as_str());
+    out["opensAt"] = json!(v.opens_at.to_rfc3339());
+    out
 }

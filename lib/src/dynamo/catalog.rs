@@ -4,14 +4,17 @@
 //! is one Query.
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
+use aws_sdk_dynamodb::types::{
+    AttributeValue, ConditionCheck, Delete, Put, PutRequest, TransactWriteItem, WriteRequest,
+};
 
-use super::{get_n, get_s, infra, key2, n, opt_n, query_all, s, sdk, sk_of, Item, Tables};
+use super::{condition_failed, get_n, get_s, infra, key2, n, opt_n, query_all, s, sdk, sk_of, transact, Item, Tables};
 use crate::catalog::{CatalogStore, Concert, Seat, SeatState};
 use crate::clock::Timestamp;
 use crate::error::Result;
 use crate::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber, UserId};
 use crate::money::Won;
+use crate::sale::{SaleControl, SaleWindow};
 
 pub struct DynamoCatalog {
     t: Tables,
@@ -64,12 +67,52 @@ fn seat_of(item: &Item) -> Result<Seat> {
 }
 
 fn concert_of(item: &Item, id: ConcertId) -> Result<Concert> {
+    let flag = |name: &str| item.get(name).and_then(|v| v.as_bool().ok()).copied().unwrap_or(false);
+    let at = |name: &str| get_n(item, name).map(Timestamp::from_millis);
     Ok(Concert {
         id,
         title: get_s(item, "title")?.to_owned(),
         venue: get_s(item, "venue")?.to_owned(),
         seat_limit: opt_n(item, "seatLimit")?.unwrap_or(Concert::DEFAULT_SEAT_LIMIT),
+        sale: SaleWindow { prequeue_at: at("prequeueAt")?, opens_at: at("opensAt")?, closes_at: at("closesAt")? },
+        control: SaleControl {
+            paused: flag("paused"),
+            admit_per_tick: opt_n(item, "admitPerTick")?,
+            active_cap: opt_n(item, "activeCap")?,
+        },
+        sold_out: flag("soldOut"),
+        version: opt_n(item, "version")?.unwrap_or(0),
     })
+}
+
+/// The attributes of a concert, as its META item and its CATALOG listing both carry them.
+fn concert_attrs(c: &Concert, mut item: Item) -> Item {
+    item.insert("concertId".into(), s(c.id.as_str()));
+    item.insert("title".into(), s(&c.title));
+    item.insert("venue".into(), s(&c.venue));
+    item.insert("seatLimit".into(), n(c.seat_limit));
+    item.insert("prequeueAt".into(), n(c.sale.prequeue_at.millis()));
+    item.insert("opensAt".into(), n(c.sale.opens_at.millis()));
+    item.insert("closesAt".into(), n(c.sale.closes_at.millis()));
+    item.insert("paused".into(), AttributeValue::Bool(c.control.paused));
+    item.insert("soldOut".into(), AttributeValue::Bool(c.sold_out));
+    item.insert("version".into(), n(c.version));
+    if let Some(k) = c.control.admit_per_tick {
+        item.insert("admitPerTick".into(), n(k));
+    }
+    if let Some(cap) = c.control.active_cap {
+        item.insert("activeCap".into(), n(cap));
+    }
+    item
+}
+
+fn seat_item(concert: &ConcertId, seat: &Seat) -> Item {
+    let mut item = key2(concert_pk(concert), seat_sk(seat.date, seat.number));
+    item.insert("date".into(), s(seat.date.to_string()));
+    item.insert("seatNumber".into(), n(seat.number.get()));
+    item.insert("price".into(), n(seat.price.get()));
+    item.insert("status".into(), s("AVAILABLE"));
+    item
 }
 
 fn is_seat(item: &Item) -> bool {
@@ -153,41 +196,127 @@ impl CatalogStore for DynamoCatalog {
         out.item().map(seat_of).transpose()
     }
 
-    async fn add_concert(&self, concert: &Concert, seats: &[Seat]) -> Result<()> {
+    async fn add_concert(&self, concert: &Concert, seats: &[Seat]) -> Result<bool> {
         if self.concert(&concert.id).await?.is_some() {
-            return Ok(());
+            return Ok(false);
         }
-        let mut items: Vec<Item> = seats
-            .iter()
-            .map(|seat| {
-                let mut item = key2(concert_pk(&concert.id), seat_sk(seat.date, seat.number));
-                item.insert("date".into(), s(seat.date.to_string()));
-                item.insert("seatNumber".into(), n(seat.number.get()));
-                item.insert("price".into(), n(seat.price.get()));
-                item.insert("status".into(), s("AVAILABLE"));
-                item
-            })
-            .collect();
-        if let Some(ends) = crate::catalog::sale_ends(seats) {
-            let mut live = key2(LIVE_PK, live_sk(ends, &concert.id));
-            live.insert("concertId".into(), s(concert.id.as_str()));
-            items.push(live);
-        }
-        let mut listing = key2("CATALOG", concert_pk(&concert.id));
-        listing.insert("concertId".into(), s(concert.id.as_str()));
-        listing.insert("title".into(), s(&concert.title));
-        listing.insert("venue".into(), s(&concert.venue));
-        listing.insert("seatLimit".into(), n(concert.seat_limit));
-        items.push(listing);
-        // The marker goes last: a concert exists only once all its seats do.
-        let mut meta = key2(concert_pk(&concert.id), "META");
-        meta.insert("title".into(), s(&concert.title));
-        meta.insert("venue".into(), s(&concert.venue));
-        meta.insert("seatLimit".into(), n(concert.seat_limit));
+        let mut items: Vec<Item> = seats.iter().map(|seat| seat_item(&concert.id, seat)).collect();
+        let mut live = key2(LIVE_PK, live_sk(concert.sale.closes_at, &concert.id));
+        live.insert("concertId".into(), s(concert.id.as_str()));
+        items.push(live);
+        items.push(concert_attrs(concert, key2("CATALOG", concert_pk(&concert.id))));
         for chunk in items.chunks(25) {
             self.write_batch(chunk.to_vec()).await?;
         }
-        self.write_batch(vec![meta]).await
+        // The marker goes last and only once: a concert exists once all its seats do, and
+        // of two operators creating the same id, one is told it exists.
+        let out = self
+            .t
+            .client
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(concert_attrs(concert, key2(concert_pk(&concert.id), "META"))))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        match out {
+            Ok(_) => Ok(true),
+            Err(e) if condition_failed(&e) => Ok(false),
+            Err(e) => Err(sdk(e)),
+        }
+    }
+
+    async fn update_concert(&self, before: &Concert, after: &Concert) -> Result<bool> {
+        let table = self.table();
+        let meta = Put::builder()
+            .table_name(table)
+            .set_item(Some(concert_attrs(after, key2(concert_pk(&after.id), "META"))))
+            .condition_expression("version = :v OR (attribute_not_exists(version) AND :v = :zero)")
+            .expression_attribute_values(":v", n(before.version))
+            .expression_attribute_values(":zero", n(0))
+            .build()
+            .map_err(infra)?;
+        let listing = Put::builder()
+            .table_name(table)
+            .set_item(Some(concert_attrs(after, key2("CATALOG", concert_pk(&after.id)))))
+            .build()
+            .map_err(infra)?;
+        let mut items =
+            vec![TransactWriteItem::builder().put(meta).build(), TransactWriteItem::builder().put(listing).build()];
+        if before.sale.closes_at != after.sale.closes_at {
+            let old = Delete::builder()
+                .table_name(table)
+                .set_key(Some(key2(LIVE_PK, live_sk(before.sale.closes_at, &before.id))))
+                .build()
+                .map_err(infra)?;
+            let mut live = key2(LIVE_PK, live_sk(after.sale.closes_at, &after.id));
+            live.insert("concertId".into(), s(after.id.as_str()));
+            let new = Put::builder().table_name(table).set_item(Some(live)).build().map_err(infra)?;
+            items.push(TransactWriteItem::builder().delete(old).build());
+            items.push(TransactWriteItem::builder().put(new).build());
+        }
+        Ok(transact(&self.t.client, items).await?.is_ok())
+    }
+
+    async fn replace_seats(&self, concert: &Concert, put: &[Seat], remove: &[Seat]) -> Result<bool> {
+        // Each seat changes only while it is free; each chunk also re-checks that the
+        // concert is the version the operator edited (so the layout is still editable).
+        let mut writes = Vec::new();
+        for seat in put {
+            let p = Put::builder()
+                .table_name(self.table())
+                .set_item(Some(seat_item(&concert.id, seat)))
+                .condition_expression("attribute_not_exists(pk) OR #status = :available")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":available", s("AVAILABLE"))
+                .build()
+                .map_err(infra)?;
+            writes.push(TransactWriteItem::builder().put(p).build());
+        }
+        for seat in remove {
+            let d = Delete::builder()
+                .table_name(self.table())
+                .set_key(Some(key2(concert_pk(&concert.id), seat_sk(seat.date, seat.number))))
+                .condition_expression("#status = :available")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":available", s("AVAILABLE"))
+                .build()
+                .map_err(infra)?;
+            writes.push(TransactWriteItem::builder().delete(d).build());
+        }
+        for chunk in writes.chunks(99) {
+            let guard = ConditionCheck::builder()
+                .table_name(self.table())
+                .set_key(Some(key2(concert_pk(&concert.id), "META")))
+                .condition_expression("version = :v")
+                .expression_attribute_values(":v", n(concert.version))
+                .build()
+                .map_err(infra)?;
+            let mut items = vec![TransactWriteItem::builder().condition_check(guard).build()];
+            items.extend(chunk.iter().cloned());
+            if transact(&self.t.client, items).await?.is_err() {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    async fn mark_sold_out(&self, concert: &ConcertId) -> Result<()> {
+        // The concert's marker and its listing; the phase reads either.
+        for (pk, sk) in [(concert_pk(concert), "META".to_owned()), ("CATALOG".to_owned(), concert_pk(concert))] {
+            self.t
+                .client
+                .update_item()
+                .table_name(self.table())
+                .set_key(Some(key2(pk, sk)))
+                .update_expression("SET soldOut = :yes")
+                .condition_expression("attribute_exists(pk)")
+                .expression_attribute_values(":yes", AttributeValue::Bool(true))
+                .send()
+                .await
+                .map_err(sdk)?;
+        }
+        Ok(())
     }
 }
 

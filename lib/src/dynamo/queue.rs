@@ -11,8 +11,9 @@ use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
 use super::{batch_get, condition_failed, get_n, get_s, infra, key, n, opt_n, s, sdk, transact, Item, Tables};
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::error::{Error, Result};
+use crate::fair_start::Draw;
 use crate::ids::{ConcertId, TokenId, UserId};
-use crate::queue::{AdmissionPlan, CreateOutcome, LineCounters, Place, QueueStore, SlotLease, Token, TokenState};
+use crate::queue::{AdmissionPlan, CreateOutcome, LineCounters, Place, QueueStore, SlotLease, Spot, Token, TokenState};
 
 /// How long queue records are kept before TTL may remove them: far longer than any line.
 const KEEP: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -24,6 +25,28 @@ pub struct DynamoQueue {
 impl DynamoQueue {
     pub fn new(t: Tables) -> Self {
         Self { t }
+    }
+
+    /// `ADD 1` to one of the line's counters if `condition` holds; the new value, or `None`.
+    async fn count(&self, concert: &ConcertId, counter: &str, condition: &str) -> Result<Option<u64>> {
+        let out = self
+            .t
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(line_pk(concert))))
+            .update_expression("ADD #counter :one")
+            .condition_expression(condition)
+            .expression_attribute_names("#counter", counter)
+            .expression_attribute_values(":one", n(1))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await;
+        match out {
+            Ok(o) => Ok(Some(get_n(&o.attributes().cloned().unwrap_or_default(), counter)?)),
+            Err(e) if condition_failed(&e) => Ok(None),
+            Err(e) => Err(sdk(e)),
+        }
     }
 
     fn table(&self) -> &str {
@@ -43,8 +66,13 @@ fn line_pk(c: &ConcertId) -> String {
     format!("LINE#{c}")
 }
 
-fn place_pk(c: &ConcertId, seq: u64) -> String {
-    format!("PLACE#{c}#{seq}")
+/// What stands at a spot: `PREQ#<concert>#<index>` for the pre-queue cohort,
+/// `PLACE#<concert>#<seq>` for arrivals after the opening.
+fn place_pk(c: &ConcertId, spot: Spot) -> String {
+    match spot {
+        Spot::Cohort(index) => format!("PREQ#{c}#{index}"),
+        Spot::Arrival(seq) => format!("PLACE#{c}#{seq}"),
+    }
 }
 
 fn holder_pk(c: &ConcertId, u: UserId) -> String {
@@ -55,9 +83,27 @@ fn cleanup_at() -> String {
     SystemClock.now().plus(KEEP).epoch_seconds_ceil().to_string()
 }
 
+/// A token's spot as stored: the attribute name and its number.
+fn spot_attr(spot: Spot) -> (&'static str, u64) {
+    match spot {
+        Spot::Cohort(index) => ("cohortIndex", index),
+        Spot::Arrival(seq) => ("seq", seq),
+    }
+}
+
 fn counters_of(item: Option<&Item>) -> Result<LineCounters> {
     let Some(item) = item else { return Ok(LineCounters::default()) };
+    let draw = match opt_n::<u64>(item, "cohort")? {
+        None => None,
+        Some(cohort) => {
+            let seed = Draw::parse_seed_hex(get_s(item, "seed")?)
+                .ok_or_else(|| Error::Infrastructure("a sealed line has an unreadable seed".into()))?;
+            Some(Draw { cohort, seed })
+        }
+    };
     Ok(LineCounters {
+        prequeued: opt_n(item, "prequeued")?.unwrap_or(0),
+        draw,
         issued: opt_n(item, "issued")?.unwrap_or(0),
         admitted_through: opt_n(item, "admittedThrough")?.unwrap_or(0),
         active: opt_n(item, "active")?.unwrap_or(0),
@@ -72,11 +118,15 @@ fn token_of(item: &Item) -> Result<Token> {
         "ACTIVE" => TokenState::Active { until: Timestamp::from_millis(get_n(item, "activeUntil")?) },
         _ => TokenState::Expired,
     };
+    let spot = match opt_n(item, "cohortIndex")? {
+        Some(index) => Spot::Cohort(index),
+        None => Spot::Arrival(get_n(item, "seq")?),
+    };
     Ok(Token {
         id,
         user: UserId::parse(get_s(item, "userId")?)?,
         concert: ConcertId::parse(get_s(item, "concertId")?)?,
-        seq: get_n(item, "seq")?,
+        spot,
         state,
     })
 }
@@ -98,21 +148,36 @@ impl QueueStore for DynamoQueue {
         self.token(TokenId::parse(get_s(item, "tokenId")?)?).await
     }
 
-    async fn next_seq(&self, concert: &ConcertId) -> Result<(u64, LineCounters)> {
+    async fn next_prequeue_index(&self, concert: &ConcertId) -> Result<Option<u64>> {
+        let taken = self.count(concert, "prequeued", "attribute_not_exists(cohort)").await?;
+        Ok(taken.map(|n| n - 1))
+    }
+
+    async fn next_seq(&self, concert: &ConcertId) -> Result<Option<u64>> {
+        self.count(concert, "issued", "attribute_exists(cohort)").await
+    }
+
+    async fn seal(&self, concert: &ConcertId, draw: &Draw) -> Result<bool> {
         let out = self
             .t
             .client
             .update_item()
             .table_name(self.table())
             .set_key(Some(key(line_pk(concert))))
-            .update_expression("ADD issued :one")
-            .expression_attribute_values(":one", n(1))
-            .return_values(ReturnValue::AllNew)
+            .update_expression("SET cohort = :n, seed = :seed, issued = :n")
+            .condition_expression(
+                "attribute_not_exists(cohort) AND (prequeued = :n OR (attribute_not_exists(prequeued) AND :n = :zero))",
+            )
+            .expression_attribute_values(":n", n(draw.cohort))
+            .expression_attribute_values(":zero", n(0))
+            .expression_attribute_values(":seed", s(draw.seed_hex()))
             .send()
-            .await
-            .map_err(sdk)?;
-        let counters = counters_of(out.attributes())?;
-        Ok((counters.issued, counters))
+            .await;
+        match out {
+            Ok(_) => Ok(true),
+            Err(e) if condition_failed(&e) => Ok(false),
+            Err(e) => Err(sdk(e)),
+        }
     }
 
     async fn counters(&self, concert: &ConcertId) -> Result<LineCounters> {
@@ -137,7 +202,7 @@ impl QueueStore for DynamoQueue {
             .item("tokenId", s(token.id.to_string()))
             .item("userId", s(token.user.to_string()))
             .item("concertId", s(token.concert.as_str()))
-            .item("seq", n(token.seq))
+            .item(spot_attr(token.spot).0, n(spot_attr(token.spot).1))
             .item("status", s("WAITING"))
             .item("expiresAt", n(&ttl))
             .condition_expression("attribute_not_exists(pk)")
@@ -145,7 +210,7 @@ impl QueueStore for DynamoQueue {
             .map_err(infra)?;
         let place = Put::builder()
             .table_name(self.table())
-            .item("pk", s(place_pk(&token.concert, token.seq)))
+            .item("pk", s(place_pk(&token.concert, token.spot)))
             .item("tokenId", s(token.id.to_string()))
             .item("expiresAt", n(&ttl))
             .condition_expression("attribute_not_exists(pk)")
@@ -177,13 +242,13 @@ impl QueueStore for DynamoQueue {
         })
     }
 
-    async fn void_place(&self, concert: &ConcertId, seq: u64) -> Result<bool> {
+    async fn void_place(&self, concert: &ConcertId, spot: Spot) -> Result<bool> {
         let out = self
             .t
             .client
             .put_item()
             .table_name(self.table())
-            .item("pk", s(place_pk(concert, seq)))
+            .item("pk", s(place_pk(concert, spot)))
             .item("void", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
             .item("expiresAt", n(cleanup_at()))
             .condition_expression("attribute_not_exists(pk)")
@@ -210,8 +275,8 @@ impl QueueStore for DynamoQueue {
         out.item().map(token_of).transpose()
     }
 
-    async fn places(&self, concert: &ConcertId, from: u64, to: u64) -> Result<Vec<(u64, Option<Place>)>> {
-        let keys = (from..=to).map(|seq| key(place_pk(concert, seq))).collect();
+    async fn places(&self, concert: &ConcertId, spots: &[Spot]) -> Result<Vec<Option<Place>>> {
+        let keys = spots.iter().map(|spot| key(place_pk(concert, *spot))).collect();
         let items = batch_get(&self.t.client, self.table(), keys).await?;
         let mut found = std::collections::HashMap::new();
         for item in &items {
@@ -221,7 +286,7 @@ impl QueueStore for DynamoQueue {
             };
             found.insert(get_s(item, "pk")?.to_owned(), place);
         }
-        Ok((from..=to).map(|seq| (seq, found.get(&place_pk(concert, seq)).copied())).collect())
+        Ok(spots.iter().map(|spot| found.get(&place_pk(concert, *spot)).copied()).collect())
     }
 
     async fn ended_slots(&self, concert: &ConcertId, now: Timestamp, limit: usize) -> Result<Vec<SlotLease>> {

@@ -21,7 +21,16 @@ async fn world(admit_per_tick: u32, active_cap: u32) -> World {
     let concert = ConcertId::parse("test-concert").unwrap();
     let seats = new_concert_seats(&[ConcertDate::parse("2026-12-24").unwrap()]);
     catalog
-        .add_concert(&Concert { id: concert.clone(), title: "T".into(), venue: "V".into(), seat_limit: 4 }, &seats)
+        .add_concert(
+            &Concert::on_sale(
+                concert.clone(),
+                "T",
+                "V",
+                Timestamp::from_millis(0),
+                Timestamp::from_millis(i64::MAX / 4),
+            ),
+            &seats,
+        )
         .await
         .unwrap();
     let clock = Arc::new(ManualClock::at(Timestamp::from_millis(1_000_000)));
@@ -63,18 +72,18 @@ async fn issue_many(w: &World, n: usize) -> Vec<TokenView> {
 async fn position_counts_the_users_ahead_in_arrival_order() {
     let w = world(2, 100).await;
     let views = issue_many(&w, 5).await;
-    let positions: Vec<u64> = views.iter().map(|v| v.position).collect();
+    let positions: Vec<u64> = views.iter().filter_map(|v| v.position).collect();
     assert_eq!(positions, vec![0, 1, 2, 3, 4]);
     assert!(views.iter().all(|v| v.status == TokenStatus::Waiting));
 
     w.queue.tick(&w.concert).await.unwrap();
     let third = current(&w, &views[2].token.to_string()).await.unwrap();
-    assert_eq!(third.position, 0);
+    assert_eq!(third.position, Some(0));
     let fifth = current(&w, &views[4].token.to_string()).await.unwrap();
-    assert_eq!(fifth.position, 2);
+    assert_eq!(fifth.position, Some(2));
     let first = current(&w, &views[0].token.to_string()).await.unwrap();
     assert!(matches!(first.status, TokenStatus::Active { .. }));
-    assert_eq!(first.position, 0);
+    assert_eq!(first.position, Some(0));
 }
 
 #[tokio::test]
@@ -204,7 +213,7 @@ async fn a_token_issue_whose_write_outcome_is_unknown_answers_503_and_the_retry_
     assert_eq!(w.queue.issue(user, &w.concert).await.map(|_| ()), Err(Error::Unavailable));
     let (again, created) = w.queue.issue(user, &w.concert).await.unwrap();
     assert!(!created, "the token written before the error is the fan's place");
-    assert_eq!(again.position, 0);
+    assert_eq!(again.position, Some(0));
     assert_eq!(w.store.counters(&w.concert).await.unwrap().issued, 1, "one place in line");
 }
 
@@ -218,4 +227,75 @@ async fn a_token_presented_by_another_user_is_forbidden_and_reveals_nothing() {
     assert_eq!(w.queue.current(thief, Some(&raw)).await, Err(Error::Forbidden));
     assert_eq!(w.queue.authorize(thief, Some(&raw), &w.concert).await, Err(Error::Forbidden));
     assert!(w.queue.authorize(user, Some(&raw), &w.concert).await.is_ok());
+}
+
+/// A line whose sale has a pre-queue from 1_000_000 ms, opening at 2_000_000 ms.
+async fn prequeue_world() -> World {
+    let w = world(1_000, 10_000).await;
+    let store: Arc<dyn CatalogStore> = w.store.clone();
+    let mut concert = store.concert(&w.concert).await.unwrap().unwrap();
+    let mut changed = concert.clone();
+    changed.sale = crate::sale::SaleWindow {
+        prequeue_at: Timestamp::from_millis(1_000_000),
+        opens_at: Timestamp::from_millis(2_000_000),
+        closes_at: Timestamp::from_millis(9_000_000),
+    };
+    changed.version += 1;
+    assert!(store.update_concert(&concert, &changed).await.unwrap());
+    concert = changed;
+    assert_eq!(concert.phase_at(w.clock.now()), Phase::PreQueue);
+    w
+}
+
+#[tokio::test]
+async fn pre_queue_fans_get_their_places_at_the_opening_and_later_fans_queue_behind_them() {
+    let w = prequeue_world().await;
+    let early = issue_many(&w, 20).await;
+    assert!(early.iter().all(|v| v.position.is_none() && v.phase == Phase::PreQueue));
+    assert_eq!(early[0].estimated_wait_seconds, 1_000, "until the opening");
+    assert!(w.queue.tick(&w.concert).await.unwrap().admitted.is_empty(), "nobody is let in before the opening");
+
+    w.clock.set(Timestamp::from_millis(2_000_000));
+    let late = issue_many(&w, 3).await;
+    let draw = w.store.counters(&w.concert).await.unwrap().draw.expect("the first join after the opening sealed it");
+    assert_eq!(draw.cohort, 20);
+    let mut places = Vec::new();
+    for v in &early {
+        places.push(current(&w, &v.token.to_string()).await.unwrap().position.unwrap());
+    }
+    let mut sorted = places.clone();
+    sorted.sort_unstable();
+    assert_eq!(sorted, (0..20).collect::<Vec<u64>>(), "a permutation of the first 20 places");
+    assert_ne!(places, (0..20).collect::<Vec<u64>>(), "drawn, not arrival order");
+    let late_places: Vec<u64> = late.iter().filter_map(|v| v.position).collect();
+    assert_eq!(late_places, vec![20, 21, 22]);
+
+    // The admitter lets them in by drawn place.
+    let admitted = w.queue.tick(&w.concert).await.unwrap().admitted;
+    let mut by_place: Vec<(u64, TokenId)> = places.iter().copied().zip(early.iter().map(|v| v.token)).collect();
+    by_place.sort_unstable_by_key(|(p, _)| *p);
+    let expected: Vec<TokenId> = by_place.iter().map(|(_, t)| *t).chain(late.iter().map(|v| v.token)).collect();
+    assert_eq!(admitted, expected);
+}
+
+#[tokio::test]
+async fn a_join_racing_the_seal_lands_exactly_once_behind_the_cohort() {
+    let w = prequeue_world().await;
+    issue_many(&w, 5).await;
+    // The clock says pre-queue, but an opener sealed meanwhile: the join goes behind.
+    w.queue.seal(&w.concert).await.unwrap();
+    let (racer, created) = w.queue.issue(UserId::random(), &w.concert).await.unwrap();
+    assert!(created);
+    w.clock.set(Timestamp::from_millis(2_000_000));
+    assert_eq!(current(&w, &racer.token.to_string()).await.unwrap().position, Some(5));
+    assert_eq!(w.queue.seal(&w.concert).await.unwrap().cohort, 5, "sealed once");
+}
+
+#[tokio::test]
+async fn joins_outside_the_window_are_refused() {
+    let w = prequeue_world().await;
+    w.clock.set(Timestamp::from_millis(999_999));
+    assert_eq!(w.queue.issue(UserId::random(), &w.concert).await.map(|_| ()), Err(Error::SaleNotOpen));
+    w.clock.set(Timestamp::from_millis(9_000_000));
+    assert_eq!(w.queue.issue(UserId::random(), &w.concert).await.map(|_| ()), Err(Error::SaleClosed));
 }

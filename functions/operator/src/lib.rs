@@ -1,0 +1,42 @@
+//! The operator API: create and edit concerts, hold, resume and close a sale, change its
+//! admission numbers, and watch its live numbers. Operators only (Cognito group
+//! `operators`); everyone else gets 403 before anything is read.
+
+use lambda_http::{Body, Request, Response};
+use serde_json::Value;
+use ticketing::http::{body_json, respond, segments};
+use ticketing::identity::caller;
+use ticketing::ids::ConcertId;
+use ticketing::operator::wire::{concert_json, numbers_json, AdmissionBody, SpecBody};
+use ticketing::wiring::Services;
+use ticketing::{Error, Result};
+
+pub async fn handle(s: &Services, req: Request) -> Response<Body> {
+    respond(route(s, &req).await)
+}
+
+async fn route(s: &Services, req: &Request) -> Result<(u16, Value)> {
+    caller(req)?.must_be_operator()?;
+    let op = &s.operator;
+    let now = op.now();
+    let path = segments(req);
+    let concert = |raw: &str| ConcertId::parse(raw).map_err(|_| Error::ConcertNotFound);
+    let (status, c) = match (req.method().as_str(), path.as_slice()) {
+        ("POST", ["operator", "concerts"]) => (201, op.create(&body_json::<SpecBody>(req)?.into_spec(None)?).await?),
+        ("PUT", ["operator", "concerts", id]) => {
+            (200, op.edit(&body_json::<SpecBody>(req)?.into_spec(Some(id))?).await?)
+        }
+        ("GET", ["operator", "concerts", id]) => {
+            return Ok((200, numbers_json(&op.numbers(&concert(id)?).await?, now)))
+        }
+        ("POST", ["operator", "concerts", id, "pause"]) => (200, op.pause(&concert(id)?).await?),
+        ("POST", ["operator", "concerts", id, "resume"]) => (200, op.resume(&concert(id)?).await?),
+        ("POST", ["operator", "concerts", id, "close"]) => (200, op.close(&concert(id)?).await?),
+        ("PUT", ["operator", "concerts", id, "admission"]) => {
+            let (k, cap) = body_json::<AdmissionBody>(req)?.numbers()?;
+            (200, op.set_admission(&concert(id)?, k, cap).await?)
+        }
+        _ => return Err(Error::RouteNotFound),
+    };
+    Ok((status, concert_json(&c, now)))
+}

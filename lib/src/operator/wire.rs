@@ -1,0 +1,173 @@
+//! The operator API's JSON: request bodies parsed into checked types (any mismatch is a
+//! 400 problem) and the views it answers with. `docs/openapi.json` is the contract.
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{ConcertSpec, PriceTier, SaleNumbers};
+use crate::catalog::Concert;
+use crate::clock::Timestamp;
+use crate::error::{Error, Result};
+use crate::ids::{ConcertDate, ConcertId, SeatNumber};
+use crate::money::Won;
+use crate::sale::SaleWindow;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SpecBody {
+    concert_id: Option<String>,
+    title: String,
+    venue: String,
+    dates: Vec<DateBody>,
+    price_tiers: Vec<TierBody>,
+    seat_limit: Option<i64>,
+    sale: SaleBody,
+    admission: Option<AdmissionBody>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct DateBody {
+    date: String,
+    seats: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TierBody {
+    from_seat: i64,
+    to_seat: i64,
+    price: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SaleBody {
+    pre_queue_at: Option<String>,
+    opens_at: String,
+    closes_at: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AdmissionBody {
+    pub admit_per_tick: Option<i64>,
+    pub active_cap: Option<i64>,
+}
+
+fn instant(name: &str, raw: &str) -> Result<Timestamp> {
+    Timestamp::parse_rfc3339(raw).ok_or_else(|| Error::InvalidInput(format!("{name} must be an RFC 3339 time")))
+}
+
+fn small<T: TryFrom<i64>>(name: &str, v: i64) -> Result<T> {
+    T::try_from(v).map_err(|_| Error::InvalidInput(format!("{name} is out of range")))
+}
+
+impl AdmissionBody {
+    pub fn numbers(&self) -> Result<(Option<u32>, Option<u32>)> {
+        Ok((
+            self.admit_per_tick.map(|v| small("admitPerTick", v)).transpose()?,
+            self.active_cap.map(|v| small("activeCap", v)).transpose()?,
+        ))
+    }
+}
+
+impl SpecBody {
+    /// The spec for concert `id` (the path's, on an edit; the body's may only repeat it).
+    pub fn into_spec(self, id: Option<&str>) -> Result<ConcertSpec> {
+        let id = match (id, self.concert_id.as_deref()) {
+            (Some(path), Some(body)) if path != body => {
+                return Err(Error::InvalidInput("concertId differs from the path".into()))
+            }
+            (Some(path), _) => path,
+            (None, Some(body)) => body,
+            (None, None) => return Err(Error::InvalidInput("concertId is required".into())),
+        };
+        let dates = self
+            .dates
+            .iter()
+            .map(|d| Ok((ConcertDate::parse(&d.date)?, small::<u8>("seats", d.seats)?)))
+            .collect::<Result<Vec<_>>>()?;
+        let tiers = self
+            .price_tiers
+            .iter()
+            .map(|t| {
+                let seat = |n| SeatNumber::new(n).map_err(|_| Error::InvalidInput("a tier's seats are 1 to 50".into()));
+                Ok(PriceTier {
+                    from: seat(t.from_seat)?,
+                    to: seat(t.to_seat)?,
+                    price: Won::new(t.price).map_err(|_| Error::InvalidInput("a price cannot be negative".into()))?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let opens_at = instant("opensAt", &self.sale.opens_at)?;
+        let (admit_per_tick, active_cap) = match &self.admission {
+            Some(a) => a.numbers()?,
+            None => (None, None),
+        };
+        Ok(ConcertSpec {
+            id: ConcertId::parse(id)?,
+            title: self.title,
+            venue: self.venue,
+            dates,
+            tiers,
+            seat_limit: small("seatLimit", self.seat_limit.unwrap_or(i64::from(Concert::DEFAULT_SEAT_LIMIT)))?,
+            sale: SaleWindow {
+                prequeue_at: self
+                    .sale
+                    .pre_queue_at
+                    .as_deref()
+                    .map(|r| instant("preQueueAt", r))
+                    .transpose()?
+                    .unwrap_or(opens_at),
+                opens_at,
+                closes_at: instant("closesAt", &self.sale.closes_at)?,
+            },
+            admit_per_tick,
+            active_cap,
+        })
+    }
+}
+
+/// A concert as fans and operators see its sale.
+pub fn concert_json(c: &Concert, now: Timestamp) -> Value {
+    json!({
+        "concertId": c.id.as_str(),
+        "title": c.title,
+        "venue": c.venue,
+        "seatLimit": c.seat_limit,
+        "phase": c.phase_at(now).as_str(),
+        "preQueueAt": c.sale.prequeue_at.to_rfc3339(),
+        "opensAt": c.sale.opens_at.to_rfc3339(),
+        "closesAt": c.sale.closes_at.to_rfc3339(),
+    })
+}
+
+/// The operator's view: the concert, its controls and the live numbers.
+pub fn numbers_json(n: &SaleNumbers, now: Timestamp) -> Value {
+    let mut v = concert_json(&n.concert, now);
+    v["version"] = json!(n.concert.version);
+    v["admission"] = json!({
+        "paused": n.concert.control.paused,
+        "admitPerTick": n.policy.admit_per_tick,
+        "activeCap": n.policy.active_cap,
+    });
+    v["line"] = json!({
+        "prequeued": n.prequeued,
+        "cohort": n.cohort,
+        "waiting": n.waiting,
+        "admitted": n.admitted,
+        "active": n.active,
+    });
+    v["dates"] = n
+        .dates
+        .iter()
+        .map(|d| {
+            json!({
+                "date": d.date.to_string(), "totalSeats": d.total, "availableSeats": d.available,
+                "heldSeats": d.held, "soldSeats": d.sold, "revenue": d.revenue.get(),
+            })
+        })
+        .collect();
+    v
+}

@@ -1,0 +1,254 @@
+//! The on-sale run by its operator, against the emulators: a pre-queue drawn into a fair
+//! order at the opening (from several processes, sealed once, recomputable from the
+//! published seed), live control, the sell-out reaching waiting fans, and the operator's
+//! rules enforced.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use integration_tests::*;
+use serde_json::{json, Value};
+use ticketing::clock::{Clock, ManualClock, SystemClock, Timestamp};
+use ticketing::fair_start::Draw;
+use ticketing::ids::UserId;
+use ticketing::queue::Spot;
+use ticketing::wiring::Services;
+
+const SWARM: &str = env!("CARGO_BIN_EXE_swarm");
+const HOUR: Duration = Duration::from_secs(3600);
+
+fn spec(id: &str, pre_queue: Timestamp, opens: Timestamp, closes: Timestamp, seats: u8) -> Value {
+    json!({
+        "concertId": id, "title": "On-sale test", "venue": "Test hall",
+        "dates": [{ "date": "2027-03-01", "seats": seats }],
+        "priceTiers": [{ "fromSeat": 1, "toSeat": 50, "price": 100_000 }],
+        "sale": { "preQueueAt": pre_queue.to_rfc3339(), "opensAt": opens.to_rfc3339(), "closesAt": closes.to_rfc3339() },
+    })
+}
+
+fn operator() -> SignIn {
+    SignIn::As(UserId::random().to_string(), true)
+}
+
+fn unique_id() -> String {
+    format!("sale-{}", &uuid::Uuid::new_v4().simple().to_string()[..10])
+}
+
+async fn at(t: Timestamp) -> Arc<Services> {
+    services_with(Arc::new(ManualClock::at(t)), |_| {}).await
+}
+
+/// The user a token was issued to (the test knows the fans only by their answers).
+async fn token_user(s: &Services, raw: &str) -> String {
+    let line = ticketing::dynamo::DynamoQueue::new(ticketing::dynamo::Tables::new(
+        aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
+        s.settings.resources.clone(),
+    ));
+    let id = ticketing::ids::TokenId::parse(raw).unwrap();
+    let token = setup(|| ticketing::queue::QueueStore::token(&line, id)).await.expect("a token");
+    token.user.to_string()
+}
+
+async fn create(s: &Services, body: Value) -> Answer {
+    call(s, &routes(), &Call::post("/operator/concerts", body).sign_in(operator())).await
+}
+
+fn join(concert: &str) -> Call {
+    Call::post("/queue/tokens", json!({ "concertId": concert })).as_user(UserId::random())
+}
+
+#[tokio::test]
+async fn the_pre_queue_is_drawn_into_a_fair_order_once_and_anyone_can_recompute_it() {
+    let t0 = SystemClock.now();
+    let (pre, opens, closes) = (t0, t0.plus(HOUR), t0.plus(HOUR * 2));
+    let id = unique_id();
+    let before = at(pre.plus(Duration::from_secs(60))).await;
+    let made = create(&before, spec(&id, pre, opens, closes, 50)).await;
+    assert_eq!((made.status, &made.body["phase"]), (201, &json!("PRE_QUEUE")), "{made:?}");
+
+    // 300 fans join during the pre-queue, from 4 processes.
+    let calls: Vec<Call> = (0..300).map(|_| join(&id)).collect();
+    let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 15 }).collect();
+    let clock = pre.plus(Duration::from_secs(60)).millis().to_string();
+    let early: Vec<Answer> = swarm(SWARM, jobs, &[("CLOCK_AT_MS", &clock)]).into_iter().flatten().collect();
+    assert!(early.iter().all(|a| a.status == 201 && a.body["position"].is_null()), "{:?}", early.first());
+    assert!(early.iter().all(|a| a.body["phase"] == "PRE_QUEUE"));
+
+    // The opening: two openers race; the draw is sealed once.
+    let after = at(opens.plus(Duration::from_secs(1))).await;
+    let concert = ticketing::ids::ConcertId::parse(&id).unwrap();
+    let (a, b) = tokio::join!(after.queue.seal(&concert), after.queue.seal(&concert));
+    let draw = a.unwrap();
+    assert_eq!(b.unwrap(), draw, "sealed once");
+    assert_eq!(draw.cohort, 300);
+
+    // Ten fans after the opening queue behind the whole cohort, in arrival order.
+    let mut late = Vec::new();
+    for _ in 0..10 {
+        late.push(call(&after, &routes(), &join(&id)).await);
+    }
+    async fn place(s: &Services, a: &Answer) -> u64 {
+        let token = a.body["token"].as_str().unwrap();
+        let polled = call(s, &routes(), &Call::get("/queue/tokens/current").token(token)).await;
+        polled.body["position"].as_u64().unwrap_or_else(|| panic!("a position once drawn: {polled:?}"))
+    }
+    let mut positions = Vec::new();
+    for a in &early {
+        positions.push(place(&after, a).await);
+    }
+    let mut cohort_places = positions.clone();
+    let mut late_places = Vec::new();
+    for a in &late {
+        late_places.push(place(&after, a).await);
+    }
+    cohort_places.sort_unstable();
+    assert_eq!(cohort_places, (0..300).collect::<Vec<u64>>(), "the cohort holds exactly the first 300 places");
+    assert_eq!(late_places, (300..310).collect::<Vec<u64>>(), "late fans behind, in arrival order");
+
+    // After the sale, the seed is published and recomputes every place.
+    let closed =
+        call(&after, &routes(), &Call::post(format!("/operator/concerts/{id}/close"), json!({})).sign_in(operator()))
+            .await;
+    assert_eq!(closed.body["phase"], "CLOSED", "{closed:?}");
+    let published =
+        call(&after, &routes(), &Call::get(format!("/concerts/{id}/draw")).sign_in(SignIn::Anonymous)).await;
+    assert_eq!(published.status, 200, "{published:?}");
+    let seed = Draw::parse_seed_hex(published.body["seed"].as_str().unwrap()).unwrap();
+    let recomputed = Draw { cohort: published.body["cohort"].as_u64().unwrap(), seed };
+    assert_eq!(recomputed, draw);
+    // Each fan's place, recomputed from the published seed and their pre-queue index alone.
+    let mut by_seed: Vec<u64> = Vec::new();
+    for a in &early {
+        let raw = a.body["token"].as_str().unwrap();
+        let owner = UserId::parse(&token_user(&after, raw).await).unwrap();
+        let token = setup(|| after.queue.token(owner, Some(raw))).await;
+        let Spot::Cohort(index) = token.spot else { panic!("a pre-queue fan without an index: {token:?}") };
+        by_seed.push(recomputed.place_of(index).unwrap());
+    }
+    assert_eq!(by_seed, positions, "the published seed gives every fan's place");
+    assert_eq!(by_seed.iter().collect::<HashSet<_>>().len(), 300);
+}
+
+#[tokio::test]
+async fn joining_outside_the_window_is_refused_with_the_reason() {
+    let t0 = SystemClock.now();
+    let id = unique_id();
+    let s = services().await;
+    let body = spec(&id, t0.plus(HOUR), t0.plus(HOUR * 2), t0.plus(HOUR * 3), 50);
+    assert_eq!(create(&s, body).await.status, 201);
+    let a = call(&s, &routes(), &join(&id)).await;
+    assert_eq!((a.status, a.code()), (409, "SALE_NOT_OPEN"), "{a:?}");
+    let later = at(t0.plus(HOUR * 3)).await;
+    let a = call(&later, &routes(), &join(&id)).await;
+    assert_eq!((a.status, a.code()), (409, "SALE_CLOSED"), "{a:?}");
+}
+
+#[tokio::test]
+async fn pause_stops_admission_and_resume_continues_in_order() {
+    let s = services_with(Arc::new(SystemClock), |c| c.queue.admit_per_tick = 3).await;
+    let t0 = SystemClock.now();
+    let id = unique_id();
+    assert_eq!(create(&s, spec(&id, t0, t0, t0.plus(HOUR), 50)).await.status, 201);
+    let concert = ticketing::ids::ConcertId::parse(&id).unwrap();
+    let mut tokens = Vec::new();
+    for _ in 0..6 {
+        tokens.push(call(&s, &routes(), &join(&id)).await.body["token"].as_str().unwrap().to_owned());
+    }
+    let pause =
+        call(&s, &routes(), &Call::post(format!("/operator/concerts/{id}/pause"), json!({})).sign_in(operator())).await;
+    assert_eq!(pause.body["phase"], "PAUSED", "{pause:?}");
+    assert!(setup(|| s.queue.tick(&concert)).await.admitted.is_empty(), "paused: nobody in");
+    call(&s, &routes(), &Call::post(format!("/operator/concerts/{id}/resume"), json!({})).sign_in(operator())).await;
+    let first = setup(|| s.queue.tick(&concert)).await.admitted;
+    let second = setup(|| s.queue.tick(&concert)).await.admitted;
+    let order: Vec<String> = first.iter().chain(&second).map(|t| t.to_string()).collect();
+    assert_eq!(order, tokens, "in place order, three a tick");
+}
+
+#[tokio::test]
+async fn the_sell_out_reaches_waiting_fans_and_new_joins() {
+    let s = services_with(Arc::new(SystemClock), |c| c.queue.active_cap = 1).await;
+    let t0 = SystemClock.now();
+    let id = unique_id();
+    assert_eq!(create(&s, spec(&id, t0, t0, t0.plus(HOUR), 1)).await.status, 201);
+    let concert = ticketing::ids::ConcertId::parse(&id).unwrap();
+    let buyer = UserId::random();
+    let waiter = UserId::random();
+    let r = routes();
+    let bought = call(&s, &r, &Call::post("/queue/tokens", json!({ "concertId": id })).as_user(buyer)).await;
+    let waiting = call(&s, &r, &Call::post("/queue/tokens", json!({ "concertId": id })).as_user(waiter)).await;
+    setup(|| s.queue.tick(&concert)).await;
+    let token = bought.body["token"].as_str().unwrap();
+    call(&s, &r, &Call::post(format!("/users/{buyer}/balance/charges"), json!({ "amount": 100_000 })).key("c")).await;
+    let held = call(
+        &s,
+        &r,
+        &Call::post("/reservations", json!({ "concertId": id, "date": "2027-03-01", "seatNumber": 1 })).token(token),
+    )
+    .await;
+    let paid = call(
+        &s,
+        &r,
+        &Call::post("/payments", json!({ "reservationId": held.body["reservationId"] })).token(token).key("p"),
+    )
+    .await;
+    assert_eq!(paid.status, 201, "{paid:?}");
+    setup(|| s.queue.tick(&concert)).await;
+    let polled = call(&s, &r, &Call::get("/queue/tokens/current").token(waiting.body["token"].as_str().unwrap())).await;
+    assert_eq!((polled.status, &polled.body["status"]), (200, &json!("SOLD_OUT")), "{polled:?}");
+    let late = call(&s, &r, &join(&id)).await;
+    assert_eq!((late.status, late.code()), (409, "SOLD_OUT"));
+}
+
+#[tokio::test]
+async fn only_operators_run_sales_and_a_sold_seat_is_never_edited_away() {
+    let s = services().await;
+    let r = routes();
+    let t0 = SystemClock.now();
+    let id = unique_id();
+    let body = spec(&id, t0, t0, t0.plus(HOUR), 2);
+    let fan = Call::post("/operator/concerts", body.clone()).as_user(UserId::random());
+    assert_eq!(call(&s, &r, &fan).await.status, 403, "a fan's JWT");
+    assert_eq!(create(&s, body.clone()).await.status, 201);
+    assert_eq!(create(&s, body.clone()).await.code(), "CONCERT_EXISTS");
+    let peek = Call::get(format!("/operator/concerts/{id}")).as_user(UserId::random());
+    assert_eq!(call(&s, &r, &peek).await.status, 403);
+
+    // Sell seat 2, then try to shrink the date to one seat.
+    let buyer = UserId::random();
+    let concert = ticketing::ids::ConcertId::parse(&id).unwrap();
+    let token = call(&s, &r, &Call::post("/queue/tokens", json!({ "concertId": id })).as_user(buyer)).await.body
+        ["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    setup(|| s.queue.tick(&concert)).await;
+    call(&s, &r, &Call::post(format!("/users/{buyer}/balance/charges"), json!({ "amount": 100_000 })).key("c")).await;
+    let held = call(
+        &s,
+        &r,
+        &Call::post("/reservations", json!({ "concertId": id, "date": "2027-03-01", "seatNumber": 2 })).token(&token),
+    )
+    .await;
+    let paid = call(
+        &s,
+        &r,
+        &Call::post("/payments", json!({ "reservationId": held.body["reservationId"] })).token(&token).key("p"),
+    )
+    .await;
+    assert_eq!(paid.status, 201);
+    let mut smaller = body.clone();
+    smaller["dates"][0]["seats"] = json!(1);
+    let edit = call(
+        &s,
+        &r,
+        &Call { method: "PUT".into(), ..Call::post(format!("/operator/concerts/{id}"), smaller) }.sign_in(operator()),
+    )
+    .await;
+    assert_eq!((edit.status, edit.code()), (409, "SEAT_IN_USE"), "{edit:?}");
+    let numbers = call(&s, &r, &Call::get(format!("/operator/concerts/{id}")).sign_in(operator())).await;
+    assert_eq!(numbers.body["dates"][0]["totalSeats"], 2, "nothing changed: {numbers:?}");
+    assert_eq!(numbers.body["dates"][0]["soldSeats"], 1);
+    assert_eq!(numbers.body["dates"][0]["revenue"], 100_000);
+}
