@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: the on-sale rush against a fresh local stack, the cost of one booking, the
-# Lambda footprint; writes docs/benchmarks.md. USERS (default 1000) and WORKERS (4) adjust.
+# Lambda footprint; writes docs/benchmarks.md. USERS (default 1000) and WORKERS (4) adjust;
+# FAULTS (e.g. "conflict=0.05,throttle=0.05,after_commit=0.02,seed=7") runs the rush under
+# the local DynamoDB's injected faults and reports them beside the invariants.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-tools.sh
@@ -15,7 +17,7 @@ scripts/local-aws.sh start "$dir" >/dev/null
 ( source "$dir/env"; target/release/rush cost >"$dir/cost.md" )
 scripts/local-aws.sh stop "$dir"
 
-scripts/stack.sh start "$dir" target/release/local-gateway
+LOCAL_AWS_FAULTS="${FAULTS:-}" scripts/stack.sh start "$dir" target/release/local-gateway
 # shellcheck disable=SC1091
 source "$dir/env"
 users=${USERS:-1000}; workers=${WORKERS:-4}
@@ -31,7 +33,7 @@ scripts/footprint.sh >"$dir/footprint.md"
   echo
   echo "- date: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD)"
   echo "- machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB"
-  echo "- command: \`make bench\` (USERS=$users, WORKERS=$workers; release build; local AWS = moto, one DynamoDB request at a time)"
+  echo "- command: \`make bench\` (USERS=$users, WORKERS=$workers, FAULTS=${FAULTS:-none}; release build; local AWS = moto, one DynamoDB request at a time)"
   echo
   cat "$dir/rush.md"
   echo

@@ -63,6 +63,14 @@ pub fn try_meter(method: &str) -> Option<Use> {
     Some(u)
 }
 
+/// The local DynamoDB's fault injector: its config and counts, if it is injecting.
+pub fn fault_counts() -> Option<Value> {
+    let endpoint = std::env::var("AWS_ENDPOINT_URL").ok()?;
+    let out = std::process::Command::new("curl").args(["-sf", &format!("{endpoint}/_faults")]).output().ok()?;
+    let v: Value = serde_json::from_slice(&out.stdout).ok()?;
+    v["config"].as_object().is_some_and(|c| !c.is_empty()).then_some(v)
+}
+
 fn meter(method: &str) -> Use {
     try_meter(method).expect("the local AWS meter (scripts/moto_server.py)")
 }

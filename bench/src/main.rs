@@ -220,6 +220,7 @@ async fn main() {
         reports: &reports,
         facts: &facts,
         violations: &violations,
+        faults: cost::fault_counts(),
     });
     println!("{text}");
     if let Some(path) = &args.report {

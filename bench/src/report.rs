@@ -135,6 +135,8 @@ pub struct Run<'a> {
     pub reports: &'a [WorkerReport],
     pub facts: &'a Facts,
     pub violations: &'a [String],
+    /// What the local DynamoDB's fault injector did during the rush, if it was on.
+    pub faults: Option<serde_json::Value>,
 }
 
 fn percentile(sorted: &[u64], p: f64) -> f64 {
@@ -169,6 +171,15 @@ pub fn render(r: &Run) -> String {
             percentile(&lat, 0.50),
             percentile(&lat, 0.95),
             percentile(&lat, 0.99)
+        );
+    }
+    if let Some(f) = &r.faults {
+        let fives = per_api.values().flatten().filter(|s| s.0 >= 500).count();
+        let _ = writeln!(
+            out,
+            "\nUnder injected DynamoDB faults ({}): injected {}; the fans saw {fives} 5xx answers \
+             (every one retried with the same request and key; the invariants below are checked after).\n",
+            f["config"], f["injected"]
         );
     }
     let last_paid = r.facts.payments.iter().map(|p| p.paid_at.millis()).max();

@@ -23,6 +23,23 @@ struct Fan {
     sold_out: Arc<AtomicBool>,
 }
 
+/// The same request again (hyper consumes a request when it sends it).
+fn req_for(template: &http::request::Builder, body: &str) -> http::Request<Full<Bytes>> {
+    let mut req = http::Request::builder();
+    if let Some(m) = template.method_ref() {
+        req = req.method(m.clone());
+    }
+    if let Some(u) = template.uri_ref() {
+        req = req.uri(u.clone());
+    }
+    if let Some(h) = template.headers_ref() {
+        for (k, v) in h {
+            req = req.header(k, v);
+        }
+    }
+    req.body(Full::new(Bytes::from(body.to_owned()))).expect("request")
+}
+
 /// A random number below `n`, from a v4 UUID's random bits.
 fn random_below(n: usize) -> usize {
     (uuid::Uuid::new_v4().as_u128() % (n.max(1) as u128)) as usize
@@ -44,21 +61,30 @@ impl Fan {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        let body = body.map(|b| Full::new(Bytes::from(b.to_string()))).unwrap_or_default();
-        let started = Instant::now();
-        let (status, value) = match self.http.request(req.body(body).expect("request")).await {
-            Ok(resp) => {
-                let status = resp.status().as_u16();
-                let bytes = resp.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-                (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        // A 503 is sent again, same request and key, as the contract tells clients to.
+        for attempt in 0.. {
+            let req = req_for(&req, &body);
+            let started = Instant::now();
+            let (status, value) = match self.http.request(req).await {
+                Ok(resp) => {
+                    let status = resp.status().as_u16();
+                    let bytes = resp.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+                    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+                }
+                Err(_) => (599, Value::Null),
+            };
+            let micros = started.elapsed().as_micros() as u64;
+            if let Ok(mut r) = self.report.lock() {
+                r.samples.push(Sample { api: api.to_owned(), status, micros });
             }
-            Err(_) => (599, Value::Null),
-        };
-        let micros = started.elapsed().as_micros() as u64;
-        if let Ok(mut r) = self.report.lock() {
-            r.samples.push(Sample { api: api.to_owned(), status, micros });
+            let retryable = status == 503 && value["code"] != "CHARGE_OUTCOME_UNKNOWN";
+            if !retryable || attempt >= 20 {
+                return (status, value);
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
         }
-        (status, value)
+        (599, Value::Null)
     }
 
     async fn run(&self, user: String) {

@@ -15,7 +15,9 @@ use crate::fair_start::Draw;
 use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, ReservationId, SeatNumber, TokenId, UserId};
 use crate::money::Won;
 use crate::payment::{EventPublisher, PayConflict, Payment, PaymentPlan, PaymentSnapshot, PaymentStore};
-use crate::queue::{AdmissionPlan, CreateOutcome, LineCounters, Place, QueueStore, SlotLease, Spot, Token, TokenState};
+use crate::queue::{
+    AdmissionPlan, CreateOutcome, LineCounters, LineTotals, Place, QueueStore, SlotLease, Spot, Token, TokenState,
+};
 use crate::reservation::{HoldExpiryScheduler, HoldOutcome, HoldStore, Reservation, ReservationState};
 use crate::seat_limit::{AccountSeats, SlotUse};
 use crate::wallet::{ChargeRecord, KeyedCredit, WalletStore};
@@ -24,6 +26,7 @@ use crate::wallet::{ChargeRecord, KeyedCredit, WalletStore};
 struct Line {
     counters: LineCounters,
     places: HashMap<Spot, Place>,
+    minutes: std::collections::BTreeMap<i64, LineTotals>,
     holders: HashMap<UserId, TokenId>,
 }
 
@@ -205,6 +208,20 @@ impl QueueStore for Memory {
 
     async fn token(&self, id: TokenId) -> Result<Option<Token>> {
         Ok(self.lock()?.tokens.get(&id).cloned())
+    }
+
+    async fn record_minute(&self, concert: &ConcertId, minute: i64, totals: LineTotals) -> Result<()> {
+        let mut s = self.lock()?;
+        let slot = s.lines.entry(concert.clone()).or_default().minutes.entry(minute).or_default();
+        if slot.joined <= totals.joined {
+            *slot = totals;
+        }
+        Ok(())
+    }
+
+    async fn minutes(&self, concert: &ConcertId, from: i64, to: i64) -> Result<Vec<(i64, LineTotals)>> {
+        let s = self.lock()?;
+        Ok(s.lines.get(concert).map_or_else(Vec::new, |l| l.minutes.range(from..=to).map(|(m, t)| (*m, *t)).collect()))
     }
 
     async fn places(&self, concert: &ConcertId, spots: &[Spot]) -> Result<Vec<Option<Place>>> {

@@ -13,7 +13,7 @@ use crate::config::QueuePolicy;
 use crate::error::{Error, Result};
 use crate::ids::{ConcertDate, ConcertId, SeatNumber};
 use crate::money::Won;
-use crate::queue::QueueStore;
+use crate::queue::{LineTotals, QueueStore};
 use crate::retry::retrying;
 use crate::sale::{Phase, SaleControl, SaleWindow};
 
@@ -46,6 +46,8 @@ pub const MAX_TEXT: usize = 200;
 pub const MAX_PRICE: i64 = 10_000_000;
 pub const MAX_ADMIT_PER_TICK: u32 = 10_000;
 pub const MAX_ACTIVE_CAP: u32 = 100_000;
+/// Minutes of per-minute numbers the operator's view shows.
+pub const PER_MINUTE_WINDOW: i64 = 15;
 
 fn invalid(what: impl Into<String>) -> Error {
     Error::InvalidInput(what.into())
@@ -201,6 +203,28 @@ pub struct SaleNumbers {
     pub active: u32,
     pub policy: QueuePolicy,
     pub dates: Vec<DateNumbers>,
+    /// Fans who joined and places the admitter passed, in each of the last minutes noted.
+    pub per_minute: Vec<MinuteNumbers>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MinuteNumbers {
+    /// The minute's start.
+    pub minute: Timestamp,
+    pub joined: u64,
+    pub admitted: u64,
+}
+
+/// Per-minute numbers from the running totals noted at the end of each minute.
+pub fn per_minute(totals: &[(i64, LineTotals)]) -> Vec<MinuteNumbers> {
+    totals
+        .windows(2)
+        .map(|w| MinuteNumbers {
+            minute: Timestamp::from_millis(w[1].0.saturating_mul(60_000)),
+            joined: w[1].1.joined.saturating_sub(w[0].1.joined),
+            admitted: w[1].1.admitted.saturating_sub(w[0].1.admitted),
+        })
+        .collect()
 }
 
 pub struct OperatorService {
@@ -366,6 +390,8 @@ impl OperatorService {
             }
         }
         dates.sort_by_key(|d| d.date);
+        let this_minute = now.millis().div_euclid(60_000);
+        let noted = retrying(|| self.line.minutes(id, this_minute - PER_MINUTE_WINDOW, this_minute)).await?;
         let issued = if counters.draw.is_some() { counters.issued } else { counters.prequeued };
         Ok(SaleNumbers {
             phase: concert.phase_at(now),
@@ -376,6 +402,7 @@ impl OperatorService {
             admitted: counters.admitted_through,
             active: counters.active,
             dates,
+            per_minute: per_minute(&noted),
             concert,
         })
     }

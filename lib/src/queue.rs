@@ -183,6 +183,28 @@ pub trait QueueStore: Send + Sync {
     async fn release_slots(&self, concert: &ConcertId, leases: &[SlotLease]) -> Result<bool>;
     /// Apply an admission plan. False if the counters changed since they were read.
     async fn admit(&self, plan: &AdmissionPlan) -> Result<bool>;
+    /// Note the line's running totals in the bucket of `minute` (the admitter does, once a
+    /// tick), keeping the larger if several admitters race.
+    async fn record_minute(&self, concert: &ConcertId, minute: i64, totals: LineTotals) -> Result<()>;
+    /// The totals noted for minutes `from..=to` (at most 60), oldest first; missing ones are skipped.
+    async fn minutes(&self, concert: &ConcertId, from: i64, to: i64) -> Result<Vec<(i64, LineTotals)>>;
+}
+
+/// The line's running totals at an instant: every fan who ever joined, every place passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LineTotals {
+    pub joined: u64,
+    pub admitted: u64,
+}
+
+impl LineCounters {
+    pub fn totals(&self) -> LineTotals {
+        let joined = match self.draw {
+            Some(_) => self.issued,
+            None => self.prequeued,
+        };
+        LineTotals { joined, admitted: self.admitted_through }
+    }
 }
 
 /// What a fan sees of their token.
@@ -196,6 +218,9 @@ pub struct TokenView {
     /// The sale's phase and opening, for the fan's screen.
     pub phase: Phase,
     pub opens_at: Timestamp,
+    /// The fan's pre-queue index, if they joined then: with the seed published after the
+    /// sale, they can recompute their own place (docs/fair-start.md).
+    pub prequeue_index: Option<u64>,
 }
 
 /// An ACTIVE token, checked for one concert: what protected routes act on.
@@ -232,10 +257,10 @@ impl QueueService {
     }
 
     /// Seconds until a token `position` places back is admitted, at the sale's rate.
-    pub fn estimated_wait_seconds(&self, position: u64) -> u64 {
-        let per_tick = u64::from(self.policy.admit_per_tick.max(1));
+    pub fn estimated_wait_seconds(policy: &QueuePolicy, position: u64) -> u64 {
+        let per_tick = u64::from(policy.admit_per_tick.max(1));
         let ticks = position / per_tick + 1;
-        ticks * self.policy.tick_every.as_secs()
+        ticks * policy.tick_every.as_secs()
     }
 
     fn view(&self, token: &Token, counters: Option<&LineCounters>, concert: &Concert, now: Timestamp) -> TokenView {
@@ -243,13 +268,25 @@ impl QueueService {
         let phase = concert.phase_at(now);
         let (position, estimated_wait_seconds) = match (status, counters) {
             (TokenStatus::Waiting, Some(c)) => match c.position_of(token.spot) {
-                Some(p) => (Some(p), self.estimated_wait_seconds(p)),
+                Some(p) => (Some(p), Self::estimated_wait_seconds(&concert.control.policy(self.policy), p)),
                 // Before the draw: the wait is at least until the opening.
                 None => (None, now.until(concert.sale.opens_at).as_secs()),
             },
             _ => (Some(0), 0),
         };
-        TokenView { token: token.id, status, position, estimated_wait_seconds, phase, opens_at: concert.sale.opens_at }
+        let prequeue_index = match token.spot {
+            Spot::Cohort(i) => Some(i),
+            Spot::Arrival(_) => None,
+        };
+        TokenView {
+            token: token.id,
+            status,
+            position,
+            estimated_wait_seconds,
+            phase,
+            opens_at: concert.sale.opens_at,
+            prequeue_index,
+        }
     }
 
     /// The concert, or CONCERT_NOT_FOUND.
@@ -363,7 +400,11 @@ impl QueueService {
         match token.status_at(now) {
             TokenStatus::Expired => Err(Error::TokenExpired),
             TokenStatus::Waiting => {
-                let counters = retrying(|| self.store.counters(&token.concert)).await?;
+                let mut counters = retrying(|| self.store.counters(&token.concert)).await?;
+                if counters.draw.is_none() && concert.phase_at(now).is_open() {
+                    // The opening has passed and nobody sealed the draw yet: the first poll does.
+                    counters.draw = Some(self.seal(&token.concert).await?);
+                }
                 Ok(self.view(&token, Some(&counters), &concert, now))
             }
             TokenStatus::Active { .. } => Ok(self.view(&token, None, &concert, now)),
@@ -421,6 +462,11 @@ impl QueueService {
         if phase.is_open() {
             self.seal(concert_id).await?;
         }
+        let counters = self.store.counters(concert_id).await?;
+        // The operator's per-minute numbers: one write a tick, never one per fan.
+        if let Err(e) = self.store.record_minute(concert_id, now.millis().div_euclid(60_000), counters.totals()).await {
+            tracing::warn!(concert = %concert_id, error = %e, "could not note the minute's totals");
+        }
         if matches!(phase, Phase::OnSale | Phase::Paused) && self.all_sold(concert_id).await? {
             self.catalog.mark_sold_out(concert_id).await?;
             tracing::info!(concert = %concert_id, "sold out");
@@ -431,7 +477,6 @@ impl QueueService {
         }
         let policy = concert.control.policy(self.policy);
 
-        let counters = self.store.counters(concert_id).await?;
         let room = policy.active_cap.saturating_sub(counters.active);
         let want =
             usize::try_from(room.min(policy.admit_per_tick)).unwrap_or(usize::MAX).min(MAX_ADMIT_PER_TRANSACTION);

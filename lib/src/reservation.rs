@@ -129,7 +129,12 @@ impl HoldService {
     /// with that hold: a fan who lost the answer to their first request and sends it again
     /// learns their reservation instead of "seat taken" by themselves.
     pub async fn hold(&self, who: &Admission, date: ConcertDate, seat_number: SeatNumber) -> Result<Reservation> {
-        let limit = retrying(|| self.catalog.concert(&who.concert)).await?.ok_or(Error::ConcertNotFound)?.seat_limit;
+        let concert = retrying(|| self.catalog.concert(&who.concert)).await?.ok_or(Error::ConcertNotFound)?;
+        if concert.phase_at(self.clock.now()) == crate::sale::Phase::Closed {
+            // Closing (early or on time) ends the sale for everyone, admitted fans too.
+            return Err(Error::SaleClosed);
+        }
+        let limit = concert.seat_limit;
         let mut attempt = 0;
         loop {
             let seat =

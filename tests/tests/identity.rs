@@ -240,7 +240,8 @@ async fn a_cancel_racing_a_payment_ends_in_exactly_one_of_them() {
         let seat = s.catalog_store.seat(&concert, ConcertDate::parse(DATE).unwrap(), SeatNumber::new(1).unwrap());
         let seat = seat.await.unwrap().unwrap().state;
         if paid.status == 201 {
-            assert_eq!(cancelled.code(), "ALREADY_PAID", "{cancelled:?}");
+            // Refused: paid, or (if the cancel came after the payment used the token up) expired.
+            assert!(matches!(cancelled.code(), "ALREADY_PAID" | "TOKEN_EXPIRED"), "{cancelled:?}");
             assert_eq!(balance, 500_000 - price);
             assert!(matches!(seat, SeatState::Sold { by, .. } if by == fan.user), "{seat:?}");
         } else {

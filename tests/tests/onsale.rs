@@ -252,3 +252,28 @@ async fn only_operators_run_sales_and_a_sold_seat_is_never_edited_away() {
     assert_eq!(numbers.body["dates"][0]["soldSeats"], 1);
     assert_eq!(numbers.body["dates"][0]["revenue"], 100_000);
 }
+
+#[tokio::test]
+async fn the_operator_sees_joins_and_admissions_per_minute() {
+    let t0 = SystemClock.now();
+    let clock = Arc::new(ManualClock::at(t0));
+    let s = services_with(clock.clone(), |c| c.queue.admit_per_tick = 2).await;
+    let id = unique_id();
+    assert_eq!(create(&s, spec(&id, t0, t0, t0.plus(HOUR), 50)).await.status, 201);
+    let concert = ticketing::ids::ConcertId::parse(&id).unwrap();
+    for _ in 0..3 {
+        call(&s, &routes(), &join(&id)).await;
+    }
+    setup(|| s.queue.tick(&concert)).await;
+    clock.advance(Duration::from_secs(60));
+    for _ in 0..5 {
+        call(&s, &routes(), &join(&id)).await;
+    }
+    setup(|| s.queue.tick(&concert)).await;
+    let numbers = call(&s, &routes(), &Call::get(format!("/operator/concerts/{id}")).sign_in(operator())).await;
+    let minutes = numbers.body["perMinute"].as_array().expect("perMinute");
+    let last = minutes.last().expect("two minutes noted");
+    // Noted at each tick: 3 joined and 0 passed at the first, 8 and 2 at the second.
+    assert_eq!((&last["joined"], &last["admitted"]), (&json!(5), &json!(2)), "{numbers:?}");
+    assert_eq!(numbers.body["line"]["waiting"], 4, "8 joined, 4 let in over two ticks: {numbers:?}");
+}

@@ -68,5 +68,8 @@ fn view_json(v: &TokenView) -> Value {
     };
     out["phase"] = json!(v.phase.as_str());
     out["opensAt"] = json!(v.opens_at.to_rfc3339());
+    if let Some(i) = v.prequeue_index {
+        out["preQueueIndex"] = json!(i);
+    }
     out
 }

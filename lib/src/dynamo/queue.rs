@@ -13,7 +13,9 @@ use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::error::{Error, Result};
 use crate::fair_start::Draw;
 use crate::ids::{ConcertId, TokenId, UserId};
-use crate::queue::{AdmissionPlan, CreateOutcome, LineCounters, Place, QueueStore, SlotLease, Spot, Token, TokenState};
+use crate::queue::{
+    AdmissionPlan, CreateOutcome, LineCounters, LineTotals, Place, QueueStore, SlotLease, Spot, Token, TokenState,
+};
 
 /// How long queue records are kept before TTL may remove them: far longer than any line.
 const KEEP: Duration = Duration::from_secs(7 * 24 * 3600);
@@ -73,6 +75,11 @@ fn place_pk(c: &ConcertId, spot: Spot) -> String {
         Spot::Cohort(index) => format!("PREQ#{c}#{index}"),
         Spot::Arrival(seq) => format!("PLACE#{c}#{seq}"),
     }
+}
+
+/// The line's totals noted in one minute (`<minute since the epoch>`), for the operator.
+fn minute_pk(c: &ConcertId, minute: i64) -> String {
+    format!("MINUTE#{c}#{minute}")
 }
 
 fn holder_pk(c: &ConcertId, u: UserId) -> String {
@@ -273,6 +280,40 @@ impl QueueStore for DynamoQueue {
             .await
             .map_err(sdk)?;
         out.item().map(token_of).transpose()
+    }
+
+    async fn record_minute(&self, concert: &ConcertId, minute: i64, totals: LineTotals) -> Result<()> {
+        let out = self
+            .t
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(minute_pk(concert, minute))))
+            .update_expression("SET joinedBy = :j, admittedBy = :a, expiresAt = :ttl")
+            .condition_expression("attribute_not_exists(joinedBy) OR joinedBy <= :j")
+            .expression_attribute_values(":j", n(totals.joined))
+            .expression_attribute_values(":a", n(totals.admitted))
+            .expression_attribute_values(":ttl", n(cleanup_at()))
+            .send()
+            .await;
+        match out {
+            Ok(_) => Ok(()),
+            Err(e) if condition_failed(&e) => Ok(()),
+            Err(e) => Err(sdk(e)),
+        }
+    }
+
+    async fn minutes(&self, concert: &ConcertId, from: i64, to: i64) -> Result<Vec<(i64, LineTotals)>> {
+        let wanted: Vec<i64> = (from..=to).take(60).collect();
+        let keys = wanted.iter().map(|m| key(minute_pk(concert, *m))).collect();
+        let items = batch_get(&self.t.client, self.table(), keys).await?;
+        let mut out = Vec::new();
+        for m in wanted {
+            if let Some(item) = items.iter().find(|i| get_s(i, "pk").is_ok_and(|pk| pk == minute_pk(concert, m))) {
+                out.push((m, LineTotals { joined: get_n(item, "joinedBy")?, admitted: get_n(item, "admittedBy")? }));
+            }
+        }
+        Ok(out)
     }
 
     async fn places(&self, concert: &ConcertId, spots: &[Spot]) -> Result<Vec<Option<Place>>> {

@@ -171,3 +171,18 @@ async fn the_draw_is_published_only_once_the_sale_is_over() {
     w.clock.set(spec().sale.closes_at);
     assert_eq!(w.op.published_draw(&spec().id).await, Ok(None), "nobody ever sealed it");
 }
+
+#[test]
+fn per_minute_numbers_are_the_differences_of_the_running_totals() {
+    let totals = [
+        (10, LineTotals { joined: 5, admitted: 0 }),
+        (11, LineTotals { joined: 25, admitted: 10 }),
+        (13, LineTotals { joined: 30, admitted: 30 }),
+    ];
+    let m = per_minute(&totals);
+    assert_eq!(m.len(), 2);
+    assert_eq!((m[0].minute, m[0].joined, m[0].admitted), (t(11 * 60_000), 20, 10));
+    // A minute nobody noted folds into the next one noted.
+    assert_eq!((m[1].minute, m[1].joined, m[1].admitted), (t(13 * 60_000), 5, 20));
+    assert!(per_minute(&totals[..1]).is_empty());
+}

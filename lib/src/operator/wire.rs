@@ -159,6 +159,11 @@ pub fn numbers_json(n: &SaleNumbers, now: Timestamp) -> Value {
         "admitted": n.admitted,
         "active": n.active,
     });
+    v["perMinute"] = n
+        .per_minute
+        .iter()
+        .map(|m| json!({ "minute": m.minute.to_rfc3339(), "joined": m.joined, "admitted": m.admitted }))
+        .collect();
     v["dates"] = n
         .dates
         .iter()

@@ -86,13 +86,32 @@ async fn position_counts_the_users_ahead_in_arrival_order() {
     assert_eq!(first.position, Some(0));
 }
 
+#[test]
+fn wait_estimate_follows_the_admission_rate() {
+    let policy = QueuePolicy {
+        admit_per_tick: 50,
+        active_cap: 1000,
+        active_for: Duration::from_secs(600),
+        tick_every: Duration::from_secs(2),
+    };
+    assert_eq!(QueueService::estimated_wait_seconds(&policy, 0), 2);
+    assert_eq!(QueueService::estimated_wait_seconds(&policy, 49), 2);
+    assert_eq!(QueueService::estimated_wait_seconds(&policy, 50), 4);
+    assert_eq!(QueueService::estimated_wait_seconds(&policy, 120), 6);
+}
+
 #[tokio::test]
-async fn wait_estimate_follows_the_admission_rate() {
+async fn the_wait_estimate_uses_the_sales_own_rate() {
     let w = world(50, 1000).await;
-    assert_eq!(w.queue.estimated_wait_seconds(0), 2);
-    assert_eq!(w.queue.estimated_wait_seconds(49), 2);
-    assert_eq!(w.queue.estimated_wait_seconds(50), 4);
-    assert_eq!(w.queue.estimated_wait_seconds(120), 6);
+    let store: Arc<dyn CatalogStore> = w.store.clone();
+    let before = store.concert(&w.concert).await.unwrap().unwrap();
+    let mut after = before.clone();
+    after.control.admit_per_tick = Some(5);
+    after.version += 1;
+    assert!(store.update_concert(&before, &after).await.unwrap());
+    let views = issue_many(&w, 12).await;
+    assert_eq!(views[11].position, Some(11));
+    assert_eq!(views[11].estimated_wait_seconds, 6, "11 ahead at 5 a tick: 3 ticks of 2 s");
 }
 
 #[tokio::test]
