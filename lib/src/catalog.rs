@@ -11,6 +11,7 @@ use crate::clock::{Clock, Timestamp};
 use crate::error::{Error, Result};
 use crate::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber, UserId};
 use crate::money::Won;
+use crate::refund_policy::RefundPolicy;
 use crate::retry::retrying;
 use crate::sale::{phase_at, Phase, SaleControl, SaleWindow};
 
@@ -27,6 +28,8 @@ pub struct Concert {
     pub sold_out: bool,
     /// Bumped by every operator edit; an edit applies only to the version it read.
     pub version: u64,
+    /// What cancelling a paid seat gives back, and until when.
+    pub refund_policy: RefundPolicy,
 }
 
 impl Concert {
@@ -45,6 +48,7 @@ impl Concert {
             control: SaleControl::default(),
             sold_out: false,
             version: 0,
+            refund_policy: RefundPolicy::standard(),
         }
     }
 

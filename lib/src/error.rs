@@ -69,6 +69,12 @@ pub enum Error {
     HoldExpired,
     #[error("this reservation is already paid")]
     AlreadyPaid,
+    #[error("only a paid reservation can be refunded; an unpaid hold is cancelled instead")]
+    NotPaid,
+    #[error("this reservation was already refunded")]
+    AlreadyRefunded,
+    #[error("the refund deadline has passed: the seat is no longer refundable")]
+    RefundDeadlinePassed,
     #[error("this Idempotency-Key was used for a different request")]
     IdempotencyKeyReused,
 

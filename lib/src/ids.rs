@@ -49,6 +49,10 @@ uuid_id!(
     /// A completed payment; also the id of its PaymentCompleted event.
     PaymentId, "paymentId"
 );
+uuid_id!(
+    /// A refund of a paid seat; also the id of its ReservationCancelled event.
+    RefundId, "refundId"
+);
 
 /// A queue token: a random v4 UUID, so 122 random bits. The value itself is the secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -121,6 +125,11 @@ impl ConcertDate {
         Date::parse(raw, &fmt)
             .map(Self)
             .map_err(|_| Error::InvalidInput("date must be a real calendar day, YYYY-MM-DD".into()))
+    }
+
+    /// The first instant of this day, UTC: when its show counts as starting.
+    pub fn start(self) -> Timestamp {
+        Timestamp::from_millis(self.0.midnight().assume_utc().unix_timestamp().saturating_mul(1000))
     }
 
     /// The first instant after this day, UTC.

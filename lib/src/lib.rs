@@ -18,6 +18,8 @@ pub mod money;
 pub mod operator;
 pub mod payment;
 pub mod queue;
+pub mod refund;
+pub mod refund_policy;
 pub mod reservation;
 mod retry;
 pub mod sale;

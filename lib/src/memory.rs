@@ -14,10 +14,11 @@ use crate::error::{Error, Result};
 use crate::fair_start::Draw;
 use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, ReservationId, SeatNumber, TokenId, UserId};
 use crate::money::Won;
-use crate::payment::{EventPublisher, PayConflict, Payment, PaymentPlan, PaymentSnapshot, PaymentStore};
+use crate::payment::{EventPublisher, OutboxEvent, PayConflict, Payment, PaymentPlan, PaymentSnapshot, PaymentStore};
 use crate::queue::{
     AdmissionPlan, CreateOutcome, LineCounters, LineTotals, Place, QueueStore, SlotLease, Spot, Token, TokenState,
 };
+use crate::refund::{Refund, RefundPlan, RefundSnapshot, RefundStore, RefundTotals};
 use crate::reservation::{HoldExpiryScheduler, HoldOutcome, HoldStore, Reservation, ReservationState};
 use crate::seat_limit::{AccountSeats, SlotUse};
 use crate::wallet::{ChargeRecord, KeyedCredit, WalletStore};
@@ -42,7 +43,10 @@ struct State {
     charge_keys: HashMap<(UserId, String), ChargeRecord>,
     payment_keys: HashMap<(UserId, String), Payment>,
     payments: Vec<Payment>,
-    outbox: Vec<Payment>,
+    refunds: HashMap<ReservationId, Refund>,
+    refund_keys: HashMap<(UserId, String), Refund>,
+    refund_totals: HashMap<ConcertId, RefundTotals>,
+    outbox: Vec<OutboxEvent>,
 }
 
 impl State {
@@ -60,7 +64,7 @@ pub struct Memory {
     /// Release messages scheduled: (reservation, delay).
     pub scheduled: Mutex<Vec<(ReservationId, Duration)>>,
     /// Events published.
-    pub published: Mutex<Vec<Payment>>,
+    pub published: Mutex<Vec<OutboxEvent>>,
     /// While true, publishing fails as if the queue were down.
     pub events_down: std::sync::atomic::AtomicBool,
     /// Failures to inject, as DynamoDB produces them (see `inject`).
@@ -524,11 +528,11 @@ impl PaymentStore for Memory {
         Ok(list)
     }
 
-    async fn undelivered(&self, limit: usize) -> Result<Vec<Payment>> {
+    async fn undelivered(&self, limit: usize) -> Result<Vec<OutboxEvent>> {
         Ok(self.lock()?.outbox.iter().take(limit).cloned().collect())
     }
 
-    async fn mark_delivered(&self, event: &Payment) -> Result<()> {
+    async fn mark_delivered(&self, event: &OutboxEvent) -> Result<()> {
         self.lock()?.outbox.retain(|p| p.id != event.id);
         Ok(())
     }
@@ -598,14 +602,88 @@ impl Memory {
             s.payment_keys.insert((p.user, k.as_str().to_owned()), p.clone());
         }
         s.payments.push(p.clone());
-        s.outbox.push(p.clone());
+        s.outbox.push(OutboxEvent::payment_completed(p));
         Ok(Ok(()))
     }
 }
 
 #[async_trait]
+impl RefundStore for Memory {
+    async fn snapshot(
+        &self,
+        user: UserId,
+        reservation: ReservationId,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<RefundSnapshot> {
+        let s = self.lock()?;
+        Ok(RefundSnapshot {
+            reservation: s.reservations.get(&reservation).cloned(),
+            balance: s.balances.get(&user).copied().unwrap_or(Won::ZERO),
+            existing: s.refunds.get(&reservation).filter(|r| r.user == user).cloned(),
+            prior: key.and_then(|k| s.refund_keys.get(&(user, k.as_str().to_owned())).cloned()),
+        })
+    }
+
+    async fn refund(&self, plan: &RefundPlan) -> Result<bool> {
+        self.step("refund", |s| {
+            let (r, res) = (&plan.refund, &plan.reservation);
+            let confirmed = s
+                .reservations
+                .get(&r.reservation)
+                .is_some_and(|x| x.user == r.user && x.state == ReservationState::Confirmed { payment: r.payment });
+            let sold = s.seat_mut(&r.concert, r.date, r.seat).is_some_and(
+                |seat| matches!(seat.state, SeatState::Sold { reservation, .. } if reservation == r.reservation),
+            );
+            let balance_ok = s.balances.get(&r.user).copied().unwrap_or(Won::ZERO) == plan.expected_balance;
+            let key_free =
+                plan.key.as_ref().is_none_or(|k| !s.refund_keys.contains_key(&(r.user, k.as_str().to_owned())));
+            if !confirmed || !sold || !balance_ok || !key_free || s.refunds.contains_key(&r.reservation) {
+                return Ok(false);
+            }
+            if let Some(x) = s.reservations.get_mut(&r.reservation) {
+                x.state = ReservationState::Cancelled;
+            }
+            if let Some(seat) = s.seat_mut(&r.concert, r.date, r.seat) {
+                seat.state = SeatState::Available;
+            }
+            if let Some((c, _)) = s.concerts.get_mut(&r.concert) {
+                c.sold_out = false;
+            }
+            if let Some(slot) = s
+                .accounts
+                .get_mut(&(res.concert.clone(), res.user))
+                .and_then(|a| a.slots.get_mut(usize::from(res.slot)))
+            {
+                *slot = None;
+            }
+            s.balances.insert(r.user, r.balance_after);
+            let totals = s.refund_totals.entry(r.concert.clone()).or_default();
+            totals.count += 1;
+            totals.refunded = totals.refunded.checked_add(r.amount).unwrap_or(totals.refunded);
+            totals.fees = totals.fees.checked_add(r.fee).unwrap_or(totals.fees);
+            s.refunds.insert(r.reservation, r.clone());
+            if let Some(k) = &plan.key {
+                s.refund_keys.insert((r.user, k.as_str().to_owned()), r.clone());
+            }
+            s.outbox.push(r.cancelled_event());
+            Ok(true)
+        })
+    }
+
+    async fn refunds(&self, user: UserId) -> Result<Vec<Refund>> {
+        let mut list: Vec<Refund> = self.lock()?.refunds.values().filter(|r| r.user == user).cloned().collect();
+        list.sort_by_key(|r| std::cmp::Reverse(r.refunded_at));
+        Ok(list)
+    }
+
+    async fn totals(&self, concert: &ConcertId) -> Result<RefundTotals> {
+        Ok(self.lock()?.refund_totals.get(concert).copied().unwrap_or_default())
+    }
+}
+
+#[async_trait]
 impl EventPublisher for Memory {
-    async fn publish(&self, event: &Payment) -> Result<()> {
+    async fn publish(&self, event: &OutboxEvent) -> Result<()> {
         if self.events_down.load(std::sync::atomic::Ordering::SeqCst) {
             return Err(Error::Infrastructure("event queue unavailable".into()));
         }

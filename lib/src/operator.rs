@@ -14,6 +14,8 @@ use crate::error::{Error, Result};
 use crate::ids::{ConcertDate, ConcertId, SeatNumber};
 use crate::money::Won;
 use crate::queue::{LineTotals, QueueStore};
+use crate::refund::{RefundStore, RefundTotals};
+use crate::refund_policy::RefundPolicy;
 use crate::retry::retrying;
 use crate::sale::{Phase, SaleControl, SaleWindow};
 
@@ -38,6 +40,7 @@ pub struct ConcertSpec {
     pub sale: SaleWindow,
     pub admit_per_tick: Option<u32>,
     pub active_cap: Option<u32>,
+    pub refund_policy: RefundPolicy,
 }
 
 /// Bounds of what an operator may set.
@@ -139,6 +142,7 @@ impl ConcertSpec {
             },
             sold_out: before.is_some_and(|b| b.sold_out),
             version: before.map_or(0, |b| b.version + 1),
+            refund_policy: self.refund_policy.clone(),
         }
     }
 }
@@ -173,6 +177,7 @@ pub fn demo_spec(now: Timestamp) -> Result<ConcertSpec> {
         sale: SaleWindow { prequeue_at: now, opens_at: now, closes_at },
         admit_per_tick: None,
         active_cap: None,
+        refund_policy: RefundPolicy::standard(),
     })
 }
 
@@ -205,6 +210,9 @@ pub struct SaleNumbers {
     pub dates: Vec<DateNumbers>,
     /// Fans who joined and places the admitter passed, in each of the last minutes noted.
     pub per_minute: Vec<MinuteNumbers>,
+    pub refunds: RefundTotals,
+    /// What the sale has earned: the seats sold now plus the fees kept on refunds.
+    pub net_revenue: Won,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,6 +238,7 @@ pub fn per_minute(totals: &[(i64, LineTotals)]) -> Vec<MinuteNumbers> {
 pub struct OperatorService {
     catalog: Arc<dyn CatalogStore>,
     line: Arc<dyn QueueStore>,
+    refunds: Arc<dyn RefundStore>,
     clock: Arc<dyn Clock>,
     defaults: QueuePolicy,
 }
@@ -238,10 +247,11 @@ impl OperatorService {
     pub fn new(
         catalog: Arc<dyn CatalogStore>,
         line: Arc<dyn QueueStore>,
+        refunds: Arc<dyn RefundStore>,
         clock: Arc<dyn Clock>,
         defaults: QueuePolicy,
     ) -> Self {
-        Self { catalog, line, clock, defaults }
+        Self { catalog, line, refunds, clock, defaults }
     }
 
     async fn current(&self, id: &ConcertId) -> Result<Concert> {
@@ -392,6 +402,9 @@ impl OperatorService {
         dates.sort_by_key(|d| d.date);
         let this_minute = now.millis().div_euclid(60_000);
         let noted = retrying(|| self.line.minutes(id, this_minute - PER_MINUTE_WINDOW, this_minute)).await?;
+        let refunds = retrying(|| self.refunds.totals(id)).await?;
+        let sold = dates.iter().try_fold(Won::ZERO, |sum, d| sum.checked_add(d.revenue));
+        let net_revenue = sold.and_then(|s| s.checked_add(refunds.fees)).unwrap_or(Won::ZERO);
         let issued = if counters.draw.is_some() { counters.issued } else { counters.prequeued };
         Ok(SaleNumbers {
             phase: concert.phase_at(now),
@@ -403,6 +416,8 @@ impl OperatorService {
             active: counters.active,
             dates,
             per_minute: per_minute(&noted),
+            refunds,
+            net_revenue,
             concert,
         })
     }

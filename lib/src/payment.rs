@@ -156,15 +156,38 @@ pub trait PaymentStore: Send + Sync {
     async fn payments(&self, user: UserId) -> Result<Vec<Payment>>;
     /// One of the user's payments.
     async fn payment(&self, user: UserId, id: PaymentId) -> Result<Option<Payment>>;
-    /// PaymentCompleted events written but not yet handed to the queue.
-    async fn undelivered(&self, limit: usize) -> Result<Vec<Payment>>;
-    async fn mark_delivered(&self, event: &Payment) -> Result<()>;
+    /// Events written in the outbox (by payments, refunds) not yet handed to the queue.
+    async fn undelivered(&self, limit: usize) -> Result<Vec<OutboxEvent>>;
+    async fn mark_delivered(&self, event: &OutboxEvent) -> Result<()>;
 }
 
-/// Hands PaymentCompleted events to whoever listens (an SQS queue).
+/// An event written in the outbox by the very transaction that made it true, then handed
+/// to the queue (at least once; `id` makes duplicates harmless to consumers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEvent {
+    /// The payment's or the refund's id.
+    pub id: String,
+    /// `PaymentCompleted`, `ReservationCancelled`.
+    pub kind: String,
+    pub body: serde_json::Value,
+}
+
+impl OutboxEvent {
+    pub fn new(id: String, kind: &str, mut body: serde_json::Value) -> Self {
+        body["eventType"] = serde_json::json!(kind);
+        body["eventId"] = serde_json::json!(id);
+        Self { id, kind: kind.to_owned(), body }
+    }
+
+    pub fn payment_completed(p: &Payment) -> Self {
+        Self::new(p.id.to_string(), "PaymentCompleted", p.to_json())
+    }
+}
+
+/// Hands outbox events to whoever listens (an SQS queue).
 #[async_trait]
 pub trait EventPublisher: Send + Sync {
-    async fn publish(&self, event: &Payment) -> Result<()>;
+    async fn publish(&self, event: &OutboxEvent) -> Result<()>;
 }
 
 pub struct PaymentService {
@@ -263,7 +286,7 @@ impl PaymentService {
             match outcome {
                 Ok(()) => {
                     tracing::info!(user = %token.user, payment = %plan.payment.id, seats = plan.payment.seats.len(), amount = plan.payment.amount.get(), "paid");
-                    self.deliver(&plan.payment).await;
+                    self.deliver(&OutboxEvent::payment_completed(&plan.payment)).await;
                     return Ok(plan.payment);
                 }
                 Err(conflicts) => match after_conflict(&conflicts) {
@@ -299,13 +322,13 @@ impl PaymentService {
     }
 
     /// Publish one event now; if the queue is down it stays in the outbox for `relay`.
-    async fn deliver(&self, event: &Payment) {
+    pub async fn deliver(&self, event: &OutboxEvent) {
         let result = match self.events.publish(event).await {
             Ok(()) => self.store.mark_delivered(event).await,
             Err(e) => Err(e),
         };
         if let Err(e) = result {
-            tracing::warn!(payment = %event.id, error = %e, "PaymentCompleted left in the outbox for the relay");
+            tracing::warn!(event = %event.id, kind = %event.kind, error = %e, "event left in the outbox for the relay");
         }
     }
 

@@ -1,4 +1,5 @@
-//! SQS adapters: delayed hold-release messages and PaymentCompleted events. Neither is
+//! SQS adapters: delayed hold-release messages and the outbox's events (PaymentCompleted,
+//! ReservationCancelled). Neither is
 //! needed for correctness; both are delivered at least once, so consumers are idempotent.
 
 use std::time::Duration;
@@ -11,7 +12,7 @@ use serde_json::json;
 
 use crate::error::{Error, Result};
 use crate::ids::ReservationId;
-use crate::payment::{EventPublisher, Payment};
+use crate::payment::{EventPublisher, OutboxEvent};
 use crate::reservation::HoldExpiryScheduler;
 
 /// SQS's longest delivery delay.
@@ -29,14 +30,6 @@ impl HoldExpiryMessage {
         let m: HoldExpiryMessage = serde_json::from_str(body).map_err(|e| Error::InvalidInput(e.to_string()))?;
         ReservationId::parse(&m.reservation_id)
     }
-}
-
-/// The PaymentCompleted event as consumers see it. `eventId` makes duplicates harmless.
-pub fn payment_completed(p: &Payment) -> serde_json::Value {
-    let mut body = p.to_json();
-    body["eventType"] = json!("PaymentCompleted");
-    body["eventId"] = json!(p.id.to_string());
-    body
 }
 
 pub struct SqsQueue {
@@ -81,7 +74,7 @@ impl HoldExpiryScheduler for SqsQueue {
 
 #[async_trait]
 impl EventPublisher for SqsQueue {
-    async fn publish(&self, event: &Payment) -> Result<()> {
-        self.send(payment_completed(event).to_string(), Duration::ZERO, "PaymentCompleted").await
+    async fn publish(&self, event: &OutboxEvent) -> Result<()> {
+        self.send(event.body.to_string(), Duration::ZERO, &event.kind).await
     }
 }

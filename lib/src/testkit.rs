@@ -11,6 +11,7 @@ use crate::memory::Memory;
 use crate::money::{WalletLimits, Won};
 use crate::payment::PaymentService;
 use crate::queue::{Admission, QueueService};
+use crate::refund::RefundService;
 use crate::reservation::HoldService;
 use crate::wallet::WalletService;
 
@@ -23,7 +24,8 @@ pub struct World {
     pub queue: Arc<QueueService>,
     pub holds: HoldService,
     pub wallet: WalletService,
-    pub payments: PaymentService,
+    pub payments: Arc<PaymentService>,
+    pub refunds: RefundService,
     pub concert: ConcertId,
     pub date: ConcertDate,
 }
@@ -46,10 +48,12 @@ pub async fn world() -> World {
     let policy =
         QueuePolicy { admit_per_tick: 100, active_cap: 1000, active_for: ACTIVE, tick_every: Duration::from_secs(2) };
     let queue = Arc::new(QueueService::new(mem.clone(), mem.clone(), clock.clone(), policy));
+    let payments = Arc::new(PaymentService::new(queue.clone(), mem.clone(), mem.clone(), clock.clone()));
     World {
         holds: HoldService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), HOLD),
         wallet: WalletService::new(mem.clone(), WalletLimits { per_charge: won(10_000_000), ceiling: won(50_000_000) }),
-        payments: PaymentService::new(queue.clone(), mem.clone(), mem.clone(), clock.clone()),
+        payments: payments.clone(),
+        refunds: RefundService::new(mem.clone(), mem.clone(), mem.clone(), payments, clock.clone()),
         queue,
         mem,
         clock,

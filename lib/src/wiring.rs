@@ -10,11 +10,12 @@ use aws_config::timeout::TimeoutConfig;
 use crate::catalog::CatalogService;
 use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
-use crate::dynamo::{DynamoCatalog, DynamoHolds, DynamoPayments, DynamoQueue, DynamoWallet, Tables};
+use crate::dynamo::{DynamoCatalog, DynamoHolds, DynamoPayments, DynamoQueue, DynamoRefunds, DynamoWallet, Tables};
 use crate::error::Result;
 use crate::operator::OperatorService;
 use crate::payment::PaymentService;
 use crate::queue::QueueService;
+use crate::refund::RefundService;
 use crate::reservation::HoldService;
 use crate::sqs::SqsQueue;
 use crate::wallet::WalletService;
@@ -25,7 +26,8 @@ pub struct Services {
     pub catalog: CatalogService,
     pub holds: HoldService,
     pub wallet: WalletService,
-    pub payments: PaymentService,
+    pub payments: Arc<PaymentService>,
+    pub refunds: RefundService,
     pub operator: OperatorService,
     pub catalog_store: Arc<DynamoCatalog>,
 }
@@ -59,9 +61,24 @@ impl Services {
         let queue = Arc::new(QueueService::new(line.clone(), catalog_store.clone(), clock.clone(), settings.queue));
         let hold_expiry = Arc::new(SqsQueue::new(sqs.clone(), settings.resources.hold_expiry_queue_url.clone()));
         let events = Arc::new(SqsQueue::new(sqs, settings.resources.payment_events_queue_url.clone()));
+        let payment_store = Arc::new(DynamoPayments::new(tables.clone()));
+        let payments = Arc::new(PaymentService::new(queue.clone(), payment_store.clone(), events, clock.clone()));
         Self {
+            refunds: RefundService::new(
+                Arc::new(DynamoRefunds::new(tables.clone())),
+                catalog_store.clone(),
+                payment_store,
+                payments.clone(),
+                clock.clone(),
+            ),
             catalog: CatalogService::new(catalog_store.clone(), clock.clone()),
-            operator: OperatorService::new(catalog_store.clone(), line, clock.clone(), settings.queue),
+            operator: OperatorService::new(
+                catalog_store.clone(),
+                line,
+                Arc::new(DynamoRefunds::new(tables.clone())),
+                clock.clone(),
+                settings.queue,
+            ),
             holds: HoldService::new(
                 catalog_store.clone(),
                 Arc::new(DynamoHolds::new(tables.clone())),
@@ -70,7 +87,7 @@ impl Services {
                 settings.hold_for,
             ),
             wallet: WalletService::new(Arc::new(DynamoWallet::new(tables.clone())), settings.wallet),
-            payments: PaymentService::new(queue.clone(), Arc::new(DynamoPayments::new(tables)), events, clock),
+            payments,
             queue,
             catalog_store,
             settings,

@@ -45,5 +45,6 @@ async fn list(s: &Services, req: &Request, raw_user: &str) -> Result<(u16, Value
     let user = UserId::parse(raw_user)?;
     who.must_be(user)?;
     let payments: Vec<Value> = s.payments.payments(user).await?.iter().map(Payment::to_json).collect();
-    Ok((200, json!({ "userId": user.to_string(), "payments": payments })))
+    let refunds: Vec<Value> = s.refunds.refunds(user).await?.iter().map(|r| r.to_json()).collect();
+    Ok((200, json!({ "userId": user.to_string(), "payments": payments, "refunds": refunds })))
 }

@@ -3,7 +3,7 @@
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use ticketing::http::{body_json, queue_token, respond, segments};
+use ticketing::http::{body_json, idempotency_key, queue_token, respond, segments};
 use ticketing::identity::caller;
 use ticketing::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber};
 use ticketing::reservation::Reservation;
@@ -24,6 +24,7 @@ pub async fn handle(s: &Services, req: Request) -> Response<Body> {
         ("POST", ["reservations"]) => hold(s, &req).await,
         ("GET", ["reservations", id]) => get(s, &req, id).await,
         ("DELETE", ["reservations", id]) => cancel(s, &req, id).await,
+        ("POST", ["reservations", id, "refund"]) => refund(s, &req, id).await,
         _ => Err(Error::RouteNotFound),
     })
 }
@@ -53,6 +54,16 @@ async fn cancel(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> 
     let id = ReservationId::parse(raw).map_err(|_| Error::ReservationNotFound)?;
     let reservation = s.holds.cancel(&admission, id).await?;
     Ok((200, reservation_json(&reservation, s)))
+}
+
+/// Cancel a paid seat: refunded by its concert's schedule (no queue token: the payment
+/// used it up; the caller's sign-in names the owner).
+async fn refund(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> {
+    let who = caller(req)?;
+    let key = idempotency_key(req)?;
+    let id = ReservationId::parse(raw).map_err(|_| Error::ReservationNotFound)?;
+    let refund = s.refunds.refund(who.user, id, key).await?;
+    Ok((200, refund.to_json()))
 }
 
 fn reservation_json(r: &Reservation, s: &Services) -> Value {

@@ -11,9 +11,10 @@ use aws_sdk_dynamodb::types::{
 use super::{condition_failed, get_n, get_s, infra, key2, n, opt_n, query_all, s, sdk, sk_of, transact, Item, Tables};
 use crate::catalog::{CatalogStore, Concert, Seat, SeatState};
 use crate::clock::Timestamp;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber, UserId};
 use crate::money::Won;
+use crate::refund_policy::RefundPolicy;
 use crate::sale::{SaleControl, SaleWindow};
 
 pub struct DynamoCatalog {
@@ -82,6 +83,12 @@ fn concert_of(item: &Item, id: ConcertId) -> Result<Concert> {
         },
         sold_out: flag("soldOut"),
         version: opt_n(item, "version")?.unwrap_or(0),
+        refund_policy: match item.get("refundPolicy").and_then(|v| v.as_s().ok()) {
+            None => RefundPolicy::standard(),
+            Some(text) => serde_json::from_str(text)
+                .map_err(|_| Error::Infrastructure("a stored refund policy is not JSON".into()))
+                .and_then(|v| RefundPolicy::from_json(&v))?,
+        },
     })
 }
 
@@ -97,6 +104,7 @@ fn concert_attrs(c: &Concert, mut item: Item) -> Item {
     item.insert("paused".into(), AttributeValue::Bool(c.control.paused));
     item.insert("soldOut".into(), AttributeValue::Bool(c.sold_out));
     item.insert("version".into(), n(c.version));
+    item.insert("refundPolicy".into(), s(c.refund_policy.to_json().to_string()));
     if let Some(k) = c.control.admit_per_tick {
         item.insert("admitPerTick".into(), n(k));
     }

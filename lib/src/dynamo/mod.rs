@@ -5,6 +5,7 @@
 mod catalog;
 mod payment;
 mod queue;
+mod refund;
 mod reservation;
 #[cfg(test)]
 mod tests;
@@ -24,6 +25,7 @@ use crate::error::{Error, Result};
 pub use catalog::DynamoCatalog;
 pub use payment::DynamoPayments;
 pub use queue::DynamoQueue;
+pub use refund::DynamoRefunds;
 pub use reservation::DynamoHolds;
 pub use wallet::DynamoWallet;
 

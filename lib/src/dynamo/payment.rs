@@ -16,7 +16,7 @@ use crate::config::Resources;
 use crate::error::{Error, Result};
 use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, ReservationId, SeatNumber, UserId};
 use crate::money::Won;
-use crate::payment::{PaidSeat, PayConflict, Payment, PaymentPlan, PaymentSnapshot, PaymentStore};
+use crate::payment::{OutboxEvent, PaidSeat, PayConflict, Payment, PaymentPlan, PaymentSnapshot, PaymentStore};
 use crate::reservation::Reservation;
 use crate::seat_limit::SlotUse;
 
@@ -41,9 +41,24 @@ fn payment_sk(p: &Payment) -> String {
     format!("PAYMENT#{:013}#{}", p.paid_at.millis(), p.id)
 }
 
-fn outbox_key(id: PaymentId) -> Item {
-    let shard = id.to_string().bytes().last().map_or(0, |b| u32::from(b) % OUTBOX_SHARDS);
+pub(crate) fn outbox_key(id: &str) -> Item {
+    let shard = id.bytes().last().map_or(0, |b| u32::from(b) % OUTBOX_SHARDS);
     key2(format!("OUTBOX#{shard}"), format!("EVENT#{id}"))
+}
+
+/// The outbox item of an event, put in the transaction that makes the event true.
+pub(crate) fn outbox_put(table: &str, event: &OutboxEvent) -> Result<TransactWriteItem> {
+    let mut item = outbox_key(&event.id);
+    item.insert("eventId".into(), s(&event.id));
+    item.insert("kind".into(), s(&event.kind));
+    item.insert("body".into(), s(event.body.to_string()));
+    put(table, item)
+}
+
+fn outbox_event_of(item: &Item) -> Result<OutboxEvent> {
+    let body = serde_json::from_str(get_s(item, "body")?)
+        .map_err(|_| Error::Infrastructure("an outbox event's body is not JSON".into()))?;
+    Ok(OutboxEvent { id: get_s(item, "eventId")?.to_owned(), kind: get_s(item, "kind")?.to_owned(), body })
 }
 
 fn payment_item(p: &Payment, mut item: Item) -> Item {
@@ -241,7 +256,7 @@ impl PaymentStore for DynamoPayments {
             TransactWriteItem::builder().update(wallet).build(),
             TransactWriteItem::builder().update(token).build(),
             put(&names.wallet_table, payment_item(p, key2(user_pk(p.user), payment_sk(p))))?,
-            put(&names.wallet_table, payment_item(p, outbox_key(p.id)))?,
+            outbox_put(&names.wallet_table, &OutboxEvent::payment_completed(p))?,
         ];
         let mut meaning = vec![PayConflict::Wallet, PayConflict::Token, PayConflict::Wallet, PayConflict::Wallet];
         if let Some(k) = &plan.key {
@@ -279,7 +294,7 @@ impl PaymentStore for DynamoPayments {
         Ok(self.payments(user).await?.into_iter().find(|p| p.id == id))
     }
 
-    async fn undelivered(&self, limit: usize) -> Result<Vec<Payment>> {
+    async fn undelivered(&self, limit: usize) -> Result<Vec<OutboxEvent>> {
         let mut out = Vec::new();
         for shard in 0..OUTBOX_SHARDS {
             let items = query_all(
@@ -291,18 +306,18 @@ impl PaymentStore for DynamoPayments {
             )
             .await?;
             for item in items.iter().take(limit.saturating_sub(out.len())) {
-                out.push(payment_of(item)?);
+                out.push(outbox_event_of(item)?);
             }
         }
         Ok(out)
     }
 
-    async fn mark_delivered(&self, event: &Payment) -> Result<()> {
+    async fn mark_delivered(&self, event: &OutboxEvent) -> Result<()> {
         self.t
             .client
             .delete_item()
             .table_name(&self.t.names.wallet_table)
-            .set_key(Some(outbox_key(event.id)))
+            .set_key(Some(outbox_key(&event.id)))
             .send()
             .await
             .map_err(sdk)?;

@@ -24,6 +24,7 @@ fn spec() -> ConcertSpec {
         sale: SaleWindow { prequeue_at: start, opens_at: start.plus(HOUR), closes_at: start.plus(HOUR * 24) },
         admit_per_tick: None,
         active_cap: None,
+        refund_policy: crate::refund_policy::RefundPolicy::standard(),
     }
 }
 
@@ -106,7 +107,7 @@ fn world() -> World {
         active_for: Duration::from_secs(600),
         tick_every: Duration::from_secs(5),
     };
-    let op = OperatorService::new(mem.clone(), mem.clone(), clock.clone(), defaults);
+    let op = OperatorService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), defaults);
     World { mem, clock, op }
 }
 

@@ -10,6 +10,7 @@ use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::ids::{ConcertDate, ConcertId, SeatNumber};
 use crate::money::Won;
+use crate::refund_policy::RefundPolicy;
 use crate::sale::SaleWindow;
 
 #[derive(Deserialize)]
@@ -23,6 +24,8 @@ pub struct SpecBody {
     seat_limit: Option<i64>,
     sale: SaleBody,
     admission: Option<AdmissionBody>,
+    /// Optional; the standard schedule when absent (docs/openapi.json).
+    refund_policy: Option<Value>,
 }
 
 #[derive(Deserialize)]
@@ -125,6 +128,10 @@ impl SpecBody {
             },
             admit_per_tick,
             active_cap,
+            refund_policy: match &self.refund_policy {
+                Some(v) => RefundPolicy::from_json(v)?,
+                None => RefundPolicy::standard(),
+            },
         })
     }
 }
@@ -140,6 +147,7 @@ pub fn concert_json(c: &Concert, now: Timestamp) -> Value {
         "preQueueAt": c.sale.prequeue_at.to_rfc3339(),
         "opensAt": c.sale.opens_at.to_rfc3339(),
         "closesAt": c.sale.closes_at.to_rfc3339(),
+        "refundPolicy": c.refund_policy.to_json(),
     })
 }
 
@@ -159,6 +167,10 @@ pub fn numbers_json(n: &SaleNumbers, now: Timestamp) -> Value {
         "admitted": n.admitted,
         "active": n.active,
     });
+    v["refunds"] = json!({
+        "count": n.refunds.count, "refunded": n.refunds.refunded.get(), "fees": n.refunds.fees.get(),
+    });
+    v["netRevenue"] = json!(n.net_revenue.get());
     v["perMinute"] = n
         .per_minute
         .iter()

@@ -129,7 +129,10 @@ async fn an_event_that_could_not_be_sent_waits_in_the_outbox_for_the_relay() {
     w.mem.events_down.store(false, std::sync::atomic::Ordering::SeqCst);
     assert_eq!(w.payments.relay().await.unwrap(), 1);
     assert_eq!(w.mem.outbox_len().unwrap(), 0);
-    assert_eq!(w.mem.published.lock().unwrap().iter().map(|e| e.id).collect::<Vec<_>>(), vec![p.id]);
+    assert_eq!(
+        w.mem.published.lock().unwrap().iter().map(|e| e.id.clone()).collect::<Vec<_>>(),
+        vec![p.id.to_string()]
+    );
 }
 
 #[tokio::test]

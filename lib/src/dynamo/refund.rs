@@ -1,0 +1,247 @@
+//! The refund transaction and its records in the wallet table:
+//! `USER#<id>`/`REFUND#<reservationId>` (at most one per reservation, listing),
+//! `USER#<id>`/`IDEMPOTENCY#REFUND#<key>` (the key's first outcome, 48 h), and
+//! `REFUNDS#<concert>` (the concert's refund totals for its operator).
+
+use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{KeysAndAttributes, Put, TransactWriteItem, Update};
+
+use super::catalog::{concert_pk, seat_sk};
+use super::payment::outbox_put;
+use super::reservation::{account_pk, reservation_of, slot_attr};
+use super::wallet::{balance_is, user_pk, KEEP_IDEMPOTENCY, WALLET_SK};
+use super::{get_n, get_s, infra, key, key2, n, opt_n, query_all, s, sdk, sk_of, transact, Item, Tables};
+use crate::clock::{Clock, SystemClock, Timestamp};
+use crate::error::{Error, Result};
+use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, RefundId, ReservationId, SeatNumber, UserId};
+use crate::money::Won;
+use crate::refund::{Refund, RefundPlan, RefundSnapshot, RefundStore, RefundTotals};
+
+pub struct DynamoRefunds {
+    t: Tables,
+}
+
+impl DynamoRefunds {
+    pub fn new(t: Tables) -> Self {
+        Self { t }
+    }
+}
+
+fn refund_sk(r: ReservationId) -> String {
+    format!("REFUND#{r}")
+}
+
+fn key_sk(k: &IdempotencyKey) -> String {
+    format!("IDEMPOTENCY#REFUND#{}", k.as_str())
+}
+
+/// The concert's refund totals (count, refunded, fees), kept by the refunds themselves.
+pub(crate) fn totals_pk(c: &ConcertId) -> String {
+    format!("REFUNDS#{c}")
+}
+
+fn refund_item(r: &Refund, mut item: Item) -> Item {
+    item.insert("refundId".into(), s(r.id.to_string()));
+    item.insert("userId".into(), s(r.user.to_string()));
+    item.insert("reservationId".into(), s(r.reservation.to_string()));
+    item.insert("paymentId".into(), s(r.payment.to_string()));
+    item.insert("concertId".into(), s(r.concert.as_str()));
+    item.insert("date".into(), s(r.date.to_string()));
+    item.insert("seatNumber".into(), n(r.seat.get()));
+    item.insert("price".into(), n(r.price.get()));
+    item.insert("fee".into(), n(r.fee.get()));
+    item.insert("amount".into(), n(r.amount.get()));
+    item.insert("balanceAfter".into(), n(r.balance_after.get()));
+    item.insert("refundedAt".into(), n(r.refunded_at.millis()));
+    item
+}
+
+pub(crate) fn refund_of(item: &Item) -> Result<Refund> {
+    Ok(Refund {
+        id: RefundId::parse(get_s(item, "refundId")?)?,
+        user: UserId::parse(get_s(item, "userId")?)?,
+        reservation: ReservationId::parse(get_s(item, "reservationId")?)?,
+        payment: PaymentId::parse(get_s(item, "paymentId")?)?,
+        concert: ConcertId::parse(get_s(item, "concertId")?)?,
+        date: ConcertDate::parse(get_s(item, "date")?)?,
+        seat: SeatNumber::new(get_n(item, "seatNumber")?)?,
+        price: Won::new(get_n(item, "price")?)?,
+        fee: Won::new(get_n(item, "fee")?)?,
+        amount: Won::new(get_n(item, "amount")?)?,
+        balance_after: Won::new(get_n(item, "balanceAfter")?)?,
+        refunded_at: Timestamp::from_millis(get_n(item, "refundedAt")?),
+    })
+}
+
+fn put_new(table: &str, item: Item) -> Result<TransactWriteItem> {
+    let p = Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .condition_expression("attribute_not_exists(pk)")
+        .build()
+        .map_err(infra)?;
+    Ok(TransactWriteItem::builder().put(p).build())
+}
+
+#[async_trait]
+impl RefundStore for DynamoRefunds {
+    async fn snapshot(
+        &self,
+        user: UserId,
+        reservation: ReservationId,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<RefundSnapshot> {
+        let names = &self.t.names;
+        let mut wallet_keys = vec![key2(user_pk(user), WALLET_SK), key2(user_pk(user), refund_sk(reservation))];
+        if let Some(k) = key {
+            wallet_keys.push(key2(user_pk(user), key_sk(k)));
+        }
+        let request = |keys: Vec<Item>| KeysAndAttributes::builder().set_keys(Some(keys)).consistent_read(true).build();
+        let out = self
+            .t
+            .client
+            .batch_get_item()
+            .request_items(&names.reservation_table, request(vec![super::key(reservation.to_string())]).map_err(infra)?)
+            .request_items(&names.wallet_table, request(wallet_keys).map_err(infra)?)
+            .send()
+            .await
+            .map_err(sdk)?;
+        if out.unprocessed_keys().is_some_and(|u| !u.is_empty()) {
+            return Err(Error::Throttled);
+        }
+        let responses = out.responses().cloned().unwrap_or_default();
+        let found =
+            responses.get(&names.reservation_table).and_then(|items| items.first()).map(reservation_of).transpose()?;
+        let mut snap = RefundSnapshot { reservation: found, balance: Won::ZERO, existing: None, prior: None };
+        for item in responses.get(&names.wallet_table).into_iter().flatten() {
+            let sk = sk_of(item);
+            if sk == WALLET_SK {
+                snap.balance = Won::new(opt_n(item, "balance")?.unwrap_or(0))?;
+            } else if sk.starts_with("REFUND#") {
+                snap.existing = Some(refund_of(item)?);
+            } else {
+                snap.prior = Some(refund_of(item)?);
+            }
+        }
+        Ok(snap)
+    }
+
+    async fn refund(&self, plan: &RefundPlan) -> Result<bool> {
+        let names = &self.t.names;
+        let (r, res) = (&plan.refund, &plan.reservation);
+        let reservation = Update::builder()
+            .table_name(&names.reservation_table)
+            .set_key(Some(key(r.reservation.to_string())))
+            .update_expression("SET #status = :cancelled, refundId = :rf, cancelledAt = :now")
+            .condition_expression("#status = :confirmed AND userId = :u AND paymentId = :p")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":cancelled", s("CANCELLED"))
+            .expression_attribute_values(":confirmed", s("CONFIRMED"))
+            .expression_attribute_values(":rf", s(r.id.to_string()))
+            .expression_attribute_values(":now", n(r.refunded_at.millis()))
+            .expression_attribute_values(":u", s(r.user.to_string()))
+            .expression_attribute_values(":p", s(r.payment.to_string()))
+            .build()
+            .map_err(infra)?;
+        // The seat goes back on sale at once, and the concert is no longer sold out.
+        let seat = Update::builder()
+            .table_name(&names.catalog_table)
+            .set_key(Some(key2(concert_pk(&r.concert), seat_sk(r.date, r.seat))))
+            .update_expression("SET #status = :available REMOVE holder, reservationId, holdUntil")
+            .condition_expression("#status = :sold AND reservationId = :r")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":available", s("AVAILABLE"))
+            .expression_attribute_values(":sold", s("SOLD"))
+            .expression_attribute_values(":r", s(r.reservation.to_string()))
+            .build()
+            .map_err(infra)?;
+        let unsold = |pk: String, sk: String| {
+            Update::builder()
+                .table_name(&names.catalog_table)
+                .set_key(Some(key2(pk, sk)))
+                .update_expression("SET soldOut = :no")
+                .condition_expression("attribute_exists(pk)")
+                .expression_attribute_values(":no", aws_sdk_dynamodb::types::AttributeValue::Bool(false))
+                .build()
+                .map_err(infra)
+        };
+        let slot = Update::builder()
+            .table_name(&names.reservation_table)
+            .set_key(Some(key(account_pk(&res.concert, res.user))))
+            .update_expression("REMOVE #slot")
+            .condition_expression("#slot.#r = :r")
+            .expression_attribute_names("#slot", slot_attr(res.slot))
+            .expression_attribute_names("#r", "r")
+            .expression_attribute_values(":r", s(r.reservation.to_string()))
+            .build()
+            .map_err(infra)?;
+        let wallet = Update::builder()
+            .table_name(&names.wallet_table)
+            .set_key(Some(key2(user_pk(r.user), WALLET_SK)))
+            .update_expression("SET balance = :after")
+            .condition_expression(balance_is(plan.expected_balance))
+            .expression_attribute_values(":after", n(r.balance_after.get()))
+            .expression_attribute_values(":expected", n(plan.expected_balance.get()))
+            .build()
+            .map_err(infra)?;
+        let totals = Update::builder()
+            .table_name(&names.wallet_table)
+            .set_key(Some(key2(totals_pk(&r.concert), "TOTALS")))
+            .update_expression("ADD refunds :one, refunded :amount, fees :fee")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":amount", n(r.amount.get()))
+            .expression_attribute_values(":fee", n(r.fee.get()))
+            .build()
+            .map_err(infra)?;
+        let mut items = vec![
+            TransactWriteItem::builder().update(reservation).build(),
+            TransactWriteItem::builder().update(seat).build(),
+            TransactWriteItem::builder().update(unsold(concert_pk(&r.concert), "META".into())?).build(),
+            TransactWriteItem::builder().update(unsold("CATALOG".into(), concert_pk(&r.concert))?).build(),
+            TransactWriteItem::builder().update(slot).build(),
+            TransactWriteItem::builder().update(wallet).build(),
+            TransactWriteItem::builder().update(totals).build(),
+            put_new(&names.wallet_table, refund_item(r, key2(user_pk(r.user), refund_sk(r.reservation))))?,
+            outbox_put(&names.wallet_table, &r.cancelled_event())?,
+        ];
+        if let Some(k) = &plan.key {
+            let mut record = refund_item(r, key2(user_pk(r.user), key_sk(k)));
+            record.insert("expiresAt".into(), n(SystemClock.now().plus(KEEP_IDEMPOTENCY).epoch_seconds_ceil()));
+            items.push(put_new(&names.wallet_table, record)?);
+        }
+        Ok(transact(&self.t.client, items).await?.is_ok())
+    }
+
+    async fn totals(&self, concert: &ConcertId) -> Result<RefundTotals> {
+        let out = self
+            .t
+            .client
+            .get_item()
+            .table_name(&self.t.names.wallet_table)
+            .set_key(Some(key2(totals_pk(concert), "TOTALS")))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(sdk)?;
+        let Some(item) = out.item() else { return Ok(RefundTotals::default()) };
+        Ok(RefundTotals {
+            count: opt_n(item, "refunds")?.unwrap_or(0),
+            refunded: Won::new(opt_n(item, "refunded")?.unwrap_or(0))?,
+            fees: Won::new(opt_n(item, "fees")?.unwrap_or(0))?,
+        })
+    }
+
+    async fn refunds(&self, user: UserId) -> Result<Vec<Refund>> {
+        let items = query_all(
+            &self.t.client,
+            &self.t.names.wallet_table,
+            "pk = :pk AND begins_with(sk, :prefix)",
+            [(":pk".to_owned(), s(user_pk(user))), (":prefix".to_owned(), s("REFUND#"))].into(),
+            false,
+        )
+        .await?;
+        let mut out = items.iter().map(refund_of).collect::<Result<Vec<_>>>()?;
+        out.sort_by_key(|r| std::cmp::Reverse(r.refunded_at));
+        Ok(out)
+    }
+}

@@ -1,0 +1,196 @@
+//! Refunds: the owner of a paid seat cancels it and gets back its price less the fee its
+//! concert's schedule sets for that instant (`refund_policy`). One transaction makes the
+//! seat available again, the reservation CANCELLED, frees the account's share, credits the
+//! wallet, records the refund and puts a ReservationCancelled event in the outbox: all or
+//! nothing. A reservation is refunded at most once (its refund record is keyed by it); an
+//! Idempotency-Key answers a retry with the first outcome.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::catalog::{CatalogStore, Concert};
+use crate::clock::{Clock, Timestamp};
+use crate::error::{Error, Result};
+use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, RefundId, ReservationId, SeatNumber, UserId};
+use crate::money::Won;
+use crate::payment::{OutboxEvent, PaymentService, PaymentStore};
+use crate::refund_policy::Quote;
+use crate::reservation::{Reservation, ReservationState};
+use crate::retry::{decide, pause, pause_before_retry, retrying, Decision, MAX_ATTEMPTS};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refund {
+    pub id: RefundId,
+    pub user: UserId,
+    pub reservation: ReservationId,
+    pub payment: PaymentId,
+    pub concert: ConcertId,
+    pub date: ConcertDate,
+    pub seat: SeatNumber,
+    pub price: Won,
+    pub fee: Won,
+    /// Credited to the wallet: `price - fee`.
+    pub amount: Won,
+    pub balance_after: Won,
+    pub refunded_at: Timestamp,
+}
+
+impl Refund {
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "refundId": self.id.to_string(),
+            "userId": self.user.to_string(),
+            "reservationId": self.reservation.to_string(),
+            "paymentId": self.payment.to_string(),
+            "concertId": self.concert.as_str(),
+            "date": self.date.to_string(),
+            "seatNumber": self.seat.get(),
+            "price": self.price.get(),
+            "fee": self.fee.get(),
+            "refunded": self.amount.get(),
+            "balance": self.balance_after.get(),
+            "refundedAt": self.refunded_at.to_rfc3339(),
+        })
+    }
+
+    pub fn cancelled_event(&self) -> OutboxEvent {
+        OutboxEvent::new(self.id.to_string(), "ReservationCancelled", self.to_json())
+    }
+}
+
+/// What the refund transaction is conditioned on, read in one round trip.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundSnapshot {
+    pub reservation: Option<Reservation>,
+    pub balance: Won,
+    /// The reservation's refund, if it was refunded.
+    pub existing: Option<Refund>,
+    /// The refund an Idempotency-Key already produced.
+    pub prior: Option<Refund>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundPlan {
+    pub refund: Refund,
+    pub reservation: Reservation,
+    pub expected_balance: Won,
+    pub key: Option<IdempotencyKey>,
+}
+
+#[async_trait]
+pub trait RefundStore: Send + Sync {
+    async fn snapshot(
+        &self,
+        user: UserId,
+        reservation: ReservationId,
+        key: Option<&IdempotencyKey>,
+    ) -> Result<RefundSnapshot>;
+    /// The refund transaction; false if any of its conditions failed (read again).
+    async fn refund(&self, plan: &RefundPlan) -> Result<bool>;
+    /// The user's refunds, newest first.
+    async fn refunds(&self, user: UserId) -> Result<Vec<Refund>>;
+    /// A concert's refunds so far (kept by the refunds themselves).
+    async fn totals(&self, concert: &ConcertId) -> Result<RefundTotals>;
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RefundTotals {
+    pub count: u64,
+    pub refunded: Won,
+    pub fees: Won,
+}
+
+pub struct RefundService {
+    store: Arc<dyn RefundStore>,
+    catalog: Arc<dyn CatalogStore>,
+    payments: Arc<dyn PaymentStore>,
+    outbox: Arc<PaymentService>,
+    clock: Arc<dyn Clock>,
+}
+
+impl RefundService {
+    pub fn new(
+        store: Arc<dyn RefundStore>,
+        catalog: Arc<dyn CatalogStore>,
+        payments: Arc<dyn PaymentStore>,
+        outbox: Arc<PaymentService>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self { store, catalog, payments, outbox, clock }
+    }
+
+    /// Cancel the caller's paid reservation and refund it by its concert's schedule.
+    pub async fn refund(&self, caller: UserId, id: ReservationId, key: Option<IdempotencyKey>) -> Result<Refund> {
+        for attempt in 0..MAX_ATTEMPTS {
+            let snap = retrying(|| self.store.snapshot(caller, id, key.as_ref())).await?;
+            if let Some(prior) = snap.prior {
+                return if prior.reservation == id { Ok(prior) } else { Err(Error::IdempotencyKeyReused) };
+            }
+            let reservation = snap.reservation.filter(|r| r.user == caller).ok_or(Error::ReservationNotFound)?;
+            if let Some(done) = snap.existing {
+                // The same request repeated without a key is answered; another key is a second refund.
+                return if key.is_none() { Ok(done) } else { Err(Error::AlreadyRefunded) };
+            }
+            let ReservationState::Confirmed { payment } = reservation.state else { return Err(Error::NotPaid) };
+            let concert = self.concert(&reservation.concert).await?;
+            let paid = retrying(|| self.payments.payment(caller, payment)).await?.ok_or(Error::NotPaid)?;
+            let now = self.clock.now();
+            let Quote::Refund { fee, refund } =
+                concert.refund_policy.quote(reservation.price, paid.paid_at, reservation.date.start(), now)
+            else {
+                return Err(Error::RefundDeadlinePassed);
+            };
+            let balance_after =
+                snap.balance.checked_add(refund).ok_or_else(|| Error::Infrastructure("a balance overflows".into()))?;
+            let plan = RefundPlan {
+                refund: Refund {
+                    id: RefundId::random(),
+                    user: caller,
+                    reservation: id,
+                    payment,
+                    concert: reservation.concert.clone(),
+                    date: reservation.date,
+                    seat: reservation.seat,
+                    price: reservation.price,
+                    fee,
+                    amount: refund,
+                    balance_after,
+                    refunded_at: now,
+                },
+                reservation,
+                expected_balance: snap.balance,
+                key: key.clone(),
+            };
+            match self.store.refund(&plan).await {
+                Ok(true) => {
+                    tracing::info!(user = %caller, reservation = %id, refunded = refund.get(), fee = fee.get(), "paid seat refunded");
+                    self.outbox.deliver(&plan.refund.cancelled_event()).await;
+                    return Ok(plan.refund);
+                }
+                // Refunded, or the balance moved, meanwhile: the next read says which.
+                Ok(false) => pause_before_retry(attempt).await,
+                Err(e) => match decide(&e, attempt) {
+                    Decision::RetryWithin(cap) => pause(cap).await,
+                    Decision::GiveUp => return Err(e),
+                },
+            }
+        }
+        Err(Error::Contention)
+    }
+
+    pub async fn refunds(&self, user: UserId) -> Result<Vec<Refund>> {
+        retrying(|| self.store.refunds(user)).await
+    }
+
+    pub async fn totals(&self, concert: &ConcertId) -> Result<RefundTotals> {
+        retrying(|| self.store.totals(concert)).await
+    }
+
+    async fn concert(&self, id: &ConcertId) -> Result<Concert> {
+        retrying(|| self.catalog.concert(id)).await?.ok_or(Error::ConcertNotFound)
+    }
+}
+
+#[cfg(test)]
+mod tests;
