@@ -81,7 +81,9 @@ async fn the_pre_queue_is_drawn_into_a_fair_order_once_and_anyone_can_recompute_
     let (a, b) = tokio::join!(after.queue.seal(&concert), after.queue.seal(&concert));
     let draw = a.unwrap();
     assert_eq!(b.unwrap(), draw, "sealed once");
-    assert_eq!(draw.cohort, 300);
+    // Under injected faults an index can be spent without a fan (an increment applied whose
+    // answer was lost): the cohort then counts it, and the admitter skips it as void.
+    assert!(draw.cohort == 300 || (faults_on() && draw.cohort > 300), "{draw:?}");
 
     // Ten fans after the opening queue behind the whole cohort, in arrival order.
     let mut late = Vec::new();
@@ -103,8 +105,15 @@ async fn the_pre_queue_is_drawn_into_a_fair_order_once_and_anyone_can_recompute_
         late_places.push(place(&after, a).await);
     }
     cohort_places.sort_unstable();
-    assert_eq!(cohort_places, (0..300).collect::<Vec<u64>>(), "the cohort holds exactly the first 300 places");
-    assert_eq!(late_places, (300..310).collect::<Vec<u64>>(), "late fans behind, in arrival order");
+    cohort_places.dedup();
+    assert_eq!(cohort_places.len(), 300, "every pre-queue fan has a place of their own");
+    assert!(cohort_places.iter().all(|p| *p < draw.cohort), "all inside the cohort's places");
+    if !faults_on() {
+        assert_eq!(cohort_places, (0..300).collect::<Vec<u64>>(), "the cohort holds exactly the first 300 places");
+        assert_eq!(late_places, (300..310).collect::<Vec<u64>>(), "late fans behind, in arrival order");
+    }
+    assert!(late_places.windows(2).all(|w| w[0] < w[1]), "late fans in arrival order: {late_places:?}");
+    assert!(late_places.iter().all(|p| *p >= draw.cohort), "behind the whole cohort: {late_places:?}");
 
     // After the sale, the seed is published and recomputes every place.
     let closed =
