@@ -137,7 +137,9 @@ impl RefundPolicy {
             let percent = v["percent"].as_u64().filter(|p| *p <= 100).ok_or_else(|| bad("percent is 0 to 100"))?;
             let cap = match v.get("capKrw") {
                 None | Some(serde_json::Value::Null) => None,
-                Some(c) => Some(Won::new(c.as_i64().ok_or_else(|| bad("capKrw is a whole number of won"))?)?),
+                Some(c) => Some(Won::new(
+                    c.as_i64().filter(|k| *k >= 0).ok_or_else(|| bad("capKrw is a whole number of won"))?,
+                )?),
             };
             Ok(Fee::Percent { percent: u8::try_from(percent).unwrap_or(100), cap })
         };

@@ -26,7 +26,7 @@ fn every_http_sample_event_reaches_a_route_of_the_template() {
         assert!(name.starts_with(&route.function), "{name} is routed to {}", route.function);
         seen += 1;
     }
-    assert_eq!(seen, 20, "one sample per HTTP route");
+    assert_eq!(seen, 21, "one sample per HTTP route");
 }
 
 #[test]
@@ -54,5 +54,5 @@ fn the_openapi_document_describes_exactly_the_template_routes() {
     assert_eq!(documented, routed);
     // Every code the service can answer is in the document.
     let codes = spec["components"]["schemas"]["Problem"]["properties"]["code"]["enum"].as_array().unwrap().len();
-    assert_eq!(codes, 37);
+    assert_eq!(codes, 40);
 }
