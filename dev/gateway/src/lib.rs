@@ -4,6 +4,7 @@
 //! EventBridge's schedule (the admitter tick) and the SQS event source (hold releases).
 
 pub mod identity;
+pub mod web;
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -79,6 +80,10 @@ pub async fn handle(
     req: lambda_http::Request,
 ) -> lambda_http::Response<lambda_http::Body> {
     if let Some(resp) = local_route(identity, &req) {
+        return resp;
+    }
+    // The web app answers only GETs that no API route takes (web.rs).
+    if let Some(resp) = web::respond(routes, &req) {
         return resp;
     }
     match authorize(routes, identity, req) {

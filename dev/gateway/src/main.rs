@@ -3,7 +3,8 @@
 //!
 //! usage: local-gateway ROUTES_JSON
 //! env: PORT, SEED_DEMO, DEV_JWT_KEY_FILE, DEV_JWT_ISSUER, DEV_JWT_AUDIENCE (the last three
-//! written by `scripts/local-aws.sh start`), plus the functions' own variables.
+//! written by `scripts/local-aws.sh start`), WEB_DIST (the built web app, default `web/dist`),
+//! plus the functions' own variables.
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -1,0 +1,72 @@
+// What the browser tests share: Debian's Chromium driven by playwright-core (never a
+// downloaded browser), a fresh profile per context, signing in through the app's own
+// screen, and screenshots into docs/screenshots/.
+
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const SERVICE_URL = need('SERVICE_URL');
+export const SCREENSHOTS = resolve(process.env.SCREENSHOT_DIR ?? '../docs/screenshots');
+export const DEMO_CONCERT = 'aurora-live-2026';
+export const PHONE = { width: 375, height: 812 };
+export const DESKTOP = { width: 1280, height: 900 };
+
+export function need(name: string): string {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set: run the browser tests through scripts/web-test.sh`);
+  return v.replace(/\/$/, '');
+}
+
+export function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    // This machine's network is closed: no background calls home, no QUIC.
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A new browser context (its own fresh profile: storage, cookies) on a page of the app. */
+export async function openApp(browser: Browser, base = SERVICE_URL, viewport = PHONE): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport, locale: 'ko-KR', timezoneId: 'Asia/Seoul' });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  await page.goto(`${base}/`);
+  return { context, page };
+}
+
+/** Sign in with the local stack's dev login, through the sign-in screen. */
+export async function signIn(page: Page, role: 'fan' | 'operator'): Promise<void> {
+  await page.getByTestId(`sign-in-${role}`).click();
+  await page.waitForURL(role === 'fan' ? /#\/$/ : /#\/operator$/);
+}
+
+/** From the concerts list: join the line of `concertId` and wait to be admitted to its dates. */
+export async function joinAndGetAdmitted(page: Page, concertId: string, timeout = 30_000): Promise<void> {
+  await page.locator(`[data-concert="${concertId}"] [data-testid="join-line"]`).click();
+  await page.waitForURL(new RegExp(`#/concerts/${concertId}$`), { timeout });
+  await page.locator('[data-date]').first().waitFor();
+}
+
+/** Open the first date's seat map and wait for its seats. */
+export async function openFirstDate(page: Page): Promise<string> {
+  const date = (await page.locator('[data-date]').first().getAttribute('data-date'))!;
+  await page.locator(`[data-date="${date}"] a`).click();
+  await page.locator('.seat-grid [data-seat]').first().waitFor();
+  return date;
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true, animations: 'disabled' });
+}
+
+/** A seat that is free on this page's map, picked at random so runs do not collide. */
+export async function aFreeSeat(page: Page): Promise<number> {
+  const free = await page.locator('.seat-grid [data-state="free"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seat'))));
+  if (free.length === 0) throw new Error('no free seat left on this date');
+  return free[Math.floor(Math.random() * free.length)];
+}
+
+export const seat = (page: Page, n: number) => page.locator(`.seat-grid [data-seat="${n}"]`);

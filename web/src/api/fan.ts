@@ -1,0 +1,69 @@
+// The fan's routes (docs/openapi.json), one function each.
+
+import type { ApiClient } from './client';
+import type {
+  Balance,
+  ChargeReceipt,
+  Concert,
+  ConcertDate,
+  Payment,
+  Reservation,
+  Seat,
+  TokenIssued,
+  TokenStatus,
+} from './types';
+
+const enc = encodeURIComponent;
+
+export class FanApi {
+  constructor(private readonly client: ApiClient) {}
+
+  async concerts(): Promise<Concert[]> {
+    const r = await this.client.call<{ concerts: Concert[] }>({ path: '/concerts', signedIn: false });
+    return r.concerts;
+  }
+
+  joinLine(concertId: string): Promise<TokenIssued> {
+    return this.client.call({ method: 'POST', path: '/queue/tokens', body: { concertId } });
+  }
+
+  placeInLine(queueToken: string): Promise<TokenStatus> {
+    return this.client.call({ path: '/queue/tokens/current', queueToken });
+  }
+
+  async dates(concertId: string, queueToken: string): Promise<ConcertDate[]> {
+    const r = await this.client.call<{ dates: ConcertDate[] }>({ path: `/concerts/${enc(concertId)}/dates`, queueToken });
+    return r.dates;
+  }
+
+  async seats(concertId: string, date: string, queueToken: string): Promise<Seat[]> {
+    const path = `/concerts/${enc(concertId)}/dates/${enc(date)}/seats`;
+    const r = await this.client.call<{ seats: Seat[] }>({ path, queueToken });
+    return r.seats;
+  }
+
+  hold(concertId: string, date: string, seatNumber: number, queueToken: string): Promise<Reservation> {
+    return this.client.call({ method: 'POST', path: '/reservations', body: { concertId, date, seatNumber }, queueToken });
+  }
+
+  cancel(reservationId: string, queueToken: string): Promise<Reservation> {
+    return this.client.call({ method: 'DELETE', path: `/reservations/${enc(reservationId)}`, queueToken });
+  }
+
+  balance(userId: string): Promise<Balance> {
+    return this.client.call({ path: `/users/${enc(userId)}/balance` });
+  }
+
+  charge(userId: string, amount: number, idempotencyKey: string): Promise<ChargeReceipt> {
+    return this.client.call({ method: 'POST', path: `/users/${enc(userId)}/balance/charges`, body: { amount }, idempotencyKey });
+  }
+
+  pay(reservationIds: string[], queueToken: string, idempotencyKey: string): Promise<Payment> {
+    return this.client.call({ method: 'POST', path: '/payments', body: { reservationIds }, queueToken, idempotencyKey });
+  }
+
+  async payments(userId: string): Promise<Payment[]> {
+    const r = await this.client.call<{ payments: Payment[] }>({ path: `/users/${enc(userId)}/payments` });
+    return r.payments;
+  }
+}

@@ -1,0 +1,34 @@
+// The operator's routes (docs/openapi.json): the caller must be an operator.
+
+import type { ApiClient } from './client';
+import type { AdmissionNumbers, Concert, ConcertNumbers, ConcertSpec } from './types';
+
+const enc = encodeURIComponent;
+
+export class OperatorApi {
+  constructor(private readonly client: ApiClient) {}
+
+  create(spec: ConcertSpec): Promise<Concert> {
+    return this.client.call({ method: 'POST', path: '/operator/concerts', body: spec });
+  }
+
+  numbers(concertId: string): Promise<ConcertNumbers> {
+    return this.client.call({ path: `/operator/concerts/${enc(concertId)}` });
+  }
+
+  pause(concertId: string): Promise<Concert> {
+    return this.client.call({ method: 'POST', path: `/operator/concerts/${enc(concertId)}/pause` });
+  }
+
+  resume(concertId: string): Promise<Concert> {
+    return this.client.call({ method: 'POST', path: `/operator/concerts/${enc(concertId)}/resume` });
+  }
+
+  close(concertId: string): Promise<Concert> {
+    return this.client.call({ method: 'POST', path: `/operator/concerts/${enc(concertId)}/close` });
+  }
+
+  setAdmission(concertId: string, numbers: AdmissionNumbers): Promise<Concert> {
+    return this.client.call({ method: 'PUT', path: `/operator/concerts/${enc(concertId)}/admission`, body: numbers });
+  }
+}

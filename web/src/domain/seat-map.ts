@@ -1,0 +1,61 @@
+// The seat map of one date: each seat's state for this fan (free, held by someone, sold,
+// or mine) and its price tier's colour. Pure: the seats as the API lists them, the fan's
+// own holds and the clock go in; cells come out.
+
+import type { Reservation, Seat } from '../api/types';
+
+export type SeatState = 'free' | 'held' | 'sold' | 'mine';
+
+export interface PriceTierView {
+  price: number;
+  colour: string;
+  /** 0 for the dearest tier. */
+  rank: number;
+}
+
+export interface SeatCell {
+  seatNumber: number;
+  price: number;
+  state: SeatState;
+  tier: PriceTierView;
+}
+
+/** Tier colours, dearest first; distinct for common colour-vision deficiencies. */
+export const TIER_COLOURS = ['#6a3d9a', '#1f78b4', '#33a02c', '#b15928', '#e31a1c', '#ff7f00', '#a6761d', '#666666'];
+
+/** The date's price tiers, dearest first, each with its colour. */
+export function priceTiers(seats: Seat[]): PriceTierView[] {
+  const prices = [...new Set(seats.map((s) => s.price))].sort((a, b) => b - a);
+  return prices.map((price, rank) => ({ price, rank, colour: TIER_COLOURS[rank % TIER_COLOURS.length] }));
+}
+
+/** A hold still counts while its deadline is ahead. */
+export function isLive(hold: Reservation, now: number): boolean {
+  return hold.status === 'HELD' && Date.parse(hold.expiresAt) > now;
+}
+
+/** The cells of `date`'s map; `myHolds` may be the fan's holds of any date. */
+export function seatMap(seats: Seat[], date: string, myHolds: Reservation[], now: number): SeatCell[] {
+  const tiers = new Map(priceTiers(seats).map((t) => [t.price, t]));
+  const mine = new Set(myHolds.filter((h) => h.date === date && isLive(h, now)).map((h) => h.seatNumber));
+  return [...seats]
+    .sort((a, b) => a.seatNumber - b.seatNumber)
+    .map((s) => ({
+      seatNumber: s.seatNumber,
+      price: s.price,
+      state: stateOf(s, mine.has(s.seatNumber)),
+      tier: tiers.get(s.price)!,
+    }));
+}
+
+function stateOf(seat: Seat, heldByMe: boolean): SeatState {
+  if (seat.status === 'SOLD') return 'sold';
+  // The API shows an expired hold as AVAILABLE; a live hold of mine shows HELD.
+  if (heldByMe && seat.status === 'HELD') return 'mine';
+  return seat.status === 'HELD' ? 'held' : 'free';
+}
+
+/** Seats left to take on the map. */
+export function freeCount(cells: SeatCell[]): number {
+  return cells.filter((c) => c.state === 'free').length;
+}

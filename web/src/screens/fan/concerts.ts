@@ -1,0 +1,112 @@
+// The concerts, each with its sale phase and a live countdown to its opening, and the way
+// into its line. Refreshed every few seconds in place (focus stays put) so a phase change
+// shows without a reload.
+
+import type { App, ScreenFactory } from '../../app';
+import type { Concert } from '../../api/types';
+import { concerts, joinable } from '../../fan/concert-info';
+import { joinLine } from '../../fan/turn';
+import { lang } from '../../i18n/lang';
+import { t } from '../../i18n/messages';
+import { formatCountdown, formatMoment, msUntil } from '../../domain/time';
+import { h, fill, setText } from '../../ui/dom';
+import { loadingText, phaseBadge, whileBusy } from '../../ui/widgets';
+
+export const concertsScreen: ScreenFactory = (app, _params, scope) => {
+  const list = h('ul', { class: 'concert-list', 'aria-live': 'off' });
+  const cards = new Map<string, ConcertCard>();
+  const status = h('div', {}, loadingText());
+
+  const refresh = async () => {
+    try {
+      const all = await concerts(app, 0);
+      fill(status, all.length === 0 ? h('p', {}, t('noConcerts')) : null);
+      for (const c of all) {
+        let card = cards.get(c.concertId);
+        if (!card) {
+          card = new ConcertCard(app, c);
+          cards.set(c.concertId, card);
+          list.append(card.node);
+        }
+        card.update(c);
+      }
+    } catch (e) {
+      fill(status, h('p', { class: 'error' }, app.explain(e)));
+    }
+  };
+  scope.every(5000, refresh);
+  // The countdowns run every second; a card whose moment came asks for fresh phases.
+  scope.every(1000, () => {
+    let due = false;
+    for (const card of cards.values()) due = card.tick() || due;
+    if (due) void refresh();
+  }, false);
+
+  return { title: t('concertsTitle'), node: h('section', {}, h('h1', { tabindex: -1 }, t('concertsTitle')), status, list) };
+};
+
+class ConcertCard {
+  readonly node: HTMLElement;
+  private concert: Concert;
+  private readonly badge = h('span', {});
+  private readonly clock = h('p', { class: 'countdown', role: 'timer' });
+  private readonly window = h('p', { class: 'muted' });
+  private readonly join: HTMLButtonElement;
+  private lastPhaseDue = false;
+
+  constructor(
+    private readonly app: App,
+    concert: Concert,
+  ) {
+    this.concert = concert;
+    this.join = h('button', { type: 'button', class: 'primary', 'data-testid': 'join-line' });
+    this.join.addEventListener('click', () => void this.joinLine());
+    this.node = h(
+      'li',
+      { class: 'card concert', 'data-concert': concert.concertId },
+      h('h2', {}, concert.title),
+      h('p', {}, concert.venue, ' · ', t('seatLimitNote', { n: concert.seatLimit })),
+      h('p', {}, h('span', { class: 'visually-hidden' }, `${t('phaseLabel')}: `), this.badge),
+      this.clock,
+      this.window,
+      h('div', { class: 'actions' }, this.join),
+    );
+  }
+
+  update(c: Concert): void {
+    this.concert = c;
+    this.lastPhaseDue = false;
+    fill(this.badge, phaseBadge(c.phase));
+    setText(
+      this.window,
+      `${t('opensAt', { when: formatMoment(c.opensAt, lang()) })} · ${t('closesAt', { when: formatMoment(c.closesAt, lang()) })}`,
+    );
+    const place = this.app.fanStore().place(c.concertId);
+    setText(this.join, place ? t('backToLine') : t('joinLine'));
+    this.join.setAttribute('aria-label', place ? t('backToLine') : t('joinLineFor', { title: c.title }));
+    this.join.disabled = !place && !joinable(c);
+    this.tick();
+  }
+
+  /** Updates the countdown; true when a moment that changes the phase has just come. */
+  tick(): boolean {
+    const c = this.concert;
+    const now = Date.now();
+    const toOpen = msUntil(c.opensAt, now);
+    const toLine = msUntil(c.preQueueAt, now);
+    if (c.phase === 'SCHEDULED' && toLine > 0) setText(this.clock, t('preQueueOpensIn', { t: formatCountdown(toLine, lang()) }));
+    else if (toOpen > 0) setText(this.clock, t('opensIn', { t: formatCountdown(toOpen, lang()) }));
+    else setText(this.clock, t('openedAt', { when: formatMoment(c.opensAt, lang()) }));
+    const due =
+      (c.phase === 'SCHEDULED' && toLine <= 0) || (c.phase === 'PRE_QUEUE' && toOpen <= 0) || (msUntil(c.closesAt, now) <= 0 && c.phase !== 'CLOSED');
+    const fresh = due && !this.lastPhaseDue;
+    this.lastPhaseDue = due;
+    return fresh;
+  }
+
+  private async joinLine(): Promise<void> {
+    const id = this.concert.concertId;
+    if (this.app.fanStore().place(id)) return this.app.go(`/concerts/${id}/line`);
+    await whileBusy(this.join, t('loading'), () => joinLine(this.app, id));
+  }
+}

@@ -1,0 +1,43 @@
+// The fan's payments, newest first (GET /users/{userId}/payments).
+
+import type { ScreenFactory } from '../../app';
+import { concerts } from '../../fan/concert-info';
+import { formatWon } from '../../domain/money';
+import { formatMoment } from '../../domain/time';
+import { lang } from '../../i18n/lang';
+import { t } from '../../i18n/messages';
+import { h, fill } from '../../ui/dom';
+import { loadingText } from '../../ui/widgets';
+import { seatTable } from './receipt';
+
+export const paymentsScreen: ScreenFactory = (app) => {
+  const body = h('div', {}, loadingText());
+  const node = h('section', {}, h('h1', { tabindex: -1 }, t('paymentsTitle')), body);
+  const userId = app.session()!.userId;
+  void Promise.all([app.fan.payments(userId), concerts(app).catch(() => [])]).then(
+    ([payments, all]) => {
+      const title = (id: string) => all.find((c) => c.concertId === id)?.title ?? id;
+      fill(
+        body,
+        payments.length === 0
+          ? h('p', {}, t('noPayments'))
+          : h(
+              'ul',
+              { class: 'payment-list' },
+              payments.map((p) =>
+                h(
+                  'li',
+                  { class: 'card', 'data-payment': p.paymentId },
+                  h('h2', {}, title(p.concertId)),
+                  h('p', {}, `${formatMoment(p.paidAt, lang())} · ${t('seatsCount', { n: p.seats.length })} · `, h('strong', {}, formatWon(p.amount))),
+                  seatTable(p),
+                  h('a', { class: 'button', href: `#/receipt/${p.paymentId}` }, t('viewReceipt')),
+                ),
+              ),
+            ),
+      );
+    },
+    (e) => fill(body, h('p', { class: 'error' }, app.explain(e))),
+  );
+  return { title: t('paymentsTitle'), node };
+};

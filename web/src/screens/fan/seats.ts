@@ -1,0 +1,96 @@
+// One date's seat map, refreshed every few seconds, beside the fan's holds and wallet.
+// Pressing a free seat holds it; a seat someone else won shows as taken with the reason.
+
+import type { ScreenFactory } from '../../app';
+import { ApiProblem } from '../../api/client';
+import { concertById } from '../../fan/concert-info';
+import { turnLost } from '../../fan/turn';
+import { formatWon } from '../../domain/money';
+import { freeCount, priceTiers, seatMap, type SeatCell } from '../../domain/seat-map';
+import { formatCountdown, formatDay, msUntil } from '../../domain/time';
+import { lang } from '../../i18n/lang';
+import { problemMessage } from '../../i18n/problems';
+import { t } from '../../i18n/messages';
+import { h, fill, setText } from '../../ui/dom';
+import { SeatGrid } from '../../ui/seat-grid';
+import { HoldsPanel } from './holds-panel';
+import { noTurn, turnBar } from './turn-bar';
+import { WalletPanel } from './wallet-panel';
+
+export const SEAT_REFRESH_MS = 3000;
+
+export const seatsScreen: ScreenFactory = (app, { concertId, date }, scope) => {
+  const store = app.fanStore();
+  const place = store.place(concertId);
+  const heading = h('h1', { tabindex: -1 }, formatDay(date, lang()));
+  void concertById(app, concertId).then((c) => c && setText(heading, `${c.title} · ${formatDay(date, lang())}`));
+  if (!place) {
+    const node = h('section', {}, heading, noTurn(app, concertId, problemMessage('TOKEN_MISSING', lang())));
+    return { title: t('seatMapTitle'), node };
+  }
+
+  const grid = new SeatGrid(t('seatMapTitle'), (cell) => void pick(cell));
+  const legend = h('ul', { class: 'legend', 'aria-label': t('legend') });
+  const free = h('p', { class: 'muted', 'data-testid': 'free-count' });
+  const wallet = new WalletPanel(app);
+  const holds = new HoldsPanel(app, scope, concertId, place.token, {
+    changed: () => void refresh(),
+    totalChanged: (total) => wallet.need(total),
+  });
+  const mapSection = h(
+    'section',
+    { class: 'seat-map', 'aria-labelledby': 'map-title' },
+    h('h2', { id: 'map-title' }, t('seatMapTitle')),
+    h('p', { class: 'muted', id: 'map-help' }, t('seatMapHelp')),
+    legend,
+    grid.node,
+    free,
+  );
+  const layout = h('div', { class: 'seat-layout' }, mapSection, h('aside', { class: 'checkout' }, holds.node, wallet.node));
+  const node = h('section', {}, heading, turnBar(app, scope, concertId), layout);
+
+  let lastLegend = '';
+  const refresh = async () => {
+    try {
+      const seats = await app.fan.seats(concertId, date, place.token);
+      const cells = seatMap(seats, date, store.holds(concertId), Date.now());
+      grid.update(cells);
+      setText(free, t('seatsFree', { n: freeCount(cells) }));
+      const tiers = priceTiers(seats);
+      const key = tiers.map((x) => x.price).join();
+      if (key !== lastLegend) {
+        lastLegend = key;
+        fill(
+          legend,
+          tiers.map((tier) => h('li', {}, h('span', { class: 'swatch', 'data-tier': tier.rank, style: `--tier:${tier.colour}` }), formatWon(tier.price))),
+          (['free', 'held', 'sold', 'mine'] as const).map((s) => h('li', {}, h('span', { class: `seat mini`, 'data-state': s, 'aria-hidden': 'true' }), t(`seatState_${s}`))),
+        );
+      }
+    } catch (e) {
+      if (turnLost(app, concertId, e)) {
+        scope.dispose();
+        fill(layout, noTurn(app, concertId, app.explain(e)));
+      } else app.say(app.explain(e), 'error');
+    }
+  };
+
+  const pick = async (cell: SeatCell) => {
+    if (cell.state === 'mine') return holds.focusHold(date, cell.seatNumber);
+    if (cell.state !== 'free') return app.say(t('seatTaken', { n: cell.seatNumber }), 'error');
+    try {
+      const hold = await app.fan.hold(concertId, date, cell.seatNumber, place.token);
+      store.keepHold(hold);
+      holds.sync();
+      app.say(t('heldSeat', { n: hold.seatNumber, t: formatCountdown(msUntil(hold.expiresAt, Date.now()), lang()) }));
+    } catch (e) {
+      if (e instanceof ApiProblem && e.code === 'SEAT_UNAVAILABLE') app.say(app.explain(e), 'error');
+      else if (turnLost(app, concertId, e)) return void refresh();
+      else app.say(app.explain(e), 'error');
+    }
+    await refresh();
+  };
+
+  void wallet.load();
+  scope.every(SEAT_REFRESH_MS, refresh);
+  return { title: t('seatMapTitle'), node };
+};

@@ -1,0 +1,165 @@
+// Operator: one sale, live. Its phase and window, the controls (pause, resume, close,
+// admission numbers), the line's counters, each date's seats and revenue, and charts of
+// waiting, admitted per minute and seats sold, drawn from the samples taken while watching.
+
+import type { App, ScreenFactory } from '../../app';
+import type { ConcertNumbers } from '../../api/types';
+import { addSample, admittedPerMinute, sampleOf, series, type SaleSample } from '../../domain/sale-samples';
+import { formatWon } from '../../domain/money';
+import { formatDay, formatMoment } from '../../domain/time';
+import { lang } from '../../i18n/lang';
+import { t } from '../../i18n/messages';
+import { lineChart } from '../../ui/chart';
+import { h, fill, setText } from '../../ui/dom';
+import { facts, loadingText, phaseBadge, whileBusy } from '../../ui/widgets';
+
+export const LIVE_POLL_MS = 2000;
+
+export const liveScreen: ScreenFactory = (app, { concertId }, scope) => {
+  const heading = h('h1', { tabindex: -1 }, concertId);
+  const phase = h('p', { 'data-testid': 'op-phase' });
+  const windowFacts = h('div', {});
+  const line = h('div', {});
+  const charts = h('div', { class: 'charts' });
+  const byDate = h('div', {});
+  const pause = button('opPause', () => app.operator.pause(concertId), 'opPaused');
+  const resume = button('opResume', () => app.operator.resume(concertId), 'opResumed');
+  const close = button('opClose', () => app.operator.close(concertId), 'opClosed', t('opConfirmClose'));
+  const admission = admissionForm(app, concertId, () => void poll());
+  const body = h(
+    'div',
+    { hidden: true },
+    phase,
+    windowFacts,
+    h('div', { class: 'actions' }, pause, resume, close),
+    admission.node,
+    h('h2', {}, t('opLine')),
+    line,
+    h('h2', {}, t('chartsTitle')),
+    charts,
+    h('h2', {}, t('opByDate')),
+    byDate,
+  );
+  const loading = loadingText();
+  const node = h('section', { class: 'live' }, heading, loading, body);
+  let samples: SaleSample[] = [];
+
+  function button(label: Parameters<typeof t>[0], action: () => Promise<unknown>, done: Parameters<typeof t>[0], confirmText?: string) {
+    const b = h('button', { type: 'button', 'data-testid': `op-${label}` }, t(label));
+    b.addEventListener('click', () => {
+      if (confirmText && !confirm(confirmText)) return;
+      void whileBusy(b, t('loading'), async () => {
+        try {
+          await action();
+          app.say(t(done));
+        } catch (e) {
+          app.say(app.explain(e), 'error');
+        }
+        await poll();
+      });
+    });
+    return b;
+  }
+
+  const show = (n: ConcertNumbers) => {
+    loading.remove();
+    body.hidden = false;
+    setText(heading, `${n.title} · ${t('opLive')}`);
+    fill(phase, phaseBadge(n.phase), ' ', n.admission.paused ? `(${t('opPausedNow')}) ` : '', h('span', { class: 'muted' }, t('opVersion', { n: n.version })));
+    fill(
+      windowFacts,
+      facts([
+        [t('opVenue'), n.venue],
+        [t('opPreQueueAt'), formatMoment(n.preQueueAt, lang())],
+        [t('opOpensAt'), formatMoment(n.opensAt, lang())],
+        [t('opClosesAt'), formatMoment(n.closesAt, lang())],
+        [t('opAdmitPerTick'), String(n.admission.admitPerTick)],
+        [t('opActiveCap'), String(n.admission.activeCap)],
+      ]),
+    );
+    pause.disabled = n.admission.paused || n.phase === 'CLOSED';
+    resume.disabled = !n.admission.paused || n.phase === 'CLOSED';
+    close.disabled = n.phase === 'CLOSED';
+    admission.prefill(n.admission.admitPerTick, n.admission.activeCap);
+    fill(
+      line,
+      facts([
+        [t('opPrequeued'), n.line.prequeued.toLocaleString()],
+        [t('opCohort'), n.line.cohort === null ? '–' : n.line.cohort.toLocaleString()],
+        [t('opWaiting'), h('span', { 'data-testid': 'op-waiting' }, n.line.waiting.toLocaleString())],
+        [t('opAdmitted'), n.line.admitted.toLocaleString()],
+        [t('opActive'), n.line.active.toLocaleString()],
+      ]),
+    );
+    fill(
+      charts,
+      lineChart(t('chartWaiting'), series(samples, 'waiting')),
+      lineChart(t('chartAdmittedPerMinute'), admittedPerMinute(samples)),
+      lineChart(t('chartSold'), series(samples, 'sold')),
+    );
+    fill(byDate, dateTable(n));
+  };
+
+  const poll = async () => {
+    try {
+      const n = await app.operator.numbers(concertId);
+      samples = addSample(samples, sampleOf(n, Date.now()));
+      show(n);
+    } catch (e) {
+      app.say(app.explain(e), 'error');
+    }
+  };
+  scope.every(LIVE_POLL_MS, poll);
+  return { title: t('opLive'), node };
+};
+
+function dateTable(n: ConcertNumbers): HTMLElement {
+  const sum = (f: (d: ConcertNumbers['dates'][number]) => number) => n.dates.reduce((s, d) => s + f(d), 0);
+  const th = (k: Parameters<typeof t>[0], num = true) => h('th', { scope: 'col', class: num ? 'num' : '' }, t(k));
+  const row = (label: string, cells: (string | number)[], head = false) =>
+    h('tr', {}, h(head ? 'th' : 'td', head ? { scope: 'row' } : {}, label), cells.map((c) => h('td', { class: 'num' }, String(c))));
+  return h(
+    'table',
+    { class: 'numbers' },
+    h('thead', {}, h('tr', {}, th('opDate', false), th('opAvailable'), th('opHeld'), th('opSold'), th('opRevenue'))),
+    h('tbody', {}, n.dates.map((d) => row(formatDay(d.date, lang()), [`${d.availableSeats} / ${d.totalSeats}`, d.heldSeats, d.soldSeats, formatWon(d.revenue)]))),
+    h('tfoot', {}, row(t('opTotal'), [`${sum((d) => d.availableSeats)} / ${sum((d) => d.totalSeats)}`, sum((d) => d.heldSeats), sum((d) => d.soldSeats), formatWon(sum((d) => d.revenue))], true)),
+  );
+}
+
+function admissionForm(app: App, concertId: string, after: () => void) {
+  const perTick = h('input', { id: 'admitPerTick', type: 'number', min: 1, max: 10000 });
+  const cap = h('input', { id: 'activeCap', type: 'number', min: 1, max: 100000 });
+  const save = h('button', { type: 'submit' }, t('opSetAdmission'));
+  const node = h(
+    'form',
+    { class: 'inline-form' },
+    h('div', { class: 'field' }, h('label', { for: 'admitPerTick' }, t('opAdmitPerTick')), perTick),
+    h('div', { class: 'field' }, h('label', { for: 'activeCap' }, t('opActiveCap')), cap),
+    save,
+  );
+  let filled = false;
+  node.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const num = (el: HTMLInputElement) => (el.value.trim() === '' ? null : Number(el.value));
+    void whileBusy(save, t('loading'), async () => {
+      try {
+        await app.operator.setAdmission(concertId, { admitPerTick: num(perTick), activeCap: num(cap) });
+        app.say(t('opAdmissionSaved'));
+      } catch (e) {
+        app.say(app.explain(e), 'error');
+      }
+      after();
+    });
+  });
+  return {
+    node,
+    /** The numbers in effect, once (after that the operator's typing is theirs). */
+    prefill(admitPerTick: number, activeCap: number) {
+      if (filled) return;
+      filled = true;
+      perTick.value = String(admitPerTick);
+      cap.value = String(activeCap);
+    },
+  };
+}

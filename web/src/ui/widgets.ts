@@ -1,0 +1,62 @@
+// Small pieces several screens share: a phase badge, a live countdown, a button that shows
+// it is busy, a definition list.
+
+import type { Scope } from '../app';
+import type { SalePhase } from '../api/types';
+import { lang } from '../i18n/lang';
+import { phaseName, t } from '../i18n/messages';
+import { formatCountdown, msUntil } from '../domain/time';
+import { h, setText } from './dom';
+
+export function phaseBadge(phase: SalePhase): HTMLElement {
+  return h('span', { class: `phase phase-${phase.toLowerCase()}`, 'data-phase': phase }, phaseName(phase));
+}
+
+/**
+ * Text that counts down to `until` every second. `render` turns the remaining time into the
+ * sentence; `onZero` runs once when the moment comes. role="timer": screen readers do not
+ * announce every tick, but read it on request.
+ */
+export function countdown(
+  scope: Scope,
+  until: string,
+  render: (remaining: string, ms: number) => string,
+  onZero?: () => void,
+): HTMLElement {
+  const el = h('span', { role: 'timer', class: 'countdown' });
+  let fired = false;
+  const tick = () => {
+    const ms = msUntil(until, Date.now());
+    setText(el, render(formatCountdown(ms, lang()), ms));
+    if (ms <= 0 && !fired) {
+      fired = true;
+      onZero?.();
+    }
+  };
+  tick();
+  scope.every(1000, tick, false);
+  return el;
+}
+
+/** Runs `action` with the button disabled and showing `busyLabel`; restores it after. */
+export async function whileBusy(button: HTMLButtonElement, busyLabel: string, action: () => Promise<void>): Promise<void> {
+  const label = button.textContent ?? '';
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  button.textContent = busyLabel;
+  try {
+    await action();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+    if (button.textContent === busyLabel) button.textContent = label;
+  }
+}
+
+export function facts(rows: [string, string | Node][]): HTMLElement {
+  return h('dl', { class: 'facts' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+export function loadingText(): HTMLElement {
+  return h('p', { class: 'muted', role: 'status' }, t('loading'));
+}
