@@ -4,6 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-tools.sh
 cargo build -p local-gateway
+(cd web && npm run --silent build)   # the web app the gateway serves at / (web/dist)
 dir=.local/run
 scripts/local-aws.sh stop "$dir"
 scripts/local-aws.sh start "$dir"

@@ -46,5 +46,9 @@ scripts/stack.sh start "$dir/smoke" target/debug/local-gateway
 if ( source "$dir/smoke/env"; target/debug/rush --base "$SERVICE_URL" --users 100 --workers 4 --baseline-seconds 1 ); then smoke=0; else smoke=1; fi
 scripts/stack.sh stop "$dir/smoke"
 if [ "$smoke" = 0 ]; then echo "test result: ok. 1 passed; 0 failed (smoke rush)" >>"$log"; else echo "test result: FAILED. 0 passed; 1 failed (smoke rush)" >>"$log"; fi
+echo "== the web app: unit tests, and end to end in headless Chromium"
+if ! scripts/web-test.sh 2>&1 | tee -a "$log"; then
+  grep -q '^test result: FAILED.*(web' "$log" || echo "test result: FAILED. 0 passed; 1 failed (web)" >>"$log"
+fi
 # One closing line for the whole run (cargo prints one per test binary).
 awk '/^test result:/ { p += $4; f += $6 } END { printf "all tests: %d passed, %d failed\n", p, f; exit (f > 0 || p == 0) }' "$log"
