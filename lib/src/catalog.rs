@@ -28,6 +28,9 @@ pub struct Concert {
     pub sold_out: bool,
     /// Bumped by every operator edit; an edit applies only to the version it read.
     pub version: u64,
+    /// Seats refunded so far: each refund bumps it, so that a sell-out counted before a
+    /// refund is never written after it.
+    pub refunds: u64,
     /// What cancelling a paid seat gives back, and until when.
     pub refund_policy: RefundPolicy,
 }
@@ -48,6 +51,7 @@ impl Concert {
             control: SaleControl::default(),
             sold_out: false,
             version: 0,
+            refunds: 0,
             refund_policy: RefundPolicy::standard(),
         }
     }
@@ -140,7 +144,8 @@ pub trait CatalogStore: Send + Sync {
     /// Write `put` and delete `remove` seats, each only while free and while the concert is
     /// still at `concert.version`; false if any of that no longer holds.
     async fn replace_seats(&self, concert: &Concert, put: &[Seat], remove: &[Seat]) -> Result<bool>;
-    async fn mark_sold_out(&self, concert: &ConcertId) -> Result<()>;
+    /// Mark every seat sold, unless a refund came after the `refunds_seen`-th.
+    async fn mark_sold_out(&self, concert: &ConcertId, refunds_seen: u64) -> Result<()>;
     /// Concerts whose sale is live at `now`: what the admitter visits, never every
     /// concert ever created.
     async fn live_concerts(&self, now: Timestamp) -> Result<Vec<ConcertId>>;

@@ -330,7 +330,9 @@ impl CatalogStore for Memory {
         let mut s = self.lock()?;
         match s.concerts.get_mut(&before.id) {
             Some((stored, _)) if stored.version == before.version => {
-                *stored = after.clone();
+                // What the admitter and the refunds own stays theirs.
+                let (sold_out, refunds) = (stored.sold_out, stored.refunds);
+                *stored = Concert { sold_out, refunds, ..after.clone() };
                 Ok(true)
             }
             _ => Ok(false),
@@ -350,8 +352,8 @@ impl CatalogStore for Memory {
         Ok(true)
     }
 
-    async fn mark_sold_out(&self, concert: &ConcertId) -> Result<()> {
-        if let Some((c, _)) = self.lock()?.concerts.get_mut(concert) {
+    async fn mark_sold_out(&self, concert: &ConcertId, refunds_seen: u64) -> Result<()> {
+        if let Some((c, _)) = self.lock()?.concerts.get_mut(concert).filter(|(c, _)| c.refunds == refunds_seen) {
             c.sold_out = true;
         }
         Ok(())
@@ -648,6 +650,7 @@ impl RefundStore for Memory {
             }
             if let Some((c, _)) = s.concerts.get_mut(&r.concert) {
                 c.sold_out = false;
+                c.refunds += 1;
             }
             if let Some(slot) = s
                 .accounts

@@ -142,6 +142,7 @@ impl ConcertSpec {
             },
             sold_out: before.is_some_and(|b| b.sold_out),
             version: before.map_or(0, |b| b.version + 1),
+            refunds: before.map_or(0, |b| b.refunds),
             refund_policy: self.refund_policy.clone(),
         }
     }

@@ -468,7 +468,7 @@ impl QueueService {
             tracing::warn!(concert = %concert_id, error = %e, "could not note the minute's totals");
         }
         if matches!(phase, Phase::OnSale | Phase::Paused) && self.all_sold(concert_id).await? {
-            self.catalog.mark_sold_out(concert_id).await?;
+            self.catalog.mark_sold_out(concert_id, concert.refunds).await?;
             tracing::info!(concert = %concert_id, "sold out");
             return Ok(report);
         }

@@ -5,7 +5,7 @@
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{
-    AttributeValue, ConditionCheck, Delete, Put, PutRequest, TransactWriteItem, WriteRequest,
+    AttributeValue, ConditionCheck, Delete, Put, PutRequest, TransactWriteItem, Update, WriteRequest,
 };
 
 use super::{condition_failed, get_n, get_s, infra, key2, n, opt_n, query_all, s, sdk, sk_of, transact, Item, Tables};
@@ -83,6 +83,7 @@ fn concert_of(item: &Item, id: ConcertId) -> Result<Concert> {
         },
         sold_out: flag("soldOut"),
         version: opt_n(item, "version")?.unwrap_or(0),
+        refunds: opt_n(item, "refunds")?.unwrap_or(0),
         refund_policy: match item.get("refundPolicy").and_then(|v| v.as_s().ok()) {
             None => RefundPolicy::standard(),
             Some(text) => serde_json::from_str(text)
@@ -236,21 +237,54 @@ impl CatalogStore for DynamoCatalog {
 
     async fn update_concert(&self, before: &Concert, after: &Concert) -> Result<bool> {
         let table = self.table();
-        let meta = Put::builder()
-            .table_name(table)
-            .set_item(Some(concert_attrs(after, key2(concert_pk(&after.id), "META"))))
-            .condition_expression("version = :v OR (attribute_not_exists(version) AND :v = :zero)")
+        // Only what operators edit is written: `soldOut` and `refunds` belong to the
+        // admitter and the refunds, which never change `version`.
+        let edit = |pk: String, sk: String| {
+            let mut u = Update::builder().table_name(table).set_key(Some(key2(pk, sk)));
+            let mut sets = Vec::new();
+            for (name, value) in concert_attrs(after, Item::new()) {
+                if matches!(name.as_str(), "soldOut" | "admitPerTick" | "activeCap") {
+                    continue;
+                }
+                sets.push(format!("#{name} = :{name}"));
+                u = u
+                    .expression_attribute_names(format!("#{name}"), &name)
+                    .expression_attribute_values(format!(":{name}"), value);
+            }
+            let mut removes = Vec::new();
+            for (name, value) in
+                [("admitPerTick", after.control.admit_per_tick), ("activeCap", after.control.active_cap)]
+            {
+                match value {
+                    Some(v) => {
+                        sets.push(format!("#{name} = :{name}"));
+                        u = u
+                            .expression_attribute_names(format!("#{name}"), name)
+                            .expression_attribute_values(format!(":{name}"), n(v));
+                    }
+                    None => {
+                        removes.push(format!("#{name}"));
+                        u = u.expression_attribute_names(format!("#{name}"), name);
+                    }
+                }
+            }
+            let mut expression = format!("SET {}", sets.join(", "));
+            if !removes.is_empty() {
+                expression.push_str(&format!(" REMOVE {}", removes.join(", ")));
+            }
+            u.update_expression(expression)
+        };
+        let meta = edit(concert_pk(&after.id), "META".into())
+            .condition_expression("#version = :v OR (attribute_not_exists(#version) AND :v = :zero)")
             .expression_attribute_values(":v", n(before.version))
             .expression_attribute_values(":zero", n(0))
             .build()
             .map_err(infra)?;
-        let listing = Put::builder()
-            .table_name(table)
-            .set_item(Some(concert_attrs(after, key2("CATALOG", concert_pk(&after.id)))))
-            .build()
-            .map_err(infra)?;
-        let mut items =
-            vec![TransactWriteItem::builder().put(meta).build(), TransactWriteItem::builder().put(listing).build()];
+        let listing = edit("CATALOG".into(), concert_pk(&after.id)).build().map_err(infra)?;
+        let mut items = vec![
+            TransactWriteItem::builder().update(meta).build(),
+            TransactWriteItem::builder().update(listing).build(),
+        ];
         if before.sale.closes_at != after.sale.closes_at {
             let old = Delete::builder()
                 .table_name(table)
@@ -309,7 +343,7 @@ impl CatalogStore for DynamoCatalog {
         Ok(true)
     }
 
-    async fn mark_sold_out(&self, concert: &ConcertId) -> Result<()> {
+    async fn mark_sold_out(&self, concert: &ConcertId, refunds_seen: u64) -> Result<()> {
         // The concert's marker and its listing; the phase reads either.
         for (pk, sk) in [(concert_pk(concert), "META".to_owned()), ("CATALOG".to_owned(), concert_pk(concert))] {
             self.t
@@ -318,8 +352,13 @@ impl CatalogStore for DynamoCatalog {
                 .table_name(self.table())
                 .set_key(Some(key2(pk, sk)))
                 .update_expression("SET soldOut = :yes")
-                .condition_expression("attribute_exists(pk)")
+                // Not if a refund freed a seat since the admitter counted them.
+                .condition_expression(
+                    "attribute_exists(pk) AND (refunds = :n OR (attribute_not_exists(refunds) AND :n = :zero))",
+                )
                 .expression_attribute_values(":yes", AttributeValue::Bool(true))
+                .expression_attribute_values(":n", n(refunds_seen))
+                .expression_attribute_values(":zero", n(0))
                 .send()
                 .await
                 .map_err(sdk)?;

@@ -159,9 +159,10 @@ impl RefundStore for DynamoRefunds {
             Update::builder()
                 .table_name(&names.catalog_table)
                 .set_key(Some(key2(pk, sk)))
-                .update_expression("SET soldOut = :no")
+                .update_expression("SET soldOut = :no ADD refunds :one")
                 .condition_expression("attribute_exists(pk)")
                 .expression_attribute_values(":no", aws_sdk_dynamodb::types::AttributeValue::Bool(false))
+                .expression_attribute_values(":one", n(1))
                 .build()
                 .map_err(infra)
         };

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::*;
-use crate::catalog::{SeatState, SeatStatus};
+use crate::catalog::{CatalogStore, SeatState, SeatStatus};
 use crate::queue::Admission;
 use crate::testkit::{won, world, World};
 use crate::wallet::WalletStore;
@@ -104,4 +104,17 @@ async fn a_refund_that_meets_a_conflict_reads_again_and_an_unknown_outcome_is_a_
     assert_eq!(w.refunds.refund(fan2.user, r2.id, None).await, Err(Error::Unavailable));
     let again = w.refunds.refund(fan2.user, r2.id, None).await.unwrap();
     assert_eq!(w.refunds.refunds(fan2.user).await.unwrap(), vec![again], "refunded once");
+}
+
+#[tokio::test]
+async fn a_sell_out_counted_before_a_refund_is_never_written_after_it() {
+    let w = world().await;
+    let (fan, r) = paid(&w, 9).await;
+    let seen = w.mem.concert(&w.concert).await.unwrap().unwrap().refunds;
+    w.refunds.refund(fan.user, r.id, None).await.unwrap();
+    // The admitter counted the seats (all sold, say) before the refund, and writes now.
+    w.mem.mark_sold_out(&w.concert, seen).await.unwrap();
+    assert!(!w.mem.concert(&w.concert).await.unwrap().unwrap().sold_out, "the refunded seat keeps the sale open");
+    w.mem.mark_sold_out(&w.concert, seen + 1).await.unwrap();
+    assert!(w.mem.concert(&w.concert).await.unwrap().unwrap().sold_out, "a count after the refund is written");
 }
