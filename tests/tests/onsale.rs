@@ -50,6 +50,17 @@ async fn token_user(s: &Services, raw: &str) -> String {
     token.user.to_string()
 }
 
+/// Tick until `user`'s token is admitted (under injected faults a tick can be cancelled).
+async fn admit(s: &Services, concert: &ticketing::ids::ConcertId, user: UserId, token: &str) {
+    for _ in 0..20 {
+        if s.queue.authorize(user, Some(token), concert).await.is_ok() {
+            return;
+        }
+        setup(|| s.queue.tick(concert)).await;
+    }
+    panic!("{token} was never admitted");
+}
+
 async fn create(s: &Services, body: Value) -> Answer {
     call(s, &routes(), &Call::post("/operator/concerts", body).sign_in(operator())).await
 }
@@ -169,10 +180,16 @@ async fn pause_stops_admission_and_resume_continues_in_order() {
     assert_eq!(pause.body["phase"], "PAUSED", "{pause:?}");
     assert!(setup(|| s.queue.tick(&concert)).await.admitted.is_empty(), "paused: nobody in");
     call(&s, &routes(), &Call::post(format!("/operator/concerts/{id}/resume"), json!({})).sign_in(operator())).await;
-    let first = setup(|| s.queue.tick(&concert)).await.admitted;
-    let second = setup(|| s.queue.tick(&concert)).await.admitted;
-    let order: Vec<String> = first.iter().chain(&second).map(|t| t.to_string()).collect();
-    assert_eq!(order, tokens, "in place order, three a tick");
+    let mut order: Vec<String> = Vec::new();
+    for _ in 0..10 {
+        let admitted = setup(|| s.queue.tick(&concert)).await.admitted;
+        assert!(admitted.len() <= 3, "three a tick: {admitted:?}");
+        order.extend(admitted.iter().map(|t| t.to_string()));
+        if order.len() >= tokens.len() {
+            break;
+        }
+    }
+    assert_eq!(order, tokens, "in place order");
 }
 
 #[tokio::test]
@@ -187,8 +204,8 @@ async fn the_sell_out_reaches_waiting_fans_and_new_joins() {
     let r = routes();
     let bought = call(&s, &r, &Call::post("/queue/tokens", json!({ "concertId": id })).as_user(buyer)).await;
     let waiting = call(&s, &r, &Call::post("/queue/tokens", json!({ "concertId": id })).as_user(waiter)).await;
-    setup(|| s.queue.tick(&concert)).await;
     let token = bought.body["token"].as_str().unwrap();
+    admit(&s, &concert, buyer, token).await;
     call(&s, &r, &Call::post(format!("/users/{buyer}/balance/charges"), json!({ "amount": 100_000 })).key("c")).await;
     let held = call(
         &s,
@@ -203,8 +220,14 @@ async fn the_sell_out_reaches_waiting_fans_and_new_joins() {
     )
     .await;
     assert_eq!(paid.status, 201, "{paid:?}");
-    setup(|| s.queue.tick(&concert)).await;
-    let polled = call(&s, &r, &Call::get("/queue/tokens/current").token(waiting.body["token"].as_str().unwrap())).await;
+    let mut polled = Answer { status: 0, body: Value::Null };
+    for _ in 0..10 {
+        setup(|| s.queue.tick(&concert)).await;
+        polled = call(&s, &r, &Call::get("/queue/tokens/current").token(waiting.body["token"].as_str().unwrap())).await;
+        if polled.body["status"] == "SOLD_OUT" {
+            break;
+        }
+    }
     assert_eq!((polled.status, &polled.body["status"]), (200, &json!("SOLD_OUT")), "{polled:?}");
     let late = call(&s, &r, &join(&id)).await;
     assert_eq!((late.status, late.code()), (409, "SOLD_OUT"));
@@ -232,7 +255,7 @@ async fn only_operators_run_sales_and_a_sold_seat_is_never_edited_away() {
         .as_str()
         .unwrap()
         .to_owned();
-    setup(|| s.queue.tick(&concert)).await;
+    admit(&s, &concert, buyer, &token).await;
     call(&s, &r, &Call::post(format!("/users/{buyer}/balance/charges"), json!({ "amount": 100_000 })).key("c")).await;
     let held = call(
         &s,
@@ -246,7 +269,7 @@ async fn only_operators_run_sales_and_a_sold_seat_is_never_edited_away() {
         &Call::post("/payments", json!({ "reservationId": held.body["reservationId"] })).token(&token).key("p"),
     )
     .await;
-    assert_eq!(paid.status, 201);
+    assert_eq!(paid.status, 201, "{paid:?}");
     let mut smaller = body.clone();
     smaller["dates"][0]["seats"] = json!(1);
     let edit = call(
@@ -283,6 +306,12 @@ async fn the_operator_sees_joins_and_admissions_per_minute() {
     let minutes = numbers.body["perMinute"].as_array().expect("perMinute");
     let last = minutes.last().expect("two minutes noted");
     // Noted at each tick: 3 joined and 0 passed at the first, 8 and 2 at the second.
-    assert_eq!((&last["joined"], &last["admitted"]), (&json!(5), &json!(2)), "{numbers:?}");
-    assert_eq!(numbers.body["line"]["waiting"], 4, "8 joined, 4 let in over two ticks: {numbers:?}");
+    if faults_on() {
+        // A spent number counts as a join; a cancelled tick notes nothing or admits nobody.
+        let (joined, admitted) = (last["joined"].as_u64().unwrap(), last["admitted"].as_u64().unwrap());
+        assert!(joined >= 5 && admitted <= 2, "{numbers:?}");
+    } else {
+        assert_eq!((&last["joined"], &last["admitted"]), (&json!(5), &json!(2)), "{numbers:?}");
+        assert_eq!(numbers.body["line"]["waiting"], 4, "8 joined, 4 let in over two ticks: {numbers:?}");
+    }
 }
