@@ -214,6 +214,29 @@ pub struct SaleNumbers {
     pub refunds: RefundTotals,
     /// What the sale has earned: the seats sold now plus the fees kept on refunds.
     pub net_revenue: Won,
+    /// The price tiers the seats carry (so that an edit can start from them).
+    pub tiers: Vec<PriceTier>,
+}
+
+/// The tiers seats carry: runs of consecutive seat numbers at one price (as the first
+/// date with the most seats has them; every date is priced by the same tiers).
+pub fn tiers_of(seats: &[Seat]) -> Vec<PriceTier> {
+    let mut widest: Vec<&Seat> = Vec::new();
+    for date in seats.iter().map(|s| s.date).collect::<BTreeSet<_>>() {
+        let of_date: Vec<&Seat> = seats.iter().filter(|s| s.date == date).collect();
+        if of_date.len() > widest.len() {
+            widest = of_date;
+        }
+    }
+    widest.sort_by_key(|s| s.number);
+    let mut tiers: Vec<PriceTier> = Vec::new();
+    for s in widest {
+        match tiers.last_mut() {
+            Some(t) if t.price == s.price && t.to.get().checked_add(1) == Some(s.number.get()) => t.to = s.number,
+            _ => tiers.push(PriceTier { from: s.number, to: s.number, price: s.price }),
+        }
+    }
+    tiers
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -419,6 +442,7 @@ impl OperatorService {
             per_minute: per_minute(&noted),
             refunds,
             net_revenue,
+            tiers: tiers_of(&seats),
             concert,
         })
     }

@@ -187,3 +187,9 @@ fn per_minute_numbers_are_the_differences_of_the_running_totals() {
     assert_eq!((m[1].minute, m[1].joined, m[1].admitted), (t(13 * 60_000), 5, 20));
     assert!(per_minute(&totals[..1]).is_empty());
 }
+
+#[test]
+fn the_tiers_are_read_back_from_the_seats() {
+    assert_eq!(tiers_of(&spec().seats()), standard_tiers());
+    assert!(tiers_of(&[]).is_empty());
+}

@@ -155,6 +155,11 @@ pub fn concert_json(c: &Concert, now: Timestamp) -> Value {
 pub fn numbers_json(n: &SaleNumbers, now: Timestamp) -> Value {
     let mut v = concert_json(&n.concert, now);
     v["version"] = json!(n.concert.version);
+    v["priceTiers"] = n
+        .tiers
+        .iter()
+        .map(|t| json!({ "fromSeat": t.from.get(), "toSeat": t.to.get(), "price": t.price.get() }))
+        .collect();
     v["admission"] = json!({
         "paused": n.concert.control.paused,
         "admitPerTick": n.policy.admit_per_tick,
