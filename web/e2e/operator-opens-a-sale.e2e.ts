@@ -1,6 +1,6 @@
 // (d) An operator creates a concert whose sale opens a few seconds later and watches it
 // open; a fan who joined in the pre-queue waits for the draw and is let in; a pause holds
-// the next fan in line until the operator resumes.
+// the next fan in line until the operator resumes; closed, its title is edited.
 
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -92,4 +92,19 @@ test('an operator creates a concert, its sale opens on time, and pause holds the
   await expect.poll(() => last.getByTestId('line-status').textContent(), { timeout: 10_000 }).toBe(t('lineClosed', {}, 'ko'));
   expect(await last.getByTestId('line-progress').isHidden()).toBe(true);
   expect(await last.locator('[data-concert]').count()).toBe(0); // still on the line screen
+
+  // Edited after the close: the layout and the opening are locked, the title is not; the new
+  // title is on the live view and on the concerts list.
+  await op.getByTestId('edit-concert').click();
+  await op.waitForURL(new RegExp(`#/operator/concerts/${concertId}/edit$`));
+  const title = op.getByLabel(t('opTitleField', {}, 'ko'), { exact: true });
+  await expect.poll(() => title.inputValue()).toBe('브라우저 테스트 콘서트');
+  expect(await op.getByLabel(t('opOpensAt', {}, 'ko'), { exact: true }).isDisabled()).toBe(true);
+  await title.fill('브라우저 테스트 콘서트 (수정)');
+  await op.getByTestId('save-concert').click();
+  await op.waitForURL(new RegExp(`#/operator/concerts/${concertId}$`));
+  await expect.poll(() => op.locator('section.live h1').textContent()).toContain('브라우저 테스트 콘서트 (수정)');
+  expect(await phaseOf(op)).toBe('CLOSED');
+  await op.evaluate(() => (location.hash = '#/operator'));
+  await expect.poll(() => op.locator(`[data-concert="${concertId}"] h2`).textContent()).toBe('브라우저 테스트 콘서트 (수정)');
 });

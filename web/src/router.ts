@@ -11,7 +11,7 @@ import { seatsScreen } from './screens/fan/seats';
 import { receiptScreen } from './screens/fan/receipt';
 import { paymentsScreen } from './screens/fan/payments';
 import { operatorConcertsScreen } from './screens/operator/concerts';
-import { concertFormScreen } from './screens/operator/concert-form';
+import { concertFormScreen, editConcertScreen } from './screens/operator/concert-form';
 import { liveScreen } from './screens/operator/live';
 
 interface Route {
@@ -31,6 +31,7 @@ export const ROUTES: Route[] = [
   { pattern: '/operator', screen: operatorConcertsScreen, who: 'operator' },
   { pattern: '/operator/new', screen: concertFormScreen, who: 'operator' },
   { pattern: '/operator/concerts/:concertId', screen: liveScreen, who: 'operator' },
+  { pattern: '/operator/concerts/:concertId/edit', screen: editConcertScreen, who: 'operator' },
 ];
 
 /** The route and its parameters for a path, or null. */

@@ -12,6 +12,11 @@ export class OperatorApi {
     return this.client.call({ method: 'POST', path: '/operator/concerts', body: spec });
   }
 
+  /** Replace the concert's settings: the whole spec, as on creation. */
+  edit(concertId: string, spec: ConcertSpec): Promise<Concert> {
+    return this.client.call({ method: 'PUT', path: `/operator/concerts/${enc(concertId)}`, body: spec });
+  }
+
   numbers(concertId: string): Promise<ConcertNumbers> {
     return this.client.call({ path: `/operator/concerts/${enc(concertId)}` });
   }

@@ -13,6 +13,18 @@ export interface Concert {
   preQueueAt: string;
   opensAt: string;
   closesAt: string;
+  refundPolicy: RefundPolicy;
+}
+
+/** A refund's fee: a percentage of the price (at most capKrw), or a fixed amount. */
+export type RefundFee = { percent: number; capKrw?: number | null } | { fixedKrw: number };
+
+/** A concert's refund schedule (docs/openapi.json, RefundPolicy). */
+export interface RefundPolicy {
+  graceHours: number;
+  deadlineHours: number;
+  baseFee: RefundFee;
+  stretches: { hoursBefore: number; fee: RefundFee }[];
 }
 
 export type LineStatus = 'WAITING' | 'ACTIVE' | 'SOLD_OUT' | 'CLOSED';
@@ -102,6 +114,8 @@ export interface ConcertSpec {
   seatLimit?: number | null;
   sale: { preQueueAt?: string | null; opensAt: string; closesAt: string };
   admission?: AdmissionNumbers | null;
+  /** Left out or null: the standard schedule (on an edit too, so an edit sends the one read). */
+  refundPolicy?: RefundPolicy | null;
 }
 
 export interface DateNumbers {
@@ -116,6 +130,8 @@ export interface DateNumbers {
 /** GET /operator/concerts/{concertId}: the concert and what its operator watches. */
 export interface ConcertNumbers extends Concert {
   version: number;
+  /** Read back from the seats: runs of consecutive seat numbers at one price. */
+  priceTiers: PriceTier[];
   admission: { paused: boolean; admitPerTick: number; activeCap: number };
   line: { prequeued: number; cohort: number | null; waiting: number; admitted: number; active: number };
   dates: DateNumbers[];

@@ -1,27 +1,16 @@
-// Operator: a new concert, as a ConcertSpec (docs/openapi.json): its dates and their seats,
-// price tiers, the per-account seat limit, the sale window (entered in the operator's own
-// time zone, sent in UTC) and, optionally, its admission numbers.
+// Operator: a concert's settings, as a ConcertSpec (docs/openapi.json): its dates and their
+// seats, price tiers, the per-account seat limit, the sale window (entered in the operator's
+// own time zone, sent in UTC) and its admission numbers. One form for both a new concert
+// (POST) and an edit of one (PUT, prefilled from the operator's view of it); the values in
+// and out are domain/concert-spec.ts.
 
 import type { App, ScreenFactory } from '../../app';
 import { ApiProblem } from '../../api/client';
-import type { ConcertSpec } from '../../api/types';
-import { parseWon } from '../../domain/money';
+import type { Concert, ConcertNumbers } from '../../api/types';
+import { formValuesOf, newConcertValues, specOf, type ConcertFormValues } from '../../domain/concert-spec';
 import { t, type MessageKey } from '../../i18n/messages';
-import { h } from '../../ui/dom';
-import { whileBusy } from '../../ui/widgets';
-
-/** `datetime-local` value for an instant, in the browser's time zone, to the second. */
-export function localInputValue(at: Date): string {
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${at.getFullYear()}-${p(at.getMonth() + 1)}-${p(at.getDate())}T${p(at.getHours())}:${p(at.getMinutes())}:${p(at.getSeconds())}`;
-}
-
-const DAY = 86_400_000;
-const STANDARD_TIERS = [
-  { fromSeat: 1, toSeat: 10, price: 220_000 },
-  { fromSeat: 11, toSeat: 30, price: 165_000 },
-  { fromSeat: 31, toSeat: 50, price: 110_000 },
-];
+import { fill, h, setText } from '../../ui/dom';
+import { loadingText, whileBusy } from '../../ui/widgets';
 
 function field(id: string, label: MessageKey, input: HTMLInputElement): HTMLElement {
   input.id = id;
@@ -65,62 +54,98 @@ class Rows {
 }
 
 export const concertFormScreen: ScreenFactory = (app) => {
-  const now = Date.now();
-  const day = new Date(now + 30 * DAY).toISOString().slice(0, 10);
-  const id = input({ pattern: '[a-z0-9-]{1,64}', required: true, value: `concert-${Math.random().toString(36).slice(2, 8)}`, autocomplete: 'off' });
-  const title = input({ required: true, maxlength: 200 });
-  const venue = input({ required: true, maxlength: 200 });
-  const seatLimit = input({ type: 'number', min: 1, max: 10, value: 4 });
-  const preQueueAt = input({ type: 'datetime-local', step: 1, value: localInputValue(new Date(now + 60_000)) });
-  const opensAt = input({ type: 'datetime-local', step: 1, required: true, value: localInputValue(new Date(now + 5 * 60_000)) });
-  const closesAt = input({ type: 'datetime-local', step: 1, required: true, value: localInputValue(new Date(now + 7 * DAY)) });
-  const admitPerTick = input({ type: 'number', min: 1, max: 10000 });
-  const activeCap = input({ type: 'number', min: 1, max: 100000 });
+  const values = newConcertValues(Date.now(), Math.random().toString(36).slice(2, 8));
+  const form = concertForm(app, values, null);
+  return { title: t('opCreateTitle'), node: h('section', {}, h('h1', { tabindex: -1 }, t('opCreateTitle')), form) };
+};
+
+/** Edit a concert: the form prefilled from GET /operator/concerts/{id}, sent with PUT. */
+export const editConcertScreen: ScreenFactory = (app, { concertId }) => {
+  const heading = h('h1', { tabindex: -1 }, t('opEdit'));
+  const body = h('div', {}, loadingText());
+  void app.operator.numbers(concertId).then(
+    (n) => {
+      setText(heading, `${t('opEdit')}: ${n.title}`);
+      fill(body, concertForm(app, formValuesOf(n), n));
+    },
+    (e) => fill(body, h('p', { class: 'error', role: 'alert' }, app.explain(e))),
+  );
+  return { title: t('opEdit'), node: h('section', {}, heading, body) };
+};
+
+/** The form, filled with `values`; `editing` is the concert as read when it edits one. */
+function concertForm(app: App, values: ConcertFormValues, editing: ConcertNumbers | null): HTMLFormElement {
+  const id = input({ pattern: '[a-z0-9-]{1,64}', required: true, value: values.concertId, autocomplete: 'off', readonly: editing !== null });
+  const title = input({ required: true, maxlength: 200, value: values.title });
+  const venue = input({ required: true, maxlength: 200, value: values.venue });
+  const seatLimit = input({ type: 'number', min: 1, max: 10, value: values.seatLimit });
+  const preQueueAt = input({ type: 'datetime-local', step: 1, value: values.preQueueAt });
+  const opensAt = input({ type: 'datetime-local', step: 1, required: true, value: values.opensAt });
+  const closesAt = input({ type: 'datetime-local', step: 1, required: true, value: values.closesAt });
+  const admitPerTick = input({ type: 'number', min: 1, max: 10000, value: values.admitPerTick });
+  const activeCap = input({ type: 'number', min: 1, max: 100000, value: values.activeCap });
   const dates = new Rows('date', [
     { label: 'opDate', attrs: { type: 'date' } },
     { label: 'opSeats', attrs: { type: 'number', min: 1, max: 50 } },
   ]);
-  dates.add([day, 50]);
+  values.dates.forEach((row) => dates.add(row));
   const tiers = new Rows('tier', [
     { label: 'opFromSeat', attrs: { type: 'number', min: 1, max: 50 } },
     { label: 'opToSeat', attrs: { type: 'number', min: 1, max: 50 } },
     { label: 'opPrice', attrs: { inputmode: 'numeric' } },
   ]);
-  STANDARD_TIERS.forEach((x) => tiers.add([x.fromSeat, x.toSeat, x.price]));
+  values.tiers.forEach((row) => tiers.add(row));
 
-  const submit = h('button', { type: 'submit', class: 'primary', 'data-testid': 'create-concert' }, t('opCreate'));
+  // Once the pre-queue has started the seat layout and the opening are fixed (409 SALE_STARTED):
+  // their inputs are shown but disabled, with the reason next to them.
+  const locked = editing !== null && editing.phase !== 'SCHEDULED';
+  const lockedNote = locked ? h('p', { class: 'muted', id: 'layout-locked' }, t('opLayoutLocked')) : null;
+  const lockedAttrs = locked ? { disabled: true, 'aria-describedby': 'layout-locked' } : {};
+  if (locked) [preQueueAt, opensAt].forEach((el) => el.setAttribute('aria-describedby', 'layout-locked'));
+  preQueueAt.disabled = opensAt.disabled = locked;
+
+  const submit = editing
+    ? h('button', { type: 'submit', class: 'primary', 'data-testid': 'save-concert' }, t('opSave'))
+    : h('button', { type: 'submit', class: 'primary', 'data-testid': 'create-concert' }, t('opCreate'));
   const form = h(
     'form',
     { class: 'card concert-form', novalidate: true },
     field('concertId', 'opConcertId', id),
     field('title', 'opTitleField', title),
     field('venue', 'opVenue', venue),
-    h('fieldset', {}, h('legend', {}, t('opDates')), dates.node,
-      h('button', { type: 'button', onclick: () => dates.add(['', 50]) }, t('opAddDate'))),
-    h('fieldset', {}, h('legend', {}, t('opTiers')), tiers.node,
+    lockedNote,
+    h('fieldset', lockedAttrs, h('legend', {}, t('opDates')), dates.node,
+      h('button', { type: 'button', onclick: () => dates.add(['', '50']) }, t('opAddDate'))),
+    h('fieldset', lockedAttrs, h('legend', {}, t('opTiers')), tiers.node,
       h('button', { type: 'button', onclick: () => tiers.add(['', '', '']) }, t('opAddTier'))),
     field('seatLimit', 'opSeatLimit', seatLimit),
     h('fieldset', {}, h('legend', {}, t('opSale')),
       field('preQueueAt', 'opPreQueueAt', preQueueAt), field('opensAt', 'opOpensAt', opensAt), field('closesAt', 'opClosesAt', closesAt)),
     h('fieldset', {}, h('legend', {}, t('opAdmission')),
       field('admitPerTick', 'opAdmitPerTick', admitPerTick), field('activeCap', 'opActiveCap', activeCap)),
-    h('div', { class: 'actions' }, submit),
+    editing ? h('p', { class: 'muted' }, t('opRefundKept')) : null,
+    h(
+      'div',
+      { class: 'actions' },
+      submit,
+      editing ? h('a', { class: 'button', href: `#/operator/concerts/${editing.concertId}` }, t('opCancel')) : null,
+    ),
   );
 
-  const spec = (): ConcertSpec => {
-    const instant = (el: HTMLInputElement) => (el.value ? new Date(el.value).toISOString() : null);
-    const num = (el: HTMLInputElement) => (el.value.trim() === '' ? null : Number(el.value));
-    return {
-      concertId: id.value.trim(),
-      title: title.value.trim(),
-      venue: venue.value.trim(),
-      dates: dates.values().map(([date, seats]) => ({ date, seats: Number(seats) })),
-      priceTiers: tiers.values().map(([from, to, price]) => ({ fromSeat: Number(from), toSeat: Number(to), price: parseWon(price) ?? -1 })),
-      seatLimit: num(seatLimit),
-      sale: { preQueueAt: instant(preQueueAt), opensAt: instant(opensAt) ?? '', closesAt: instant(closesAt) ?? '' },
-      admission: { admitPerTick: num(admitPerTick), activeCap: num(activeCap) },
-    };
-  };
+  const current = (): ConcertFormValues => ({
+    ...values,
+    concertId: id.value,
+    title: title.value,
+    venue: venue.value,
+    dates: dates.values(),
+    tiers: tiers.values(),
+    seatLimit: seatLimit.value,
+    preQueueAt: preQueueAt.value,
+    opensAt: opensAt.value,
+    closesAt: closesAt.value,
+    admitPerTick: admitPerTick.value,
+    activeCap: activeCap.value,
+  });
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -130,16 +155,20 @@ export const concertFormScreen: ScreenFactory = (app) => {
       const names = missing.map((i) => form.querySelector(`label[for="${i.id}"]`)?.textContent ?? i.name);
       return app.say(t('opFormInvalid', { what: names.join(', ') }), 'error');
     }
-    void whileBusy(submit, t('loading'), () => create(app, spec()));
+    const spec = specOf(current());
+    void whileBusy(submit, t('loading'), () =>
+      editing
+        ? send(app, () => app.operator.edit(editing.concertId, spec), 'opSaved')
+        : send(app, () => app.operator.create(spec), 'opCreated'),
+    );
   });
+  return form;
+}
 
-  return { title: t('opCreateTitle'), node: h('section', {}, h('h1', { tabindex: -1 }, t('opCreateTitle')), form) };
-};
-
-async function create(app: App, spec: ConcertSpec): Promise<void> {
+async function send(app: App, request: () => Promise<Concert>, done: MessageKey): Promise<void> {
   try {
-    const concert = await app.operator.create(spec);
-    app.say(t('opCreated'));
+    const concert = await request();
+    app.say(t(done));
     app.go(`/operator/concerts/${concert.concertId}`);
   } catch (e) {
     // Operators also get the API's own detail: it names the rule the spec broke.

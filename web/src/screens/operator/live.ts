@@ -1,6 +1,7 @@
 // Operator: one sale, live. Its phase and window, the controls (pause, resume, close,
-// admission numbers), the line's counters, each date's seats and revenue, and charts of
-// waiting, admitted per minute and seats sold, drawn from the samples taken while watching.
+// admission numbers, a link to edit its settings), the line's counters, each date's seats
+// and revenue, and charts of waiting, admitted per minute and seats sold, drawn from the
+// samples taken while watching.
 
 import type { App, ScreenFactory } from '../../app';
 import type { ConcertNumbers } from '../../api/types';
@@ -31,7 +32,14 @@ export const liveScreen: ScreenFactory = (app, { concertId }, scope) => {
     { hidden: true },
     phase,
     windowFacts,
-    h('div', { class: 'actions' }, pause, resume, close),
+    h(
+      'div',
+      { class: 'actions' },
+      pause,
+      resume,
+      close,
+      h('a', { class: 'button', href: `#/operator/concerts/${encodeURIComponent(concertId)}/edit`, 'data-testid': 'edit-concert' }, t('opEdit')),
+    ),
     admission.node,
     h('h2', {}, t('opLine')),
     line,
