@@ -168,7 +168,8 @@ fn keep_slots(names: &Resources, paid: &[Reservation], p: &Payment) -> Result<Tr
     Ok(TransactWriteItem::builder().update(update).build())
 }
 
-fn put(table: &str, item: Item) -> Result<TransactWriteItem> {
+/// A transaction item that creates `item`, which must not exist yet.
+pub(crate) fn put(table: &str, item: Item) -> Result<TransactWriteItem> {
     let p = Put::builder()
         .table_name(table)
         .set_item(Some(item))

@@ -4,10 +4,10 @@
 //! `REFUNDS#<concert>` (the concert's refund totals for its operator).
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{KeysAndAttributes, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{KeysAndAttributes, TransactWriteItem, Update};
 
 use super::catalog::{concert_pk, seat_sk};
-use super::payment::outbox_put;
+use super::payment::{outbox_put, put};
 use super::reservation::{account_pk, reservation_of, slot_attr};
 use super::wallet::{balance_is, user_pk, KEEP_IDEMPOTENCY, WALLET_SK};
 use super::{get_n, get_s, infra, key, key2, n, opt_n, query_all, s, sdk, sk_of, transact, Item, Tables};
@@ -71,16 +71,6 @@ pub(crate) fn refund_of(item: &Item) -> Result<Refund> {
         balance_after: Won::new(get_n(item, "balanceAfter")?)?,
         refunded_at: Timestamp::from_millis(get_n(item, "refundedAt")?),
     })
-}
-
-fn put_new(table: &str, item: Item) -> Result<TransactWriteItem> {
-    let p = Put::builder()
-        .table_name(table)
-        .set_item(Some(item))
-        .condition_expression("attribute_not_exists(pk)")
-        .build()
-        .map_err(infra)?;
-    Ok(TransactWriteItem::builder().put(p).build())
 }
 
 #[async_trait]
@@ -202,13 +192,13 @@ impl RefundStore for DynamoRefunds {
             TransactWriteItem::builder().update(slot).build(),
             TransactWriteItem::builder().update(wallet).build(),
             TransactWriteItem::builder().update(totals).build(),
-            put_new(&names.wallet_table, refund_item(r, key2(user_pk(r.user), refund_sk(r.reservation))))?,
+            put(&names.wallet_table, refund_item(r, key2(user_pk(r.user), refund_sk(r.reservation))))?,
             outbox_put(&names.wallet_table, &r.cancelled_event())?,
         ];
         if let Some(k) = &plan.key {
             let mut record = refund_item(r, key2(user_pk(r.user), key_sk(k)));
             record.insert("expiresAt".into(), n(SystemClock.now().plus(KEEP_IDEMPOTENCY).epoch_seconds_ceil()));
-            items.push(put_new(&names.wallet_table, record)?);
+            items.push(put(&names.wallet_table, record)?);
         }
         Ok(transact(&self.t.client, items).await?.is_ok())
     }
