@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWr
 use super::catalog::{concert_pk, seat_sk};
 use super::queue::token_pk;
 use super::reservation::{account_pk, reservation_of, slot_attr};
-use super::wallet::{balance_is, user_pk, KEEP_IDEMPOTENCY, WALLET_SK};
+use super::wallet::{move_balance, user_pk, KEEP_IDEMPOTENCY, WALLET_SK};
 use super::{get_n, get_s, infra, key, key2, n, opt_n, query_all, s, sdk, sk_of, transact, Item, Tables};
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::config::Resources;
@@ -232,15 +232,6 @@ impl PaymentStore for DynamoPayments {
     async fn pay(&self, plan: &PaymentPlan) -> Result<std::result::Result<(), Vec<PayConflict>>> {
         let names = &self.t.names;
         let p = &plan.payment;
-        let wallet = Update::builder()
-            .table_name(&names.wallet_table)
-            .set_key(Some(key2(user_pk(p.user), WALLET_SK)))
-            .update_expression("SET balance = :after")
-            .condition_expression(balance_is(plan.expected_balance))
-            .expression_attribute_values(":after", n(p.balance_after.get()))
-            .expression_attribute_values(":expected", n(plan.expected_balance.get()))
-            .build()
-            .map_err(infra)?;
         let token = Update::builder()
             .table_name(&names.queue_table)
             .set_key(Some(key(token_pk(plan.token))))
@@ -254,7 +245,7 @@ impl PaymentStore for DynamoPayments {
             .map_err(infra)?;
         // Each item's meaning if its condition fails, in the order of `items`.
         let mut items = vec![
-            TransactWriteItem::builder().update(wallet).build(),
+            move_balance(&names.wallet_table, p.user, plan.expected_balance, p.balance_after)?,
             TransactWriteItem::builder().update(token).build(),
             put(&names.wallet_table, payment_item(p, key2(user_pk(p.user), payment_sk(p))))?,
             outbox_put(&names.wallet_table, &OutboxEvent::payment_completed(p))?,

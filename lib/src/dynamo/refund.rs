@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::{KeysAndAttributes, TransactWriteItem, Update};
 use super::catalog::{concert_pk, seat_sk};
 use super::payment::{outbox_put, put};
 use super::reservation::{account_pk, reservation_of, slot_attr};
-use super::wallet::{balance_is, user_pk, KEEP_IDEMPOTENCY, WALLET_SK};
+use super::wallet::{move_balance, user_pk, KEEP_IDEMPOTENCY, WALLET_SK};
 use super::{get_n, get_s, infra, key, key2, n, opt_n, query_all, s, sdk, sk_of, transact, Item, Tables};
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::error::{Error, Result};
@@ -166,15 +166,6 @@ impl RefundStore for DynamoRefunds {
             .expression_attribute_values(":r", s(r.reservation.to_string()))
             .build()
             .map_err(infra)?;
-        let wallet = Update::builder()
-            .table_name(&names.wallet_table)
-            .set_key(Some(key2(user_pk(r.user), WALLET_SK)))
-            .update_expression("SET balance = :after")
-            .condition_expression(balance_is(plan.expected_balance))
-            .expression_attribute_values(":after", n(r.balance_after.get()))
-            .expression_attribute_values(":expected", n(plan.expected_balance.get()))
-            .build()
-            .map_err(infra)?;
         let totals = Update::builder()
             .table_name(&names.wallet_table)
             .set_key(Some(key2(totals_pk(&r.concert), "TOTALS")))
@@ -190,7 +181,7 @@ impl RefundStore for DynamoRefunds {
             TransactWriteItem::builder().update(unsold(concert_pk(&r.concert), "META".into())?).build(),
             TransactWriteItem::builder().update(unsold("CATALOG".into(), concert_pk(&r.concert))?).build(),
             TransactWriteItem::builder().update(slot).build(),
-            TransactWriteItem::builder().update(wallet).build(),
+            move_balance(&names.wallet_table, r.user, plan.expected_balance, r.balance_after)?,
             TransactWriteItem::builder().update(totals).build(),
             put(&names.wallet_table, refund_item(r, key2(user_pk(r.user), refund_sk(r.reservation))))?,
             outbox_put(&names.wallet_table, &r.cancelled_event())?,

@@ -41,6 +41,21 @@ fn charge_key_sk(key: &IdempotencyKey) -> String {
     format!("IDEMPOTENCY#CHARGE#{}", key.as_str())
 }
 
+/// The transaction item that moves a wallet from the balance read (`expected`) to `after`:
+/// the one optimistic write every keyed charge, payment and refund makes to a balance.
+pub(crate) fn move_balance(table: &str, user: UserId, expected: Won, after: Won) -> Result<TransactWriteItem> {
+    let update = Update::builder()
+        .table_name(table)
+        .set_key(Some(key2(user_pk(user), WALLET_SK)))
+        .update_expression("SET balance = :after")
+        .condition_expression(balance_is(expected))
+        .expression_attribute_values(":after", n(after.get()))
+        .expression_attribute_values(":expected", n(expected.get()))
+        .build()
+        .map_err(infra)?;
+    Ok(TransactWriteItem::builder().update(update).build())
+}
+
 /// Condition that the balance is still `expected` (a never-charged wallet counts as 0).
 pub(crate) fn balance_is(expected: Won) -> &'static str {
     if expected == Won::ZERO {
@@ -120,15 +135,6 @@ impl WalletStore for DynamoWallet {
 
     async fn credit_once(&self, key: &IdempotencyKey, record: &ChargeRecord, expected: Won) -> Result<KeyedCredit> {
         let r = &record.receipt;
-        let wallet = Update::builder()
-            .table_name(self.table())
-            .set_key(Some(key2(user_pk(r.user), WALLET_SK)))
-            .update_expression("SET balance = :new")
-            .condition_expression(balance_is(expected))
-            .expression_attribute_values(":new", n(r.balance.get()))
-            .expression_attribute_values(":expected", n(expected.get()))
-            .build()
-            .map_err(infra)?;
         let ttl = SystemClock.now().plus(KEEP_IDEMPOTENCY).epoch_seconds_ceil();
         let receipt = Put::builder()
             .table_name(self.table())
@@ -141,7 +147,7 @@ impl WalletStore for DynamoWallet {
             .build()
             .map_err(infra)?;
         let items = vec![
-            TransactWriteItem::builder().update(wallet).build(),
+            move_balance(self.table(), r.user, expected, r.balance)?,
             TransactWriteItem::builder().put(receipt).build(),
         ];
         Ok(match transact(&self.t.client, items).await {
