@@ -318,17 +318,17 @@ impl CatalogStore for Memory {
     }
 
     async fn add_concert(&self, concert: &Concert, seats: &[Seat]) -> Result<bool> {
-        let mut s = self.lock()?;
-        if s.concerts.contains_key(&concert.id) {
-            return Ok(false);
-        }
-        s.concerts.insert(concert.id.clone(), (concert.clone(), seats.to_vec()));
-        Ok(true)
+        self.step("add_concert", |s| {
+            if s.concerts.contains_key(&concert.id) {
+                return Ok(false);
+            }
+            s.concerts.insert(concert.id.clone(), (concert.clone(), seats.to_vec()));
+            Ok(true)
+        })
     }
 
     async fn update_concert(&self, before: &Concert, after: &Concert) -> Result<bool> {
-        let mut s = self.lock()?;
-        match s.concerts.get_mut(&before.id) {
+        self.step("update_concert", |s| match s.concerts.get_mut(&before.id) {
             Some((stored, _)) if stored.version == before.version => {
                 // What the admitter and the refunds own stays theirs.
                 let (sold_out, refunds) = (stored.sold_out, stored.refunds);
@@ -336,7 +336,7 @@ impl CatalogStore for Memory {
                 Ok(true)
             }
             _ => Ok(false),
-        }
+        })
     }
 
     async fn replace_seats(&self, concert: &Concert, put: &[Seat], remove: &[Seat]) -> Result<bool> {

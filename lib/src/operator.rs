@@ -282,13 +282,20 @@ impl OperatorService {
         retrying(|| self.catalog.concert(id)).await?.ok_or(Error::ConcertNotFound)
     }
 
-    /// Put a new concert in the catalog. 409 CONCERT_EXISTS if the id is taken.
+    /// Put a new concert in the catalog. 409 CONCERT_EXISTS if the id is taken by a
+    /// different concert. The same create sent again (a retry after a timeout, or after
+    /// DynamoDB applied the write and answered with an error) finds its own concert and
+    /// answers as the first one did.
     pub async fn create(&self, spec: &ConcertSpec) -> Result<Concert> {
         spec.validate()?;
         let concert = spec.concert(None);
         let seats = spec.seats();
         if !retrying(|| self.catalog.add_concert(&concert, &seats)).await? {
-            return Err(Error::ConcertExists);
+            let existing = self.current(&concert.id).await?;
+            if existing != concert {
+                return Err(Error::ConcertExists);
+            }
+            return Ok(existing);
         }
         tracing::info!(concert = %concert.id, opens = %concert.sale.opens_at.to_rfc3339(), "concert created");
         Ok(concert)
@@ -383,8 +390,10 @@ impl OperatorService {
         Err(Error::Contention)
     }
 
+    /// Write `after` over `before`. A retry that finds `after` already in place (DynamoDB
+    /// applied the first attempt and answered with an error) is the same success.
     async fn save(&self, before: &Concert, after: Concert) -> Result<Concert> {
-        if !retrying(|| self.catalog.update_concert(before, &after)).await? {
+        if !retrying(|| self.catalog.update_concert(before, &after)).await? && self.current(&after.id).await? != after {
             return Err(Error::EditConflict);
         }
         tracing::info!(concert = %after.id, version = after.version, phase = after.phase_at(self.clock.now()).as_str(), "concert changed");

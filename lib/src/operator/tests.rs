@@ -116,7 +116,33 @@ async fn a_concert_is_created_once() {
     let w = world();
     let c = w.op.create(&spec()).await.unwrap();
     assert_eq!(c.phase_at(w.clock.now()), Phase::Scheduled);
-    assert_eq!(w.op.create(&spec()).await, Err(Error::ConcertExists));
+    let mut other = spec();
+    other.title = "Another show".into();
+    assert_eq!(w.op.create(&other).await, Err(Error::ConcertExists));
+    let kept = w.mem.concert(&c.id).await.unwrap().unwrap();
+    assert_eq!(kept.title, c.title, "the first one stays");
+}
+
+#[tokio::test]
+async fn the_same_create_sent_again_answers_as_the_first_did() {
+    let w = world();
+    let first = w.op.create(&spec()).await.unwrap();
+    assert_eq!(w.op.create(&spec()).await, Ok(first));
+}
+
+#[tokio::test]
+async fn a_create_or_edit_applied_but_answered_with_an_error_succeeds_when_sent_again() {
+    let w = world();
+    w.mem.inject("add_concert", Error::Unavailable, true);
+    assert_eq!(w.op.create(&spec()).await, Err(Error::Unavailable), "applied, but the answer was lost");
+    let made = w.op.create(&spec()).await;
+    assert_eq!(made.as_ref().map(|c| c.version), Ok(0), "the operator's retry: {made:?}");
+    // The SDK retries a write it applied and finds its condition false: the retry loop
+    // meets the same through a contention answered after applying.
+    w.mem.inject("update_concert", Error::Contention, true);
+    let paused = w.op.pause(&spec().id).await;
+    assert_eq!(paused.as_ref().map(|c| (c.control.paused, c.version)), Ok((true, 1)), "{paused:?}");
+    assert_eq!(w.mem.pending_faults(), 0, "both faults were met");
 }
 
 #[tokio::test]
