@@ -34,7 +34,9 @@ generator, so a run can be repeated. It is off unless asked for:
                       "fault": "after_commit" | "after_commit_drop" | "conflict" | "throttle",
                       "times": 1}
                       a targeted fault, beside the random ones: the next `times` requests
-                      of `op` whose body contains `match` meet `fault` for certain. Tests
+                      of `op` whose body contains `match` meet `fault` for certain (an
+                      after-commit rule also loses the answer of a ClientRequestToken
+                      replay, so a test can make every SDK attempt end unknown). Tests
                       use it to put one named failure exactly where they want it without
                       reaching other tests' requests. GET /_faults/rules lists the rules
                       with the `times` each has left.
@@ -352,9 +354,10 @@ class FaultInjector:
                                   "original request with this ClientRequestToken",
                                   message_key="Message")
                 # The first attempt was applied: answer as it did, apply nothing, and
-                # meet no conflict (this request touches no item).
+                # meet no conflict (this request touches no item). A targeted rule can
+                # lose this answer too, as a network can.
                 self.injected["idempotent_replay"] += 1
-                return 200, body
+                return self._lose_answer(self._take_rule(op, raw, ("after_commit", "after_commit_drop"))) or (200, body)
         targeted = self._take_rule(op, raw, ("conflict", "throttle"))
         if targeted == "throttle":
             self.injected["throttle"] += 1
@@ -378,6 +381,16 @@ class FaultInjector:
                 return _error(400, "TransactionConflictException", CONFLICT_MESSAGE)
         return None
 
+    def _lose_answer(self, targeted):
+        """The answer of an applied request, lost as `targeted` says (None: kept)."""
+        if targeted == "after_commit_drop":
+            self.injected["after_commit_drop"] += 1
+            return DROP
+        if targeted == "after_commit":
+            self.injected["after_commit_500"] += 1
+            return _error(500, "InternalServerError", "Internal server error")
+        return None
+
     def after(self, op, request, status, body, raw=""):
         if status != 200:
             return None
@@ -389,13 +402,9 @@ class FaultInjector:
             token = request.get("ClientRequestToken")
             if isinstance(token, str) and token:
                 self.tokens[token] = (self._request_hash(request), body, now)
-        targeted = self._take_rule(op, raw, ("after_commit", "after_commit_drop"))
-        if targeted == "after_commit_drop":
-            self.injected["after_commit_drop"] += 1
-            return DROP
-        if targeted == "after_commit":
-            self.injected["after_commit_500"] += 1
-            return _error(500, "InternalServerError", "Internal server error")
+        lost = self._lose_answer(self._take_rule(op, raw, ("after_commit", "after_commit_drop")))
+        if lost:
+            return lost
         if op in WRITES and self._chance("after_commit"):
             if self._chance("drop"):
                 self.injected["after_commit_drop"] += 1

@@ -271,6 +271,16 @@ class FaultTests(unittest.TestCase):
         with self.assertRaises(urllib.error.HTTPError):
             self.rule(op="PutItem", match="", fault="after_commit", times=1)
 
+    def test_a_targeted_after_commit_rule_also_loses_the_answers_of_replays(self):
+        k, token = self.prefix + "k", str(uuid.uuid4())
+        rule = self.rule(op="TransactWriteItems", match=k, fault="after_commit", times=3)
+        for _ in range(3):
+            self.assertError(lambda: self.db.transact_write_items(**add(k, 1, token)), "InternalServerError", 500)
+        self.db.transact_write_items(**add(k, 1, token))  # the rule is spent: the replay is answered
+        self.assertEqual(self.rules_left()[rule], 0)
+        self.assertEqual(self.counter(k), 1, "applied once, whatever the answers")
+        self.assertEqual(self.injected(), {"after_commit_500": 3, "idempotent_replay": 3})
+
     def test_client_request_token_applies_a_transaction_once(self):
         k, token = self.prefix + "k", str(uuid.uuid4())
         first = self.db.transact_write_items(**add(k, 1, token))
