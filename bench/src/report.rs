@@ -52,7 +52,7 @@ pub async fn gather(
     for u in users {
         let user = UserId::parse(u).expect("user id");
         payments.extend(payments_store.payments(user).await.expect("payments"));
-        balances.push((user, wallet.balance(user).await.expect("balance").get()));
+        balances.push((user, wallet.wallet(user).await.expect("balance").balance.get()));
     }
     // Events: the payment function sends at once; the relay catches up within a tick.
     let wanted: HashSet<String> = payments.iter().map(|p| p.id.to_string()).collect();

@@ -130,6 +130,16 @@ pub fn idempotency_key(req: &Request) -> Result<Option<IdempotencyKey>, Error> {
     }
 }
 
+/// A query-string parameter, as sent (`?cursor=12&limit=5`). API Gateway puts the query
+/// string in the request URI and the local gateway passes the URI on, so it is read there.
+pub fn query_param<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
+    req.uri().query()?.split('&').find_map(|pair| match pair.split_once('=') {
+        Some((k, v)) if k == name => Some(v),
+        None if pair == name => Some(""),
+        _ => None,
+    })
+}
+
 /// The path split into segments, without empty ones: `/concerts/x/dates` -> `["concerts","x","dates"]`.
 pub fn segments(req: &Request) -> Vec<&str> {
     req.uri().path().split('/').filter(|s| !s.is_empty()).collect()

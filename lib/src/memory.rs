@@ -21,7 +21,7 @@ use crate::queue::{
 use crate::refund::{Refund, RefundPlan, RefundSnapshot, RefundStore, RefundTotals};
 use crate::reservation::{HoldExpiryScheduler, HoldOutcome, HoldStore, Reservation, ReservationState};
 use crate::seat_limit::{AccountSeats, SlotUse};
-use crate::wallet::{ChargeRecord, KeyedCredit, WalletStore};
+use crate::wallet::{ChargeRecord, Credit, EntryKind, StatementEntry, Wallet, WalletStore};
 
 #[derive(Default)]
 struct Line {
@@ -39,7 +39,8 @@ struct State {
     slots: HashMap<TokenId, Timestamp>,
     reservations: HashMap<ReservationId, Reservation>,
     accounts: HashMap<(ConcertId, UserId), AccountSeats>,
-    balances: HashMap<UserId, Won>,
+    /// Each wallet's statement, oldest first: the balance is the last entry's.
+    ledgers: HashMap<UserId, Vec<StatementEntry>>,
     charge_keys: HashMap<(UserId, String), ChargeRecord>,
     payment_keys: HashMap<(UserId, String), Payment>,
     payments: Vec<Payment>,
@@ -50,6 +51,22 @@ struct State {
 }
 
 impl State {
+    fn wallet(&self, user: UserId) -> Wallet {
+        self.ledgers
+            .get(&user)
+            .and_then(|l| l.last())
+            .map_or(Wallet::default(), |e| Wallet { balance: e.balance_after, entries: e.seq })
+    }
+
+    /// The balance write's condition (the wallet is still `expected`), checked.
+    fn wallet_is(&self, user: UserId, expected: Wallet) -> bool {
+        self.wallet(user) == expected
+    }
+
+    fn put_entry(&mut self, user: UserId, entry: &StatementEntry) {
+        self.ledgers.entry(user).or_default().push(entry.clone());
+    }
+
     fn seat_mut(&mut self, concert: &ConcertId, date: ConcertDate, number: SeatNumber) -> Option<&mut Seat> {
         self.concerts
             .get_mut(concert)
@@ -140,8 +157,11 @@ impl Memory {
         Ok(())
     }
 
+    /// Bring a wallet to `balance` with one charge entry (negative if it lowers it).
     pub fn set_balance(&self, user: UserId, balance: Won) -> Result<()> {
-        self.lock()?.balances.insert(user, balance);
+        let mut s = self.lock()?;
+        let entry = s.wallet(user).entry(EntryKind::Charge, balance, None, Timestamp::from_millis(0));
+        s.put_entry(user, &entry);
         Ok(())
     }
 
@@ -454,49 +474,45 @@ impl HoldExpiryScheduler for Memory {
 
 #[async_trait]
 impl WalletStore for Memory {
-    async fn balance(&self, user: UserId) -> Result<Won> {
-        Ok(self.lock()?.balances.get(&user).copied().unwrap_or(Won::ZERO))
+    async fn wallet(&self, user: UserId) -> Result<Wallet> {
+        Ok(self.lock()?.wallet(user))
     }
 
-    async fn credit(&self, user: UserId, amount: Won, max_before: Won) -> Result<Option<Won>> {
+    async fn charge_state(&self, user: UserId, key: Option<&IdempotencyKey>) -> Result<(Option<ChargeRecord>, Wallet)> {
+        let s = self.lock()?;
+        let record = key.and_then(|k| s.charge_keys.get(&(user, k.as_str().to_owned())).copied());
+        Ok((record, s.wallet(user)))
+    }
+
+    async fn credit(
+        &self,
+        key: Option<&IdempotencyKey>,
+        record: &ChargeRecord,
+        expected: Wallet,
+        entry: &StatementEntry,
+    ) -> Result<Credit> {
         self.step("credit", |s| {
-            let balance = s.balances.entry(user).or_default();
-            if *balance > max_before {
-                return Ok(None);
+            let user = record.receipt.user;
+            if key.is_some_and(|k| s.charge_keys.contains_key(&(user, k.as_str().to_owned()))) {
+                return Ok(Credit::KeyTaken);
             }
-            *balance = balance.checked_add(amount).ok_or_else(|| Error::Infrastructure("overflow".into()))?;
-            Ok(Some(*balance))
+            if !s.wallet_is(user, expected) {
+                return Ok(Credit::WalletMoved);
+            }
+            s.put_entry(user, entry);
+            if let Some(k) = key {
+                s.charge_keys.insert((user, k.as_str().to_owned()), *record);
+            }
+            Ok(Credit::Committed)
         })
     }
 
-    async fn charge_state(&self, user: UserId, key: &IdempotencyKey) -> Result<(Option<ChargeRecord>, Won)> {
+    async fn statement(&self, user: UserId, before: Option<u64>, limit: usize) -> Result<Vec<StatementEntry>> {
         let s = self.lock()?;
-        let record = s.charge_keys.get(&(user, key.as_str().to_owned())).copied();
-        Ok((record, s.balances.get(&user).copied().unwrap_or(Won::ZERO)))
-    }
-
-    async fn credit_once(&self, key: &IdempotencyKey, record: &ChargeRecord, expected: Won) -> Result<KeyedCredit> {
-        self.step("credit_once", |s| Self::credit_once_in(s, key, record, expected))
-    }
-}
-
-impl Memory {
-    fn credit_once_in(
-        s: &mut State,
-        key: &IdempotencyKey,
-        record: &ChargeRecord,
-        expected: Won,
-    ) -> Result<KeyedCredit> {
-        let user = record.receipt.user;
-        if s.charge_keys.contains_key(&(user, key.as_str().to_owned())) {
-            return Ok(KeyedCredit::KeyTaken);
-        }
-        if s.balances.get(&user).copied().unwrap_or(Won::ZERO) != expected {
-            return Ok(KeyedCredit::BalanceMoved);
-        }
-        s.balances.insert(user, record.receipt.balance);
-        s.charge_keys.insert((user, key.as_str().to_owned()), *record);
-        Ok(KeyedCredit::Committed)
+        Ok(s.ledgers
+            .get(&user)
+            .map(|l| l.iter().rev().filter(|e| before.is_none_or(|b| e.seq < b)).take(limit).cloned().collect())
+            .unwrap_or_default())
     }
 }
 
@@ -512,7 +528,7 @@ impl PaymentStore for Memory {
         let s = self.lock()?;
         Ok(PaymentSnapshot {
             reservations: reservations.iter().map(|id| s.reservations.get(id).cloned()).collect(),
-            balance: s.balances.get(&user).copied().unwrap_or(Won::ZERO),
+            wallet: s.wallet(user),
             prior: key.and_then(|k| s.payment_keys.get(&(user, k.as_str().to_owned())).cloned()),
         })
     }
@@ -544,7 +560,7 @@ impl Memory {
     fn pay_in(s: &mut State, plan: &PaymentPlan) -> Result<std::result::Result<(), Vec<PayConflict>>> {
         let p = &plan.payment;
         let mut conflicts = Vec::new();
-        if s.balances.get(&p.user).copied().unwrap_or(Won::ZERO) != plan.expected_balance {
+        if !s.wallet_is(p.user, plan.wallet) {
             conflicts.push(PayConflict::Wallet);
         }
         for r in &plan.reservations {
@@ -579,7 +595,7 @@ impl Memory {
         if !conflicts.is_empty() {
             return Ok(Err(conflicts));
         }
-        s.balances.insert(p.user, p.balance_after);
+        s.put_entry(p.user, &plan.entry());
         for r in &plan.reservations {
             if let Some(seat) = s.seat_mut(&r.concert, r.date, r.seat) {
                 seat.state = SeatState::Sold { by: p.user, reservation: r.id };
@@ -620,7 +636,7 @@ impl RefundStore for Memory {
         let s = self.lock()?;
         Ok(RefundSnapshot {
             reservation: s.reservations.get(&reservation).cloned(),
-            balance: s.balances.get(&user).copied().unwrap_or(Won::ZERO),
+            wallet: s.wallet(user),
             existing: s.refunds.get(&reservation).filter(|r| r.user == user).cloned(),
             prior: key.and_then(|k| s.refund_keys.get(&(user, k.as_str().to_owned())).cloned()),
         })
@@ -636,7 +652,7 @@ impl RefundStore for Memory {
             let sold = s.seat_mut(&r.concert, r.date, r.seat).is_some_and(
                 |seat| matches!(seat.state, SeatState::Sold { reservation, .. } if reservation == r.reservation),
             );
-            let balance_ok = s.balances.get(&r.user).copied().unwrap_or(Won::ZERO) == plan.expected_balance;
+            let balance_ok = s.wallet_is(r.user, plan.wallet);
             let key_free =
                 plan.key.as_ref().is_none_or(|k| !s.refund_keys.contains_key(&(r.user, k.as_str().to_owned())));
             if !confirmed || !sold || !balance_ok || !key_free || s.refunds.contains_key(&r.reservation) {
@@ -659,7 +675,7 @@ impl RefundStore for Memory {
             {
                 *slot = None;
             }
-            s.balances.insert(r.user, r.balance_after);
+            s.put_entry(r.user, &plan.entry());
             let totals = s.refund_totals.entry(r.concert.clone()).or_default();
             totals.count += 1;
             totals.refunded = totals.refunded.checked_add(r.amount).unwrap_or(totals.refunded);

@@ -65,11 +65,6 @@ impl WalletLimits {
     pub fn credit(&self, balance: Won, amount: Won) -> Result<Won, Error> {
         balance.checked_add(amount).filter(|b| *b <= self.ceiling).ok_or(Error::BalanceLimit { limit: self.ceiling.0 })
     }
-
-    /// The highest balance a wallet may have *before* a credit of `amount`.
-    pub fn max_balance_before(&self, amount: Won) -> Result<Won, Error> {
-        self.ceiling.checked_sub(amount).ok_or(Error::BalanceLimit { limit: self.ceiling.0 })
-    }
 }
 
 /// The balance after paying `price`, if it suffices.

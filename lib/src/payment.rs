@@ -18,6 +18,7 @@ use crate::money::{debit, Won};
 use crate::queue::{QueueService, TokenStatus};
 use crate::reservation::{Reservation, ReservationState, ReservationStatus};
 use crate::retry::{decide, pause, pause_before_retry, retrying, Decision, MAX_ATTEMPTS};
+use crate::wallet::{EntryKind, StatementEntry, Wallet};
 
 /// One seat a payment bought.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +88,7 @@ impl Payment {
 pub struct PaymentSnapshot {
     /// The requested reservations, in the order asked (`None`: no such reservation).
     pub reservations: Vec<Option<Reservation>>,
-    pub balance: Won,
+    pub wallet: Wallet,
     /// The payment an Idempotency-Key already produced.
     pub prior: Option<Payment>,
 }
@@ -98,10 +99,19 @@ pub struct PaymentPlan {
     /// The holds being paid, as read (their seats and account slots become the fan's).
     pub reservations: Vec<Reservation>,
     pub token: TokenId,
-    pub expected_balance: Won,
+    /// The wallet as read: the balance write is conditioned on it.
+    pub wallet: Wallet,
     /// The seat must still carry this reservation's hold, unexpired at `now`.
     pub now: Timestamp,
     pub key: Option<IdempotencyKey>,
+}
+
+impl PaymentPlan {
+    /// The wallet statement's entry for this payment, written in its transaction.
+    pub fn entry(&self) -> StatementEntry {
+        let payment = &self.payment;
+        self.wallet.entry(EntryKind::Payment, payment.balance_after, Some(payment.id.to_string()), payment.paid_at)
+    }
 }
 
 /// Which condition of the payment transaction failed.
@@ -262,12 +272,12 @@ impl PaymentService {
                         .map(|r| PaidSeat { reservation: r.id, date: r.date, seat: r.seat, price: r.price })
                         .collect(),
                     amount,
-                    balance_after: debit(snap.balance, amount)?,
+                    balance_after: debit(snap.wallet.balance, amount)?,
                     paid_at: now,
                 },
                 reservations,
                 token: token.id,
-                expected_balance: snap.balance,
+                wallet: snap.wallet,
                 now,
                 key: key.clone(),
             };

@@ -18,6 +18,7 @@ use crate::payment::{OutboxEvent, PaymentService, PaymentStore};
 use crate::refund_policy::Quote;
 use crate::reservation::{Reservation, ReservationState};
 use crate::retry::{decide, pause, pause_before_retry, retrying, Decision, MAX_ATTEMPTS};
+use crate::wallet::{EntryKind, StatementEntry, Wallet};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refund {
@@ -63,7 +64,7 @@ impl Refund {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefundSnapshot {
     pub reservation: Option<Reservation>,
-    pub balance: Won,
+    pub wallet: Wallet,
     /// The reservation's refund, if it was refunded.
     pub existing: Option<Refund>,
     /// The refund an Idempotency-Key already produced.
@@ -74,8 +75,17 @@ pub struct RefundSnapshot {
 pub struct RefundPlan {
     pub refund: Refund,
     pub reservation: Reservation,
-    pub expected_balance: Won,
+    /// The wallet as read: the balance write is conditioned on it.
+    pub wallet: Wallet,
     pub key: Option<IdempotencyKey>,
+}
+
+impl RefundPlan {
+    /// The wallet statement's entry for this refund, written in its transaction.
+    pub fn entry(&self) -> StatementEntry {
+        let refund = &self.refund;
+        self.wallet.entry(EntryKind::Refund, refund.balance_after, Some(refund.id.to_string()), refund.refunded_at)
+    }
 }
 
 #[async_trait]
@@ -141,8 +151,11 @@ impl RefundService {
             else {
                 return Err(Error::RefundDeadlinePassed);
             };
-            let balance_after =
-                snap.balance.checked_add(refund).ok_or_else(|| Error::Infrastructure("a balance overflows".into()))?;
+            let balance_after = snap
+                .wallet
+                .balance
+                .checked_add(refund)
+                .ok_or_else(|| Error::Infrastructure("a balance overflows".into()))?;
             let plan = RefundPlan {
                 refund: Refund {
                     id: RefundId::random(),
@@ -159,7 +172,7 @@ impl RefundService {
                     refunded_at: now,
                 },
                 reservation,
-                expected_balance: snap.balance,
+                wallet: snap.wallet,
                 key: key.clone(),
             };
             match self.store.refund(&plan).await {

@@ -51,7 +51,11 @@ pub async fn world() -> World {
     let payments = Arc::new(PaymentService::new(queue.clone(), mem.clone(), mem.clone(), clock.clone()));
     World {
         holds: HoldService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), HOLD),
-        wallet: WalletService::new(mem.clone(), WalletLimits { per_charge: won(10_000_000), ceiling: won(50_000_000) }),
+        wallet: WalletService::new(
+            mem.clone(),
+            WalletLimits { per_charge: won(10_000_000), ceiling: won(50_000_000) },
+            clock.clone(),
+        ),
         payments: payments.clone(),
         refunds: RefundService::new(mem.clone(), mem.clone(), mem.clone(), payments, clock.clone()),
         queue,

@@ -86,7 +86,7 @@ impl Services {
                 clock.clone(),
                 settings.hold_for,
             ),
-            wallet: WalletService::new(Arc::new(DynamoWallet::new(tables.clone())), settings.wallet),
+            wallet: WalletService::new(Arc::new(DynamoWallet::new(tables.clone())), settings.wallet, clock.clone()),
             payments,
             queue,
             catalog_store,

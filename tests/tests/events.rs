@@ -26,7 +26,16 @@ fn every_http_sample_event_reaches_a_route_of_the_template() {
         assert!(name.starts_with(&route.function), "{name} is routed to {}", route.function);
         seen += 1;
     }
-    assert_eq!(seen, 21, "one sample per HTTP route");
+    assert_eq!(seen, 22, "one sample per HTTP route");
+}
+
+#[test]
+fn query_parameters_reach_the_handler_through_the_request_uri() {
+    let event: LambdaRequest = serde_json::from_str(&read("balance-statement.json")).unwrap();
+    let req: lambda_http::Request = event.into();
+    assert_eq!(ticketing::http::query_param(&req, "limit"), Some("5"));
+    assert_eq!(ticketing::http::query_param(&req, "cursor"), Some("42"));
+    assert_eq!(ticketing::http::query_param(&req, "other"), None);
 }
 
 #[test]

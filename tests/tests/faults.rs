@@ -95,16 +95,32 @@ async fn a_token_issue_during_an_admitter_transaction_gets_its_place_not_a_500()
 }
 
 #[tokio::test]
-async fn a_keyless_charge_whose_outcome_is_unknown_answers_503_and_says_so() {
+async fn a_keyless_charge_whose_commit_is_followed_by_a_500_is_credited_once() {
     let s = services().await;
     let user = ticketing::ids::UserId::random();
     let r = routes();
-    let rule = add_fault("UpdateItem", &user.to_string(), "after_commit", 1);
+    let rule = add_fault("TransactWriteItems", &user.to_string(), "after_commit", 1);
     let a = call_once(&s, &r, &Call::post(format!("/users/{user}/balance/charges"), json!({ "amount": 5_000 }))).await;
     assert_eq!(fault_left(rule), 0);
-    assert_eq!((a.status, a.code()), (503, "CHARGE_OUTCOME_UNKNOWN"), "{a:?}");
+    // The SDK sent the transaction again with its ClientRequestToken: answered, not re-applied.
+    assert_eq!((a.status, &a.body["balance"]), (200, &json!(5_000)), "{a:?}");
     let balance = call(&s, &r, &Call::get(format!("/users/{user}/balance"))).await;
-    assert_eq!(balance.body["balance"], 5_000, "applied once: the SDK did not repeat the increment");
+    assert_eq!(balance.body["balance"], 5_000, "applied once");
+}
+
+#[tokio::test]
+async fn a_keyless_charge_whose_outcome_stays_unknown_answers_503_and_says_so() {
+    let s = services().await;
+    let user = ticketing::ids::UserId::random();
+    let r = routes();
+    // Every attempt the SDK makes is applied (or replayed) and answered with a 500.
+    let rule = add_fault("TransactWriteItems", &user.to_string(), "after_commit", 10);
+    let a = call_once(&s, &r, &Call::post(format!("/users/{user}/balance/charges"), json!({ "amount": 5_000 }))).await;
+    assert!(fault_left(rule) < 9, "the SDK tried again");
+    assert_eq!((a.status, a.code()), (503, "CHARGE_OUTCOME_UNKNOWN"), "{a:?}");
+    let statement = call(&s, &r, &Call::get(format!("/users/{user}/statement"))).await;
+    assert_eq!(statement.body["entries"].as_array().map(Vec::len), Some(1), "applied once: {statement:?}");
+    assert_eq!(statement.body["entries"][0]["balanceAfter"], 5_000);
 }
 
 #[tokio::test]

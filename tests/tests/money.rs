@@ -56,24 +56,32 @@ async fn state(s: &Services, fan: &Fan, reservation: &str, concert: &ConcertId) 
 #[tokio::test]
 async fn thousand_concurrent_charges_from_four_processes_sum_exactly() {
     let s = services().await;
-    let user = UserId::random();
-    let amounts: Vec<i64> = (0..1000).map(|i| 1_000 + (i * 7919 % 50_000)).collect();
-    let calls: Vec<Call> = amounts.iter().map(|a| keyless_charge(user, *a)).collect();
+    // 25 wallets, 40 charges each, every wallet charged from all four processes at once.
+    let users: Vec<UserId> = (0..25).map(|_| UserId::random()).collect();
+    let charges: Vec<(UserId, i64)> = (0..1000).map(|i| (users[i % 25], 1_000 + (i as i64 * 7919 % 50_000))).collect();
+    let calls: Vec<Call> = charges.iter().map(|(u, a)| keyless_charge(*u, *a)).collect();
     let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 16 }).collect();
     let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
-    let credited: i64 = amounts.iter().zip(&answers).filter(|(_, a)| a.status == 200).map(|(x, _)| x).sum();
-    // A keyless charge whose write outcome is unknown says so (503) and is not repeated:
-    // the balance holds it or not, and nothing else.
-    let unknown: i64 =
-        amounts.iter().zip(&answers).filter(|(_, a)| a.code() == "CHARGE_OUTCOME_UNKNOWN").map(|(x, _)| x).sum();
     let odd = answers.iter().find(|a| a.status != 200 && a.code() != "CHARGE_OUTCOME_UNKNOWN");
     assert!(odd.is_none(), "{odd:?}");
-    let balance = balance(&s, user).await;
-    if faults_on() {
-        assert!(credited <= balance && balance <= credited + unknown, "{credited} <= {balance} <= +{unknown}");
-    } else {
-        assert_eq!(unknown, 0);
-        assert_eq!(balance, amounts.iter().sum::<i64>());
+    for user in users {
+        let sum = |ok: fn(&Answer) -> bool| -> i64 {
+            charges.iter().zip(&answers).filter(|((u, _), a)| *u == user && ok(a)).map(|((_, x), _)| x).sum()
+        };
+        let credited = sum(|a| a.status == 200);
+        // A keyless charge whose write outcome is unknown says so (503) and is not repeated:
+        // the balance holds it or not, and nothing else.
+        let unknown = sum(|a| a.code() == "CHARGE_OUTCOME_UNKNOWN");
+        let balance = balance(&s, user).await;
+        if faults_on() {
+            assert!(credited <= balance && balance <= credited + unknown, "{credited} <= {balance} <= +{unknown}");
+        } else {
+            assert_eq!((unknown, balance), (0, credited));
+            assert_eq!(credited, charges.iter().filter(|(u, _)| *u == user).map(|(_, x)| x).sum::<i64>());
+        }
+        let statement = call(&s, &routes(), &Call::get(format!("/users/{user}/statement?limit=100"))).await;
+        let entries = statement.body["entries"].as_array().cloned().unwrap_or_default();
+        assert_eq!(entries.iter().map(|e| e["amount"].as_i64().unwrap()).sum::<i64>(), balance, "{statement:?}");
     }
 }
 

@@ -3,7 +3,7 @@
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use ticketing::http::{body_json, idempotency_key, respond, segments};
+use ticketing::http::{body_json, idempotency_key, query_param, respond, segments};
 use ticketing::identity::caller;
 use ticketing::ids::UserId;
 use ticketing::wiring::Services;
@@ -20,6 +20,7 @@ pub async fn handle(s: &Services, req: Request) -> Response<Body> {
     respond(match (req.method().as_str(), path.as_slice()) {
         ("GET", ["users", user, "balance"]) => balance(s, &req, user).await,
         ("POST", ["users", user, "balance", "charges"]) => charge(s, &req, user).await,
+        ("GET", ["users", user, "statement"]) => statement(s, &req, user).await,
         _ => Err(Error::RouteNotFound),
     })
 }
@@ -41,4 +42,14 @@ async fn charge(s: &Services, req: &Request, raw_user: &str) -> Result<(u16, Val
     let amount = s.wallet.limits().charge_amount(&body.amount)?;
     let receipt = s.wallet.charge(user, amount, key.as_ref()).await?;
     Ok((200, json!({ "userId": user.to_string(), "balance": receipt.balance.get(), "charged": receipt.charged.get() })))
+}
+
+/// Every charge, payment and refund, newest first, with the balance after each.
+async fn statement(s: &Services, req: &Request, raw_user: &str) -> Result<(u16, Value)> {
+    let who = caller(req)?;
+    let user = UserId::parse(raw_user)?;
+    who.must_be(user)?;
+    let page = s.wallet.statement(user, query_param(req, "cursor"), query_param(req, "limit")).await?;
+    let entries: Vec<Value> = page.entries.iter().map(|e| e.to_json()).collect();
+    Ok((200, json!({ "userId": user.to_string(), "entries": entries, "next": page.next })))
 }

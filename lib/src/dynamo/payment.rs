@@ -9,8 +9,8 @@ use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWr
 use super::catalog::{concert_pk, seat_sk};
 use super::queue::token_pk;
 use super::reservation::{account_pk, reservation_of, slot_attr};
-use super::wallet::{move_balance, user_pk, KEEP_IDEMPOTENCY, WALLET_SK};
-use super::{get_n, get_s, infra, key, key2, n, opt_n, query_all, s, sdk, sk_of, transact, Item, Tables};
+use super::wallet::{move_balance, user_pk, wallet_of, KEEP_IDEMPOTENCY, WALLET_SK};
+use super::{get_n, get_s, infra, key, key2, n, query_all, s, sdk, sk_of, transact, Item, Tables};
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::config::Resources;
 use crate::error::{Error, Result};
@@ -19,6 +19,7 @@ use crate::money::Won;
 use crate::payment::{OutboxEvent, PaidSeat, PayConflict, Payment, PaymentPlan, PaymentSnapshot, PaymentStore};
 use crate::reservation::Reservation;
 use crate::seat_limit::SlotUse;
+use crate::wallet::Wallet;
 
 /// The outbox is spread over a few partitions so that it is never one hot key.
 const OUTBOX_SHARDS: u32 = 4;
@@ -217,16 +218,16 @@ impl PaymentStore for DynamoPayments {
             .unwrap_or_default();
         let reservations = reservations.iter().map(|id| found.iter().find(|r| r.id == *id).cloned()).collect();
         let wallet_items = responses.get(&names.wallet_table).cloned().unwrap_or_default();
-        let mut balance = Won::ZERO;
+        let mut wallet = Wallet::default();
         let mut prior = None;
         for item in &wallet_items {
             if sk_of(item) == WALLET_SK {
-                balance = Won::new(opt_n(item, "balance")?.unwrap_or(0))?;
+                wallet = wallet_of(item)?;
             } else {
                 prior = Some(payment_of(item)?);
             }
         }
-        Ok(PaymentSnapshot { reservations, balance, prior })
+        Ok(PaymentSnapshot { reservations, wallet, prior })
     }
 
     async fn pay(&self, plan: &PaymentPlan) -> Result<std::result::Result<(), Vec<PayConflict>>> {
@@ -244,13 +245,21 @@ impl PaymentStore for DynamoPayments {
             .build()
             .map_err(infra)?;
         // Each item's meaning if its condition fails, in the order of `items`.
+        let [balance, entry] = move_balance(&names.wallet_table, p.user, plan.wallet, &plan.entry())?;
         let mut items = vec![
-            move_balance(&names.wallet_table, p.user, plan.expected_balance, p.balance_after)?,
+            balance,
+            entry,
             TransactWriteItem::builder().update(token).build(),
             put(&names.wallet_table, payment_item(p, key2(user_pk(p.user), payment_sk(p))))?,
             outbox_put(&names.wallet_table, &OutboxEvent::payment_completed(p))?,
         ];
-        let mut meaning = vec![PayConflict::Wallet, PayConflict::Token, PayConflict::Wallet, PayConflict::Wallet];
+        let mut meaning = vec![
+            PayConflict::Wallet,
+            PayConflict::Wallet,
+            PayConflict::Token,
+            PayConflict::Wallet,
+            PayConflict::Wallet,
+        ];
         if let Some(k) = &plan.key {
             let mut record = payment_item(p, key2(user_pk(p.user), payment_key_sk(k)));
             let ttl = SystemClock.now().plus(KEEP_IDEMPOTENCY).epoch_seconds_ceil();

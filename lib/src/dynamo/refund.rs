@@ -9,13 +9,14 @@ use aws_sdk_dynamodb::types::{KeysAndAttributes, TransactWriteItem, Update};
 use super::catalog::{concert_pk, seat_sk};
 use super::payment::{outbox_put, put};
 use super::reservation::{account_pk, reservation_of, slot_attr};
-use super::wallet::{move_balance, user_pk, KEEP_IDEMPOTENCY, WALLET_SK};
+use super::wallet::{move_balance, user_pk, wallet_of, KEEP_IDEMPOTENCY, WALLET_SK};
 use super::{get_n, get_s, infra, key, key2, n, opt_n, query_all, s, sdk, sk_of, transact, Item, Tables};
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::error::{Error, Result};
 use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, RefundId, ReservationId, SeatNumber, UserId};
 use crate::money::Won;
 use crate::refund::{Refund, RefundPlan, RefundSnapshot, RefundStore, RefundTotals};
+use crate::wallet::Wallet;
 
 pub struct DynamoRefunds {
     t: Tables,
@@ -102,11 +103,11 @@ impl RefundStore for DynamoRefunds {
         let responses = out.responses().cloned().unwrap_or_default();
         let found =
             responses.get(&names.reservation_table).and_then(|items| items.first()).map(reservation_of).transpose()?;
-        let mut snap = RefundSnapshot { reservation: found, balance: Won::ZERO, existing: None, prior: None };
+        let mut snap = RefundSnapshot { reservation: found, wallet: Wallet::default(), existing: None, prior: None };
         for item in responses.get(&names.wallet_table).into_iter().flatten() {
             let sk = sk_of(item);
             if sk == WALLET_SK {
-                snap.balance = Won::new(opt_n(item, "balance")?.unwrap_or(0))?;
+                snap.wallet = wallet_of(item)?;
             } else if sk.starts_with("REFUND#") {
                 snap.existing = Some(refund_of(item)?);
             } else {
@@ -175,13 +176,15 @@ impl RefundStore for DynamoRefunds {
             .expression_attribute_values(":fee", n(r.fee.get()))
             .build()
             .map_err(infra)?;
+        let [balance, entry] = move_balance(&names.wallet_table, r.user, plan.wallet, &plan.entry())?;
         let mut items = vec![
             TransactWriteItem::builder().update(reservation).build(),
             TransactWriteItem::builder().update(seat).build(),
             TransactWriteItem::builder().update(unsold(concert_pk(&r.concert), "META".into())?).build(),
             TransactWriteItem::builder().update(unsold("CATALOG".into(), concert_pk(&r.concert))?).build(),
             TransactWriteItem::builder().update(slot).build(),
-            move_balance(&names.wallet_table, r.user, plan.expected_balance, r.balance_after)?,
+            balance,
+            entry,
             TransactWriteItem::builder().update(totals).build(),
             put(&names.wallet_table, refund_item(r, key2(user_pk(r.user), refund_sk(r.reservation))))?,
             outbox_put(&names.wallet_table, &r.cancelled_event())?,

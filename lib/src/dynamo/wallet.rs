@@ -1,18 +1,19 @@
-//! Wallet table (`pk`, `sk`): `USER#<id>`/`WALLET` holds the balance,
+//! Wallet table (`pk`, `sk`): `USER#<id>`/`WALLET` holds the balance and the number of
+//! statement entries (`entries`), `USER#<id>`/`LEDGER#<seq, 12 digits>` each entry,
 //! `USER#<id>`/`IDEMPOTENCY#CHARGE#<key>` the first outcome of a keyed charge (48 h).
 
 use std::time::Duration;
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::config::retry::RetryConfig;
-use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
-use super::{batch_get, condition_failed, get_n, infra, key2, n, opt_n, s, sdk, sk_of, transact, Tables};
-use crate::clock::{Clock, SystemClock};
+use super::payment::put;
+use super::{batch_get, get_n, get_s, infra, key2, n, opt_n, s, sdk, sk_of, transact, Item, Tables};
+use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::error::Result;
 use crate::ids::{IdempotencyKey, UserId};
 use crate::money::Won;
-use crate::wallet::{ChargeReceipt, ChargeRecord, KeyedCredit, WalletStore};
+use crate::wallet::{ChargeReceipt, ChargeRecord, Credit, EntryKind, StatementEntry, Wallet, WalletStore};
 
 /// Idempotency records outlive any client's retry window.
 pub(crate) const KEEP_IDEMPOTENCY: Duration = Duration::from_secs(48 * 3600);
@@ -37,37 +38,80 @@ pub(crate) fn user_pk(u: UserId) -> String {
 
 pub(crate) const WALLET_SK: &str = "WALLET";
 
+fn entry_sk(seq: u64) -> String {
+    format!("LEDGER#{seq:012}")
+}
+
 fn charge_key_sk(key: &IdempotencyKey) -> String {
     format!("IDEMPOTENCY#CHARGE#{}", key.as_str())
 }
 
-/// The transaction item that moves a wallet from the balance read (`expected`) to `after`:
-/// the one optimistic write every keyed charge, payment and refund makes to a balance.
-pub(crate) fn move_balance(table: &str, user: UserId, expected: Won, after: Won) -> Result<TransactWriteItem> {
-    let update = Update::builder()
+/// The two transaction items of every change of a balance (charge, payment, refund): the
+/// wallet moved from the state read (`expected`) to `entry`'s balance, conditioned on that
+/// state (so two changes never both apply to the same balance), and the statement entry,
+/// put once.
+pub(crate) fn move_balance(
+    table: &str,
+    user: UserId,
+    expected: Wallet,
+    entry: &StatementEntry,
+) -> Result<[TransactWriteItem; 2]> {
+    let condition = if expected.entries == 0 {
+        // A wallet never changed: no item yet, or one without entries.
+        "attribute_not_exists(entries) AND (attribute_not_exists(balance) OR balance = :expected)"
+    } else {
+        "entries = :entries AND balance = :expected"
+    };
+    let mut update = Update::builder()
         .table_name(table)
         .set_key(Some(key2(user_pk(user), WALLET_SK)))
-        .update_expression("SET balance = :after")
-        .condition_expression(balance_is(expected))
-        .expression_attribute_values(":after", n(after.get()))
-        .expression_attribute_values(":expected", n(expected.get()))
-        .build()
-        .map_err(infra)?;
-    Ok(TransactWriteItem::builder().update(update).build())
+        .update_expression("SET balance = :after, entries = :seq")
+        .condition_expression(condition)
+        .expression_attribute_values(":after", n(entry.balance_after.get()))
+        .expression_attribute_values(":seq", n(entry.seq))
+        .expression_attribute_values(":expected", n(expected.balance.get()));
+    if expected.entries > 0 {
+        update = update.expression_attribute_values(":entries", n(expected.entries));
+    }
+    let mut line = key2(user_pk(user), entry_sk(entry.seq));
+    line.insert("kind".into(), s(entry.kind.as_str()));
+    line.insert("amount".into(), n(entry.amount));
+    line.insert("balanceAfter".into(), n(entry.balance_after.get()));
+    line.insert("at".into(), n(entry.at.millis()));
+    if let Some(r) = &entry.reference {
+        line.insert("ref".into(), s(r.as_str()));
+    }
+    Ok([TransactWriteItem::builder().update(update.build().map_err(infra)?).build(), put(table, line)?])
 }
 
-/// Condition that the balance is still `expected` (a never-charged wallet counts as 0).
-pub(crate) fn balance_is(expected: Won) -> &'static str {
-    if expected == Won::ZERO {
-        "attribute_not_exists(balance) OR balance = :expected"
-    } else {
-        "balance = :expected"
-    }
+pub(crate) fn wallet_of(item: &Item) -> Result<Wallet> {
+    Ok(Wallet {
+        balance: Won::new(opt_n(item, "balance")?.unwrap_or(0))?,
+        entries: opt_n(item, "entries")?.unwrap_or(0),
+    })
+}
+
+fn entry_of(item: &Item) -> Result<StatementEntry> {
+    let seq = sk_of(item)
+        .strip_prefix("LEDGER#")
+        .and_then(|d| d.parse().ok())
+        .ok_or_else(|| crate::Error::Infrastructure("a statement entry without its number".into()))?;
+    Ok(StatementEntry {
+        seq,
+        kind: EntryKind::parse(get_s(item, "kind")?)?,
+        amount: get_n(item, "amount")?,
+        balance_after: Won::new(get_n(item, "balanceAfter")?)?,
+        at: Timestamp::from_millis(get_n(item, "at")?),
+        reference: match item.get("ref") {
+            Some(AttributeValue::S(r)) => Some(r.clone()),
+            _ => None,
+        },
+    })
 }
 
 #[async_trait]
 impl WalletStore for DynamoWallet {
-    async fn balance(&self, user: UserId) -> Result<Won> {
+    async fn wallet(&self, user: UserId) -> Result<Wallet> {
         let out = self
             .t
             .client
@@ -78,48 +122,17 @@ impl WalletStore for DynamoWallet {
             .send()
             .await
             .map_err(sdk)?;
-        match out.item() {
-            None => Ok(Won::ZERO),
-            Some(item) => Won::new(opt_n(item, "balance")?.unwrap_or(0)),
-        }
+        out.item().map_or(Ok(Wallet::default()), wallet_of)
     }
 
-    async fn credit(&self, user: UserId, amount: Won, max_before: Won) -> Result<Option<Won>> {
-        let out = self
-            .t
-            .client
-            .update_item()
-            .table_name(self.table())
-            .set_key(Some(key2(user_pk(user), WALLET_SK)))
-            .update_expression("ADD balance :amount")
-            .condition_expression("attribute_not_exists(balance) OR balance <= :max")
-            .expression_attribute_values(":amount", n(amount.get()))
-            .expression_attribute_values(":max", n(max_before.get()))
-            .return_values(ReturnValue::UpdatedNew)
-            // An increment is not idempotent: if an attempt timed out after DynamoDB applied
-            // it, an automatic retry would credit twice. Fail instead; clients that retry
-            // send an Idempotency-Key, whose transaction is safe to repeat.
-            .customize()
-            .config_override(aws_sdk_dynamodb::config::Builder::default().retry_config(RetryConfig::disabled()))
-            .send()
-            .await;
-        match out {
-            Ok(o) => {
-                let attrs = o.attributes().cloned().unwrap_or_default();
-                Ok(Some(Won::new(get_n(&attrs, "balance")?)?))
-            }
-            Err(e) if condition_failed(&e) => Ok(None),
-            Err(e) => Err(sdk(e)),
-        }
-    }
-
-    async fn charge_state(&self, user: UserId, key: &IdempotencyKey) -> Result<(Option<ChargeRecord>, Won)> {
+    async fn charge_state(&self, user: UserId, key: Option<&IdempotencyKey>) -> Result<(Option<ChargeRecord>, Wallet)> {
+        let Some(key) = key else { return Ok((None, self.wallet(user).await?)) };
         let keys = vec![key2(user_pk(user), WALLET_SK), key2(user_pk(user), charge_key_sk(key))];
         let mut record = None;
-        let mut balance = Won::ZERO;
+        let mut wallet = Wallet::default();
         for item in batch_get(&self.t.client, self.table(), keys).await? {
             if sk_of(&item) == WALLET_SK {
-                balance = Won::new(opt_n(&item, "balance")?.unwrap_or(0))?;
+                wallet = wallet_of(&item)?;
             } else {
                 record = Some(ChargeRecord {
                     receipt: ChargeReceipt {
@@ -130,31 +143,52 @@ impl WalletStore for DynamoWallet {
                 });
             }
         }
-        Ok((record, balance))
+        Ok((record, wallet))
     }
 
-    async fn credit_once(&self, key: &IdempotencyKey, record: &ChargeRecord, expected: Won) -> Result<KeyedCredit> {
+    async fn credit(
+        &self,
+        key: Option<&IdempotencyKey>,
+        record: &ChargeRecord,
+        expected: Wallet,
+        entry: &StatementEntry,
+    ) -> Result<Credit> {
         let r = &record.receipt;
-        let ttl = SystemClock.now().plus(KEEP_IDEMPOTENCY).epoch_seconds_ceil();
-        let receipt = Put::builder()
-            .table_name(self.table())
-            .item("pk", s(user_pk(r.user)))
-            .item("sk", s(charge_key_sk(key)))
-            .item("charged", n(r.charged.get()))
-            .item("balance", n(r.balance.get()))
-            .item("expiresAt", n(ttl))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(infra)?;
-        let items = vec![
-            move_balance(self.table(), r.user, expected, r.balance)?,
-            TransactWriteItem::builder().put(receipt).build(),
-        ];
-        Ok(match transact(&self.t.client, items).await {
-            Ok(Ok(())) => KeyedCredit::Committed,
-            Ok(Err(failed)) if failed.contains(&1) => KeyedCredit::KeyTaken,
-            Ok(Err(_)) => KeyedCredit::BalanceMoved,
-            Err(e) => return Err(e),
+        // In this order: a failed condition's index says what moved.
+        let mut items = Vec::from(move_balance(self.table(), r.user, expected, entry)?);
+        if let Some(key) = key {
+            let mut receipt = key2(user_pk(r.user), charge_key_sk(key));
+            receipt.insert("charged".into(), n(r.charged.get()));
+            receipt.insert("balance".into(), n(r.balance.get()));
+            receipt.insert("expiresAt".into(), n(SystemClock.now().plus(KEEP_IDEMPOTENCY).epoch_seconds_ceil()));
+            items.push(put(self.table(), receipt)?);
+        }
+        // The SDK's retries of a transaction carry its ClientRequestToken, so they are safe
+        // even for a charge without a key; only when they run out is the outcome unknown.
+        Ok(match transact(&self.t.client, items).await? {
+            Ok(()) => Credit::Committed,
+            Err(failed) if failed.contains(&2) => Credit::KeyTaken,
+            Err(_) => Credit::WalletMoved,
         })
+    }
+
+    async fn statement(&self, user: UserId, before: Option<u64>, limit: usize) -> Result<Vec<StatementEntry>> {
+        let upper = before.map_or_else(|| "LEDGER$".to_owned(), |b| entry_sk(b.saturating_sub(1)));
+        let out = self
+            .t
+            .client
+            .query()
+            .table_name(self.table())
+            .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
+            .expression_attribute_values(":pk", s(user_pk(user)))
+            .expression_attribute_values(":from", s(entry_sk(1)))
+            .expression_attribute_values(":to", s(upper))
+            .scan_index_forward(false)
+            .limit(i32::try_from(limit).unwrap_or(i32::MAX))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(sdk)?;
+        out.items().iter().map(entry_of).collect()
     }
 }

@@ -30,7 +30,7 @@ async fn everything(
     let seat = mem.seat(&r.concert, r.date, r.seat).await.unwrap().unwrap().state;
     let res = mem.reservation(r.id).await.unwrap().unwrap().state;
     let tok = QueueStore::token(mem, token).await.unwrap().unwrap();
-    let balance = crate::wallet::WalletStore::balance(mem, r.user).await.unwrap();
+    let balance = crate::wallet::WalletStore::wallet(mem, r.user).await.unwrap().balance;
     (
         balance,
         seat,

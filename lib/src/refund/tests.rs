@@ -28,10 +28,10 @@ async fn seat_state(w: &World, r: &Reservation) -> SeatState {
 async fn a_refund_frees_the_seat_credits_the_wallet_and_is_announced() {
     let w = world().await;
     let (fan, r) = paid(&w, 1).await;
-    let before = WalletStore::balance(&*w.mem, fan.user).await.unwrap();
+    let before = WalletStore::wallet(&*w.mem, fan.user).await.unwrap().balance;
     let refund = w.refunds.refund(fan.user, r.id, None).await.unwrap();
     assert_eq!((refund.fee, refund.amount), (won(0), r.price), "within the day's grace: free");
-    assert_eq!(WalletStore::balance(&*w.mem, fan.user).await.unwrap(), before.checked_add(r.price).unwrap());
+    assert_eq!(WalletStore::wallet(&*w.mem, fan.user).await.unwrap().balance, before.checked_add(r.price).unwrap());
     assert_eq!(seat_state(&w, &r).await, SeatState::Available, "on sale again at once");
     assert_eq!(
         w.holds.get(&fan, r.id).await.unwrap().status_at(w.clock.now()),
@@ -58,9 +58,9 @@ async fn the_fee_follows_the_schedule_and_nothing_is_refundable_after_the_deadli
 
     let (fan2, r2) = paid(&w, 3).await;
     w.clock.set(w.date.start().minus(DAY));
-    let before = WalletStore::balance(&*w.mem, fan2.user).await.unwrap();
+    let before = WalletStore::wallet(&*w.mem, fan2.user).await.unwrap().balance;
     assert_eq!(w.refunds.refund(fan2.user, r2.id, None).await, Err(Error::RefundDeadlinePassed));
-    assert_eq!(WalletStore::balance(&*w.mem, fan2.user).await.unwrap(), before, "nothing changed");
+    assert_eq!(WalletStore::wallet(&*w.mem, fan2.user).await.unwrap().balance, before, "nothing changed");
     assert!(matches!(seat_state(&w, &r2).await, SeatState::Sold { .. }));
 }
 
