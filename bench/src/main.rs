@@ -1,11 +1,12 @@
 //! The on-sale rush. Fans take tokens, wait to be admitted, browse, fight over a few hot
 //! seats, charge and pay, from several OS processes at once, against a running service.
-//! Then: a baseline of raw conditional writes on the same DynamoDB endpoint, per-API
+//! Then the churn: a share of the buyers cancel for a refund, and fans who were admitted
+//! but found nothing come back and buy the seats again. Then: a baseline of raw conditional writes on the same DynamoDB endpoint, per-API
 //! latency, and the invariants read back from the database. Any violation exits 1.
 //!
 //! usage: rush cost   (one booking, metered, as a Markdown table)
 //!        rush [--base URL] [--users N] [--workers W] [--concert ID] [--date D]
-//!             [--baseline-seconds S] [--report FILE]
+//!             [--churn SHARE] [--baseline-seconds S] [--report FILE]
 //! (DynamoDB/SQS settings come from the same environment the functions use.)
 
 mod cost;
@@ -28,7 +29,14 @@ pub struct WorkerJob {
     pub base: String,
     pub concert: String,
     pub date: String,
+    /// New fans: join the line, wait, shop.
     pub users: Vec<String>,
+    /// Fans admitted earlier who bought nothing, with their token: shop again.
+    #[serde(default)]
+    pub returning: Vec<(String, String)>,
+    /// Buyers who cancel a paid reservation: (user, reservation).
+    #[serde(default)]
+    pub cancelling: Vec<(String, String)>,
     pub deadline_secs: u64,
 }
 
@@ -47,6 +55,12 @@ pub struct WorkerReport {
     pub charges: Vec<(String, i64)>,
     /// Payment ids answered 201.
     pub payments: Vec<String>,
+    /// (user, reservation) of every payment answered 201.
+    pub bought: Vec<(String, String)>,
+    /// Fans admitted who bought nothing: (user, token).
+    pub idle: Vec<(String, String)>,
+    /// Refund ids answered 200.
+    pub refunds: Vec<String>,
     pub hold_attempts: u64,
     pub holds: u64,
     /// Epoch ms of the first hold attempt and the last successful hold.
@@ -62,6 +76,8 @@ struct Args {
     date: String,
     baseline_secs: u64,
     report: Option<String>,
+    /// The share of buyers who cancel in the churn phase.
+    churn: f64,
 }
 
 fn parse_args() -> Args {
@@ -77,6 +93,7 @@ fn parse_args() -> Args {
             .unwrap_or_default(),
         baseline_secs: 5,
         report: None,
+        churn: 0.3,
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut it = argv.iter();
@@ -90,6 +107,7 @@ fn parse_args() -> Args {
             "--date" => a.date = value,
             "--baseline-seconds" => a.baseline_secs = value.parse().expect("--baseline-seconds S"),
             "--report" => a.report = Some(value),
+            "--churn" => a.churn = value.parse().ok().filter(|c| (0.0..=1.0).contains(c)).expect("--churn 0 to 1"),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -100,27 +118,69 @@ fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
 
+/// The rush: `args.users` new fans, spread over `args.workers` processes.
 fn run_workers(args: &Args) -> Vec<WorkerReport> {
     let users: Vec<String> = (0..args.users).map(|_| uuid::Uuid::new_v4().to_string()).collect();
     let per = users.len().div_ceil(args.workers.max(1)).max(1);
+    run_jobs(users.chunks(per).map(|chunk| job(args, chunk.to_vec(), vec![], vec![])).collect())
+}
+
+/// The churn: `args.churn` of the buyers cancel; then fans admitted earlier who bought
+/// nothing come back (four for each freed seat, where there are that many) and buy again.
+fn run_churn(args: &Args, rush: &[WorkerReport]) -> Churn {
+    let bought: Vec<(String, String)> = rush.iter().flat_map(|r| r.bought.iter().cloned()).collect();
+    let cancelling: Vec<(String, String)> =
+        bought.iter().take((bought.len() as f64 * args.churn).round() as usize).cloned().collect();
+    let returning: Vec<(String, String)> =
+        rush.iter().flat_map(|r| r.idle.iter().cloned()).take(cancelling.len() * 4).collect();
+    let started = Instant::now();
+    let per = |n: usize| n.div_ceil(args.workers.max(1)).max(1);
+    let mut reports =
+        run_jobs(cancelling.chunks(per(cancelling.len())).map(|c| job(args, vec![], vec![], c.to_vec())).collect());
+    reports.extend(run_jobs(
+        returning.chunks(per(returning.len())).map(|r| job(args, vec![], r.to_vec(), vec![])).collect(),
+    ));
+    Churn { cancelled: cancelling.len(), returning: returning.len(), secs: started.elapsed().as_secs_f64(), reports }
+}
+
+/// What the churn phase asked for and what its fans did.
+pub struct Churn {
+    pub cancelled: usize,
+    pub returning: usize,
+    pub secs: f64,
+    pub reports: Vec<WorkerReport>,
+}
+
+fn job(
+    args: &Args,
+    users: Vec<String>,
+    returning: Vec<(String, String)>,
+    cancelling: Vec<(String, String)>,
+) -> WorkerJob {
+    WorkerJob {
+        base: args.base.clone(),
+        concert: args.concert.clone(),
+        date: args.date.clone(),
+        users,
+        returning,
+        cancelling,
+        deadline_secs: 300,
+    }
+}
+
+/// One worker process per job, all at once; their reports.
+fn run_jobs(jobs: Vec<WorkerJob>) -> Vec<WorkerReport> {
     let exe = std::env::current_exe().expect("own path");
-    let children: Vec<_> = users
-        .chunks(per)
-        .map(|chunk| {
-            let job = WorkerJob {
-                base: args.base.clone(),
-                concert: args.concert.clone(),
-                date: args.date.clone(),
-                users: chunk.to_vec(),
-                deadline_secs: 300,
-            };
+    let children: Vec<_> = jobs
+        .iter()
+        .map(|job| {
             let mut child = Command::new(&exe)
                 .arg("worker")
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .spawn()
                 .expect("spawn worker");
-            child.stdin.take().expect("stdin").write_all(&serde_json::to_vec(&job).expect("job")).expect("send job");
+            child.stdin.take().expect("stdin").write_all(&serde_json::to_vec(job).expect("job")).expect("send job");
             child
         })
         .collect();
@@ -188,27 +248,27 @@ async fn main() {
     cost::try_meter("POST");
     let started_ms = now_ms();
     let started = Instant::now();
-    let reports = tokio::task::spawn_blocking({
-        let a = Args {
-            base: args.base.clone(),
-            concert: args.concert.clone(),
-            date: args.date.clone(),
-            report: None,
-            ..args
-        };
-        move || run_workers(&a)
+    let a =
+        Args { base: args.base.clone(), concert: args.concert.clone(), date: args.date.clone(), report: None, ..args };
+    let (rush, churn) = tokio::task::spawn_blocking(move || {
+        let rush = run_workers(&a);
+        let rush_secs = started.elapsed().as_secs_f64();
+        let dynamo_requests = cost::try_meter("GET").map(|u| u.requests());
+        eprintln!("churn: {:.0}% of the buyers cancel, fans who bought nothing come back", a.churn * 100.0);
+        let churn = run_churn(&a, &rush);
+        ((rush, rush_secs, dynamo_requests), churn)
     })
     .await
     .expect("workers");
-    let rush_secs = started.elapsed().as_secs_f64();
-    let dynamo_requests = cost::try_meter("GET").map(|u| u.requests());
+    let (rush, rush_secs, dynamo_requests) = rush;
+    let reports: Vec<WorkerReport> = rush.iter().chain(&churn.reports).cloned().collect();
 
     let concurrency = args.users.min(256);
     eprintln!("baseline: conditional PutItem at concurrency {concurrency} for {} s", args.baseline_secs);
     let baseline_rate = baseline(&dynamo, &settings.resources.queue_table, concurrency, args.baseline_secs).await;
 
     let facts = report::gather(&dynamo, &sqs, &settings, &args.concert, &args.date, &reports).await;
-    let violations = report::check(&facts, &reports);
+    let violations = report::check(&facts, &reports, &churn);
     let text = report::render(&report::Run {
         users: args.users,
         workers: args.workers,
@@ -217,6 +277,8 @@ async fn main() {
         baseline_rate,
         baseline_concurrency: concurrency,
         dynamo_requests,
+        rush: &rush,
+        churn: &churn,
         reports: &reports,
         facts: &facts,
         violations: &violations,

@@ -6,19 +6,23 @@ use std::time::Duration;
 
 use ticketing::catalog::{CatalogStore, SeatState};
 use ticketing::config::Settings;
-use ticketing::dynamo::{DynamoCatalog, DynamoPayments, DynamoWallet, Tables};
+use ticketing::dynamo::{DynamoCatalog, DynamoPayments, DynamoRefunds, DynamoWallet, Tables};
 use ticketing::ids::{ConcertDate, ConcertId, UserId};
 use ticketing::payment::{Payment, PaymentStore};
+use ticketing::refund::{Refund, RefundStore};
 use ticketing::wallet::WalletStore;
 
-use crate::WorkerReport;
+use crate::{Churn, WorkerReport};
 
 /// The state read back from DynamoDB and SQS after the rush.
 pub struct Facts {
     /// (seat number, sold?, reservation id if sold)
     pub seats: Vec<(u8, bool, Option<String>)>,
     pub payments: Vec<Payment>,
+    pub refunds: Vec<Refund>,
     pub balances: Vec<(UserId, i64)>,
+    /// Users whose statement does not add up to their balance.
+    pub statements_off: Vec<UserId>,
     pub delivered: HashSet<String>,
     pub outbox_left: usize,
 }
@@ -46,16 +50,26 @@ pub async fn gather(
         .collect();
     let users: HashSet<&String> = reports.iter().flat_map(|r| r.charges.iter().map(|(u, _)| u)).collect();
     let payments_store = DynamoPayments::new(tables.clone());
+    let refunds_store = DynamoRefunds::new(tables.clone());
     let wallet = DynamoWallet::new(tables);
     let mut payments = Vec::new();
+    let mut refunds = Vec::new();
     let mut balances = Vec::new();
+    let mut statements_off = Vec::new();
     for u in users {
         let user = UserId::parse(u).expect("user id");
         payments.extend(payments_store.payments(user).await.expect("payments"));
-        balances.push((user, wallet.wallet(user).await.expect("balance").balance.get()));
+        refunds.extend(refunds_store.refunds(user).await.expect("refunds"));
+        let balance = wallet.wallet(user).await.expect("balance").balance.get();
+        balances.push((user, balance));
+        let entries = wallet.statement(user, None, 100).await.expect("statement");
+        if entries.iter().map(|e| e.amount).sum::<i64>() != balance {
+            statements_off.push(user);
+        }
     }
-    // Events: the payment function sends at once; the relay catches up within a tick.
-    let wanted: HashSet<String> = payments.iter().map(|p| p.id.to_string()).collect();
+    // Events: sent at once; the relay catches up within a tick.
+    let wanted: HashSet<String> =
+        payments.iter().map(|p| p.id.to_string()).chain(refunds.iter().map(|r| r.id.to_string())).collect();
     let mut delivered = HashSet::new();
     let url = &settings.resources.payment_events_queue_url;
     for _ in 0..40 {
@@ -78,47 +92,71 @@ pub async fn gather(
         }
     }
     let outbox_left = payments_store.undelivered(10_000).await.expect("outbox").len();
-    Facts { seats, payments, balances, delivered, outbox_left }
+    Facts { seats, payments, refunds, balances, statements_off, delivered, outbox_left }
 }
 
-/// Every invariant the rush must keep; an empty list means all held.
-pub fn check(f: &Facts, reports: &[WorkerReport]) -> Vec<String> {
+/// Every invariant the rush and the churn must keep; an empty list means all held.
+pub fn check(f: &Facts, reports: &[WorkerReport], churn: &Churn) -> Vec<String> {
     let mut v = Vec::new();
     let sold: Vec<_> = f.seats.iter().filter(|s| s.1).collect();
+    let refunded: HashSet<String> = f.refunds.iter().map(|r| r.reservation.to_string()).collect();
     let paid_seats: Vec<_> = f.payments.iter().flat_map(|p| p.seats.iter().map(move |s| (p, s))).collect();
-    if sold.len() != paid_seats.len() {
-        v.push(format!("seats SOLD ({}) != seats paid ({})", sold.len(), paid_seats.len()));
+    let (living, cancelled): (Vec<_>, Vec<_>) =
+        paid_seats.iter().partition(|(_, s)| !refunded.contains(&s.reservation.to_string()));
+    if sold.len() != living.len() {
+        v.push(format!("seats SOLD ({}) != seats paid and not refunded ({})", sold.len(), living.len()));
     }
-    if f.seats.is_empty() || sold.len() != f.seats.len() {
+    // The churn resells what it freed when at least as many fans came back as seats were freed.
+    if f.seats.is_empty() || (churn.returning >= churn.cancelled && sold.len() != f.seats.len()) {
         v.push(format!("the date did not sell out: {} of {} seats sold", sold.len(), f.seats.len()));
     }
-    let seat_numbers: HashSet<u8> = paid_seats.iter().map(|(_, s)| s.seat.get()).collect();
-    if seat_numbers.len() != paid_seats.len() {
-        v.push("a seat was paid for twice".into());
+    let seat_numbers: HashSet<u8> = living.iter().map(|(_, s)| s.seat.get()).collect();
+    if seat_numbers.len() != living.len() {
+        v.push("a seat is sold to two living reservations".into());
     }
-    for (p, paid) in &paid_seats {
+    for (p, paid) in &living {
         let seat = f.seats.iter().find(|s| s.0 == paid.seat.get());
         if seat.and_then(|s| s.2.as_deref()) != Some(paid.reservation.to_string().as_str()) {
             v.push(format!("payment {} is for a seat not sold to its reservation", p.id));
         }
     }
+    for (_, gone) in &cancelled {
+        let seat = f.seats.iter().find(|s| s.0 == gone.seat.get());
+        if seat.and_then(|s| s.2.as_deref()) == Some(gone.reservation.to_string().as_str()) {
+            v.push(format!("refunded reservation {} still owns its seat", gone.reservation));
+        }
+    }
     let charged: i64 = reports.iter().flat_map(|r| r.charges.iter().map(|(_, a)| a)).sum();
     let paid: i64 = f.payments.iter().map(|p| p.amount.get()).sum();
+    let back: i64 = f.refunds.iter().map(|r| r.amount.get()).sum();
     let balances: i64 = f.balances.iter().map(|(_, b)| b).sum();
-    if balances != charged - paid {
-        v.push(format!("sum of balances {balances} != charges {charged} - payments {paid}"));
+    if balances != charged - paid + back {
+        v.push(format!("sum of balances {balances} != charges {charged} - payments {paid} + refunds {back}"));
     }
     if f.balances.iter().any(|(_, b)| *b < 0) {
         v.push("a balance is negative".into());
+    }
+    if !f.statements_off.is_empty() {
+        v.push(format!("{} wallets' statements do not add up to their balance", f.statements_off.len()));
     }
     let answered: HashSet<String> = reports.iter().flat_map(|r| r.payments.iter().cloned()).collect();
     let recorded: HashSet<String> = f.payments.iter().map(|p| p.id.to_string()).collect();
     if answered != recorded {
         v.push(format!("payments answered 201 ({}) != payments recorded ({})", answered.len(), recorded.len()));
     }
-    let missing = recorded.difference(&f.delivered).count();
+    let answered: HashSet<String> = reports.iter().flat_map(|r| r.refunds.iter().cloned()).collect();
+    let recorded_refunds: HashSet<String> = f.refunds.iter().map(|r| r.id.to_string()).collect();
+    if answered != recorded_refunds || answered.len() != churn.cancelled {
+        v.push(format!(
+            "refunds asked {}, answered 200 {}, recorded {}",
+            churn.cancelled,
+            answered.len(),
+            recorded_refunds.len()
+        ));
+    }
+    let missing = recorded.union(&recorded_refunds).filter(|id| !f.delivered.contains(*id)).count();
     if missing > 0 || f.outbox_left > 0 {
-        v.push(format!("{missing} PaymentCompleted events not delivered, {} left in the outbox", f.outbox_left));
+        v.push(format!("{missing} events not delivered, {} left in the outbox", f.outbox_left));
     }
     v
 }
@@ -132,6 +170,10 @@ pub struct Run<'a> {
     pub baseline_concurrency: usize,
     /// DynamoDB requests the service made during the rush, where the local meter tells.
     pub dynamo_requests: Option<u64>,
+    /// The rush's reports alone, and the churn phase.
+    pub rush: &'a [WorkerReport],
+    pub churn: &'a Churn,
+    /// Both phases' reports.
     pub reports: &'a [WorkerReport],
     pub facts: &'a Facts,
     pub violations: &'a [String],
@@ -182,11 +224,13 @@ pub fn render(r: &Run) -> String {
             f["config"], f["injected"]
         );
     }
-    let last_paid = r.facts.payments.iter().map(|p| p.paid_at.millis()).max();
-    let attempts: u64 = r.reports.iter().map(|w| w.hold_attempts).sum();
-    let holds: u64 = r.reports.iter().map(|w| w.holds).sum();
-    let first = r.reports.iter().filter_map(|w| w.first_hold_ms).min();
-    let last = r.reports.iter().filter_map(|w| w.last_hold_ms).max();
+    let rush_paid: HashSet<&String> = r.rush.iter().flat_map(|w| &w.payments).collect();
+    let last_paid =
+        r.facts.payments.iter().filter(|p| rush_paid.contains(&p.id.to_string())).map(|p| p.paid_at.millis()).max();
+    let attempts: u64 = r.rush.iter().map(|w| w.hold_attempts).sum();
+    let holds: u64 = r.rush.iter().map(|w| w.holds).sum();
+    let first = r.rush.iter().filter_map(|w| w.first_hold_ms).min();
+    let last = r.rush.iter().filter_map(|w| w.last_hold_ms).max();
     let hold_window = match (first, last) {
         (Some(a), Some(b)) if b > a => (b - a) as f64 / 1000.0,
         _ => 0.0,
@@ -231,13 +275,23 @@ pub fn render(r: &Run) -> String {
             if n as f64 / r.rush_secs > 0.5 * r.baseline_rate { "the emulator is the bottleneck" } else { "the emulator has headroom" }
         );
     }
+    let resold: usize = r.churn.reports.iter().map(|w| w.payments.len()).sum();
+    let back: i64 = r.facts.refunds.iter().map(|x| x.amount.get()).sum();
+    let fees: i64 = r.facts.refunds.iter().map(|x| x.fee.get()).sum();
+    let _ = writeln!(
+        out,
+        "- churn: {} of the buyers cancelled ({back} KRW refunded, {fees} KRW in fees); {} fans admitted earlier came back and bought **{resold}** seats again, in {:.1} s",
+        r.churn.cancelled,
+        r.churn.returning,
+        r.churn.secs
+    );
     let _ = writeln!(out, "\n**Invariants** (read back from DynamoDB and SQS):\n");
     let names = [
-        "seats SOLD == payments recorded, and the date sold out",
-        "no seat sold twice; every payment's seat is sold to its reservation",
-        "sum of balances == sum of charges - sum of payments; no negative balance",
-        "every payment answered 201 is recorded, and only those",
-        "every PaymentCompleted event delivered; outbox empty",
+        "seats SOLD == seats paid and not refunded, and the date sold out again after the churn",
+        "no seat sold to two living reservations; every living payment's seat is sold to its reservation; no refunded reservation owns a seat",
+        "money in == balances + payments - refunds (sum of balances == charges - payments + refunds); no negative balance; every wallet's statement adds up to its balance",
+        "every payment answered 201 and every refund answered 200 is recorded, and only those",
+        "every PaymentCompleted and ReservationCancelled event delivered; outbox empty",
     ];
     if r.violations.is_empty() {
         for n in names {

@@ -87,15 +87,23 @@ impl Fan {
         (599, Value::Null)
     }
 
-    async fn run(&self, user: String) {
-        let deadline = Instant::now() + Duration::from_secs(self.job.deadline_secs);
-        let (c, d) = (self.job.concert.clone(), self.job.date.clone());
+    async fn sign_in(&self, user: &str) -> bool {
         let (status, login) =
             self.call("POST /dev/login", "POST", "/dev/login", &[], Some(json!({ "userId": user }))).await;
         if status != 200 {
-            return;
+            return false;
         }
         let _ = self.bearer.set(format!("Bearer {}", login["token"].as_str().unwrap_or_default()));
+        true
+    }
+
+    /// A fan of the rush: sign in, join the line, wait to be admitted, then shop.
+    async fn run(&self, user: String) {
+        let deadline = Instant::now() + Duration::from_secs(self.job.deadline_secs);
+        if !self.sign_in(&user).await {
+            return;
+        }
+        let c = self.job.concert.clone();
         let (status, body) =
             self.call("POST /queue/tokens", "POST", "/queue/tokens", &[], Some(json!({ "concertId": c }))).await;
         if status >= 300 {
@@ -112,6 +120,48 @@ impl Fan {
             let (_, b) = self.call("GET /queue/tokens/current", "GET", "/queue/tokens/current", &auth, None).await;
             status_now = b["status"].as_str().unwrap_or_default().to_owned();
         }
+        if !self.shop(&user, &token, deadline).await {
+            // Admitted, nothing bought: the token stays ACTIVE for the churn phase.
+            if let Ok(mut r) = self.report.lock() {
+                r.idle.push((user, token));
+            }
+        }
+    }
+
+    /// A fan admitted earlier comes back with their token (the churn phase).
+    async fn come_back(&self, user: String, token: String) {
+        let deadline = Instant::now() + Duration::from_secs(self.job.deadline_secs);
+        if self.sign_in(&user).await {
+            self.shop(&user, &token, deadline).await;
+        }
+    }
+
+    /// Change of plan: cancel a paid seat for a refund.
+    async fn cancel(&self, user: String, reservation: String) {
+        if !self.sign_in(&user).await {
+            return;
+        }
+        let key = format!("refund-{reservation}");
+        let (status, body) = self
+            .call(
+                "POST /reservations/{id}/refund",
+                "POST",
+                &format!("/reservations/{reservation}/refund"),
+                &[("idempotency-key", key.as_str())],
+                Some(json!({})),
+            )
+            .await;
+        if status == 200 {
+            if let Ok(mut r) = self.report.lock() {
+                r.refunds.push(body["refundId"].as_str().unwrap_or_default().to_owned());
+            }
+        }
+    }
+
+    /// Browse, hold a seat, charge and pay; whether a seat was bought.
+    async fn shop(&self, user: &str, token: &str, deadline: Instant) -> bool {
+        let (c, d) = (self.job.concert.clone(), self.job.date.clone());
+        let auth = [("x-queue-token", token)];
         let (_, dates) =
             self.call("GET /concerts/{id}/dates", "GET", &format!("/concerts/{c}/dates"), &auth, None).await;
         let open = dates["dates"]
@@ -121,7 +171,7 @@ impl Fan {
             .any(|x| x["date"] == d.as_str() && x["availableSeats"].as_u64() > Some(0));
         if !open {
             self.sold_out.store(true, Ordering::Relaxed);
-            return;
+            return false;
         }
         let mut held = None;
         while held.is_none() && Instant::now() < deadline {
@@ -143,7 +193,7 @@ impl Fan {
                 .collect();
             if free.is_empty() {
                 self.sold_out.store(true, Ordering::Relaxed);
-                return;
+                return false;
             }
             // Most fans want the best few seats left; some take any.
             let pick = if random_below(10) < 7 {
@@ -175,7 +225,7 @@ impl Fan {
                 ));
             }
         }
-        let Some((reservation, price)) = held else { return };
+        let Some((reservation, price)) = held else { return false };
         let charge_key = format!("charge-{reservation}");
         let (status, _) = self
             .call(
@@ -188,7 +238,7 @@ impl Fan {
             .await;
         if status == 200 {
             if let Ok(mut r) = self.report.lock() {
-                r.charges.push((user.clone(), price));
+                r.charges.push((user.to_owned(), price));
             }
         }
         let pay_key = format!("pay-{reservation}");
@@ -204,8 +254,10 @@ impl Fan {
         if status == 201 {
             if let Ok(mut r) = self.report.lock() {
                 r.payments.push(body["paymentId"].as_str().unwrap_or_default().to_owned());
+                r.bought.push((user.to_owned(), reservation));
             }
         }
+        true
     }
 }
 
@@ -216,21 +268,26 @@ pub async fn main() {
     let http = Client::builder(TokioExecutor::new()).pool_max_idle_per_host(1024).build_http();
     let report = Arc::new(Mutex::new(WorkerReport::default()));
     let sold_out = Arc::new(AtomicBool::new(false));
-    let tasks: Vec<_> = job
-        .users
-        .iter()
-        .cloned()
-        .map(|user| {
-            let fan = Fan {
-                http: http.clone(),
-                bearer: std::sync::OnceLock::new(),
-                job: job.clone(),
-                report: report.clone(),
-                sold_out: sold_out.clone(),
-            };
-            tokio::spawn(async move { fan.run(user).await })
-        })
-        .collect();
+    let fan = || Fan {
+        http: http.clone(),
+        bearer: std::sync::OnceLock::new(),
+        job: job.clone(),
+        report: report.clone(),
+        sold_out: sold_out.clone(),
+    };
+    let mut tasks = Vec::new();
+    for user in job.users.iter().cloned() {
+        let f = fan();
+        tasks.push(tokio::spawn(async move { f.run(user).await }));
+    }
+    for (user, token) in job.returning.iter().cloned() {
+        let f = fan();
+        tasks.push(tokio::spawn(async move { f.come_back(user, token).await }));
+    }
+    for (user, reservation) in job.cancelling.iter().cloned() {
+        let f = fan();
+        tasks.push(tokio::spawn(async move { f.cancel(user, reservation).await }));
+    }
     for t in tasks {
         let _ = t.await;
     }

@@ -346,7 +346,8 @@ impl CatalogStore for DynamoCatalog {
     async fn mark_sold_out(&self, concert: &ConcertId, refunds_seen: u64) -> Result<()> {
         // The concert's marker and its listing; the phase reads either.
         for (pk, sk) in [(concert_pk(concert), "META".to_owned()), ("CATALOG".to_owned(), concert_pk(concert))] {
-            self.t
+            let out = self
+                .t
                 .client
                 .update_item()
                 .table_name(self.table())
@@ -360,8 +361,13 @@ impl CatalogStore for DynamoCatalog {
                 .expression_attribute_values(":n", n(refunds_seen))
                 .expression_attribute_values(":zero", n(0))
                 .send()
-                .await
-                .map_err(sdk)?;
+                .await;
+            match out {
+                Ok(_) => {}
+                // A refund came first: the concert is not sold out, and the next tick counts again.
+                Err(e) if condition_failed(&e) => return Ok(()),
+                Err(e) => return Err(sdk(e)),
+            }
         }
         Ok(())
     }
