@@ -121,10 +121,41 @@ class Meter:
     """Counts DynamoDB requests and the capacity units AWS would bill for them (on-demand:
     items here are all under 1 KB; strongly consistent reads). moto's own ConsumedCapacity
     is a placeholder, so the bill is computed here from each request and response.
-    GET /_meter reads the counts, POST /_meter resets them (benchmark use only)."""
+    GET /_meter reads the counts, POST /_meter resets them (benchmark use only).
+    It also counts the writes each item took (`GET /_meter/items`: the total and the five
+    hottest items), because DynamoDB takes about 1,000 writes a second on one item: the
+    hottest item's share of a workload's writes bounds how fast that workload can go."""
 
     def __init__(self):
+        self.reset()
+
+    def reset(self):
         self.counts = {}
+        self.item_writes = {}
+
+    def items(self):
+        hottest = sorted(self.item_writes.items(), key=lambda kv: -kv[1])[:5]
+        return {"writes": sum(self.item_writes.values()),
+                "hottest": [{"table": k[0], "key": json.loads(k[1]), "writes": n} for k, n in hottest]}
+
+    def _written(self, op, request):
+        """The items a write request writes (each once per request)."""
+        if op in ("PutItem", "UpdateItem", "DeleteItem"):
+            keys = [_item_key(request.get("TableName"), key=request.get("Key"), item=request.get("Item"))]
+        elif op == "TransactWriteItems":
+            keys = [_item_key(e["ConditionCheck"].get("TableName"), key=e["ConditionCheck"].get("Key"))
+                    for e in request.get("TransactItems") or [] if isinstance(e, dict) and "ConditionCheck" in e]
+            keys = [k for k in _transaction_keys(request) if k not in keys]
+        elif op == "BatchWriteItem":
+            keys = []
+            for table, writes in (request.get("RequestItems") or {}).items():
+                for w in writes:
+                    put, delete = w.get("PutRequest"), w.get("DeleteRequest")
+                    keys.append(_item_key(table, item=put.get("Item")) if put else
+                                _item_key(table, key=(delete or {}).get("Key")))
+        else:
+            keys = []
+        return [k for k in keys if k is not None]
 
     def record(self, op, request, response_bytes):
         reads = writes = 0.0
@@ -146,6 +177,8 @@ class Meter:
         c["requests"] += 1
         c["readUnits"] += reads
         c["writeUnits"] += writes
+        for key in self._written(op, request):
+            self.item_writes[key] = self.item_writes.get(key, 0) + 1
 
 
 _meter = Meter()
@@ -475,11 +508,12 @@ def main() -> None:
         return [body]
 
     def app(environ, start_response):
-        if environ.get("PATH_INFO") == "/_meter":
+        if environ.get("PATH_INFO") in ("/_meter", "/_meter/items"):
             with _dynamodb_lock:
                 if environ.get("REQUEST_METHOD") == "POST":
-                    _meter.counts = {}
-                body = json.dumps(_meter.counts).encode()
+                    _meter.reset()
+                body = json.dumps(_meter.items() if environ["PATH_INFO"] == "/_meter/items"
+                                  else _meter.counts).encode()
             start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
         if environ.get("PATH_INFO") in ("/_faults", "/_faults/rules"):

@@ -364,6 +364,22 @@ class FaultTests(unittest.TestCase):
         self.assertGreater(meter["PutItem"]["requests"], 0)  # the meter still counts
 
 
+    def test_the_meter_counts_the_writes_each_item_took(self):
+        hot, cold = self.prefix + "hot", self.prefix + "cold"
+        urllib.request.urlopen(urllib.request.Request(self.server.url + "/_meter", data=b"", method="POST"))
+        for _ in range(3):
+            self.db.update_item(TableName=TABLE, Key=key(hot), UpdateExpression="ADD n :n",
+                                ExpressionAttributeValues={":n": {"N": "1"}})
+        self.db.transact_write_items(TransactItems=[add(hot, 1)["TransactItems"][0], put(cold),
+                                                    {"ConditionCheck": {"TableName": TABLE, "Key": key(hot + "x"),
+                                                                        "ConditionExpression": "attribute_not_exists(pk)"}}])
+        self.db.batch_write_item(RequestItems={TABLE: [{"PutRequest": {"Item": key(cold, sk="2")}}]})
+        self.db.get_item(TableName=TABLE, Key=key(hot))  # a read writes nothing
+        items = json.loads(urllib.request.urlopen(self.server.url + "/_meter/items").read())
+        self.assertEqual(items["writes"], 6, "4 on the hot item, 2 elsewhere; a condition check is no write")
+        self.assertEqual(items["hottest"][0], {"table": TABLE, "key": key(hot), "writes": 4})
+
+
 class EnvironmentTests(unittest.TestCase):
     def test_faults_from_the_environment_and_summary_on_exit(self):
         server = Server("throttle=1.0, seed=3")

@@ -41,19 +41,34 @@ impl Use {
     }
 }
 
-/// Read (GET) or reset (POST) the local AWS meter; `None` where there is none (real AWS).
-pub fn try_meter(method: &str) -> Option<Use> {
+/// A request to the local AWS meter; its JSON answer, `None` where there is none (real AWS).
+fn meter_request(method: &str, path: &str) -> Option<String> {
     let endpoint = std::env::var("AWS_ENDPOINT_URL").ok()?;
     let addr = endpoint.strip_prefix("http://")?.trim_end_matches('/').to_owned();
     let mut conn = std::net::TcpStream::connect(&addr).ok()?;
-    write!(conn, "{method} /_meter HTTP/1.0\r\nHost: {addr}\r\nContent-Length: 0\r\n\r\n").ok()?;
+    write!(conn, "{method} {path} HTTP/1.0\r\nHost: {addr}\r\nContent-Length: 0\r\n\r\n").ok()?;
     let mut text = String::new();
     conn.read_to_string(&mut text).ok()?;
     if !text.starts_with("HTTP/1.1 200") && !text.starts_with("HTTP/1.0 200") {
         return None;
     }
-    let body = text.split("\r\n\r\n").nth(1).unwrap_or("{}");
-    let counts: BTreeMap<String, Value> = serde_json::from_str(body).unwrap_or_default();
+    Some(text.split("\r\n\r\n").nth(1).unwrap_or("{}").to_owned())
+}
+
+/// The writes each item took since the meter's reset: (all writes, the hottest item and its writes).
+pub fn hottest_item() -> Option<(u64, String, u64)> {
+    let v: Value = serde_json::from_str(&meter_request("GET", "/_meter/items")?).ok()?;
+    let top = &v["hottest"][0];
+    let key = top["key"]
+        .as_object()
+        .map(|k| k.values().filter_map(|a| a["S"].as_str().or(a["N"].as_str())).collect::<Vec<_>>().join(" / "));
+    Some((v["writes"].as_u64()?, format!("{} {}", top["table"].as_str()?, key?), top["writes"].as_u64()?))
+}
+
+/// Read (GET) or reset (POST) the local AWS meter; `None` where there is none (real AWS).
+pub fn try_meter(method: &str) -> Option<Use> {
+    let body = meter_request(method, "/_meter")?;
+    let counts: BTreeMap<String, Value> = serde_json::from_str(&body).unwrap_or_default();
     let mut u = Use::default();
     for (op, c) in counts {
         u.ops.insert(op, c["requests"].as_u64().unwrap_or(0));
@@ -138,6 +153,10 @@ pub async fn run() -> String {
     let token = issued["token"].as_str().expect("token").to_owned();
     let t = Some(token.as_str());
     step!("admitter tick, one concert (not per fan)", s.queue.tick(&concert).await.expect("tick"));
+    step!(
+        "GET /concerts/{id}/line (at the origin: a CDN miss, about once a second per edge)",
+        probe.http("queue", "GET", &format!("/concerts/{c}/line"), None, None, None).await
+    );
     step!("GET /queue/tokens/current", probe.http("queue", "GET", "/queue/tokens/current", t, None, None).await);
     step!("GET /concerts", probe.http("availability", "GET", "/concerts", None, None, None).await);
     step!(
@@ -247,5 +266,26 @@ pub async fn run() -> String {
         booking.writes,
         booking.usd_per_million()
     );
+    out.push_str(&joins(&s, &concert).await);
+    out
+}
+
+/// Joins in a burst: which item takes the most of their writes, and the joins a second
+/// that allows at DynamoDB's 1,000 writes a second on one item.
+async fn joins(s: &Services, concert: &ConcertId) -> String {
+    const JOINS: u64 = 100;
+    meter("POST");
+    for _ in 0..JOINS {
+        s.queue.issue(UserId::random(), concert).await.expect("join");
+    }
+    let mut out = String::new();
+    if let Some((writes, item, hot)) = hottest_item() {
+        let _ = writeln!(
+            out,
+            "\n### Joins: the hottest item\n\n{JOINS} joins made {writes} item writes; the hottest item, `{item}`, took **{hot}** of them ({:.0} %). At DynamoDB's 1,000 writes a second on one item that allows about **{:.0} joins a second** per concert (goal: 20,000, i.e. no item above 1/20 of the joins' writes).",
+            100.0 * hot as f64 / writes.max(1) as f64,
+            1_000.0 * JOINS as f64 / hot.max(1) as f64
+        );
+    }
     out
 }
