@@ -114,6 +114,12 @@ fn parse_args() -> Args {
     a
 }
 
+/// What the local gateway's edge cache (CloudFront's stand-in) answered: hits and misses.
+fn edge_counts(base: &str) -> Option<serde_json::Value> {
+    let out = Command::new("curl").args(["-sf", &format!("{base}/dev/edge")]).output().ok()?;
+    serde_json::from_slice(&out.stdout).ok()
+}
+
 fn now_ms() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }
@@ -254,13 +260,15 @@ async fn main() {
         let rush = run_workers(&a);
         let rush_secs = started.elapsed().as_secs_f64();
         let dynamo_requests = cost::try_meter("GET").map(|u| u.requests());
+        let hottest = cost::hottest_item();
+        let edge = edge_counts(&a.base);
         eprintln!("churn: {:.0}% of the buyers cancel, fans who bought nothing come back", a.churn * 100.0);
         let churn = run_churn(&a, &rush);
-        ((rush, rush_secs, dynamo_requests), churn)
+        ((rush, rush_secs, dynamo_requests, hottest, edge), churn)
     })
     .await
     .expect("workers");
-    let (rush, rush_secs, dynamo_requests) = rush;
+    let (rush, rush_secs, dynamo_requests, hottest, edge) = rush;
     let reports: Vec<WorkerReport> = rush.iter().chain(&churn.reports).cloned().collect();
 
     let concurrency = args.users.min(256);
@@ -277,6 +285,8 @@ async fn main() {
         baseline_rate,
         baseline_concurrency: concurrency,
         dynamo_requests,
+        hottest,
+        edge,
         rush: &rush,
         churn: &churn,
         reports: &reports,

@@ -170,6 +170,10 @@ pub struct Run<'a> {
     pub baseline_concurrency: usize,
     /// DynamoDB requests the service made during the rush, where the local meter tells.
     pub dynamo_requests: Option<u64>,
+    /// The item that took the most writes during the rush: (all writes, item, its writes).
+    pub hottest: Option<(u64, String, u64)>,
+    /// The edge cache's hits and misses during the rush (`GET /dev/edge`).
+    pub edge: Option<serde_json::Value>,
     /// The rush's reports alone, and the churn phase.
     pub rush: &'a [WorkerReport],
     pub churn: &'a Churn,
@@ -273,6 +277,23 @@ pub fn render(r: &Run) -> String {
             n as f64 / r.rush_secs,
             r.baseline_rate,
             if n as f64 / r.rush_secs > 0.5 * r.baseline_rate { "the emulator is the bottleneck" } else { "the emulator has headroom" }
+        );
+    }
+    let polls = r.rush.iter().flat_map(|w| &w.samples).filter(|s| s.api == "GET /concerts/{id}/line").count();
+    if let Some(edge) = &r.edge {
+        let misses = edge["misses"].as_u64().unwrap_or(0);
+        let _ = writeln!(
+            out,
+            "- waiting: {polls} polls of the line's public status; {misses} reached the service (edge-cache misses) = **{:.1} origin requests/s** for the whole line, **{:.3} origin requests per waiting poll** (each origin request costs the DynamoDB requests in *Cost per booking*); a waiting fan's token was read only once their place was passed",
+            misses as f64 / r.rush_secs,
+            misses as f64 / polls.max(1) as f64
+        );
+    }
+    if let Some((writes, item, hot)) = &r.hottest {
+        let _ = writeln!(
+            out,
+            "- hottest item during the rush: `{item}` took {hot} of {writes} item writes ({:.0} %)",
+            100.0 * *hot as f64 / (*writes).max(1) as f64
         );
     }
     let resold: usize = r.churn.reports.iter().map(|w| w.payments.len()).sum();

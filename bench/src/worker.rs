@@ -112,13 +112,30 @@ impl Fan {
         let token = body["token"].as_str().unwrap_or_default().to_owned();
         let auth = [("x-queue-token", token.as_str())];
         let mut status_now = body["status"].as_str().unwrap_or_default().to_owned();
+        let mut place = body["place"].as_u64();
+        let poll = Duration::from_secs(body["pollAfterSeconds"].as_u64().unwrap_or(2).max(1));
+        let line_path = format!("/concerts/{c}/line");
+        // Waiting costs the service nothing per fan: the fan polls the line's public status
+        // (answered by the edge cache) and asks about its own token only once its place
+        // number has been passed.
         while status_now != "ACTIVE" {
             if self.sold_out.load(Ordering::Relaxed) || Instant::now() > deadline {
                 return;
             }
-            tokio::time::sleep(Duration::from_millis(1000)).await;
+            tokio::time::sleep(poll).await;
+            if let Some(p) = place {
+                let (_, line) = self.call("GET /concerts/{id}/line", "GET", &line_path, &[], None).await;
+                if matches!(line["phase"].as_str(), Some("SOLD_OUT" | "CLOSED")) {
+                    self.sold_out.store(true, Ordering::Relaxed);
+                    return;
+                }
+                if line["servingThrough"].as_u64().is_none_or(|serving| serving < p) {
+                    continue;
+                }
+            }
             let (_, b) = self.call("GET /queue/tokens/current", "GET", "/queue/tokens/current", &auth, None).await;
             status_now = b["status"].as_str().unwrap_or_default().to_owned();
+            place = place.or(b["place"].as_u64());
         }
         if !self.shop(&user, &token, deadline).await {
             // Admitted, nothing bought: the token stays ACTIVE for the churn phase.

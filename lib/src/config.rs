@@ -26,6 +26,11 @@ pub struct QueuePolicy {
     pub active_cap: u32,
     /// How long an admitted token stays ACTIVE.
     pub active_for: Duration,
+    /// How long an admitted fan has to show up (their first request after admission)
+    /// before their slot goes to the next fan.
+    pub check_in_for: Duration,
+    /// How long an ACTIVE fan may make no request before their slot goes to the next fan.
+    pub idle_for: Duration,
     /// Time between admitter ticks (used for the wait estimate).
     pub tick_every: Duration,
 }
@@ -78,6 +83,8 @@ impl Settings {
                 admit_per_tick: u32::try_from(number("ADMIT_PER_TICK", 100)?).unwrap_or(u32::MAX),
                 active_cap: u32::try_from(number("ACTIVE_CAP", 1000)?).unwrap_or(u32::MAX),
                 active_for: Duration::from_secs(number("TOKEN_ACTIVE_SECONDS", 600)?),
+                check_in_for: Duration::from_secs(number("CHECK_IN_SECONDS", 60)?.max(1)),
+                idle_for: Duration::from_secs(number("IDLE_SECONDS", 300)?.max(1)),
                 tick_every: Duration::from_secs(number("TICK_SECONDS", 5)?.max(1)),
             },
             hold_for: Duration::from_secs(number("HOLD_SECONDS", 300)?),

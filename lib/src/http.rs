@@ -102,6 +102,16 @@ pub fn json_response(status: u16, body: Value) -> Response<Body> {
     build(status, "application/json", body.to_string())
 }
 
+/// Let shared caches (CloudFront; the local gateway stands in) keep a success for
+/// `max_age` seconds; a problem is never cached.
+pub fn cache_publicly(mut response: Response<Body>, max_age: u64) -> Response<Body> {
+    let value = if response.status().is_success() { format!("public, max-age={max_age}") } else { "no-store".into() };
+    if let Ok(v) = http::HeaderValue::from_str(&value) {
+        response.headers_mut().insert(http::header::CACHE_CONTROL, v);
+    }
+    response
+}
+
 /// A handler's result as a response: success as JSON, failure as a problem.
 pub fn respond(result: Result<(u16, Value), Error>) -> Response<Body> {
     match result {

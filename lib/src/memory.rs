@@ -16,10 +16,11 @@ use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, ReservationI
 use crate::money::Won;
 use crate::payment::{EventPublisher, OutboxEvent, PayConflict, Payment, PaymentPlan, PaymentSnapshot, PaymentStore};
 use crate::queue::{
-    AdmissionPlan, CreateOutcome, LineCounters, LineTotals, Place, QueueStore, SlotLease, Spot, Token, TokenState,
+    Admission, AdmissionPlan, CreateOutcome, LineCounters, LineTotals, Place, QueueStore, SlotLease, Spot, Token,
+    TokenState,
 };
 use crate::refund::{Refund, RefundPlan, RefundSnapshot, RefundStore, RefundTotals};
-use crate::reservation::{HoldExpiryScheduler, HoldOutcome, HoldStore, Reservation, ReservationState};
+use crate::reservation::{keep_slot_until, HoldExpiryScheduler, HoldOutcome, HoldStore, Reservation, ReservationState};
 use crate::seat_limit::{AccountSeats, SlotUse};
 use crate::wallet::{ChargeRecord, Credit, EntryKind, StatementEntry, Wallet, WalletStore};
 
@@ -287,15 +288,32 @@ impl QueueStore for Memory {
         }
         for t in &plan.tokens {
             if let Some(token) = s.tokens.get_mut(t) {
-                token.state = TokenState::Active { until: plan.active_until };
+                token.state = TokenState::Active { until: plan.active_until, slot_until: plan.slot_until };
             }
-            s.slots.insert(*t, plan.active_until);
+            s.slots.insert(*t, plan.slot_until);
         }
         let line = s.lines.entry(plan.concert.clone()).or_default();
         line.counters.admitted_through = plan.new_admitted_through;
         line.counters.active += k;
         line.counters.suspect_gap = plan.suspect_gap;
         Ok(true)
+    }
+
+    async fn renew_slot(&self, token: TokenId, now: Timestamp, slot_until: Timestamp) -> Result<bool> {
+        self.step("renew_slot", |s| {
+            let holds = s.slots.get(&token).is_some_and(|end| *end > now);
+            match s.tokens.get_mut(&token) {
+                Some(t) if holds => match t.state {
+                    TokenState::Active { until, .. } => {
+                        t.state = TokenState::Active { until, slot_until };
+                        s.slots.insert(token, slot_until);
+                        Ok(true)
+                    }
+                    _ => Ok(false),
+                },
+                _ => Ok(false),
+            }
+        })
     }
 }
 
@@ -382,8 +400,15 @@ impl CatalogStore for Memory {
 
 #[async_trait]
 impl HoldStore for Memory {
-    async fn hold(&self, r: &Reservation, now: Timestamp) -> Result<HoldOutcome> {
+    async fn hold(&self, r: &Reservation, now: Timestamp, who: &Admission) -> Result<HoldOutcome> {
         self.step("hold", |s| {
+            let keep = keep_slot_until(r, who);
+            let slot_now = s.slots.get(&who.token).copied();
+            let token_ok = s
+                .tokens
+                .get(&who.token)
+                .is_some_and(|t| matches!(t.state, TokenState::Active { until, .. } if until > now))
+                && slot_now.is_some_and(|end| end > now && (who.slot_until >= keep || end <= keep));
             let Some(seat) = s.seat_mut(&r.concert, r.date, r.seat) else { return Ok(HoldOutcome::NoSuchSeat) };
             let free = match seat.state {
                 SeatState::Available => true,
@@ -401,6 +426,17 @@ impl HoldStore for Memory {
             if account.slots[slot].is_some_and(|u| !u.is_free_at(now)) {
                 return Ok(HoldOutcome::SeatTaken);
             }
+            if !token_ok {
+                return Ok(HoldOutcome::TokenMoved);
+            }
+            if who.slot_until < keep {
+                s.slots.insert(who.token, keep);
+                if let Some(TokenState::Active { slot_until, .. }) = s.tokens.get_mut(&who.token).map(|t| &mut t.state)
+                {
+                    *slot_until = keep;
+                }
+            }
+            let account = s.accounts.entry((r.concert.clone(), r.user)).or_default();
             account.slots[slot] = Some(SlotUse { reservation: r.id, until: r.expires_at });
             if let Some(seat) = s.seat_mut(&r.concert, r.date, r.seat) {
                 seat.state = SeatState::Held { by: r.user, reservation: r.id, until: r.expires_at };
@@ -582,8 +618,8 @@ impl Memory {
         let token_active = s
             .tokens
             .get(&plan.token)
-            .is_some_and(|t| matches!(t.state, TokenState::Active { until } if until > plan.now))
-            && s.slots.contains_key(&plan.token);
+            .is_some_and(|t| matches!(t.state, TokenState::Active { until, .. } if until > plan.now))
+            && s.slots.get(&plan.token).is_some_and(|slot| *slot > plan.now);
         if !token_active {
             conflicts.push(PayConflict::Token);
         }

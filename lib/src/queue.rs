@@ -21,14 +21,21 @@ use crate::ids::{ConcertId, TokenId, UserId};
 use crate::retry::{decide, pause, pause_before_retry, retrying, Decision, MAX_ATTEMPTS};
 use crate::sale::Phase;
 
+/// How many past minutes the measured pace looks back over.
+pub const PACE_MINUTES: i64 = 5;
+
 /// Most writes DynamoDB accepts in one transaction, less the queue counter itself.
 pub const MAX_ADMIT_PER_TRANSACTION: usize = 99;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenState {
     Waiting,
+    /// Let in: ACTIVE until `until` at the latest, and only while it holds its slot, which
+    /// lasts until `slot_until`: the check-in window after admission, then the idle
+    /// timeout, renewed by the fan's requests (never past `until`).
     Active {
         until: Timestamp,
+        slot_until: Timestamp,
     },
     /// Used up by a payment (or otherwise ended before `until`).
     Expired,
@@ -61,17 +68,30 @@ pub struct Token {
 }
 
 impl Token {
-    /// The status at `now`: an ACTIVE token is expired from `until` on (inclusive).
+    /// The status at `now`: an ACTIVE token is expired from `until` on (inclusive), and
+    /// from the end of its slot (a no-show, or idle too long).
     pub fn status_at(&self, now: Timestamp) -> TokenStatus {
         match self.state {
             TokenState::Waiting => TokenStatus::Waiting,
-            TokenState::Active { until } if now < until => TokenStatus::Active { until },
+            TokenState::Active { until, slot_until } if now < until && now < slot_until => {
+                TokenStatus::Active { until }
+            }
             TokenState::Active { .. } | TokenState::Expired => TokenStatus::Expired,
         }
     }
 
     pub fn is_alive(&self, now: Timestamp) -> bool {
         self.status_at(now) != TokenStatus::Expired
+    }
+
+    /// The slot end a request at `now` should renew an ACTIVE token's slot to, if it is
+    /// time to: once less than half the idle timeout is left (the check-in window is
+    /// shorter than that, so the first request after admission always renews). A busy fan
+    /// so writes about once per half timeout, not per request; never past `until`.
+    pub fn renewal(&self, now: Timestamp, idle_for: std::time::Duration) -> Option<Timestamp> {
+        let TokenState::Active { until, slot_until } = self.state else { return None };
+        let wanted = until.min(now.plus(idle_for));
+        (slot_until < wanted && slot_until < now.plus(idle_for / 2)).then_some(wanted)
     }
 }
 
@@ -142,6 +162,8 @@ pub struct AdmissionPlan {
     pub new_admitted_through: u64,
     pub tokens: Vec<TokenId>,
     pub active_until: Timestamp,
+    /// The check-in window: each admitted token's slot lasts until then unless renewed.
+    pub slot_until: Timestamp,
     /// The write holds only if `active + tokens.len() <= cap`.
     pub cap: u32,
     pub suspect_gap: Option<u64>,
@@ -183,6 +205,9 @@ pub trait QueueStore: Send + Sync {
     async fn release_slots(&self, concert: &ConcertId, leases: &[SlotLease]) -> Result<bool>;
     /// Apply an admission plan. False if the counters changed since they were read.
     async fn admit(&self, plan: &AdmissionPlan) -> Result<bool>;
+    /// Move an ACTIVE token's slot end to `slot_until`, if the token is still ACTIVE and
+    /// its slot has not ended at `now`. False otherwise (the fan lost the slot).
+    async fn renew_slot(&self, token: TokenId, now: Timestamp, slot_until: Timestamp) -> Result<bool>;
     /// Note the line's running totals in the bucket of `minute` (the admitter does, once a
     /// tick), keeping the larger if several admitters race.
     async fn record_minute(&self, concert: &ConcertId, minute: i64, totals: LineTotals) -> Result<()>;
@@ -207,6 +232,73 @@ impl LineCounters {
     }
 }
 
+/// How fast a line moves, for wait estimates: the sale's nominal rate (`per_tick` places
+/// every `tick_secs`), and, while the cap of ACTIVE fans is full, what the admitter
+/// actually let in per minute over the last minutes while fans were waiting. The measured pace is lower than
+/// the nominal one when the cap is full and slots free up only as fans finish; zero means
+/// the line has not moved for minutes, and then no estimate is honest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LinePace {
+    pub per_tick: u64,
+    pub tick_secs: u64,
+    pub measured_per_minute: Option<u64>,
+}
+
+impl LinePace {
+    pub fn nominal(policy: &QueuePolicy) -> Self {
+        Self {
+            per_tick: u64::from(policy.admit_per_tick.max(1)),
+            tick_secs: policy.tick_every.as_secs().max(1),
+            measured_per_minute: None,
+        }
+    }
+
+    /// Places let in per minute, as the estimates assume.
+    pub fn per_minute(&self) -> u64 {
+        let nominal = self.per_tick * 60 / self.tick_secs;
+        self.measured_per_minute.map_or(nominal, |m| m.min(nominal))
+    }
+
+    /// Seconds until a fan `position` places back is let in: the later of the nominal
+    /// rate's and the measured pace's answers; `None` while the line stands still.
+    pub fn wait_seconds(&self, position: u64) -> Option<u64> {
+        let nominal = (position / self.per_tick + 1) * self.tick_secs;
+        match self.measured_per_minute {
+            None => Some(nominal),
+            Some(0) => None,
+            Some(m) => Some(nominal.max(((position + 1) * 60).div_ceil(m))),
+        }
+    }
+}
+
+/// How often a waiting client should ask again, and how long a cache may keep the
+/// line's public status.
+pub const POLL_SECONDS: u64 = 2;
+pub const LINE_STATUS_MAX_AGE_SECONDS: u64 = 1;
+
+/// A concert's line as anyone may see it, the same for every fan: what a waiting fan polls
+/// (through a CDN) to work out their own position and wait from their place number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineStatus {
+    pub concert: ConcertId,
+    pub phase: Phase,
+    pub opens_at: Timestamp,
+    /// Every place up to this number has been let in (or skipped).
+    pub serving_through: u64,
+    /// Places handed out so far.
+    pub joined: u64,
+    pub active: u32,
+    pub active_cap: u32,
+    pub pace: LinePace,
+}
+
+impl LineStatus {
+    /// Fans ahead of place `place`, and the wait estimate for it.
+    pub fn position_of(&self, place: u64) -> u64 {
+        place.saturating_sub(self.serving_through).saturating_sub(1)
+    }
+}
+
 /// What a fan sees of their token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenView {
@@ -214,7 +306,10 @@ pub struct TokenView {
     pub status: TokenStatus,
     /// Fans ahead; `None` in the pre-queue, before the opening's draw.
     pub position: Option<u64>,
-    pub estimated_wait_seconds: u64,
+    /// The fan's place number in line (from 1); `None` before the opening's draw.
+    pub place: Option<u64>,
+    /// `None` while the line stands still (the cap is full and nobody has left for minutes).
+    pub estimated_wait_seconds: Option<u64>,
     /// The sale's phase and opening, for the fan's screen.
     pub phase: Phase,
     pub opens_at: Timestamp,
@@ -229,6 +324,9 @@ pub struct Admission {
     pub token: TokenId,
     pub user: UserId,
     pub concert: ConcertId,
+    /// The token's active period and its slot, as read (`TokenState::Active`).
+    pub active_until: Timestamp,
+    pub slot_until: Timestamp,
 }
 
 /// What one admitter tick did for one concert.
@@ -256,23 +354,24 @@ impl QueueService {
         Self { store, catalog, clock, policy }
     }
 
-    /// Seconds until a token `position` places back is admitted, at the sale's rate.
-    pub fn estimated_wait_seconds(policy: &QueuePolicy, position: u64) -> u64 {
-        let per_tick = u64::from(policy.admit_per_tick.max(1));
-        let ticks = position / per_tick + 1;
-        ticks * policy.tick_every.as_secs()
-    }
-
-    fn view(&self, token: &Token, counters: Option<&LineCounters>, concert: &Concert, now: Timestamp) -> TokenView {
+    fn view(
+        &self,
+        token: &Token,
+        counters: Option<&LineCounters>,
+        concert: &Concert,
+        pace: &LinePace,
+        now: Timestamp,
+    ) -> TokenView {
         let status = token.status_at(now);
         let phase = concert.phase_at(now);
+        let place = counters.and_then(|c| c.place_of(token.spot));
         let (position, estimated_wait_seconds) = match (status, counters) {
             (TokenStatus::Waiting, Some(c)) => match c.position_of(token.spot) {
-                Some(p) => (Some(p), Self::estimated_wait_seconds(&concert.control.policy(self.policy), p)),
+                Some(p) => (Some(p), pace.wait_seconds(p)),
                 // Before the draw: the wait is at least until the opening.
-                None => (None, now.until(concert.sale.opens_at).as_secs()),
+                None => (None, Some(now.until(concert.sale.opens_at).as_secs())),
             },
-            _ => (Some(0), 0),
+            _ => (Some(0), Some(0)),
         };
         let prequeue_index = match token.spot {
             Spot::Cohort(i) => Some(i),
@@ -282,11 +381,53 @@ impl QueueService {
             token: token.id,
             status,
             position,
+            place,
             estimated_wait_seconds,
             phase,
             opens_at: concert.sale.opens_at,
             prequeue_index,
         }
+    }
+
+    /// The line's pace: nominal from the sale's settings; while the cap is full, measured
+    /// from the per-minute totals the admitter notes (one bounded read, never one per fan),
+    /// because then fans get in only as fast as others finish. Below the cap the admitter
+    /// lets in its full rate each tick, and the nominal pace is the true one.
+    async fn pace(&self, concert: &Concert, counters: &LineCounters, now: Timestamp) -> Result<LinePace> {
+        let policy = concert.control.policy(self.policy);
+        let mut pace = LinePace::nominal(&policy);
+        if counters.active < policy.active_cap {
+            return Ok(pace);
+        }
+        let this_minute = now.millis().div_euclid(60_000);
+        let noted = retrying(|| self.store.minutes(&concert.id, this_minute - PACE_MINUTES, this_minute - 1)).await?;
+        // The oldest minute of the latest run of minutes in which fans were waiting.
+        let waiting_since = noted.iter().rev().take_while(|(_, t)| t.joined > t.admitted).last();
+        if let Some(&(minute, then)) = waiting_since {
+            let span = u64::try_from(this_minute - minute).unwrap_or(1).max(1);
+            let passed = counters.admitted_through.saturating_sub(then.admitted);
+            // Slow is not stopped: one fan in five minutes is a pace of 1 a minute, not 0.
+            pace.measured_per_minute = Some(if passed == 0 { 0 } else { (passed / span).max(1) });
+        }
+        Ok(pace)
+    }
+
+    /// The line's public status: the same for every fan, so a CDN can answer the polls.
+    pub async fn line(&self, concert_id: &ConcertId) -> Result<LineStatus> {
+        let concert = self.concert(concert_id).await?;
+        let counters = retrying(|| self.store.counters(concert_id)).await?;
+        let now = self.clock.now();
+        let pace = self.pace(&concert, &counters, now).await?;
+        Ok(LineStatus {
+            concert: concert_id.clone(),
+            phase: concert.phase_at(now),
+            opens_at: concert.sale.opens_at,
+            serving_through: counters.admitted_through,
+            joined: counters.totals().joined,
+            active: counters.active,
+            active_cap: concert.control.policy(self.policy).active_cap,
+            pace,
+        })
     }
 
     /// The concert, or CONCERT_NOT_FOUND.
@@ -306,7 +447,8 @@ impl QueueService {
             let now = self.clock.now();
             if let Some(live) = previous.as_ref().filter(|t| t.is_alive(now)) {
                 let counters = retrying(|| self.store.counters(concert_id)).await?;
-                return Ok((self.view(live, Some(&counters), &concert, now), false));
+                let pace = LinePace::nominal(&concert.control.policy(self.policy));
+                return Ok((self.view(live, Some(&counters), &concert, &pace, now), false));
             }
             let phase = concert.phase_at(now);
             match phase {
@@ -327,7 +469,9 @@ impl QueueService {
                 Ok(CreateOutcome::Created) => {
                     tracing::info!(user = %user, concert = %concert_id, ?spot, "queue token issued");
                     let counters = retrying(|| self.store.counters(concert_id)).await?;
-                    return Ok((self.view(&token, Some(&counters), &concert, now), true));
+                    // A join reads nothing more: the fan's next poll, of the line, has the pace.
+                    let pace = LinePace::nominal(&concert.control.policy(self.policy));
+                    return Ok((self.view(&token, Some(&counters), &concert, &pace, now), true));
                 }
                 Ok(CreateOutcome::HolderTaken) => {
                     // A concurrent request for the same user won; give our number back now
@@ -394,8 +538,8 @@ impl QueueService {
 
     /// The token's status and, while waiting, its position and the sale's phase.
     pub async fn current(&self, caller: UserId, raw_token: Option<&str>) -> Result<TokenView> {
-        let token = self.token(caller, raw_token).await?;
         let now = self.clock.now();
+        let token = self.show_up(self.token(caller, raw_token).await?, now).await?;
         let concert = self.concert(&token.concert).await?;
         match token.status_at(now) {
             TokenStatus::Expired => Err(Error::TokenExpired),
@@ -405,9 +549,10 @@ impl QueueService {
                     // The opening has passed and nobody sealed the draw yet: the first poll does.
                     counters.draw = Some(self.seal(&token.concert).await?);
                 }
-                Ok(self.view(&token, Some(&counters), &concert, now))
+                let pace = self.pace(&concert, &counters, now).await?;
+                Ok(self.view(&token, Some(&counters), &concert, &pace, now))
             }
-            TokenStatus::Active { .. } => Ok(self.view(&token, None, &concert, now)),
+            TokenStatus::Active { .. } => Ok(self.view(&token, None, &concert, &LinePace::nominal(&self.policy), now)),
         }
     }
 
@@ -426,12 +571,44 @@ impl QueueService {
 
     /// An ACTIVE token, for whichever concert it was issued.
     pub async fn admitted(&self, caller: UserId, raw_token: Option<&str>) -> Result<Admission> {
-        let token = self.token(caller, raw_token).await?;
-        match token.status_at(self.clock.now()) {
+        let now = self.clock.now();
+        let token = self.show_up(self.token(caller, raw_token).await?, now).await?;
+        match token.status_at(now) {
             TokenStatus::Expired => Err(Error::TokenExpired),
             TokenStatus::Waiting => Err(Error::TokenNotActive),
-            TokenStatus::Active { .. } => Ok(Admission { token: token.id, user: token.user, concert: token.concert }),
+            TokenStatus::Active { until } => {
+                let slot_until = match token.state {
+                    TokenState::Active { slot_until, .. } => slot_until,
+                    _ => until,
+                };
+                Ok(Admission {
+                    token: token.id,
+                    user: token.user,
+                    concert: token.concert,
+                    active_until: until,
+                    slot_until,
+                })
+            }
         }
+    }
+
+    /// A request of an ACTIVE token's fan: its check-in (the first after admission) or a
+    /// sign of life, renewing its slot when due (`Token::renewal`). A slot that ended
+    /// meanwhile (a no-show or an idle fan) stays ended: TOKEN_EXPIRED.
+    async fn show_up(&self, mut token: Token, now: Timestamp) -> Result<Token> {
+        let (TokenStatus::Active { .. }, Some(slot_until)) =
+            (token.status_at(now), token.renewal(now, self.policy.idle_for))
+        else {
+            return Ok(token);
+        };
+        if !retrying(|| self.store.renew_slot(token.id, now, slot_until)).await? {
+            tracing::info!(token = %token.id, "slot ended before the fan came back");
+            return Err(Error::TokenExpired);
+        }
+        if let TokenState::Active { until, .. } = token.state {
+            token.state = TokenState::Active { until, slot_until };
+        }
+        Ok(token)
     }
 
     /// The check every protected route makes: an ACTIVE token for this concert.
@@ -496,6 +673,7 @@ impl QueueService {
             new_admitted_through: counters.admitted_through,
             tokens: Vec::new(),
             active_until: now.plus(policy.active_for),
+            slot_until: now.plus(policy.check_in_for.min(policy.active_for)),
             cap: policy.active_cap,
             suspect_gap: None,
         };

@@ -75,6 +75,12 @@ impl Reservation {
     }
 }
 
+/// The slot end a hold keeps its fan's token at, at least: the hold's own end, within the
+/// token's active period.
+pub fn keep_slot_until(reservation: &Reservation, who: &Admission) -> Timestamp {
+    reservation.expires_at.min(who.active_until)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HoldOutcome {
     Held,
@@ -82,13 +88,18 @@ pub enum HoldOutcome {
     /// instant of the write: read both again.
     SeatTaken,
     NoSuchSeat,
+    /// The queue token is no longer ACTIVE with its slot (or its slot moved meanwhile).
+    TokenMoved,
 }
 
 #[async_trait]
 pub trait HoldStore: Send + Sync {
     /// In one step: take the seat for `reservation` if it is available at `now`, take the
-    /// account's slot `reservation.slot` if it is free at `now`, and record the reservation.
-    async fn hold(&self, reservation: &Reservation, now: Timestamp) -> Result<HoldOutcome>;
+    /// account's slot `reservation.slot` if it is free at `now`, record the reservation,
+    /// and check that `who`'s queue token is still ACTIVE with its slot at `now`, keeping
+    /// the slot at least until the hold ends (`keep_slot_until`), so that a fan deciding
+    /// to pay is never idle. A used-up or expired token cannot hold.
+    async fn hold(&self, reservation: &Reservation, now: Timestamp, who: &Admission) -> Result<HoldOutcome>;
     /// The account's seat slots for a concert.
     async fn account(&self, concert: &ConcertId, user: UserId) -> Result<AccountSeats>;
     /// In one step, if the hold is still in force at `now` and unpaid: mark it CANCELLED,
@@ -170,7 +181,7 @@ impl HoldService {
                 slot,
                 state: ReservationState::Held,
             };
-            match self.store.hold(&reservation, now).await {
+            match self.store.hold(&reservation, now, who).await {
                 Ok(HoldOutcome::Held) => {
                     tracing::info!(user = %who.user, reservation = %reservation.id, %date, seat = seat_number.get(), "seat held");
                     // The release message only tidies up: if it is lost, the hold still ends on time.
@@ -182,6 +193,9 @@ impl HoldService {
                 // Taken since we read it: read the seat again, it says who won.
                 Ok(HoldOutcome::SeatTaken) => {}
                 Ok(HoldOutcome::NoSuchSeat) => return Err(Error::SeatNotFound),
+                // Ended, or renewed by a request racing this one: the client's retry
+                // authorizes again and learns which.
+                Ok(HoldOutcome::TokenMoved) => return Err(Error::Contention),
                 Err(e) => match decide(&e, attempt) {
                     Decision::RetryWithin(cap) => pause(cap).await,
                     Decision::GiveUp => return Err(e),

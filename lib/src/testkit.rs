@@ -45,8 +45,14 @@ pub async fn world() -> World {
     )
     .await
     .expect("seed");
-    let policy =
-        QueuePolicy { admit_per_tick: 100, active_cap: 1000, active_for: ACTIVE, tick_every: Duration::from_secs(2) };
+    let policy = QueuePolicy {
+        admit_per_tick: 100,
+        active_cap: 1000,
+        active_for: ACTIVE,
+        check_in_for: Duration::from_secs(60),
+        idle_for: Duration::from_secs(300),
+        tick_every: Duration::from_secs(2),
+    };
     let queue = Arc::new(QueueService::new(mem.clone(), mem.clone(), clock.clone(), policy));
     let payments = Arc::new(PaymentService::new(queue.clone(), mem.clone(), mem.clone(), clock.clone()));
     World {
@@ -74,5 +80,11 @@ impl World {
         self.queue.tick(&self.concert).await.expect("tick");
         let raw = view.token.to_string();
         (self.queue.authorize(user, Some(&raw), &self.concert).await.expect("admitted"), raw)
+    }
+
+    /// The fan's next request: authorized again, as every handler does (which keeps the
+    /// fan's slot while they are active).
+    pub async fn again(&self, fan: &Admission, raw: &str) -> Admission {
+        self.queue.authorize(fan.user, Some(raw), &self.concert).await.expect("still admitted")
     }
 }

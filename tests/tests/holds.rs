@@ -92,6 +92,8 @@ async fn expired_hold_is_available_at_once_and_taken_over_and_the_first_user_can
     // One millisecond before the end the hold stands; at the end the seat is free to all.
     clock.advance(s.settings.hold_for - Duration::from_millis(1));
     assert_eq!(available_on(&s, concert.as_str(), &second.token).await, 49);
+    // The first fan looks too: an idle fan would lose their turn when the hold ends.
+    assert_eq!(available_on(&s, concert.as_str(), &first.token).await, 49);
     clock.advance(Duration::from_millis(1));
     assert_eq!(available_on(&s, concert.as_str(), &second.token).await, 50);
     let taken = call(&s, &routes, &hold(concert.as_str(), 3, &second.token)).await;

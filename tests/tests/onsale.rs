@@ -83,7 +83,11 @@ async fn the_pre_queue_is_drawn_into_a_fair_order_once_and_anyone_can_recompute_
     let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 15 }).collect();
     let clock = pre.plus(Duration::from_secs(60)).millis().to_string();
     let early: Vec<Answer> = swarm(SWARM, jobs, &[("CLOCK_AT_MS", &clock)]).into_iter().flatten().collect();
-    assert!(early.iter().all(|a| a.status == 201 && a.body["position"].is_null()), "{:?}", early.first());
+    // (Under injected faults a join whose answer was lost is sent again and answered 200
+    // with the token it already had.)
+    let odd =
+        early.iter().find(|a| !(a.status == 201 || (faults_on() && a.status == 200)) || !a.body["position"].is_null());
+    assert!(odd.is_none(), "{odd:?}");
     assert!(early.iter().all(|a| a.body["phase"] == "PRE_QUEUE"));
 
     // The opening: two openers race; the draw is sealed once.

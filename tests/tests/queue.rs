@@ -237,3 +237,99 @@ async fn unknown_concert_and_bad_bodies_are_4xx_and_write_nothing() {
     ));
     assert_eq!(store.counters(&concert).await.unwrap().issued, 0, "no number handed out");
 }
+
+#[tokio::test]
+async fn waiting_fans_work_out_their_position_from_the_public_line_status() {
+    let s = services().await;
+    let r = routes();
+    let concert = new_concert(&s, &["2026-12-24"]).await;
+    let mut places = Vec::new();
+    for _ in 0..5 {
+        let a = call(&s, &r, &Call::post("/queue/tokens", json!({ "concertId": concert.as_str() }))).await;
+        assert_eq!(a.status, 201, "{a:?}");
+        places.push(a.body["place"].as_u64().expect("a place number"));
+        assert_eq!(a.body["pollAfterSeconds"], 2);
+    }
+    assert!(places.windows(2).all(|p| p[1] > p[0]), "in arrival order: {places:?}");
+
+    // Anyone may read it, signed in or not: it names no fan.
+    let line_path = format!("/concerts/{concert}/line");
+    let line = call(&s, &r, &Call::get(line_path.clone()).sign_in(SignIn::Anonymous)).await;
+    assert_eq!(line.status, 200, "{line:?}");
+    assert!(line.body["joined"].as_u64().unwrap() >= places[4], "{line:?}");
+    assert_eq!(line.body["phase"], "ON_SALE");
+    let serving = line.body["servingThrough"].as_u64().unwrap();
+    // The fan's own arithmetic matches what the token says.
+    let raw = setup(|| s.queue.issue(UserId::random(), &concert)).await.0;
+    let mine = raw.place.unwrap();
+    let line = call(&s, &r, &Call::get(line_path.clone()).sign_in(SignIn::Anonymous)).await;
+    let serving_now = line.body["servingThrough"].as_u64().unwrap();
+    assert!(serving_now >= serving);
+    if serving_now < mine {
+        assert_eq!(raw.position, Some(mine - serving_now - 1), "nobody was admitted in between");
+    }
+
+    // A CDN may keep it a second; a problem is never kept.
+    let req = |path: &str| http::Request::get(path).body(lambda_http::Body::Empty).unwrap();
+    let resp = local_gateway::handle(&s, &r, identity(), req(&line_path)).await;
+    assert_eq!(resp.headers()["cache-control"], "public, max-age=1");
+    let missing = local_gateway::handle(&s, &r, identity(), req("/concerts/no-such-show/line")).await;
+    assert_eq!(
+        (missing.status().as_u16(), &missing.headers()["cache-control"]),
+        (404, &"no-store".parse::<http::HeaderValue>().unwrap())
+    );
+}
+
+#[tokio::test]
+async fn a_flood_of_admitted_fans_who_never_show_up_gives_the_slots_back_after_the_check_in_window() {
+    let clock = Arc::new(ManualClock::at(SystemClock.now()));
+    let s = services_with(clock.clone(), |c| {
+        c.queue.active_cap = 5;
+        c.queue.admit_per_tick = 10;
+    })
+    .await;
+    let concert = new_concert(&s, &["2026-12-24"]).await;
+    // Five tokens taken and never used again (a script, or fans who left), then three fans.
+    let mut flood = Vec::new();
+    for _ in 0..5 {
+        let user = UserId::random();
+        flood.push((user, setup(|| s.queue.issue(user, &concert)).await.0.token.to_string()));
+    }
+    let mut fans = Vec::new();
+    for _ in 0..3 {
+        let user = UserId::random();
+        fans.push((user, setup(|| s.queue.issue(user, &concert)).await.0.token.to_string()));
+    }
+    let mut admitted = 0;
+    for _ in 0..20 {
+        admitted += setup(|| s.queue.tick(&concert)).await.admitted.len();
+        if admitted >= 5 {
+            break;
+        }
+    }
+    assert_eq!(admitted, 5, "the cap is full of the flood");
+    assert!(setup(|| s.queue.tick(&concert)).await.admitted.is_empty());
+
+    clock.advance(s.settings.queue.check_in_for + Duration::from_secs(1));
+    let (mut released, mut next) = (0, 0);
+    for _ in 0..20 {
+        let report = setup(|| s.queue.tick(&concert)).await;
+        released += report.released;
+        next += report.admitted.len();
+        if next >= 3 {
+            break;
+        }
+    }
+    assert_eq!((released, next), (5, 3), "the no-shows' slots went to the fans behind them");
+    for (user, raw) in &fans {
+        assert!(s.queue.authorize(*user, Some(raw), &concert).await.is_ok(), "the fans check in");
+    }
+    for (user, raw) in &flood {
+        assert_eq!(s.queue.authorize(*user, Some(raw), &concert).await, Err(ticketing::Error::TokenExpired));
+    }
+    let store = DynamoQueue::new(Tables::new(
+        aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
+        s.settings.resources.clone(),
+    ));
+    assert_eq!(setup(|| store.counters(&concert)).await.active, 3, "the cap counts exactly who holds a slot");
+}

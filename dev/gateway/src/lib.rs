@@ -3,6 +3,7 @@
 //! and its JWT authorizer (`identity`, with a local token issuer in Cognito's place),
 //! EventBridge's schedule (the admitter tick) and the SQS event source (hold releases).
 
+pub mod edge;
 pub mod identity;
 pub mod web;
 
@@ -19,6 +20,7 @@ use ticketing::ids::UserId;
 use ticketing::wiring::Services;
 use ticketing::Error;
 
+pub use edge::EdgeCache;
 pub use identity::DevIdentity;
 
 /// One HttpApi route of template.yaml, as `scripts/provision.py` writes it to routes.json.
@@ -155,15 +157,29 @@ fn to_hyper(resp: lambda_http::Response<lambda_http::Body>) -> Reply {
     hyper::Response::from_parts(parts, Full::new(Bytes::from(body.to_vec())))
 }
 
-/// The hyper side: read the body (within API Gateway's payload limit) and `handle` it.
+/// The hyper side: read the body (within API Gateway's payload limit), answer from the
+/// edge cache where it may (CloudFront's part), else `handle` it.
 pub async fn serve(
     s: Arc<Services>,
     routes: Arc<Vec<Route>>,
     identity: Arc<DevIdentity>,
+    edge: Arc<EdgeCache>,
     req: hyper::Request<Incoming>,
 ) -> Result<Reply, Infallible> {
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();
+    let key = req.uri().path_and_query().map_or_else(|| path.clone(), |p| p.as_str().to_owned());
+    if method == "GET" {
+        if path == "/dev/edge" {
+            return Ok(to_hyper(json_response(200, edge.counts())));
+        }
+        if let Some((status, headers, body)) = edge.lookup(&key) {
+            let mut reply = hyper::Response::new(Full::new(body));
+            *reply.status_mut() = status;
+            *reply.headers_mut() = headers;
+            return Ok(reply);
+        }
+    }
     let (parts, body) = req.into_parts();
     let bytes = match Limited::new(body, API_GATEWAY_MAX_PAYLOAD_BYTES + 1).collect().await {
         Ok(b) => b.to_bytes(),
@@ -173,7 +189,13 @@ pub async fn serve(
     let started = std::time::Instant::now();
     let resp = handle(&s, &routes, &identity, http::Request::from_parts(parts, body)).await;
     tracing::debug!(%method, %path, status = resp.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
-    Ok(to_hyper(resp))
+    let mut reply = to_hyper(resp);
+    if method == "GET" {
+        let status = reply.status();
+        let body = Bytes::from(reply.body().clone().collect().await.map(|b| b.to_bytes()).unwrap_or_default());
+        edge.store(key, status, reply.headers_mut(), &body);
+    }
+    Ok(reply)
 }
 
 /// EventBridge's part: tick the admitter every TICK_SECONDS.

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use local_gateway::{admitter_loop, hold_expiry_loop, serve, DevIdentity, Route};
+use local_gateway::{admitter_loop, hold_expiry_loop, serve, DevIdentity, EdgeCache, Route};
 use ticketing::operator::demo_spec;
 use ticketing::wiring::{init_tracing, Services};
 use tokio::net::TcpListener;
@@ -48,14 +48,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     tracing::info!(port, routes = routes.len(), "serving the HttpApi routes of template.yaml");
     tracing::info!(issuer = identity.issuer(), audience = identity.audience(), "dev login: POST /dev/login");
     let routes = Arc::new(routes);
+    let edge = Arc::new(EdgeCache::default());
     loop {
         let (stream, _) = tokio::select! {
             accepted = listener.accept() => accepted?,
             _ = tokio::signal::ctrl_c() => return Ok(()),
         };
-        let (s, r, id) = (services.clone(), routes.clone(), identity.clone());
+        let (s, r, id, e) = (services.clone(), routes.clone(), identity.clone(), edge.clone());
         tokio::spawn(async move {
-            let svc = service_fn(move |req| serve(s.clone(), r.clone(), id.clone(), req));
+            let svc = service_fn(move |req| serve(s.clone(), r.clone(), id.clone(), e.clone(), req));
             if let Err(e) = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await {
                 tracing::debug!(error = %e, "connection closed");
             }

@@ -1,12 +1,13 @@
-//! Queue tokens: take a place in a concert's waiting room and poll it.
+//! Queue tokens: take a place in a concert's waiting room; and the line's public status,
+//! which waiting fans poll (through a CDN) to work out their own position.
 
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use ticketing::http::{body_json, queue_token, respond, segments};
+use ticketing::http::{body_json, cache_publicly, queue_token, respond, segments};
 use ticketing::identity::caller;
 use ticketing::ids::{ConcertId, UserId};
-use ticketing::queue::{TokenStatus, TokenView};
+use ticketing::queue::{LineStatus, TokenStatus, TokenView, LINE_STATUS_MAX_AGE_SECONDS, POLL_SECONDS};
 use ticketing::sale::Phase;
 use ticketing::wiring::Services;
 use ticketing::{Error, Result};
@@ -21,10 +22,37 @@ struct IssueBody {
 
 pub async fn handle(s: &Services, req: Request) -> Response<Body> {
     let path = segments(&req);
-    respond(match (req.method().as_str(), path.as_slice()) {
-        ("POST", ["queue", "tokens"]) => issue(s, &req).await,
-        ("GET", ["queue", "tokens", "current"]) => current(s, &req).await,
-        _ => Err(Error::RouteNotFound),
+    match (req.method().as_str(), path.as_slice()) {
+        ("POST", ["queue", "tokens"]) => respond(issue(s, &req).await),
+        ("GET", ["queue", "tokens", "current"]) => respond(current(s, &req).await),
+        ("GET", ["concerts", concert, "line"]) => {
+            cache_publicly(respond(line(s, concert).await), LINE_STATUS_MAX_AGE_SECONDS)
+        }
+        _ => respond(Err(Error::RouteNotFound)),
+    }
+}
+
+/// The same answer for every fan (no identity, no token): a CDN keeps it a second.
+async fn line(s: &Services, raw_concert: &str) -> Result<(u16, Value)> {
+    let concert = ConcertId::parse(raw_concert)?;
+    let status = s.queue.line(&concert).await?;
+    Ok((200, line_json(&status)))
+}
+
+fn line_json(l: &LineStatus) -> Value {
+    json!({
+        "concertId": l.concert.as_str(),
+        "phase": l.phase.as_str(),
+        "opensAt": l.opens_at.to_rfc3339(),
+        "servingThrough": l.serving_through,
+        "joined": l.joined,
+        "active": l.active,
+        "activeCap": l.active_cap,
+        "admitPerTick": l.pace.per_tick,
+        "tickSeconds": l.pace.tick_secs,
+        "measuredAdmittedPerMinute": l.pace.measured_per_minute,
+        "admittedPerMinute": l.pace.per_minute(),
+        "pollAfterSeconds": POLL_SECONDS,
     })
 }
 
@@ -68,6 +96,8 @@ fn view_json(v: &TokenView) -> Value {
     };
     out["phase"] = json!(v.phase.as_str());
     out["opensAt"] = json!(v.opens_at.to_rfc3339());
+    out["place"] = json!(v.place);
+    out["pollAfterSeconds"] = json!(POLL_SECONDS);
     if let Some(i) = v.prequeue_index {
         out["preQueueIndex"] = json!(i);
     }

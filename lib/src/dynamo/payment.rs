@@ -237,7 +237,7 @@ impl PaymentStore for DynamoPayments {
             .table_name(&names.queue_table)
             .set_key(Some(key(token_pk(plan.token))))
             .update_expression("SET #status = :expired, slotUntil = :now")
-            .condition_expression("#status = :active AND activeUntil > :now AND attribute_exists(slotUntil)")
+            .condition_expression("#status = :active AND activeUntil > :now AND slotUntil > :now")
             .expression_attribute_names("#status", "status")
             .expression_attribute_values(":expired", s("EXPIRED"))
             .expression_attribute_values(":active", s("ACTIVE"))

@@ -122,7 +122,11 @@ fn token_of(item: &Item) -> Result<Token> {
     let id = TokenId::parse(get_s(item, "tokenId")?)?;
     let state = match get_s(item, "status")? {
         "WAITING" => TokenState::Waiting,
-        "ACTIVE" => TokenState::Active { until: Timestamp::from_millis(get_n(item, "activeUntil")?) },
+        "ACTIVE" => TokenState::Active {
+            until: Timestamp::from_millis(get_n(item, "activeUntil")?),
+            // Released (or used up): no slot, so no longer ACTIVE.
+            slot_until: Timestamp::from_millis(opt_n(item, "slotUntil")?.unwrap_or(0)),
+        },
         _ => TokenState::Expired,
     };
     let spot = match opt_n(item, "cohortIndex")? {
@@ -422,7 +426,7 @@ impl QueueStore for DynamoQueue {
                 .table_name(self.table())
                 .set_key(Some(key(token_pk(*token))))
                 .update_expression(
-                    "SET #status = :active, activeUntil = :until, slotUntil = :until, expiresAt = :ttl, concertId = :c",
+                    "SET #status = :active, activeUntil = :until, slotUntil = :slot, expiresAt = :ttl, concertId = :c",
                 )
                 // A token TTL removed while waiting (a week in line) must not stall the line:
                 // admitting its empty key only holds a slot until the active period ends.
@@ -431,6 +435,7 @@ impl QueueStore for DynamoQueue {
                 .expression_attribute_values(":active", s("ACTIVE"))
                 .expression_attribute_values(":waiting", s("WAITING"))
                 .expression_attribute_values(":until", n(until))
+                .expression_attribute_values(":slot", n(plan.slot_until.millis()))
                 .expression_attribute_values(":ttl", n(ttl))
                 // Set again so that even a TTL-removed token's slot is found and released.
                 .expression_attribute_values(":c", s(plan.concert.as_str()))
@@ -442,6 +447,30 @@ impl QueueStore for DynamoQueue {
             Ok(outcome) => Ok(outcome.is_ok()),
             Err(Error::Contention) => Ok(false),
             Err(e) => Err(e),
+        }
+    }
+
+    async fn renew_slot(&self, token: TokenId, now: Timestamp, slot_until: Timestamp) -> Result<bool> {
+        let out = self
+            .t
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(token_pk(token))))
+            .update_expression("SET slotUntil = :slot")
+            // Still ACTIVE and still holding its slot: a released slot (no slotUntil) or one
+            // already over stays lost, whatever the fan sends.
+            .condition_expression("#status = :active AND slotUntil > :now")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":active", s("ACTIVE"))
+            .expression_attribute_values(":now", n(now.millis()))
+            .expression_attribute_values(":slot", n(slot_until.millis()))
+            .send()
+            .await;
+        match out {
+            Ok(_) => Ok(true),
+            Err(e) if condition_failed(&e) => Ok(false),
+            Err(e) => Err(sdk(e)),
         }
     }
 }

@@ -105,6 +105,8 @@ fn world() -> World {
         admit_per_tick: 100,
         active_cap: 1_000,
         active_for: Duration::from_secs(600),
+        check_in_for: Duration::from_secs(60),
+        idle_for: Duration::from_secs(300),
         tick_every: Duration::from_secs(5),
     };
     let op = OperatorService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), defaults);

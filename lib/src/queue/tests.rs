@@ -38,6 +38,8 @@ async fn world(admit_per_tick: u32, active_cap: u32) -> World {
         admit_per_tick,
         active_cap,
         active_for: Duration::from_secs(600),
+        check_in_for: Duration::from_secs(60),
+        idle_for: Duration::from_secs(300),
         tick_every: Duration::from_secs(2),
     };
     let queue = QueueService::new(store.clone(), catalog, clock.clone(), policy);
@@ -92,12 +94,48 @@ fn wait_estimate_follows_the_admission_rate() {
         admit_per_tick: 50,
         active_cap: 1000,
         active_for: Duration::from_secs(600),
+        check_in_for: Duration::from_secs(60),
+        idle_for: Duration::from_secs(300),
         tick_every: Duration::from_secs(2),
     };
-    assert_eq!(QueueService::estimated_wait_seconds(&policy, 0), 2);
-    assert_eq!(QueueService::estimated_wait_seconds(&policy, 49), 2);
-    assert_eq!(QueueService::estimated_wait_seconds(&policy, 50), 4);
-    assert_eq!(QueueService::estimated_wait_seconds(&policy, 120), 6);
+    let pace = LinePace::nominal(&policy);
+    assert_eq!(pace.wait_seconds(0), Some(2));
+    assert_eq!(pace.wait_seconds(49), Some(2));
+    assert_eq!(pace.wait_seconds(50), Some(4));
+    assert_eq!(pace.wait_seconds(120), Some(6));
+    assert_eq!(pace.per_minute(), 1_500);
+}
+
+#[test]
+fn a_line_held_back_by_its_cap_is_estimated_at_the_pace_fans_leave() {
+    let nominal = LinePace { per_tick: 50, tick_secs: 2, measured_per_minute: None };
+    // The cap is full: 10 fans a minute finish, so 10 a minute get in.
+    let slow = LinePace { measured_per_minute: Some(10), ..nominal };
+    assert_eq!(slow.per_minute(), 10);
+    assert_eq!(slow.wait_seconds(0), Some(6));
+    assert_eq!(slow.wait_seconds(299), Some(1_800), "300th in line: 30 minutes, not 14 s");
+    // A measured pace above the nominal one never shortens the estimate.
+    let fast = LinePace { measured_per_minute: Some(10_000), ..nominal };
+    assert_eq!(fast.wait_seconds(120), nominal.wait_seconds(120));
+    // Nobody let in for minutes: no honest estimate.
+    assert_eq!(LinePace { measured_per_minute: Some(0), ..nominal }.wait_seconds(5), None);
+}
+
+#[test]
+fn a_fans_position_is_worked_out_from_their_place_and_the_serving_number() {
+    let status = LineStatus {
+        concert: ConcertId::parse("c").unwrap(),
+        phase: Phase::OnSale,
+        opens_at: Timestamp::from_millis(0),
+        serving_through: 100,
+        joined: 500,
+        active: 10,
+        active_cap: 200,
+        pace: LinePace { per_tick: 50, tick_secs: 2, measured_per_minute: None },
+    };
+    assert_eq!(status.position_of(101), 0, "next in");
+    assert_eq!(status.position_of(150), 49);
+    assert_eq!(status.position_of(7), 0, "let in already");
 }
 
 #[tokio::test]
@@ -111,7 +149,7 @@ async fn the_wait_estimate_uses_the_sales_own_rate() {
     assert!(store.update_concert(&before, &after).await.unwrap());
     let views = issue_many(&w, 12).await;
     assert_eq!(views[11].position, Some(11));
-    assert_eq!(views[11].estimated_wait_seconds, 6, "11 ahead at 5 a tick: 3 ticks of 2 s");
+    assert_eq!(views[11].estimated_wait_seconds, Some(6), "11 ahead at 5 a tick: 3 ticks of 2 s");
 }
 
 #[tokio::test]
@@ -150,7 +188,13 @@ async fn active_token_expires_at_the_end_of_its_period_exactly() {
     let view = issue_many(&w, 1).await.remove(0);
     let raw = view.token.to_string();
     w.queue.tick(&w.concert).await.unwrap();
-    w.clock.advance(Duration::from_secs(600) - Duration::from_millis(1));
+    // A fan who keeps making requests keeps the slot to the end of the period, not past it.
+    for _ in 0..2 {
+        assert!(authorize(&w, &raw, &w.concert).await.is_ok());
+        w.clock.advance(Duration::from_secs(240));
+    }
+    assert!(authorize(&w, &raw, &w.concert).await.is_ok());
+    w.clock.advance(Duration::from_secs(120) - Duration::from_millis(1));
     assert!(authorize(&w, &raw, &w.concert).await.is_ok());
     w.clock.advance(Duration::from_millis(1));
     assert_eq!(authorize(&w, &raw, &w.concert).await, Err(Error::TokenExpired));
@@ -271,7 +315,7 @@ async fn pre_queue_fans_get_their_places_at_the_opening_and_later_fans_queue_beh
     let w = prequeue_world().await;
     let early = issue_many(&w, 20).await;
     assert!(early.iter().all(|v| v.position.is_none() && v.phase == Phase::PreQueue));
-    assert_eq!(early[0].estimated_wait_seconds, 1_000, "until the opening");
+    assert_eq!(early[0].estimated_wait_seconds, Some(1_000), "until the opening");
     assert!(w.queue.tick(&w.concert).await.unwrap().admitted.is_empty(), "nobody is let in before the opening");
 
     w.clock.set(Timestamp::from_millis(2_000_000));
@@ -317,4 +361,89 @@ async fn joins_outside_the_window_are_refused() {
     assert_eq!(w.queue.issue(UserId::random(), &w.concert).await.map(|_| ()), Err(Error::SaleNotOpen));
     w.clock.set(Timestamp::from_millis(9_000_000));
     assert_eq!(w.queue.issue(UserId::random(), &w.concert).await.map(|_| ()), Err(Error::SaleClosed));
+}
+
+#[tokio::test]
+async fn the_public_line_status_measures_the_pace_and_stops_promising_when_the_cap_holds_it() {
+    let w = world(5, 5).await;
+    let views = issue_many(&w, 30).await;
+    w.queue.tick(&w.concert).await.unwrap();
+    let line = w.queue.line(&w.concert).await.unwrap();
+    assert_eq!((line.serving_through, line.joined, line.active, line.active_cap), (5, 30, 5, 5));
+    assert_eq!(line.pace.measured_per_minute, None, "nothing noted a minute ago yet");
+    assert_eq!(line.position_of(views[29].place.unwrap()), 24);
+    // Six minutes with the cap full (the five let in keep busy): the admitter notes each
+    // minute, and nobody else gets in.
+    for _ in 0..6 {
+        for v in &views[..5] {
+            authorize(&w, &v.token.to_string(), &w.concert).await.unwrap();
+        }
+        w.clock.advance(Duration::from_secs(60));
+        w.queue.tick(&w.concert).await.unwrap();
+    }
+    let line = w.queue.line(&w.concert).await.unwrap();
+    assert_eq!(line.serving_through, 5);
+    assert_eq!(line.pace.measured_per_minute, Some(0));
+    let raw = views[29].token.to_string();
+    let view = current(&w, &raw).await.unwrap();
+    assert_eq!((view.position, view.estimated_wait_seconds), (Some(24), None), "no promise while the line stands");
+}
+
+#[tokio::test]
+async fn an_admitted_fan_who_never_shows_up_gives_the_slot_to_the_next_fan_after_the_check_in_window() {
+    let w = world(2, 2).await;
+    let views = issue_many(&w, 4).await;
+    w.queue.tick(&w.concert).await.unwrap();
+    let raw: Vec<String> = views.iter().map(|v| v.token.to_string()).collect();
+    // Fan 0 shows up (checks in); fan 1 never comes.
+    assert!(authorize(&w, &raw[0], &w.concert).await.is_ok());
+    w.clock.advance(Duration::from_secs(61));
+    let report = w.queue.tick(&w.concert).await.unwrap();
+    assert_eq!(report.released, 1, "the no-show's slot, and only it");
+    assert_eq!(report.admitted.len(), 1, "the next fan gets it at once");
+    assert_eq!(authorize(&w, &raw[1], &w.concert).await, Err(Error::TokenExpired), "too late: the turn is gone");
+    assert!(authorize(&w, &raw[0], &w.concert).await.is_ok(), "the fan who came keeps theirs");
+    assert!(authorize(&w, &raw[2], &w.concert).await.is_ok());
+    assert_eq!(w.store.counters(&w.concert).await.unwrap().active, 2, "the cap holds exactly");
+}
+
+#[tokio::test]
+async fn an_idle_fan_loses_the_slot_after_the_idle_timeout_and_a_busy_one_keeps_it_to_the_end() {
+    let w = world(2, 2).await;
+    let views = issue_many(&w, 3).await;
+    w.queue.tick(&w.concert).await.unwrap();
+    let (busy, idle) = (views[0].token.to_string(), views[1].token.to_string());
+    assert!(authorize(&w, &busy, &w.concert).await.is_ok());
+    assert!(authorize(&w, &idle, &w.concert).await.is_ok());
+    // The busy fan makes a request every two minutes, the idle one none.
+    for _ in 0..3 {
+        w.clock.advance(Duration::from_secs(120));
+        assert!(authorize(&w, &busy, &w.concert).await.is_ok());
+        w.queue.tick(&w.concert).await.unwrap();
+    }
+    assert_eq!(authorize(&w, &idle, &w.concert).await, Err(Error::TokenExpired), "idle for 6 minutes");
+    assert!(authorize(&w, &views[2].token.to_string(), &w.concert).await.is_ok(), "the next fan got the slot");
+    // Renewal never goes past the active period: at 10 minutes even the busy fan is done.
+    w.clock.advance(Duration::from_secs(240));
+    assert_eq!(authorize(&w, &busy, &w.concert).await, Err(Error::TokenExpired));
+}
+
+#[test]
+fn a_slot_is_renewed_at_check_in_then_once_per_half_idle_timeout_never_past_the_active_period() {
+    let t = |s: i64| Timestamp::from_millis(s * 1_000);
+    let idle = Duration::from_secs(300);
+    let token = |slot: i64| Token {
+        id: TokenId::random(),
+        user: UserId::random(),
+        concert: ConcertId::parse("c").unwrap(),
+        spot: Spot::Arrival(1),
+        state: TokenState::Active { until: t(600), slot_until: t(slot) },
+    };
+    assert_eq!(token(60).renewal(t(10), idle), Some(t(310)), "check-in");
+    assert_eq!(token(310).renewal(t(100), idle), None, "renewed 90 s ago: not yet");
+    assert_eq!(token(310).renewal(t(170), idle), Some(t(470)), "half the timeout passed");
+    assert_eq!(token(470).renewal(t(450), idle), Some(t(600)), "never past the active period");
+    assert_eq!(token(600).renewal(t(500), idle), None, "at the end already");
+    let waiting = Token { state: TokenState::Waiting, ..token(0) };
+    assert_eq!(waiting.renewal(t(1), idle), None);
 }

@@ -57,14 +57,17 @@ async fn a_hold_takes_the_seat_records_the_reservation_and_schedules_its_release
 async fn a_held_seat_is_refused_to_others_until_the_hold_ends() {
     let w = world().await;
     let (a, _) = w.fan().await;
-    let (b, _) = w.fan().await;
+    let (b, raw_b) = w.fan().await;
     let seat = SeatNumber::new(3).unwrap();
     let first = w.holds.hold(&a, w.date, seat).await.unwrap();
     assert_eq!(w.holds.hold(&b, w.date, seat).await, Err(Error::SeatUnavailable));
     assert_eq!(w.holds.hold(&a, w.date, seat).await, Ok(first), "its holder gets the same hold back, not a second");
     w.clock.advance(HOLD - Duration::from_millis(1));
+    // Each of b's requests is authorized first, as the handlers do (it keeps b's slot).
+    let b = w.again(&b, &raw_b).await;
     assert_eq!(w.holds.hold(&b, w.date, seat).await, Err(Error::SeatUnavailable));
     w.clock.advance(Duration::from_millis(1));
+    let b = w.again(&b, &raw_b).await;
     assert!(w.holds.hold(&b, w.date, seat).await.is_ok());
 }
 
@@ -154,7 +157,7 @@ async fn a_hold_cancelled_for_a_defect_is_not_retried() {
 #[tokio::test]
 async fn an_account_holds_at_most_the_concerts_limit_and_an_expired_hold_stops_counting_at_its_instant() {
     let w = world().await;
-    let (fan, _) = w.fan().await;
+    let (fan, raw) = w.fan().await;
     let limit = crate::catalog::Concert::DEFAULT_SEAT_LIMIT;
     for n in 1..=i64::from(limit) {
         w.holds.hold(&fan, w.date, SeatNumber::new(n).unwrap()).await.unwrap();
@@ -162,8 +165,10 @@ async fn an_account_holds_at_most_the_concerts_limit_and_an_expired_hold_stops_c
     let next = SeatNumber::new(40).unwrap();
     assert_eq!(w.holds.hold(&fan, w.date, next).await, Err(Error::SeatLimitReached { limit }));
     w.clock.advance(HOLD - std::time::Duration::from_millis(1));
+    let fan = w.again(&fan, &raw).await;
     assert_eq!(w.holds.hold(&fan, w.date, next).await, Err(Error::SeatLimitReached { limit }), "1 ms early");
     w.clock.advance(std::time::Duration::from_millis(1));
+    let fan = w.again(&fan, &raw).await;
     assert!(w.holds.hold(&fan, w.date, next).await.is_ok(), "every hold ended at its instant");
     let (other, _) = w.fan().await;
     assert!(w.holds.hold(&other, w.date, SeatNumber::new(41).unwrap()).await.is_ok(), "the limit is per account");
@@ -210,4 +215,41 @@ async fn a_cancel_that_meets_a_conflict_reads_again_and_finishes() {
     w.mem.inject("cancel", Error::Contention, false);
     assert_eq!(w.holds.cancel(&fan, r.id).await.unwrap().state, ReservationState::Cancelled);
     assert_eq!(w.mem.pending_faults(), 0);
+}
+
+#[tokio::test]
+async fn a_token_used_up_between_its_check_and_the_hold_cannot_hold() {
+    let w = world().await;
+    let (fan, raw) = w.fan().await;
+    let first = w.holds.hold(&fan, w.date, SeatNumber::new(20).unwrap()).await.unwrap();
+    w.mem.set_balance(fan.user, crate::testkit::won(1_000_000)).unwrap();
+    w.payments.pay(fan.user, Some(&raw), &[first.id], None).await.unwrap();
+    // `fan` was authorized before the payment used the token up: the hold's own
+    // transaction checks the token, and nothing is taken.
+    let seat = SeatNumber::new(21).unwrap();
+    assert_eq!(w.holds.hold(&fan, w.date, seat).await, Err(Error::Contention));
+    assert_eq!(
+        w.mem.seat(&w.concert, w.date, seat).await.unwrap().unwrap().state,
+        crate::catalog::SeatState::Available
+    );
+    assert_eq!(
+        w.queue.authorize(fan.user, Some(&raw), &w.concert).await,
+        Err(Error::TokenExpired),
+        "the retry learns why"
+    );
+}
+
+#[tokio::test]
+async fn a_hold_keeps_its_fans_slot_until_the_hold_ends_so_deciding_to_pay_is_never_idle() {
+    let w = world().await;
+    let (fan, raw) = w.fan().await;
+    // Checked in at 0 (slot to 300 s); at 100 s the slot is not yet due for renewal.
+    w.clock.advance(Duration::from_secs(100));
+    let fan = w.again(&fan, &raw).await;
+    assert_eq!(fan.slot_until, w.clock.now().plus(Duration::from_secs(200)));
+    let hold = w.holds.hold(&fan, w.date, SeatNumber::new(22).unwrap()).await.unwrap();
+    // No request for 250 s, past the slot as it was: the hold kept it to its own end.
+    w.clock.advance(Duration::from_secs(250));
+    w.mem.set_balance(fan.user, crate::testkit::won(1_000_000)).unwrap();
+    assert!(w.payments.pay(fan.user, Some(&raw), &[hold.id], None).await.is_ok());
 }

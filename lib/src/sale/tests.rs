@@ -56,6 +56,8 @@ fn the_operators_numbers_override_the_defaults() {
         admit_per_tick: 100,
         active_cap: 1_000,
         active_for: std::time::Duration::from_secs(600),
+        check_in_for: std::time::Duration::from_secs(60),
+        idle_for: std::time::Duration::from_secs(300),
         tick_every: std::time::Duration::from_secs(5),
     };
     let c = SaleControl { paused: false, admit_per_tick: Some(7), active_cap: None };
