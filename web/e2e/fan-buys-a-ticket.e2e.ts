@@ -1,5 +1,6 @@
 // (a) A fan signs in, waits, is admitted, holds a seat, charges the wallet, pays and sees
-// the receipt; then finds the payment in their list, and the app in English.
+// the receipt; then finds the payment in their list and their wallet statement, and the app
+// in English.
 
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -69,6 +70,12 @@ test('a fan buys a ticket: sign in, line, seat, charge, pay, receipt', async () 
   await page.locator('[data-payment]').first().waitFor();
   expect(await page.locator('[data-payment]').count()).toBe(1);
   expect(await page.locator('[data-payment]').first().textContent()).toContain(formatWon(price));
+  // The wallet statement below: the payment (newest first) and the charge before it.
+  const statement = page.getByTestId('statement');
+  await statement.locator('tr[data-kind="PAYMENT"]').waitFor();
+  expect(await statement.locator('tbody tr').first().getAttribute('data-kind')).toBe('PAYMENT');
+  expect((await statement.locator('tr[data-kind="PAYMENT"] td').allTextContents()).slice(1)).toEqual(['결제', formatWon(-price), formatWon(500_000 - price)]);
+  expect((await statement.locator('tr[data-kind="CHARGE"] td').allTextContents()).slice(1)).toEqual(['충전', `+${formatWon(500_000)}`, formatWon(500_000)]);
   await shot(page, '07-my-payments');
 
   // English on request, remembered across a reload; the seat is now sold on the map.

@@ -51,6 +51,21 @@ export class Scope {
     if (now) void tick();
   }
 
+  /**
+   * Run `fn` now, then again after the delay (ms) it returns each time, one run at a time,
+   * until it returns null or the screen is left. `fn` handles its own failures.
+   */
+  repeat(fn: () => Promise<number | null>): void {
+    let id: ReturnType<typeof setTimeout> | undefined;
+    const run = async () => {
+      if (!this.alive) return;
+      const next = await fn();
+      if (this.alive && next !== null) id = setTimeout(() => void run(), next);
+    };
+    this.cleanups.push(() => clearTimeout(id));
+    void run();
+  }
+
   onDispose(fn: () => void): void {
     this.cleanups.push(fn);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ApiClient, ApiProblem, retryAfterMs } from '../src/api/client';
+import { FanApi } from '../src/api/fan';
 
 interface Sent {
   url: string;
@@ -69,6 +70,18 @@ describe('the API client', () => {
     await expect(fakeApi([]).client.call({ path: '/concerts' })).rejects.toMatchObject({ code: 'NETWORK' });
     const html = new Response('<html>', { status: 502, statusText: 'Bad Gateway' });
     await expect(fakeApi([html]).client.call({ path: '/concerts' })).rejects.toMatchObject({ status: 502, code: 'UNEXPECTED' });
+  });
+
+  test('the line’s public status is asked with neither the JWT nor a queue token, so a CDN can share it', async () => {
+    const { client, sent } = fakeApi([ok({ concertId: 'aurora live', servingThrough: 3 }), ok({ status: 'WAITING' })]);
+    const fan = new FanApi(client);
+    await fan.line('aurora live');
+    expect(sent[0].url).toBe('/concerts/aurora%20live/line');
+    expect(sent[0].headers).not.toHaveProperty('authorization');
+    expect(sent[0].headers).not.toHaveProperty('x-queue-token');
+    // The token's own status still carries both.
+    await fan.placeInLine('q');
+    expect(sent[1].headers).toMatchObject({ authorization: 'Bearer jwt-1', 'x-queue-token': 'q' });
   });
 
   test('Retry-After is read as seconds, within 1 and 10', () => {

@@ -1,7 +1,19 @@
 import { describe, expect, test } from 'vitest';
-import { formatWait, keepsPolling, lineProgress, lineView, waitLeft } from '../src/domain/queue';
+import {
+  formatWait,
+  keepsPolling,
+  lineProgress,
+  lineStatusView,
+  lineView,
+  pollDelayMs,
+  pollSource,
+  positionAt,
+  waitLeft,
+  waitSecondsAt,
+  waitShown,
+} from '../src/domain/queue';
 import { formatCountdown, msUntil } from '../src/domain/time';
-import type { TokenStatus } from '../src/api/types';
+import type { PublicLineStatus, TokenStatus } from '../src/api/types';
 
 const OPENS = '2026-12-01T10:00:00Z';
 const status = (s: Partial<TokenStatus>): TokenStatus => ({
@@ -10,7 +22,30 @@ const status = (s: Partial<TokenStatus>): TokenStatus => ({
   estimatedWaitSeconds: 90,
   phase: 'ON_SALE',
   opensAt: OPENS,
+  place: 14,
+  pollAfterSeconds: 2,
   ...s,
+});
+/** GET /concerts/{id}/line: 10 places let in every 3 s, no measured pace yet. */
+const line = (l: Partial<PublicLineStatus>): PublicLineStatus => ({
+  concertId: 'c',
+  phase: 'ON_SALE',
+  opensAt: OPENS,
+  servingThrough: 10,
+  joined: 40,
+  active: 10,
+  activeCap: 100,
+  admitPerTick: 10,
+  tickSeconds: 3,
+  measuredAdmittedPerMinute: null,
+  admittedPerMinute: 200,
+  pollAfterSeconds: 2,
+  ...l,
+});
+const pace = (admitPerTick: number, tickSeconds: number, measuredAdmittedPerMinute: number | null) => ({
+  admitPerTick,
+  tickSeconds,
+  measuredAdmittedPerMinute,
 });
 
 describe('the place in line', () => {
@@ -56,12 +91,92 @@ describe('the place in line', () => {
     expect(lineView(status({ status: 'CLOSED', position: null, estimatedWaitSeconds: null }))).toEqual({ kind: 'ended', reason: 'CLOSED' });
   });
 
+  test('a null estimate while waiting (the line stands still) stays null', () => {
+    expect(lineView(status({ estimatedWaitSeconds: null }))).toEqual({ kind: 'waiting', position: 3, waitSeconds: null, paused: false });
+  });
+
   test('polling stops once admitted or once the sale has ended', () => {
     expect(keepsPolling(lineView(status({})))).toBe(true);
     expect(keepsPolling(lineView(status({ position: null })))).toBe(true);
     expect(keepsPolling(lineView(status({ status: 'ACTIVE' })))).toBe(false);
     expect(keepsPolling(lineView(status({ status: 'SOLD_OUT' })))).toBe(false);
     expect(keepsPolling(lineView(status({ status: 'CLOSED' })))).toBe(false);
+    expect(keepsPolling({ kind: 'passed' })).toBe(true);
+  });
+});
+
+describe('position and wait arithmetic from the line status', () => {
+  test('the position is the places between the last one served and the fan', () => {
+    expect(positionAt(14, 10)).toBe(3);
+    expect(positionAt(11, 10)).toBe(0);
+    // Reached or passed: nobody ahead, never below 0.
+    expect(positionAt(10, 10)).toBe(0);
+    expect(positionAt(5, 10)).toBe(0);
+    expect(positionAt(1, 0)).toBe(0);
+  });
+
+  test('the nominal wait: one tick per admitPerTick places, the fan’s own tick included', () => {
+    expect(waitSecondsAt(0, pace(10, 3, null))).toBe(3);
+    expect(waitSecondsAt(9, pace(10, 3, null))).toBe(3);
+    expect(waitSecondsAt(10, pace(10, 3, null))).toBe(6);
+    expect(waitSecondsAt(95, pace(10, 3, null))).toBe(30);
+  });
+
+  test('a measured pace slower than the nominal one makes the wait longer, never shorter', () => {
+    // 10 per minute: (5 + 1) * 60 / 10 = 36 s, later than the nominal 3 s.
+    expect(waitSecondsAt(5, pace(10, 3, 10))).toBe(36);
+    // Rounded up: (2 + 1) * 60 / 7 = 25.7 -> 26.
+    expect(waitSecondsAt(2, pace(10, 3, 7))).toBe(26);
+    // Faster than nominal: the nominal answer stands.
+    expect(waitSecondsAt(95, pace(10, 3, 1000))).toBe(30);
+  });
+
+  test('a line that stands still (0 measured per minute) has no estimate', () => {
+    expect(waitSecondsAt(0, pace(10, 3, 0))).toBeNull();
+    expect(waitSecondsAt(500, pace(10, 3, 0))).toBeNull();
+  });
+
+  test('the line status becomes what the waiting screen shows for the fan’s place', () => {
+    expect(lineStatusView(line({}), 14)).toEqual({ kind: 'waiting', position: 3, waitSeconds: 3, paused: false });
+    expect(lineStatusView(line({ measuredAdmittedPerMinute: 20 }), 14)).toEqual({ kind: 'waiting', position: 3, waitSeconds: 12, paused: false });
+    expect(lineStatusView(line({ measuredAdmittedPerMinute: 0 }), 14)).toEqual({ kind: 'waiting', position: 3, waitSeconds: null, paused: false });
+    expect(lineStatusView(line({ phase: 'PAUSED' }), 11)).toEqual({ kind: 'waiting', position: 0, waitSeconds: 3, paused: true });
+    expect(lineStatusView(line({ phase: 'SOLD_OUT' }), 14)).toEqual({ kind: 'ended', reason: 'SOLD_OUT' });
+    expect(lineStatusView(line({ phase: 'CLOSED' }), 14)).toEqual({ kind: 'ended', reason: 'CLOSED' });
+  });
+
+  test('once the line reaches the fan’s place the token is asked to confirm, whatever the phase', () => {
+    expect(lineStatusView(line({ servingThrough: 14 }), 14)).toEqual({ kind: 'passed' });
+    expect(lineStatusView(line({ servingThrough: 30 }), 14)).toEqual({ kind: 'passed' });
+    expect(lineStatusView(line({ servingThrough: 14, phase: 'SOLD_OUT' }), 14)).toEqual({ kind: 'passed' });
+  });
+
+  test('the line is polled while a place is known and not yet reached, else the token', () => {
+    expect(pollSource(14, false)).toBe('line');
+    // Before the draw (no place yet), or saved by an older app: the token, until it tells the place.
+    expect(pollSource(null, false)).toBe('token');
+    expect(pollSource(undefined, false)).toBe('token');
+    // Passed: the token, again and again until it says ACTIVE.
+    expect(pollSource(14, true)).toBe('token');
+  });
+
+  test('the next poll comes after the answer’s pollAfterSeconds', () => {
+    expect(pollDelayMs(2)).toBe(2000);
+    expect(pollDelayMs(5)).toBe(5000);
+    expect(pollDelayMs(undefined)).toBe(2000);
+    expect(pollDelayMs(null)).toBe(2000);
+    expect(pollDelayMs(0)).toBe(1000);
+    expect(pollDelayMs(3600)).toBe(30_000);
+  });
+
+  test('the wait shown: the estimate run down, a sentence when the line stands still, nothing while paused', () => {
+    const polled = 1_000_000;
+    expect(waitShown(lineStatusView(line({ measuredAdmittedPerMinute: 20 }), 14), polled, polled + 5_000)).toEqual({ kind: 'eta', seconds: 7 });
+    expect(waitShown(lineStatusView(line({ measuredAdmittedPerMinute: 0 }), 14), polled, polled)).toEqual({ kind: 'stalled' });
+    // The same from the token's null estimate.
+    expect(waitShown(lineView(status({ estimatedWaitSeconds: null })), polled, polled)).toEqual({ kind: 'stalled' });
+    expect(waitShown(lineView(status({ estimatedWaitSeconds: null, phase: 'PAUSED' })), polled, polled)).toBeNull();
+    expect(waitShown(lineView(status({ position: null, phase: 'PRE_QUEUE' })), polled, polled)).toBeNull();
   });
 });
 

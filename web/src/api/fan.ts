@@ -7,8 +7,10 @@ import type {
   Concert,
   ConcertDate,
   Payment,
+  PublicLineStatus,
   Reservation,
   Seat,
+  Statement,
   TokenIssued,
   TokenStatus,
 } from './types';
@@ -29,6 +31,11 @@ export class FanApi {
 
   placeInLine(queueToken: string): Promise<TokenStatus> {
     return this.client.call({ path: '/queue/tokens/current', queueToken });
+  }
+
+  /** The line's public status: sent without the sign-in, so a CDN can answer everyone alike. */
+  line(concertId: string): Promise<PublicLineStatus> {
+    return this.client.call({ path: `/concerts/${enc(concertId)}/line`, signedIn: false });
   }
 
   async dates(concertId: string, queueToken: string): Promise<ConcertDate[]> {
@@ -62,8 +69,22 @@ export class FanApi {
     return this.client.call({ method: 'POST', path: '/payments', body: { reservationIds }, queueToken, idempotencyKey });
   }
 
+  /** One page of the wallet statement, newest first: no cursor for the newest, a page's `next` for the one after it. */
+  statement(userId: string, cursor: string | null = null, limit?: number): Promise<Statement> {
+    return this.client.call({ path: statementPath(userId, cursor, limit) });
+  }
+
   async payments(userId: string): Promise<Payment[]> {
     const r = await this.client.call<{ payments: Payment[] }>({ path: `/users/${enc(userId)}/payments` });
     return r.payments;
   }
+}
+
+/** /users/{userId}/statement with its query: `cursor` is passed on as it came (opaque). */
+export function statementPath(userId: string, cursor: string | null = null, limit?: number): string {
+  const query = new URLSearchParams();
+  if (limit !== undefined) query.set('limit', String(limit));
+  if (cursor !== null) query.set('cursor', cursor);
+  const q = query.toString();
+  return `/users/${enc(userId)}/statement${q ? `?${q}` : ''}`;
 }

@@ -33,10 +33,36 @@ export type LineStatus = 'WAITING' | 'ACTIVE' | 'SOLD_OUT' | 'CLOSED';
 export interface TokenStatus {
   status: LineStatus;
   position: number | null;
+  /** Null while WAITING when the line stands still (no honest estimate), and once the sale has ended. */
   estimatedWaitSeconds: number | null;
   activeUntil?: string;
   phase: SalePhase;
   opensAt: string;
+  /** The fan's place number in line, from 1; null before the opening's draw (pre-queue). */
+  place: number | null;
+  /** How long to wait before the next poll. */
+  pollAfterSeconds: number;
+}
+
+/**
+ * GET /concerts/{concertId}/line: the line as anyone sees it, the same for every fan (public,
+ * cached a second by the CDN). A waiting fan works out their own position from their place.
+ */
+export interface PublicLineStatus {
+  concertId: string;
+  phase: SalePhase;
+  opensAt: string;
+  /** Every place number up to this one has been let in (or skipped). */
+  servingThrough: number;
+  joined: number;
+  active: number;
+  activeCap: number;
+  admitPerTick: number;
+  tickSeconds: number;
+  /** Let in per minute lately while fans waited; null if unknown, 0 while the line stands still. */
+  measuredAdmittedPerMinute: number | null;
+  admittedPerMinute: number;
+  pollAfterSeconds: number;
 }
 
 export interface TokenIssued extends TokenStatus {
@@ -92,6 +118,30 @@ export interface Payment {
   amount: number;
   balance: number;
   paidAt: string;
+}
+
+/** What moved a balance: a charge (money in), a payment (out), a refund (back in). */
+export type StatementKind = 'CHARGE' | 'PAYMENT' | 'REFUND';
+export const STATEMENT_KINDS: readonly StatementKind[] = ['CHARGE', 'PAYMENT', 'REFUND'];
+
+/** One change of a balance (docs/openapi.json, StatementEntry). */
+export interface StatementEntry {
+  /** 1, 2, 3... in the order the balance moved. */
+  seq: number;
+  kind: StatementKind;
+  /** Signed KRW: > 0 for a charge, <= 0 for a payment, >= 0 for a refund. */
+  amount: number;
+  balanceAfter: number;
+  at: string;
+  /** The paymentId of a PAYMENT, the refundId of a REFUND; null for a CHARGE. */
+  reference: string | null;
+}
+
+/** GET /users/{userId}/statement: one page, newest first; `next` is the older page's cursor. */
+export interface Statement {
+  userId: string;
+  entries: StatementEntry[];
+  next: string | null;
 }
 
 export interface PriceTier {

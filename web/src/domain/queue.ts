@@ -1,14 +1,68 @@
-// The waiting room as the fan sees it: what to show for a polled status, how far along the
-// line they are, and the estimated wait in words. Pure: the clock is passed in.
+// The waiting room as the fan sees it: what to ask (the line's public status while the
+// fan's place is known and not yet reached, else their token), what to show for an answer,
+// the position and wait worked out from the fan's place, how far along the line they are,
+// and the estimated wait in words. Pure: the clock is passed in.
 
 import type { Lang } from '../i18n/lang';
-import type { TokenStatus } from '../api/types';
+import type { PublicLineStatus, TokenStatus } from '../api/types';
 
 export type LineView =
   | { kind: 'drawing'; opensAt: string; paused: boolean }
+  /** `waitSeconds` null: the line stands still, no honest estimate. */
   | { kind: 'waiting'; position: number; waitSeconds: number | null; paused: boolean }
+  /** The line has reached the fan's place: ask the token whether they are in. */
+  | { kind: 'passed' }
   | { kind: 'admitted'; activeUntil: string | null }
   | { kind: 'ended'; reason: 'SOLD_OUT' | 'CLOSED' };
+
+/** The seconds between polls when an answer does not say (the API's pollAfterSeconds). */
+export const DEFAULT_POLL_SECONDS = 2;
+
+/** The delay before the next poll, from an answer's pollAfterSeconds (1 to 30 s; 2 s if absent). */
+export function pollDelayMs(pollAfterSeconds: number | null | undefined): number {
+  const s = typeof pollAfterSeconds === 'number' && Number.isFinite(pollAfterSeconds) ? pollAfterSeconds : DEFAULT_POLL_SECONDS;
+  return Math.min(Math.max(s, 1), 30) * 1000;
+}
+
+/**
+ * Which route the waiting screen asks next: the line's public status while the fan has a
+ * place that the line has not reached yet; their token before the draw (no place yet) and
+ * once the place has been passed (to confirm ACTIVE, again until it says so).
+ */
+export function pollSource(place: number | null | undefined, passed: boolean): 'line' | 'token' {
+  return typeof place === 'number' && !passed ? 'line' : 'token';
+}
+
+/** Fans ahead of place `place` when every place through `servingThrough` has been let in. */
+export function positionAt(place: number, servingThrough: number): number {
+  return Math.max(0, place - servingThrough - 1);
+}
+
+/** How fast the line moves, as the line's status says. */
+export type LinePace = Pick<PublicLineStatus, 'admitPerTick' | 'tickSeconds' | 'measuredAdmittedPerMinute'>;
+
+/**
+ * Seconds until a fan `position` places back is let in: the later of the nominal rate's
+ * answer (`admitPerTick` every `tickSeconds`) and the measured pace's; null while the line
+ * stands still (measured 0 per minute), when no estimate is honest. The API's own arithmetic.
+ */
+export function waitSecondsAt(position: number, pace: LinePace): number | null {
+  const perTick = Math.max(1, pace.admitPerTick);
+  const tick = Math.max(1, pace.tickSeconds);
+  const nominal = (Math.floor(position / perTick) + 1) * tick;
+  const measured = pace.measuredAdmittedPerMinute;
+  if (measured === null || measured === undefined) return nominal;
+  if (measured <= 0) return null;
+  return Math.max(nominal, Math.ceil(((position + 1) * 60) / measured));
+}
+
+/** What the waiting screen shows for the line's status, for the fan at place `place`. */
+export function lineStatusView(l: PublicLineStatus, place: number): LineView {
+  if (l.servingThrough >= place) return { kind: 'passed' };
+  if (l.phase === 'SOLD_OUT' || l.phase === 'CLOSED') return { kind: 'ended', reason: l.phase };
+  const position = positionAt(place, l.servingThrough);
+  return { kind: 'waiting', position, waitSeconds: waitSecondsAt(position, l), paused: l.phase === 'PAUSED' };
+}
 
 /** What the waiting screen shows for one poll's answer. */
 export function lineView(s: TokenStatus): LineView {
@@ -28,7 +82,7 @@ export function lineView(s: TokenStatus): LineView {
 
 /** Polling stops once admitted or once the sale has ended. */
 export function keepsPolling(view: LineView): boolean {
-  return view.kind === 'drawing' || view.kind === 'waiting';
+  return view.kind === 'drawing' || view.kind === 'waiting' || view.kind === 'passed';
 }
 
 /**
@@ -44,6 +98,17 @@ export function lineProgress(position: number, startPosition: number): number {
 /** The estimate at the time of the poll, run down by the time since (never below 0). */
 export function waitLeft(waitSeconds: number, polledAt: number, now: number): number {
   return Math.max(0, waitSeconds - Math.floor((now - polledAt) / 1000));
+}
+
+/**
+ * The wait line of a waiting fan: the estimate run down since the poll; `stalled` when the
+ * line stands still (no estimate); nothing while the operator has paused admission (the
+ * note says so) or before there is a place.
+ */
+export function waitShown(view: LineView, polledAt: number, now: number): { kind: 'eta'; seconds: number } | { kind: 'stalled' } | null {
+  if (view.kind !== 'waiting' || view.paused) return null;
+  if (view.waitSeconds === null) return { kind: 'stalled' };
+  return { kind: 'eta', seconds: waitLeft(view.waitSeconds, polledAt, now) };
 }
 
 /** "1분 미만" / "약 3분" / "약 1시간 5분"; "under a minute" / "about 3 min" / "about 1 h 5 min". */

@@ -6,6 +6,8 @@ import type { Payment, Reservation } from '../api/types';
 
 export interface PlaceInLine {
   token: string;
+  /** The place number in line (from 1), once known: null before the opening's draw (absent if saved by an older app). */
+  place?: number | null;
   /** The largest position seen: where the progress bar starts. */
   startPosition: number | null;
   activeUntil: string | null;

@@ -18,7 +18,12 @@ export function turnLost(app: App, concertId: string, e: unknown): boolean {
 export async function joinLine(app: App, concertId: string): Promise<void> {
   try {
     const issued = await app.fan.joinLine(concertId);
-    app.fanStore().setPlace(concertId, { token: issued.token, startPosition: issued.position, activeUntil: issued.activeUntil ?? null });
+    app.fanStore().setPlace(concertId, {
+      token: issued.token,
+      place: issued.place ?? null,
+      startPosition: issued.position,
+      activeUntil: issued.activeUntil ?? null,
+    });
     app.go(`/concerts/${concertId}/line`);
   } catch (e) {
     app.say(app.explain(e), 'error');

@@ -2,7 +2,7 @@
 // table (problems.ts).
 
 import { lang, type Lang } from './lang';
-import type { SalePhase } from '../api/types';
+import type { SalePhase, StatementKind } from '../api/types';
 
 const M = {
   appName: { ko: '콘서트 티켓', en: 'Concert Tickets' },
@@ -68,6 +68,10 @@ const M = {
     ko: '운영자가 입장을 잠시 멈췄습니다. 순서는 그대로 유지됩니다.',
     en: 'Admission is paused by the operator. You keep your place.',
   },
+  lineStalled: {
+    ko: '줄이 잠시 멈춰 있습니다: 앞선 팬들이 끝나는 대로 입장합니다.',
+    en: 'The line is paused while fans ahead finish; you will get in as seats free up.',
+  },
   lineKeepOpen: { ko: '이 화면을 열어 두세요. 차례가 되면 자동으로 넘어갑니다.', en: 'Keep this page open: it moves on by itself when it is your turn.' },
   lineAdmitted: { ko: '입장했습니다! 좌석을 고르세요.', en: 'You are in! Choose your seats.' },
   lineSoldOut: { ko: '매진되어 대기를 마칩니다.', en: 'Sold out: the wait is over.' },
@@ -120,6 +124,18 @@ const M = {
   charged: { ko: '{amount}을 충전했습니다. 잔액 {balance}', en: 'Charged {amount}. Balance: {balance}' },
   amountInvalid: { ko: '충전할 금액을 숫자로 입력해 주세요.', en: 'Enter the amount to charge as a number.' },
   shortBy: { ko: '{amount} 부족합니다', en: '{amount} short' },
+
+  statementTitle: { ko: '지갑 내역', en: 'Wallet statement' },
+  statementEmpty: { ko: '아직 지갑 내역이 없습니다. 충전하면 여기에 표시됩니다.', en: 'Nothing here yet: charges, payments and refunds show up here.' },
+  statementWhen: { ko: '일시', en: 'When' },
+  statementKind: { ko: '구분', en: 'Type' },
+  statementAmount: { ko: '금액', en: 'Amount' },
+  statementBalanceAfter: { ko: '거래 후 잔액', en: 'Balance after' },
+  statementMore: { ko: '이전 내역 더 보기', en: 'Show older entries' },
+  statementAllShown: { ko: '지갑 내역을 모두 표시했습니다.', en: 'That is the whole statement.' },
+  entryKind_CHARGE: { ko: '충전', en: 'Charge' },
+  entryKind_PAYMENT: { ko: '결제', en: 'Payment' },
+  entryKind_REFUND: { ko: '환불', en: 'Refund' },
 
   receiptTitle: { ko: '영수증', en: 'Receipt' },
   receiptThanks: { ko: '결제가 완료되었습니다. 좋은 공연 되세요!', en: 'Payment complete. Enjoy the show!' },
@@ -222,4 +238,9 @@ export function t(key: MessageKey, vars: Record<string, string | number> = {}, i
 
 export function phaseName(phase: SalePhase, in_: Lang = lang()): string {
   return t(`phase_${phase}`, {}, in_);
+}
+
+/** A statement entry's kind as words: 충전 / Charge, 결제 / Payment, 환불 / Refund. */
+export function entryKindName(kind: StatementKind, in_: Lang = lang()): string {
+  return t(`entryKind_${kind}`, {}, in_);
 }

@@ -1,4 +1,5 @@
-// The fan's payments, newest first (GET /users/{userId}/payments).
+// The fan's payments, newest first (GET /users/{userId}/payments), and below them the
+// wallet statement (GET /users/{userId}/statement), loaded fresh on every visit.
 
 import type { ScreenFactory } from '../../app';
 import { concerts } from '../../fan/concert-info';
@@ -9,11 +10,20 @@ import { t } from '../../i18n/messages';
 import { h, fill } from '../../ui/dom';
 import { loadingText } from '../../ui/widgets';
 import { seatTable } from './receipt';
+import { StatementPanel } from './statement-panel';
 
 export const paymentsScreen: ScreenFactory = (app) => {
   const body = h('div', {}, loadingText());
-  const node = h('section', {}, h('h1', { tabindex: -1 }, t('paymentsTitle')), body);
+  const statement = new StatementPanel(app, 'statement-title');
+  const node = h(
+    'section',
+    {},
+    h('h1', { tabindex: -1 }, t('paymentsTitle')),
+    body,
+    h('section', { class: 'card', 'aria-labelledby': 'statement-title', 'data-testid': 'statement' }, h('h2', { id: 'statement-title' }, t('statementTitle')), statement.node),
+  );
   const userId = app.session()!.userId;
+  void statement.load();
   void Promise.all([app.fan.payments(userId), concerts(app).catch(() => [])]).then(
     ([payments, all]) => {
       const title = (id: string) => all.find((c) => c.concertId === id)?.title ?? id;

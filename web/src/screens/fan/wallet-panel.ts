@@ -1,4 +1,5 @@
-// The wallet beside the seat map: the balance and a charge. A charge's Idempotency-Key is
+// The wallet beside the seat map: the balance, a charge, and the statement (folded away,
+// loaded whenever it is opened and again after a charge). A charge's Idempotency-Key is
 // kept until its outcome is known, so pressing Charge again after a lost answer cannot
 // charge twice.
 
@@ -9,6 +10,7 @@ import { formatWon, parseWon } from '../../domain/money';
 import { t } from '../../i18n/messages';
 import { h, setText } from '../../ui/dom';
 import { whileBusy } from '../../ui/widgets';
+import { StatementPanel } from './statement-panel';
 
 /** Whether a failed request's outcome is known to be "nothing happened" (a new key next time). */
 export function outcomeKnown(e: unknown): boolean {
@@ -22,6 +24,7 @@ export class WalletPanel {
   private readonly shortfall = h('p', { class: 'muted', 'data-testid': 'shortfall' });
   private readonly amount: HTMLInputElement;
   private readonly key = new PendingKey('charge');
+  private readonly statement: StatementPanel;
   private needed = 0;
 
   constructor(
@@ -41,11 +44,22 @@ export class WalletPanel {
       e.preventDefault();
       void whileBusy(button, t('charging'), () => this.charge());
     });
+    this.statement = new StatementPanel(app, 'wallet-statement-title');
+    const statement = h(
+      'details',
+      { class: 'statement-details', 'data-testid': 'statement' },
+      h('summary', { id: 'wallet-statement-title' }, t('statementTitle')),
+      this.statement.node,
+    );
+    statement.addEventListener('toggle', () => {
+      if (statement.open) void this.statement.load();
+    });
     this.node = h('section', { class: 'wallet', 'aria-labelledby': 'wallet-title' },
       h('h2', { id: 'wallet-title' }, t('wallet')),
       h('p', {}, `${t('balance')}: `, this.shown),
       this.shortfall,
       form,
+      statement,
     );
   }
 
@@ -85,6 +99,7 @@ export class WalletPanel {
       const receipt = await this.app.fan.charge(userId, amount, this.key.keyFor(String(amount)));
       this.key.settle();
       this.set(receipt.balance);
+      void this.statement.refresh();
       this.app.say(t('charged', { amount: formatWon(receipt.charged), balance: formatWon(receipt.balance) }));
     } catch (e) {
       if (outcomeKnown(e)) this.key.settle();
