@@ -14,14 +14,14 @@ trap 'scripts/stack.sh stop "$dir"' EXIT
 
 # Cost first, on an idle emulator, so that no admitter tick shows up in the meter.
 scripts/local-aws.sh start "$dir" >/dev/null
-( source "$dir/env"; target/release/rush cost >"$dir/cost.md" )
+( source "$dir/env"; COST_JSON="$PWD/$dir/cost.json" target/release/rush cost >"$dir/cost.md" )
 scripts/local-aws.sh stop "$dir"
 
 LOCAL_AWS_FAULTS="${FAULTS:-}" scripts/stack.sh start "$dir" target/release/local-gateway
 # shellcheck disable=SC1091
 source "$dir/env"
 users=${USERS:-1000}; workers=${WORKERS:-4}
-target/release/rush --base "$SERVICE_URL" --users "$users" --workers "$workers" --report "$dir/rush.md"
+target/release/rush --base "$SERVICE_URL" --users "$users" --workers "$workers" --report "$dir/rush.md" --cost "$dir/cost.json"
 scripts/stack.sh stop "$dir"
 
 scripts/footprint.sh >"$dir/footprint.md"

@@ -267,6 +267,16 @@ pub async fn run() -> String {
         booking.usd_per_million()
     );
     out.push_str(&joins(&s, &concert).await);
+    // The same rows as data, for the rush's bill (`rush --cost FILE`).
+    if let Ok(path) = std::env::var("COST_JSON") {
+        let rows: serde_json::Map<String, Value> = rows
+            .iter()
+            .map(|(label, u)| {
+                (label.clone(), json!({ "requests": u.requests(), "readUnits": u.reads, "writeUnits": u.writes }))
+            })
+            .collect();
+        let _ = std::fs::write(path, Value::Object(rows).to_string());
+    }
     out
 }
 

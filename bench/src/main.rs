@@ -6,9 +6,10 @@
 //!
 //! usage: rush cost   (one booking, metered, as a Markdown table)
 //!        rush [--base URL] [--users N] [--workers W] [--concert ID] [--date D]
-//!             [--churn SHARE] [--baseline-seconds S] [--report FILE]
+//!             [--churn SHARE] [--baseline-seconds S] [--report FILE] [--cost COST_JSON]
 //! (DynamoDB/SQS settings come from the same environment the functions use.)
 
+mod bill;
 mod cost;
 mod report;
 mod worker;
@@ -78,6 +79,8 @@ struct Args {
     report: Option<String>,
     /// The share of buyers who cancel in the churn phase.
     churn: f64,
+    /// `rush cost`'s rows as JSON (COST_JSON), to price the run.
+    cost: Option<String>,
 }
 
 fn parse_args() -> Args {
@@ -94,6 +97,7 @@ fn parse_args() -> Args {
         baseline_secs: 5,
         report: None,
         churn: 0.3,
+        cost: None,
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut it = argv.iter();
@@ -107,6 +111,7 @@ fn parse_args() -> Args {
             "--date" => a.date = value,
             "--baseline-seconds" => a.baseline_secs = value.parse().expect("--baseline-seconds S"),
             "--report" => a.report = Some(value),
+            "--cost" => a.cost = Some(value),
             "--churn" => a.churn = value.parse().ok().filter(|c| (0.0..=1.0).contains(c)).expect("--churn 0 to 1"),
             other => panic!("unknown flag {other}"),
         }
@@ -254,8 +259,16 @@ async fn main() {
     cost::try_meter("POST");
     let started_ms = now_ms();
     let started = Instant::now();
-    let a =
-        Args { base: args.base.clone(), concert: args.concert.clone(), date: args.date.clone(), report: None, ..args };
+    let cost: Option<serde_json::Value> =
+        args.cost.as_ref().and_then(|p| std::fs::read_to_string(p).ok()).and_then(|t| serde_json::from_str(&t).ok());
+    let a = Args {
+        base: args.base.clone(),
+        concert: args.concert.clone(),
+        date: args.date.clone(),
+        report: None,
+        cost: None,
+        ..args
+    };
     let (rush, churn) = tokio::task::spawn_blocking(move || {
         let rush = run_workers(&a);
         let rush_secs = started.elapsed().as_secs_f64();
@@ -286,7 +299,7 @@ async fn main() {
         baseline_concurrency: concurrency,
         dynamo_requests,
         hottest,
-        edge,
+        edge: edge.clone(),
         rush: &rush,
         churn: &churn,
         reports: &reports,
@@ -294,6 +307,10 @@ async fn main() {
         violations: &violations,
         faults: cost::fault_counts(),
     });
+    let misses = edge.as_ref().and_then(|e| e["misses"].as_u64());
+    let text =
+        format!("{text}\n### The bill, side by side\n\n{}", bill::render(&rush, args.users, misses, cost.as_ref()));
+
     println!("{text}");
     if let Some(path) = &args.report {
         std::fs::write(path, &text).expect("write report");

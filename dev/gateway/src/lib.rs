@@ -192,7 +192,7 @@ pub async fn serve(
     let mut reply = to_hyper(resp);
     if method == "GET" {
         let status = reply.status();
-        let body = Bytes::from(reply.body().clone().collect().await.map(|b| b.to_bytes()).unwrap_or_default());
+        let body = reply.body().clone().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
         edge.store(key, status, reply.headers_mut(), &body);
     }
     Ok(reply)
