@@ -126,7 +126,7 @@ pub fn render(reports: &[WorkerReport], users: usize, edge_misses: Option<u64>, 
     let _ = writeln!(out, "| **total** | **{:.2}** | **{:.2}** |", before.total(), now.total());
     let _ = writeln!(
         out,
-        "\nAssumptions: every client request goes through CloudFront (the API is behind the web app's distribution); an invocation lasts 1 ms plus {MS_PER_ROUND_TRIP} ms per DynamoDB round trip of its API (from *Cost per booking*); sign-in (Cognito), data transfer and logs are left out. Local edge-cache misses are an upper bound: CloudFront collapses simultaneous misses, the local stand-in does not."
+        "\nAssumptions: every client request goes through CloudFront (the API is behind the web app's distribution); an invocation lasts 1 ms plus {MS_PER_ROUND_TRIP} ms per DynamoDB round trip of its API (from *Cost per booking*); sign-in (Cognito), data transfer and logs are left out. The local edge cache collapses simultaneous misses of a cached path, as CloudFront does, but it is one cache where CloudFront has one per edge location: with fans spread over n locations, multiply the origin's share of the line polls by n."
     );
     out
 }

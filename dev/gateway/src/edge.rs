@@ -3,6 +3,8 @@
 //! on its path and query alone (as template.yaml's LineStatusCachePolicy keys it). Every
 //! answer that went through says which it was in `x-cache`, as CloudFront's do, and
 //! `GET /dev/edge` counts hits and misses, so the bench can report what the origin saw.
+//! Like CloudFront, it collapses simultaneous misses of a path it has cached before: one
+//! request goes to the origin, the others wait for its answer.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,9 +25,15 @@ struct Kept {
 #[derive(Default)]
 pub struct EdgeCache {
     kept: Mutex<HashMap<String, Kept>>,
+    /// Paths whose answers were cacheable, and those with a request at the origin now.
+    cacheable: Mutex<std::collections::HashSet<String>>,
+    in_flight: Mutex<std::collections::HashSet<String>>,
     hits: AtomicU64,
     misses: AtomicU64,
 }
+
+/// How long a collapsed request waits for the one at the origin before going itself.
+const COLLAPSE_WAIT: Duration = Duration::from_secs(5);
 
 /// `max-age` of a `Cache-Control` that lets shared caches keep the answer.
 fn shared_max_age(headers: &HeaderMap) -> Option<u64> {
@@ -47,9 +55,35 @@ impl EdgeCache {
         Some((kept.status, headers, kept.body))
     }
 
+    /// A fresh kept answer for `key`, waiting for one if another request for it is at the
+    /// origin; `None`: this request goes to the origin (and `store` ends its turn).
+    pub async fn fetch(&self, key: &str) -> Option<(StatusCode, HeaderMap, Bytes)> {
+        let until = Instant::now() + COLLAPSE_WAIT;
+        loop {
+            if let Some(hit) = self.lookup(key) {
+                return Some(hit);
+            }
+            let known = self.cacheable.lock().is_ok_and(|c| c.contains(key));
+            // Lead (go to the origin) unless another request for the path is there now.
+            let lead = !known
+                || Instant::now() >= until
+                || self.in_flight.lock().map_or(true, |mut flying| flying.insert(key.to_owned()));
+            if lead {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
     /// Keep the origin's answer for as long as it allows; mark it a miss either way.
     pub fn store(&self, key: String, status: StatusCode, headers: &mut HeaderMap, body: &Bytes) {
+        if let Ok(mut flying) = self.in_flight.lock() {
+            flying.remove(&key);
+        }
         let Some(age) = shared_max_age(headers) else { return };
+        if let Ok(mut c) = self.cacheable.lock() {
+            c.insert(key.clone());
+        }
         self.misses.fetch_add(1, Ordering::Relaxed);
         let kept = Kept {
             until: Instant::now() + Duration::from_secs(age),
@@ -99,5 +133,36 @@ mod tests {
         assert_eq!(edge.counts(), serde_json::json!({ "hits": 1, "misses": 1 }));
         std::thread::sleep(Duration::from_millis(1_050));
         assert!(edge.lookup("/concerts/c/line").is_none(), "stale after max-age");
+    }
+
+    #[tokio::test]
+    async fn simultaneous_misses_of_a_cached_path_go_to_the_origin_once() {
+        let edge = std::sync::Arc::new(EdgeCache::default());
+        let body = Bytes::from_static(b"{}");
+        let key = "/concerts/c/line";
+        // Never cached yet: nothing is known to collapse, every request goes.
+        assert!(edge.fetch(key).await.is_none());
+        assert!(edge.fetch(key).await.is_none());
+        edge.store(key.into(), StatusCode::OK, &mut headers("public, max-age=1"), &body);
+        std::thread::sleep(Duration::from_millis(1_050));
+        // Stale: the first request leads, the next ones wait for its answer.
+        assert!(edge.fetch(key).await.is_none(), "the leader goes to the origin");
+        let waiters: Vec<_> = (0..3)
+            .map(|_| {
+                let edge = edge.clone();
+                tokio::spawn(async move { edge.fetch(key).await })
+            })
+            .collect();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        edge.store(key.into(), StatusCode::OK, &mut headers("public, max-age=1"), &body);
+        for w in waiters {
+            assert!(w.await.unwrap().is_some(), "answered from the leader's answer");
+        }
+        assert_eq!(edge.counts()["misses"], 2, "one origin request per expiry");
+        // A path whose answers are not cacheable is never held back.
+        let other = "/concerts/c/dates";
+        edge.store(other.into(), StatusCode::OK, &mut headers("no-store"), &body);
+        assert!(edge.fetch(other).await.is_none());
+        assert!(edge.fetch(other).await.is_none());
     }
 }

@@ -173,7 +173,7 @@ pub async fn serve(
         if path == "/dev/edge" {
             return Ok(to_hyper(json_response(200, edge.counts())));
         }
-        if let Some((status, headers, body)) = edge.lookup(&key) {
+        if let Some((status, headers, body)) = edge.fetch(&key).await {
             let mut reply = hyper::Response::new(Full::new(body));
             *reply.status_mut() = status;
             *reply.headers_mut() = headers;
