@@ -75,27 +75,29 @@ impl EdgeCache {
         }
     }
 
-    /// Keep the origin's answer for as long as it allows; mark it a miss either way.
+    /// Keep the origin's answer for as long as it allows; mark it a miss either way. The
+    /// request's turn at the origin ends last, once its answer can be found.
     pub fn store(&self, key: String, status: StatusCode, headers: &mut HeaderMap, body: &Bytes) {
+        if let Some(age) = shared_max_age(headers) {
+            self.misses.fetch_add(1, Ordering::Relaxed);
+            if let Ok(mut c) = self.cacheable.lock() {
+                c.insert(key.clone());
+            }
+            let kept = Kept {
+                until: Instant::now() + Duration::from_secs(age),
+                status,
+                headers: headers.clone(),
+                body: body.clone(),
+            };
+            if let Ok(mut map) = self.kept.lock() {
+                map.retain(|_, k| k.until > Instant::now());
+                map.insert(key.clone(), kept);
+            }
+            headers.insert("x-cache", HeaderValue::from_static("Miss from local-edge"));
+        }
         if let Ok(mut flying) = self.in_flight.lock() {
             flying.remove(&key);
         }
-        let Some(age) = shared_max_age(headers) else { return };
-        if let Ok(mut c) = self.cacheable.lock() {
-            c.insert(key.clone());
-        }
-        self.misses.fetch_add(1, Ordering::Relaxed);
-        let kept = Kept {
-            until: Instant::now() + Duration::from_secs(age),
-            status,
-            headers: headers.clone(),
-            body: body.clone(),
-        };
-        if let Ok(mut map) = self.kept.lock() {
-            map.retain(|_, k| k.until > Instant::now());
-            map.insert(key, kept);
-        }
-        headers.insert("x-cache", HeaderValue::from_static("Miss from local-edge"));
     }
 
     pub fn counts(&self) -> serde_json::Value {
