@@ -73,13 +73,13 @@ test('an operator creates a concert, its sale opens on time, and pause holds the
   await shot(late, '03-line-waiting-paused');
   await late.waitForTimeout(3000);
   expect(late.url()).toMatch(/\/line$/); // still waiting while paused
-  await expect.poll(() => op.getByTestId('op-waiting').textContent()).toBe('1');
+  await expect.poll(() => op.getByTestId('op-waiting').textContent(), { timeout: 15_000 }).toBe('1');
   await shot(op, '12-operator-live');
 
   await op.getByTestId('op-opResume').click();
   await expect.poll(() => phaseOf(op)).toBe('ON_SALE');
   await late.waitForURL(new RegExp(`#/concerts/${concertId}$`), { timeout: 20_000 });
-  await expect.poll(() => op.getByTestId('op-waiting').textContent()).toBe('0');
+  await expect.poll(() => op.getByTestId('op-waiting').textContent(), { timeout: 15_000 }).toBe('0');
 
   // Closed while a fan waits: their screen stops polling and says the sale is over.
   await op.getByTestId('op-opPause').click();
