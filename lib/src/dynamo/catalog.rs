@@ -8,7 +8,9 @@ use aws_sdk_dynamodb::types::{
     AttributeValue, ConditionCheck, Delete, Put, PutRequest, TransactWriteItem, Update, WriteRequest,
 };
 
-use super::{condition_failed, get_n, get_s, infra, key2, n, opt_n, query_all, s, sdk, sk_of, transact, Item, Tables};
+use super::{
+    applied, condition_failed, get_n, get_s, infra, key2, n, opt_n, query_all, s, sdk, sk_of, transact, Item, Tables,
+};
 use crate::catalog::{CatalogStore, Concert, Seat, SeatState};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
@@ -228,11 +230,7 @@ impl CatalogStore for DynamoCatalog {
             .condition_expression("attribute_not_exists(pk)")
             .send()
             .await;
-        match out {
-            Ok(_) => Ok(true),
-            Err(e) if condition_failed(&e) => Ok(false),
-            Err(e) => Err(sdk(e)),
-        }
+        applied(out)
     }
 
     async fn update_concert(&self, before: &Concert, after: &Concert) -> Result<bool> {

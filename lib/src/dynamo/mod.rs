@@ -96,6 +96,20 @@ where
     matches!(e, SdkError::ServiceError(se) if se.err().code() == Some("ConditionalCheckFailedException"))
 }
 
+/// Whether a conditional single-item write was applied: false when only its condition
+/// failed, any other failure read as `sdk` reads it.
+pub(crate) fn applied<T, E, R>(out: std::result::Result<T, SdkError<E, R>>) -> Result<bool>
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::fmt::Debug,
+    R: std::fmt::Debug,
+{
+    match out {
+        Ok(_) => Ok(true),
+        Err(e) if condition_failed(&e) => Ok(false),
+        Err(e) => Err(sdk(e)),
+    }
+}
+
 /// The domain's reading of a failed call, after the SDK's own retries (docs/failure-modes.md):
 /// - `TransactionConflictException` (a single-item write met a transaction in flight; the
 ///   SDK does not retry it): `Contention`, nothing applied.

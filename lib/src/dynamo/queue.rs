@@ -8,7 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
 
-use super::{batch_get, condition_failed, get_n, get_s, infra, key, n, opt_n, s, sdk, transact, Item, Tables};
+use super::{applied, batch_get, condition_failed, get_n, get_s, infra, key, n, opt_n, s, sdk, transact, Item, Tables};
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::error::{Error, Result};
 use crate::fair_start::Draw;
@@ -184,11 +184,7 @@ impl QueueStore for DynamoQueue {
             .expression_attribute_values(":seed", s(draw.seed_hex()))
             .send()
             .await;
-        match out {
-            Ok(_) => Ok(true),
-            Err(e) if condition_failed(&e) => Ok(false),
-            Err(e) => Err(sdk(e)),
-        }
+        applied(out)
     }
 
     async fn counters(&self, concert: &ConcertId) -> Result<LineCounters> {
@@ -265,11 +261,7 @@ impl QueueStore for DynamoQueue {
             .condition_expression("attribute_not_exists(pk)")
             .send()
             .await;
-        match out {
-            Ok(_) => Ok(true),
-            Err(e) if condition_failed(&e) => Ok(false),
-            Err(e) => Err(sdk(e)),
-        }
+        applied(out)
     }
 
     async fn token(&self, id: TokenId) -> Result<Option<Token>> {
@@ -467,10 +459,6 @@ impl QueueStore for DynamoQueue {
             .expression_attribute_values(":slot", n(slot_until.millis()))
             .send()
             .await;
-        match out {
-            Ok(_) => Ok(true),
-            Err(e) if condition_failed(&e) => Ok(false),
-            Err(e) => Err(sdk(e)),
-        }
+        applied(out)
     }
 }
