@@ -94,6 +94,8 @@ fn meter(method: &str) -> Use {
 struct Probe<'a> {
     s: &'a Services,
     user: String,
+    /// The admission pass from the check-in, sent beside the token from then on.
+    pass: std::sync::OnceLock<String>,
 }
 
 impl Probe<'_> {
@@ -109,6 +111,9 @@ impl Probe<'_> {
         let mut req = http::Request::builder().method(method).uri(path);
         if let Some(t) = token {
             req = req.header("x-queue-token", t);
+            if let Some(p) = self.pass.get() {
+                req = req.header("x-admission-pass", p);
+            }
         }
         if let Some(k) = key {
             req = req.header("idempotency-key", k);
@@ -135,7 +140,7 @@ pub async fn run() -> String {
     let c = concert.as_str();
     let date = spec.dates.first().map(|(d, _)| d.to_string()).expect("the demo concert has dates");
     let user = UserId::random().to_string();
-    let probe = Probe { s: &s, user: user.clone() };
+    let probe = Probe { s: &s, user: user.clone(), pass: std::sync::OnceLock::new() };
     let mut rows: Vec<(String, Use)> = Vec::new();
     macro_rules! step {
         ($label:expr, $call:expr) => {{
@@ -157,7 +162,9 @@ pub async fn run() -> String {
         "GET /concerts/{id}/line (at the origin: a CDN miss, about once a second per edge)",
         probe.http("queue", "GET", &format!("/concerts/{c}/line"), None, None, None).await
     );
-    step!("GET /queue/tokens/current", probe.http("queue", "GET", "/queue/tokens/current", t, None, None).await);
+    let checked_in =
+        step!("GET /queue/tokens/current", probe.http("queue", "GET", "/queue/tokens/current", t, None, None).await);
+    let _ = probe.pass.set(checked_in["admissionPass"].as_str().expect("an admitted fan's pass").to_owned());
     step!("GET /concerts", probe.http("availability", "GET", "/concerts", None, None, None).await);
     step!(
         "GET /concerts/{id}/dates",

@@ -113,6 +113,7 @@ impl Fan {
         let auth = [("x-queue-token", token.as_str())];
         let mut status_now = body["status"].as_str().unwrap_or_default().to_owned();
         let mut place = body["place"].as_u64();
+        let mut pass = body["admissionPass"].as_str().map(str::to_owned);
         let poll = Duration::from_secs(body["pollAfterSeconds"].as_u64().unwrap_or(2).max(1));
         let line_path = format!("/concerts/{c}/line");
         // Waiting costs the service nothing per fan: the fan polls the line's public status
@@ -136,8 +137,9 @@ impl Fan {
             let (_, b) = self.call("GET /queue/tokens/current", "GET", "/queue/tokens/current", &auth, None).await;
             status_now = b["status"].as_str().unwrap_or_default().to_owned();
             place = place.or(b["place"].as_u64());
+            pass = b["admissionPass"].as_str().map(str::to_owned);
         }
-        if !self.shop(&user, &token, deadline).await {
+        if !self.shop(&user, &token, pass.as_deref(), deadline).await {
             // Admitted, nothing bought: the token stays ACTIVE for the churn phase.
             if let Ok(mut r) = self.report.lock() {
                 r.idle.push((user, token));
@@ -149,7 +151,10 @@ impl Fan {
     async fn come_back(&self, user: String, token: String) {
         let deadline = Instant::now() + Duration::from_secs(self.job.deadline_secs);
         if self.sign_in(&user).await {
-            self.shop(&user, &token, deadline).await;
+            // Back after a while: a new pass at check-in, as the web app fetches one.
+            let auth = [("x-queue-token", token.as_str())];
+            let (_, b) = self.call("GET /queue/tokens/current", "GET", "/queue/tokens/current", &auth, None).await;
+            self.shop(&user, &token, b["admissionPass"].as_str(), deadline).await;
         }
     }
 
@@ -176,11 +181,13 @@ impl Fan {
     }
 
     /// Browse, hold a seat, charge and pay; whether a seat was bought.
-    async fn shop(&self, user: &str, token: &str, deadline: Instant) -> bool {
+    async fn shop(&self, user: &str, token: &str, pass: Option<&str>, deadline: Instant) -> bool {
         let (c, d) = (self.job.concert.clone(), self.job.date.clone());
-        let auth = [("x-queue-token", token)];
+        // With the pass, browsing is checked without a database read.
+        let with_pass = [("x-queue-token", token), ("x-admission-pass", pass.unwrap_or_default())];
+        let auth = if pass.is_some() { &with_pass[..] } else { &with_pass[..1] };
         let (_, dates) =
-            self.call("GET /concerts/{id}/dates", "GET", &format!("/concerts/{c}/dates"), &auth, None).await;
+            self.call("GET /concerts/{id}/dates", "GET", &format!("/concerts/{c}/dates"), auth, None).await;
         let open = dates["dates"]
             .as_array()
             .into_iter()
@@ -197,7 +204,7 @@ impl Fan {
                     "GET /concerts/{id}/dates/{date}/seats",
                     "GET",
                     &format!("/concerts/{c}/dates/{d}/seats"),
-                    &auth,
+                    auth,
                     None,
                 )
                 .await;
@@ -227,7 +234,7 @@ impl Fan {
                     "POST /reservations",
                     "POST",
                     "/reservations",
-                    &auth,
+                    auth,
                     Some(json!({ "concertId": c, "date": d, "seatNumber": pick })),
                 )
                 .await;
@@ -259,14 +266,10 @@ impl Fan {
             }
         }
         let pay_key = format!("pay-{reservation}");
+        let mut pay_headers = auth.to_vec();
+        pay_headers.push(("idempotency-key", pay_key.as_str()));
         let (status, body) = self
-            .call(
-                "POST /payments",
-                "POST",
-                "/payments",
-                &[auth[0], ("idempotency-key", pay_key.as_str())],
-                Some(json!({ "reservationId": reservation })),
-            )
+            .call("POST /payments", "POST", "/payments", &pay_headers, Some(json!({ "reservationId": reservation })))
             .await;
         if status == 201 {
             if let Ok(mut r) = self.report.lock() {

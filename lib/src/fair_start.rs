@@ -41,40 +41,17 @@ impl Draw {
 
     /// The seed as 32 lowercase hex characters (how it is published), and back.
     pub fn seed_hex(&self) -> String {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        let mut hex = String::with_capacity(32);
-        for byte in self.seed {
-            hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
-            hex.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
-        }
-        hex
+        crate::hex::encode(&self.seed)
     }
 
     /// Exactly 32 hex digits (either case, nothing around them); anything else is None.
     pub fn parse_seed_hex(hex: &str) -> Option<[u8; 16]> {
-        let digits = hex.as_bytes();
-        if digits.len() != 32 {
-            return None;
-        }
-        let mut seed = [0u8; 16];
-        for (byte, pair) in seed.iter_mut().zip(digits.chunks_exact(2)) {
-            *byte = (hex_value(pair[0])? << 4) | hex_value(pair[1])?;
-        }
-        Some(seed)
+        crate::hex::decode(hex)?.try_into().ok()
     }
 
     /// The network for this cohort, if `value` is inside it (which also rules out N = 0).
     fn network_for(&self, value: u64) -> Option<Feistel<'_>> {
         (value < self.cohort).then(|| Feistel::for_cohort(self.cohort, &self.seed))
-    }
-}
-
-fn hex_value(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
     }
 }
 

@@ -8,8 +8,10 @@ use serde_json::{json, Value};
 
 use crate::error::Error;
 use crate::ids::IdempotencyKey;
+use crate::queue::Presented;
 
 pub const QUEUE_TOKEN_HEADER: &str = "x-queue-token";
+pub const ADMISSION_PASS_HEADER: &str = "x-admission-pass";
 pub const IDEMPOTENCY_KEY_HEADER: &str = "idempotency-key";
 /// Larger bodies are refused before parsing.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -124,8 +126,9 @@ pub fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
-pub fn queue_token(req: &Request) -> Option<&str> {
-    header(req, QUEUE_TOKEN_HEADER)
+/// The queue token and the admission pass the request carries, if any.
+pub fn presented(req: &Request) -> Presented<'_> {
+    Presented { token: header(req, QUEUE_TOKEN_HEADER), pass: header(req, ADMISSION_PASS_HEADER) }
 }
 
 /// The `Idempotency-Key`, if sent. A key the service cannot honour (non-ASCII, empty, too

@@ -20,7 +20,7 @@ use crate::queue::{
     TokenState,
 };
 use crate::refund::{Refund, RefundPlan, RefundSnapshot, RefundStore, RefundTotals};
-use crate::reservation::{keep_slot_until, HoldExpiryScheduler, HoldOutcome, HoldStore, Reservation, ReservationState};
+use crate::reservation::{HoldExpiryScheduler, HoldOutcome, HoldStore, Reservation, ReservationState};
 use crate::seat_limit::{AccountSeats, SlotUse};
 use crate::wallet::{ChargeRecord, Credit, EntryKind, StatementEntry, Wallet, WalletStore};
 
@@ -232,7 +232,7 @@ impl QueueStore for Memory {
     }
 
     async fn token(&self, id: TokenId) -> Result<Option<Token>> {
-        Ok(self.lock()?.tokens.get(&id).cloned())
+        self.step("token", |s| Ok(s.tokens.get(&id).cloned()))
     }
 
     async fn record_minute(&self, concert: &ConcertId, minute: i64, totals: LineTotals) -> Result<()> {
@@ -400,15 +400,14 @@ impl CatalogStore for Memory {
 
 #[async_trait]
 impl HoldStore for Memory {
-    async fn hold(&self, r: &Reservation, now: Timestamp, who: &Admission) -> Result<HoldOutcome> {
+    async fn hold(&self, r: &Reservation, now: Timestamp, who: &Admission, keep: Timestamp) -> Result<HoldOutcome> {
         self.step("hold", |s| {
-            let keep = keep_slot_until(r, who);
             let slot_now = s.slots.get(&who.token).copied();
             let token_ok = s
                 .tokens
                 .get(&who.token)
                 .is_some_and(|t| matches!(t.state, TokenState::Active { until, .. } if until > now))
-                && slot_now.is_some_and(|end| end > now && (who.slot_until >= keep || end <= keep));
+                && slot_now.is_some_and(|end| end > now);
             let Some(seat) = s.seat_mut(&r.concert, r.date, r.seat) else { return Ok(HoldOutcome::NoSuchSeat) };
             let free = match seat.state {
                 SeatState::Available => true,
@@ -427,14 +426,11 @@ impl HoldStore for Memory {
                 return Ok(HoldOutcome::SeatTaken);
             }
             if !token_ok {
-                return Ok(HoldOutcome::TokenMoved);
+                return Ok(HoldOutcome::TokenEnded);
             }
-            if who.slot_until < keep {
-                s.slots.insert(who.token, keep);
-                if let Some(TokenState::Active { slot_until, .. }) = s.tokens.get_mut(&who.token).map(|t| &mut t.state)
-                {
-                    *slot_until = keep;
-                }
+            s.slots.insert(who.token, keep);
+            if let Some(TokenState::Active { slot_until, .. }) = s.tokens.get_mut(&who.token).map(|t| &mut t.state) {
+                *slot_until = keep;
             }
             let account = s.accounts.entry((r.concert.clone(), r.user)).or_default();
             account.slots[slot] = Some(SlotUse { reservation: r.id, until: r.expires_at });

@@ -15,7 +15,7 @@ use crate::clock::{Clock, Timestamp};
 use crate::error::{Error, Result};
 use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, ReservationId, SeatNumber, TokenId, UserId};
 use crate::money::{debit, Won};
-use crate::queue::{QueueService, TokenStatus};
+use crate::queue::{Presented, QueueService, TokenStatus};
 use crate::reservation::{Reservation, ReservationState, ReservationStatus};
 use crate::retry::{decide, pause, pause_before_retry, retrying, Decision, MAX_ATTEMPTS};
 use crate::wallet::{EntryKind, StatementEntry, Wallet};
@@ -218,14 +218,14 @@ impl PaymentService {
     }
 
     /// Pay one or more of the caller's held seats with their balance, in one step.
-    pub async fn pay(
+    pub async fn pay<'a>(
         &self,
         caller: UserId,
-        raw_token: Option<&str>,
+        presented: impl Into<Presented<'a>>,
         ids: &[ReservationId],
         key: Option<IdempotencyKey>,
     ) -> Result<Payment> {
-        let token = self.queue.token(caller, raw_token).await?;
+        let bearer = self.queue.bearer(caller, presented).await?;
         check_request(ids)?;
         let mut attempt = 0;
         loop {
@@ -233,7 +233,7 @@ impl PaymentService {
                 return Err(Error::Contention);
             }
             attempt += 1;
-            let snap = retrying(|| self.store.snapshot(token.user, ids, key.as_ref())).await?;
+            let snap = retrying(|| self.store.snapshot(bearer.user, ids, key.as_ref())).await?;
             if let Some(prior) = snap.prior {
                 // The key's first outcome, whatever has happened since (the token is used up by now).
                 return if prior.paid_exactly(ids) { Ok(prior) } else { Err(Error::IdempotencyKeyReused) };
@@ -241,7 +241,7 @@ impl PaymentService {
             let reservations: Vec<Reservation> = snap
                 .reservations
                 .into_iter()
-                .map(|r| r.filter(|r| r.user == token.user).ok_or(Error::ReservationNotFound))
+                .map(|r| r.filter(|r| r.user == bearer.user).ok_or(Error::ReservationNotFound))
                 .collect::<Result<_>>()?;
             let now = self.clock.now();
             if reservations.iter().any(|r| r.status_at(now) == ReservationStatus::Confirmed) {
@@ -250,11 +250,12 @@ impl PaymentService {
             if reservations.iter().any(|r| r.status_at(now) != ReservationStatus::Held) {
                 return Err(Error::HoldExpired);
             }
-            if reservations.iter().any(|r| r.concert != token.concert) {
+            if reservations.iter().any(|r| r.concert != bearer.concert) {
                 return Err(Error::TokenWrongConcert);
             }
-            match token.status_at(now) {
-                TokenStatus::Active { .. } => {}
+            match bearer.status {
+                TokenStatus::Active { until } if now < until => {}
+                TokenStatus::Active { .. } => return Err(Error::TokenExpired),
                 TokenStatus::Waiting => return Err(Error::TokenNotActive),
                 TokenStatus::Expired => return Err(Error::TokenExpired),
             }
@@ -265,8 +266,8 @@ impl PaymentService {
             let plan = PaymentPlan {
                 payment: Payment {
                     id: PaymentId::random(),
-                    user: token.user,
-                    concert: token.concert.clone(),
+                    user: bearer.user,
+                    concert: bearer.concert.clone(),
                     seats: reservations
                         .iter()
                         .map(|r| PaidSeat { reservation: r.id, date: r.date, seat: r.seat, price: r.price })
@@ -276,7 +277,7 @@ impl PaymentService {
                     paid_at: now,
                 },
                 reservations,
-                token: token.id,
+                token: bearer.token,
                 wallet: snap.wallet,
                 now,
                 key: key.clone(),
@@ -295,13 +296,13 @@ impl PaymentService {
             };
             match outcome {
                 Ok(()) => {
-                    tracing::info!(user = %token.user, payment = %plan.payment.id, seats = plan.payment.seats.len(), amount = plan.payment.amount.get(), "paid");
+                    tracing::info!(user = %bearer.user, payment = %plan.payment.id, seats = plan.payment.seats.len(), amount = plan.payment.amount.get(), "paid");
                     self.deliver(&OutboxEvent::payment_completed(&plan.payment)).await;
                     return Ok(plan.payment);
                 }
                 Err(conflicts) => match after_conflict(&conflicts) {
                     AfterConflict::Fail(e) => {
-                        tracing::info!(user = %token.user, ?conflicts, "payment refused");
+                        tracing::info!(user = %bearer.user, ?conflicts, "payment refused");
                         return Err(e);
                     }
                     AfterConflict::ReadAgain => pause_before_retry(attempt - 1).await,

@@ -18,6 +18,7 @@ use crate::config::QueuePolicy;
 use crate::error::{Error, Result};
 use crate::fair_start::Draw;
 use crate::ids::{ConcertId, TokenId, UserId};
+use crate::pass::{Pass, PassKey};
 use crate::retry::{decide, pause, pause_before_retry, retrying, Decision, MAX_ATTEMPTS};
 use crate::sale::Phase;
 
@@ -316,6 +317,46 @@ pub struct TokenView {
     /// The fan's pre-queue index, if they joined then: with the seed published after the
     /// sale, they can recompute their own place (docs/fair-start.md).
     pub prequeue_index: Option<u64>,
+    /// For an ACTIVE token: the signed admission pass that read routes check in-process.
+    pub pass: Option<SealedPass>,
+}
+
+/// An admission pass in its wire form, and until when it is good.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedPass {
+    pub value: String,
+    pub expires: Timestamp,
+}
+
+/// What a fan shows on a protected route: the admission pass they got at check-in
+/// (`X-Admission-Pass`, checked in-process, no read) and/or their queue token
+/// (`X-Queue-Token`, read from the line). A token alone is the base contract.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Presented<'a> {
+    pub token: Option<&'a str>,
+    pub pass: Option<&'a str>,
+}
+
+impl<'a> From<Option<&'a str>> for Presented<'a> {
+    fn from(token: Option<&'a str>) -> Self {
+        Self { token, pass: None }
+    }
+}
+
+impl<'a> From<Option<&'a String>> for Presented<'a> {
+    fn from(token: Option<&'a String>) -> Self {
+        Self { token: token.map(String::as_str), pass: None }
+    }
+}
+
+/// The caller's token as a write names it: the write checks it again inside its own
+/// transaction, so a pass (not read) and a token (read) serve equally.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bearer {
+    pub token: TokenId,
+    pub user: UserId,
+    pub concert: ConcertId,
+    pub status: TokenStatus,
 }
 
 /// An ACTIVE token, checked for one concert: what protected routes act on.
@@ -324,9 +365,8 @@ pub struct Admission {
     pub token: TokenId,
     pub user: UserId,
     pub concert: ConcertId,
-    /// The token's active period and its slot, as read (`TokenState::Active`).
+    /// The token's active period (fixed at admission).
     pub active_until: Timestamp,
-    pub slot_until: Timestamp,
 }
 
 /// What one admitter tick did for one concert.
@@ -342,6 +382,7 @@ pub struct QueueService {
     catalog: Arc<dyn CatalogStore>,
     clock: Arc<dyn Clock>,
     policy: QueuePolicy,
+    key: PassKey,
 }
 
 impl QueueService {
@@ -350,8 +391,9 @@ impl QueueService {
         catalog: Arc<dyn CatalogStore>,
         clock: Arc<dyn Clock>,
         policy: QueuePolicy,
+        key: PassKey,
     ) -> Self {
-        Self { store, catalog, clock, policy }
+        Self { store, catalog, clock, policy, key }
     }
 
     fn view(
@@ -386,6 +428,7 @@ impl QueueService {
             phase,
             opens_at: concert.sale.opens_at,
             prequeue_index,
+            pass: None,
         }
     }
 
@@ -552,7 +595,22 @@ impl QueueService {
                 let pace = self.pace(&concert, &counters, now).await?;
                 Ok(self.view(&token, Some(&counters), &concert, &pace, now))
             }
-            TokenStatus::Active { .. } => Ok(self.view(&token, None, &concert, &LinePace::nominal(&self.policy), now)),
+            TokenStatus::Active { until } => {
+                let mut view = self.view(&token, None, &concert, &LinePace::nominal(&self.policy), now);
+                let slot_until = match token.state {
+                    TokenState::Active { slot_until, .. } => slot_until,
+                    _ => until,
+                };
+                let pass = Pass {
+                    token: token.id,
+                    user: token.user,
+                    concert: token.concert.clone(),
+                    active_until: until,
+                    expires: slot_until.min(until),
+                };
+                view.pass = Some(SealedPass { value: pass.seal(&self.key), expires: pass.expires });
+                Ok(view)
+            }
         }
     }
 
@@ -569,26 +627,63 @@ impl QueueService {
         Ok(token)
     }
 
-    /// An ACTIVE token, for whichever concert it was issued.
-    pub async fn admitted(&self, caller: UserId, raw_token: Option<&str>) -> Result<Admission> {
+    /// An ACTIVE token, for whichever concert it was issued: proven by an unexpired pass
+    /// (no read), else read (and its slot renewed when due).
+    pub async fn admitted<'a>(&self, caller: UserId, presented: impl Into<Presented<'a>>) -> Result<Admission> {
+        let presented = presented.into();
         let now = self.clock.now();
-        let token = self.show_up(self.token(caller, raw_token).await?, now).await?;
+        if let Some(pass) = self.open_pass(caller, presented, now)? {
+            return Ok(Admission {
+                token: pass.token,
+                user: pass.user,
+                concert: pass.concert,
+                active_until: pass.active_until,
+            });
+        }
+        let token = self.show_up(self.token(caller, presented.token).await?, now).await?;
         match token.status_at(now) {
             TokenStatus::Expired => Err(Error::TokenExpired),
             TokenStatus::Waiting => Err(Error::TokenNotActive),
             TokenStatus::Active { until } => {
-                let slot_until = match token.state {
-                    TokenState::Active { slot_until, .. } => slot_until,
-                    _ => until,
-                };
-                Ok(Admission {
-                    token: token.id,
-                    user: token.user,
-                    concert: token.concert,
-                    active_until: until,
-                    slot_until,
-                })
+                Ok(Admission { token: token.id, user: token.user, concert: token.concert, active_until: until })
             }
+        }
+    }
+
+    /// The caller's token for a write, whatever its status (a payment repeated after the
+    /// token was used up still learns its outcome): named by an unexpired pass, else read.
+    pub async fn bearer<'a>(&self, caller: UserId, presented: impl Into<Presented<'a>>) -> Result<Bearer> {
+        let presented = presented.into();
+        let now = self.clock.now();
+        if let Some(pass) = self.open_pass(caller, presented, now)? {
+            let status = TokenStatus::Active { until: pass.active_until };
+            return Ok(Bearer { token: pass.token, user: pass.user, concert: pass.concert, status });
+        }
+        let token = self.token(caller, presented.token).await?;
+        Ok(Bearer { status: token.status_at(now), token: token.id, user: token.user, concert: token.concert })
+    }
+
+    /// The pass presented, if it is good at `now`. A pass not signed by our key, or
+    /// presented by anyone but its user, or beside another token, is refused. An expired
+    /// pass is refused alone, and set aside when the token is presented too (its slot may
+    /// have been renewed since: the token is read instead).
+    fn open_pass(&self, caller: UserId, presented: Presented<'_>, now: Timestamp) -> Result<Option<Pass>> {
+        let Some(raw) = presented.pass.filter(|p| !p.trim().is_empty()) else { return Ok(None) };
+        let pass = Pass::open(raw, &self.key)?;
+        if pass.user != caller {
+            tracing::warn!(caller = %caller, token = %pass.token, "admission pass presented by another user");
+            return Err(Error::Forbidden);
+        }
+        let token = presented.token.filter(|t| !t.trim().is_empty());
+        if let Some(raw_token) = token {
+            if TokenId::parse(raw_token)? != pass.token {
+                return Err(Error::TokenInvalid);
+            }
+        }
+        match (now < pass.expires.min(pass.active_until), token) {
+            (true, _) => Ok(Some(pass)),
+            (false, Some(_)) => Ok(None),
+            (false, None) => Err(Error::TokenExpired),
         }
     }
 
@@ -612,8 +707,13 @@ impl QueueService {
     }
 
     /// The check every protected route makes: an ACTIVE token for this concert.
-    pub async fn authorize(&self, caller: UserId, raw_token: Option<&str>, concert: &ConcertId) -> Result<Admission> {
-        let admission = self.admitted(caller, raw_token).await?;
+    pub async fn authorize<'a>(
+        &self,
+        caller: UserId,
+        presented: impl Into<Presented<'a>>,
+        concert: &ConcertId,
+    ) -> Result<Admission> {
+        let admission = self.admitted(caller, presented).await?;
         if &admission.concert != concert {
             return Err(Error::TokenWrongConcert);
         }

@@ -75,12 +75,6 @@ impl Reservation {
     }
 }
 
-/// The slot end a hold keeps its fan's token at, at least: the hold's own end, within the
-/// token's active period.
-pub fn keep_slot_until(reservation: &Reservation, who: &Admission) -> Timestamp {
-    reservation.expires_at.min(who.active_until)
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HoldOutcome {
     Held,
@@ -88,8 +82,8 @@ pub enum HoldOutcome {
     /// instant of the write: read both again.
     SeatTaken,
     NoSuchSeat,
-    /// The queue token is no longer ACTIVE with its slot (or its slot moved meanwhile).
-    TokenMoved,
+    /// The queue token is no longer ACTIVE with its slot: used up, expired, or its slot lost.
+    TokenEnded,
 }
 
 #[async_trait]
@@ -97,9 +91,14 @@ pub trait HoldStore: Send + Sync {
     /// In one step: take the seat for `reservation` if it is available at `now`, take the
     /// account's slot `reservation.slot` if it is free at `now`, record the reservation,
     /// and check that `who`'s queue token is still ACTIVE with its slot at `now`, keeping
-    /// the slot at least until the hold ends (`keep_slot_until`), so that a fan deciding
-    /// to pay is never idle. A used-up or expired token cannot hold.
-    async fn hold(&self, reservation: &Reservation, now: Timestamp, who: &Admission) -> Result<HoldOutcome>;
+    /// its slot moved to `keep_slot_until`, so that a fan deciding to pay is never idle. A used-up or expired token cannot hold.
+    async fn hold(
+        &self,
+        reservation: &Reservation,
+        now: Timestamp,
+        who: &Admission,
+        keep_slot_until: Timestamp,
+    ) -> Result<HoldOutcome>;
     /// The account's seat slots for a concert.
     async fn account(&self, concert: &ConcertId, user: UserId) -> Result<AccountSeats>;
     /// In one step, if the hold is still in force at `now` and unpaid: mark it CANCELLED,
@@ -123,6 +122,8 @@ pub struct HoldService {
     expiry: Arc<dyn HoldExpiryScheduler>,
     clock: Arc<dyn Clock>,
     hold_for: Duration,
+    /// The queue's idle timeout: a hold is a sign of life, and renews the fan's slot.
+    idle_for: Duration,
 }
 
 impl HoldService {
@@ -132,8 +133,9 @@ impl HoldService {
         expiry: Arc<dyn HoldExpiryScheduler>,
         clock: Arc<dyn Clock>,
         hold_for: Duration,
+        idle_for: Duration,
     ) -> Self {
-        Self { catalog, store, expiry, clock, hold_for }
+        Self { catalog, store, expiry, clock, hold_for, idle_for }
     }
 
     /// Hold a seat for the admitted user. Holding a seat the user already holds answers
@@ -181,7 +183,9 @@ impl HoldService {
                 slot,
                 state: ReservationState::Held,
             };
-            match self.store.hold(&reservation, now, who).await {
+            // The slot lasts until the hold ends and, like any request, for the idle timeout.
+            let keep = reservation.expires_at.max(now.plus(self.idle_for)).min(who.active_until);
+            match self.store.hold(&reservation, now, who, keep).await {
                 Ok(HoldOutcome::Held) => {
                     tracing::info!(user = %who.user, reservation = %reservation.id, %date, seat = seat_number.get(), "seat held");
                     // The release message only tidies up: if it is lost, the hold still ends on time.
@@ -193,9 +197,9 @@ impl HoldService {
                 // Taken since we read it: read the seat again, it says who won.
                 Ok(HoldOutcome::SeatTaken) => {}
                 Ok(HoldOutcome::NoSuchSeat) => return Err(Error::SeatNotFound),
-                // Ended, or renewed by a request racing this one: the client's retry
-                // authorizes again and learns which.
-                Ok(HoldOutcome::TokenMoved) => return Err(Error::Contention),
+                // Used up by a payment, past its period or its slot lost: the token (or the
+                // pass naming it) no longer admits anyone to write.
+                Ok(HoldOutcome::TokenEnded) => return Err(Error::TokenExpired),
                 Err(e) => match decide(&e, attempt) {
                     Decision::RetryWithin(cap) => pause(cap).await,
                     Decision::GiveUp => return Err(e),

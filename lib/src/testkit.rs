@@ -18,6 +18,11 @@ use crate::wallet::WalletService;
 pub const HOLD: Duration = Duration::from_secs(300);
 pub const ACTIVE: Duration = Duration::from_secs(600);
 
+/// The admission key of unit tests.
+pub fn pass_key() -> crate::pass::PassKey {
+    crate::pass::PassKey::new(b"unit tests' admission key, 32 b.").expect("a long enough key")
+}
+
 pub struct World {
     pub mem: Arc<Memory>,
     pub clock: Arc<ManualClock>,
@@ -53,10 +58,10 @@ pub async fn world() -> World {
         idle_for: Duration::from_secs(300),
         tick_every: Duration::from_secs(2),
     };
-    let queue = Arc::new(QueueService::new(mem.clone(), mem.clone(), clock.clone(), policy));
+    let queue = Arc::new(QueueService::new(mem.clone(), mem.clone(), clock.clone(), policy, pass_key()));
     let payments = Arc::new(PaymentService::new(queue.clone(), mem.clone(), mem.clone(), clock.clone()));
     World {
-        holds: HoldService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), HOLD),
+        holds: HoldService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), HOLD, policy.idle_for),
         wallet: WalletService::new(
             mem.clone(),
             WalletLimits { per_charge: won(10_000_000), ceiling: won(50_000_000) },

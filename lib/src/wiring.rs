@@ -58,7 +58,13 @@ impl Services {
         let tables = Tables::new(dynamo, settings.resources.clone());
         let catalog_store = Arc::new(DynamoCatalog::new(tables.clone()));
         let line = Arc::new(DynamoQueue::new(tables.clone()));
-        let queue = Arc::new(QueueService::new(line.clone(), catalog_store.clone(), clock.clone(), settings.queue));
+        let queue = Arc::new(QueueService::new(
+            line.clone(),
+            catalog_store.clone(),
+            clock.clone(),
+            settings.queue,
+            settings.admission_key.clone(),
+        ));
         let hold_expiry = Arc::new(SqsQueue::new(sqs.clone(), settings.resources.hold_expiry_queue_url.clone()));
         let events = Arc::new(SqsQueue::new(sqs, settings.resources.payment_events_queue_url.clone()));
         let payment_store = Arc::new(DynamoPayments::new(tables.clone()));
@@ -85,6 +91,7 @@ impl Services {
                 hold_expiry,
                 clock.clone(),
                 settings.hold_for,
+                settings.queue.idle_for,
             ),
             wallet: WalletService::new(Arc::new(DynamoWallet::new(tables.clone())), settings.wallet, clock.clone()),
             payments,

@@ -94,6 +94,8 @@ pub struct Call {
     pub method: String,
     pub path: String,
     pub token: Option<String>,
+    /// The admission pass (`X-Admission-Pass`).
+    pub pass: Option<String>,
     pub key: Option<String>,
     pub body: Option<Value>,
     pub sign_in: SignIn,
@@ -110,6 +112,11 @@ impl Call {
 
     pub fn token(mut self, token: &str) -> Self {
         self.token = Some(token.to_owned());
+        self
+    }
+
+    pub fn pass(mut self, pass: &str) -> Self {
+        self.pass = Some(pass.to_owned());
         self
     }
 
@@ -217,6 +224,9 @@ pub async fn call_once(s: &Services, routes: &[Route], c: &Call) -> Answer {
     }
     if let Some(t) = &c.token {
         req = req.header("X-Queue-Token", t);
+    }
+    if let Some(p) = &c.pass {
+        req = req.header("X-Admission-Pass", p);
     }
     if let Some(k) = &c.key {
         req = req.header("Idempotency-Key", k);

@@ -3,7 +3,7 @@
 
 use lambda_http::{Body, Request, Response};
 use serde_json::{json, Value};
-use ticketing::http::{queue_token, respond, segments};
+use ticketing::http::{presented, respond, segments};
 use ticketing::identity::caller;
 use ticketing::ids::{ConcertDate, ConcertId};
 use ticketing::operator::wire::concert_json;
@@ -48,7 +48,7 @@ fn concert_id(raw: &str) -> Result<ConcertId> {
 async fn dates(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> {
     let who = caller(req)?;
     let concert = concert_id(raw)?;
-    s.queue.authorize(who.user, queue_token(req), &concert).await?;
+    s.queue.authorize(who.user, presented(req), &concert).await?;
     let dates: Vec<Value> = s
         .catalog
         .dates(&concert)
@@ -62,7 +62,7 @@ async fn dates(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> {
 async fn seats(s: &Services, req: &Request, raw: &str, raw_date: &str) -> Result<(u16, Value)> {
     let who = caller(req)?;
     let concert = concert_id(raw)?;
-    s.queue.authorize(who.user, queue_token(req), &concert).await?;
+    s.queue.authorize(who.user, presented(req), &concert).await?;
     let date = ConcertDate::parse(raw_date)?;
     let seats: Vec<Value> = s
         .catalog

@@ -3,7 +3,7 @@
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use ticketing::http::{body_json, idempotency_key, queue_token, respond, segments};
+use ticketing::http::{body_json, idempotency_key, presented, respond, segments};
 use ticketing::identity::caller;
 use ticketing::ids::{ReservationId, UserId};
 use ticketing::payment::Payment;
@@ -36,7 +36,7 @@ async fn pay(s: &Services, req: &Request) -> Result<(u16, Value)> {
         (None, Some(many)) => many.iter().map(|r| ReservationId::parse(r)).collect::<Result<_>>()?,
         _ => return Err(Error::InvalidInput("send either reservationId or reservationIds".into())),
     };
-    let payment = s.payments.pay(who.user, queue_token(req), &ids, key).await?;
+    let payment = s.payments.pay(who.user, presented(req), &ids, key).await?;
     Ok((201, payment.to_json()))
 }
 

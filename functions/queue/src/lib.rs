@@ -4,7 +4,7 @@
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use ticketing::http::{body_json, cache_publicly, queue_token, respond, segments};
+use ticketing::http::{body_json, cache_publicly, presented, respond, segments};
 use ticketing::identity::caller;
 use ticketing::ids::{ConcertId, UserId};
 use ticketing::queue::{LineStatus, TokenStatus, TokenView, LINE_STATUS_MAX_AGE_SECONDS, POLL_SECONDS};
@@ -71,7 +71,7 @@ async fn issue(s: &Services, req: &Request) -> Result<(u16, Value)> {
 
 async fn current(s: &Services, req: &Request) -> Result<(u16, Value)> {
     let who = caller(req)?;
-    let view = s.queue.current(who.user, queue_token(req)).await?;
+    let view = s.queue.current(who.user, presented(req).token).await?;
     Ok((200, view_json(&view)))
 }
 
@@ -100,6 +100,12 @@ fn view_json(v: &TokenView) -> Value {
     out["pollAfterSeconds"] = json!(POLL_SECONDS);
     if let Some(i) = v.prequeue_index {
         out["preQueueIndex"] = json!(i);
+    }
+    if let Some(pass) = &v.pass {
+        // Sent back as `X-Admission-Pass`: browsing is then checked without a read. Fetch a
+        // new one (this route) before it expires; it lasts as long as the slot did at issue.
+        out["admissionPass"] = json!(pass.value);
+        out["admissionPassExpiresAt"] = json!(pass.expires.to_rfc3339());
     }
     out
 }

@@ -3,7 +3,7 @@
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use ticketing::http::{body_json, idempotency_key, queue_token, respond, segments};
+use ticketing::http::{body_json, idempotency_key, presented, respond, segments};
 use ticketing::identity::caller;
 use ticketing::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber};
 use ticketing::reservation::Reservation;
@@ -35,14 +35,14 @@ async fn hold(s: &Services, req: &Request) -> Result<(u16, Value)> {
     let concert = ConcertId::parse(&body.concert_id)?;
     let date = ConcertDate::parse(&body.date)?;
     let seat = SeatNumber::new(body.seat_number)?;
-    let admission = s.queue.authorize(who.user, queue_token(req), &concert).await?;
+    let admission = s.queue.authorize(who.user, presented(req), &concert).await?;
     let reservation = s.holds.hold(&admission, date, seat).await?;
     Ok((201, reservation_json(&reservation, s)))
 }
 
 async fn get(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> {
     let who = caller(req)?;
-    let admission = s.queue.admitted(who.user, queue_token(req)).await?;
+    let admission = s.queue.admitted(who.user, presented(req)).await?;
     let id = ReservationId::parse(raw).map_err(|_| Error::ReservationNotFound)?;
     let reservation = s.holds.get(&admission, id).await?;
     Ok((200, reservation_json(&reservation, s)))
@@ -50,7 +50,7 @@ async fn get(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> {
 
 async fn cancel(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> {
     let who = caller(req)?;
-    let admission = s.queue.admitted(who.user, queue_token(req)).await?;
+    let admission = s.queue.admitted(who.user, presented(req)).await?;
     let id = ReservationId::parse(raw).map_err(|_| Error::ReservationNotFound)?;
     let reservation = s.holds.cancel(&admission, id).await?;
     Ok((200, reservation_json(&reservation, s)))

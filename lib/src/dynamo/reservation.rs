@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 
 use super::catalog::{concert_pk, seat_sk};
 use super::queue::token_pk;
@@ -17,7 +17,7 @@ use crate::error::Result;
 use crate::ids::{ConcertDate, ConcertId, PaymentId, ReservationId, SeatNumber, UserId};
 use crate::money::Won;
 use crate::queue::Admission;
-use crate::reservation::{keep_slot_until, HoldOutcome, HoldStore, Reservation, ReservationState};
+use crate::reservation::{HoldOutcome, HoldStore, Reservation, ReservationState};
 use crate::seat_limit::{AccountSeats, SlotUse};
 
 /// Unpaid reservations are kept this long after their hold ends, then TTL may remove them.
@@ -68,7 +68,7 @@ pub(crate) fn reservation_of(item: &Item) -> Result<Reservation> {
 
 #[async_trait]
 impl HoldStore for DynamoHolds {
-    async fn hold(&self, r: &Reservation, now: Timestamp, who: &Admission) -> Result<HoldOutcome> {
+    async fn hold(&self, r: &Reservation, now: Timestamp, who: &Admission, keep: Timestamp) -> Result<HoldOutcome> {
         let seat = Update::builder()
             .table_name(&self.t.names.catalog_table)
             .set_key(Some(key2(concert_pk(&r.concert), seat_sk(r.date, r.seat))))
@@ -114,45 +114,28 @@ impl HoldStore for DynamoHolds {
             .build()
             .map_err(infra)?;
         // The fan's queue token, in the same step: still ACTIVE with its slot, and the slot
-        // kept at least until the hold ends (never shortened: only a slot ending sooner is moved).
-        let keep = keep_slot_until(r, who);
-        let token_key = Some(key(token_pk(who.token)));
-        let alive = "#status = :active AND activeUntil > :now AND slotUntil > :now";
-        let token = if who.slot_until < keep {
-            let update = Update::builder()
-                .table_name(&self.t.names.queue_table)
-                .set_key(token_key)
-                .update_expression("SET slotUntil = :keep")
-                .condition_expression(format!("{alive} AND slotUntil <= :keep"))
-                .expression_attribute_values(":keep", n(keep.millis()));
-            let update = update
-                .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":active", s("ACTIVE"))
-                .expression_attribute_values(":now", n(now.millis()))
-                .build()
-                .map_err(infra)?;
-            TransactWriteItem::builder().update(update).build()
-        } else {
-            let check = ConditionCheck::builder()
-                .table_name(&self.t.names.queue_table)
-                .set_key(token_key)
-                .condition_expression(alive)
-                .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":active", s("ACTIVE"))
-                .expression_attribute_values(":now", n(now.millis()))
-                .build()
-                .map_err(infra)?;
-            TransactWriteItem::builder().condition_check(check).build()
-        };
+        // moved to `keep`. No slot is later than `keep` (a renewal at an earlier instant
+        // reaches less far) but by the clock skew between two functions: milliseconds.
+        let token = Update::builder()
+            .table_name(&self.t.names.queue_table)
+            .set_key(Some(key(token_pk(who.token))))
+            .update_expression("SET slotUntil = :keep")
+            .condition_expression("#status = :active AND activeUntil > :now AND slotUntil > :now")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":active", s("ACTIVE"))
+            .expression_attribute_values(":now", n(now.millis()))
+            .expression_attribute_values(":keep", n(keep.millis()))
+            .build()
+            .map_err(infra)?;
         let items = vec![
             TransactWriteItem::builder().update(seat).build(),
             TransactWriteItem::builder().put(record).build(),
             TransactWriteItem::builder().update(slot).build(),
-            token,
+            TransactWriteItem::builder().update(token).build(),
         ];
         Ok(match transact(&self.t.client, items).await? {
             Ok(()) => HoldOutcome::Held,
-            Err(failed) if failed == [3] => HoldOutcome::TokenMoved,
+            Err(failed) if failed == [3] => HoldOutcome::TokenEnded,
             Err(_) => HoldOutcome::SeatTaken,
         })
     }

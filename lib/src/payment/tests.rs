@@ -5,6 +5,7 @@ use std::time::Duration;
 use super::*;
 use crate::catalog::{CatalogStore, SeatState};
 use crate::memory::Memory;
+use crate::queue::Presented;
 use crate::queue::QueueStore;
 use crate::reservation::{HoldStore, ReservationState};
 use crate::testkit::{won, world, HOLD};
@@ -76,7 +77,7 @@ async fn refused_payments_change_nothing_and_say_why() {
         w.payments.pay(fan.user, Some(&raw), &[ReservationId::random()], None).await,
         Err(Error::ReservationNotFound)
     );
-    assert_eq!(w.payments.pay(fan.user, None, &[r.id], None).await, Err(Error::TokenMissing));
+    assert_eq!(w.payments.pay(fan.user, Presented::default(), &[r.id], None).await, Err(Error::TokenMissing));
     assert!(
         w.queue.authorize(other.user, Some(&other_raw), &other.concert).await.is_ok(),
         "a refusal uses up no token"

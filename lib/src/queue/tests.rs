@@ -42,7 +42,7 @@ async fn world(admit_per_tick: u32, active_cap: u32) -> World {
         idle_for: Duration::from_secs(300),
         tick_every: Duration::from_secs(2),
     };
-    let queue = QueueService::new(store.clone(), catalog, clock.clone(), policy);
+    let queue = QueueService::new(store.clone(), catalog, clock.clone(), policy, crate::testkit::pass_key());
     World { store, clock, queue, concert }
 }
 
@@ -446,4 +446,80 @@ fn a_slot_is_renewed_at_check_in_then_once_per_half_idle_timeout_never_past_the_
     assert_eq!(token(600).renewal(t(500), idle), None, "at the end already");
     let waiting = Token { state: TokenState::Waiting, ..token(0) };
     assert_eq!(waiting.renewal(t(1), idle), None);
+}
+
+/// An admitted fan's check-in: their token's view, with its admission pass.
+async fn checked_in(w: &World) -> (UserId, String, SealedPass) {
+    let raw = issue_many(w, 1).await[0].token.to_string();
+    w.queue.tick(&w.concert).await.unwrap();
+    let user = owner(w, &raw).await;
+    let view = w.queue.current(user, Some(&raw)).await.unwrap();
+    (user, raw, view.pass.expect("an ACTIVE token's view carries a pass"))
+}
+
+fn with_pass(pass: &str) -> Presented<'_> {
+    Presented { token: None, pass: Some(pass) }
+}
+
+#[tokio::test]
+async fn a_pass_admits_without_reading_the_token() {
+    let w = world(10, 10).await;
+    let (user, raw, pass) = checked_in(&w).await;
+    assert_eq!(pass.expires, w.clock.now().plus(Duration::from_secs(300)), "the pass lasts as the slot does");
+    // Any read of the token would fail now.
+    w.store.inject("token", Error::Infrastructure("token read".into()), false);
+    let admission = w.queue.authorize(user, with_pass(&pass.value), &w.concert).await.unwrap();
+    assert_eq!((admission.token.to_string(), admission.user, &admission.concert), (raw.clone(), user, &w.concert));
+    let both = Presented { token: Some(&raw), pass: Some(&pass.value) };
+    assert!(w.queue.authorize(user, both, &w.concert).await.is_ok());
+    assert_eq!(w.store.pending_faults(), 1, "nothing was read");
+    // The pass is good up to its end, exclusive.
+    w.clock.advance(Duration::from_secs(300) - Duration::from_millis(1));
+    assert!(w.queue.authorize(user, with_pass(&pass.value), &w.concert).await.is_ok());
+    assert_eq!(w.store.pending_faults(), 1, "nothing was read");
+}
+
+#[tokio::test]
+async fn a_tampered_foreign_or_misplaced_pass_is_refused() {
+    let w = world(10, 10).await;
+    let (user, _, pass) = checked_in(&w).await;
+    let other = ConcertId::parse("other").unwrap();
+    let mut tampered = pass.value.clone();
+    tampered.replace_range(3..4, if &pass.value[3..4] == "0" { "1" } else { "0" });
+    assert_eq!(w.queue.authorize(user, with_pass(&tampered), &w.concert).await, Err(Error::TokenInvalid));
+    assert_eq!(w.queue.authorize(UserId::random(), with_pass(&pass.value), &w.concert).await, Err(Error::Forbidden));
+    assert_eq!(w.queue.authorize(user, with_pass(&pass.value), &other).await, Err(Error::TokenWrongConcert));
+    let forged_elsewhere = Pass { user, ..Pass::open(&pass.value, &crate::testkit::pass_key()).unwrap() }
+        .seal(&PassKey::new(b"somebody else's key, 32 bytes!!!").unwrap());
+    assert_eq!(w.queue.authorize(user, with_pass(&forged_elsewhere), &w.concert).await, Err(Error::TokenInvalid));
+    // A pass shown beside another of the user's tokens names a different token.
+    let mismatched = Presented { token: Some(&TokenId::random().to_string()), pass: Some(&pass.value) };
+    assert_eq!(w.queue.authorize(user, mismatched, &w.concert).await, Err(Error::TokenInvalid));
+}
+
+#[tokio::test]
+async fn an_expired_pass_alone_is_refused_and_beside_its_token_the_token_is_read() {
+    let w = world(10, 10).await;
+    let (user, raw, pass) = checked_in(&w).await;
+    w.clock.advance(Duration::from_secs(200));
+    // A request with the token renews the slot; the old pass still ends where it said.
+    assert!(w.queue.authorize(user, Some(&raw), &w.concert).await.is_ok());
+    w.clock.advance(Duration::from_secs(100));
+    assert_eq!(w.queue.authorize(user, with_pass(&pass.value), &w.concert).await, Err(Error::TokenExpired));
+    let both = Presented { token: Some(&raw), pass: Some(&pass.value) };
+    assert!(w.queue.authorize(user, both, &w.concert).await.is_ok(), "the renewed token still admits");
+    let fresh = w.queue.current(user, Some(&raw)).await.unwrap().pass.expect("pass");
+    assert!(fresh.expires > pass.expires);
+    assert!(w.queue.authorize(user, with_pass(&fresh.value), &w.concert).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_waiting_or_expired_token_gets_no_pass() {
+    let w = world(10, 10).await;
+    let raw = issue_many(&w, 1).await[0].token.to_string();
+    assert_eq!(current(&w, &raw).await.unwrap().pass, None);
+    w.queue.tick(&w.concert).await.unwrap();
+    assert!(current(&w, &raw).await.unwrap().pass.is_some());
+    w.clock.advance(Duration::from_secs(601));
+    assert_eq!(current(&w, &raw).await, Err(Error::TokenExpired));
 }

@@ -227,7 +227,7 @@ async fn a_token_used_up_between_its_check_and_the_hold_cannot_hold() {
     // `fan` was authorized before the payment used the token up: the hold's own
     // transaction checks the token, and nothing is taken.
     let seat = SeatNumber::new(21).unwrap();
-    assert_eq!(w.holds.hold(&fan, w.date, seat).await, Err(Error::Contention));
+    assert_eq!(w.holds.hold(&fan, w.date, seat).await, Err(Error::TokenExpired));
     assert_eq!(
         w.mem.seat(&w.concert, w.date, seat).await.unwrap().unwrap().state,
         crate::catalog::SeatState::Available
@@ -246,10 +246,39 @@ async fn a_hold_keeps_its_fans_slot_until_the_hold_ends_so_deciding_to_pay_is_ne
     // Checked in at 0 (slot to 300 s); at 100 s the slot is not yet due for renewal.
     w.clock.advance(Duration::from_secs(100));
     let fan = w.again(&fan, &raw).await;
-    assert_eq!(fan.slot_until, w.clock.now().plus(Duration::from_secs(200)));
+    let slot = || async {
+        match crate::queue::QueueStore::token(w.mem.as_ref(), fan.token).await.unwrap().map(|t| t.state) {
+            Some(crate::queue::TokenState::Active { slot_until, .. }) => slot_until,
+            other => panic!("not active: {other:?}"),
+        }
+    };
+    assert_eq!(slot().await, w.clock.now().plus(Duration::from_secs(200)));
     let hold = w.holds.hold(&fan, w.date, SeatNumber::new(22).unwrap()).await.unwrap();
+    assert_eq!(slot().await, hold.expires_at, "a hold renews the slot to its own end");
     // No request for 250 s, past the slot as it was: the hold kept it to its own end.
     w.clock.advance(Duration::from_secs(250));
     w.mem.set_balance(fan.user, crate::testkit::won(1_000_000)).unwrap();
     assert!(w.payments.pay(fan.user, Some(&raw), &[hold.id], None).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_spent_pass_cannot_hold_or_pay_again() {
+    let w = world().await;
+    let (fan, raw) = w.fan().await;
+    let pass = w.queue.current(fan.user, Some(&raw)).await.unwrap().pass.expect("pass").value;
+    let presented = crate::queue::Presented { token: None, pass: Some(&pass) };
+    let by_pass = w.queue.authorize(fan.user, presented, &w.concert).await.unwrap();
+    let first = w.holds.hold(&by_pass, w.date, SeatNumber::new(30).unwrap()).await.unwrap();
+    w.mem.set_balance(fan.user, crate::testkit::won(1_000_000)).unwrap();
+    w.payments.pay(fan.user, presented, &[first.id], None).await.unwrap();
+    // The pass has not expired, but the payment used its token up.
+    let by_pass = w.queue.authorize(fan.user, presented, &w.concert).await.unwrap();
+    let seat = SeatNumber::new(31).unwrap();
+    assert_eq!(w.holds.hold(&by_pass, w.date, seat).await, Err(Error::TokenExpired));
+    assert_eq!(w.mem.seat(&w.concert, w.date, seat).await.unwrap().unwrap().state, SeatState::Available);
+    assert_eq!(
+        w.payments.pay(fan.user, presented, &[first.id], None).await.map(|p| p.seats.len()),
+        Ok(1),
+        "a repeat learns its payment"
+    );
 }
