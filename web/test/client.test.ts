@@ -8,7 +8,7 @@ interface Sent {
   body?: string;
 }
 
-function fakeApi(answers: Response[]) {
+function fakeApi(answers: Response[], now?: () => number) {
   const sent: Sent[] = [];
   const slept: number[] = [];
   const client = new ApiClient({
@@ -21,6 +21,7 @@ function fakeApi(answers: Response[]) {
       return next;
     },
     sleep: async (ms) => void slept.push(ms),
+    now,
   });
   return { client, sent, slept };
 }
@@ -82,6 +83,131 @@ describe('the API client', () => {
     // The token's own status still carries both.
     await fan.placeInLine('q');
     expect(sent[1].headers).toMatchObject({ authorization: 'Bearer jwt-1', 'x-queue-token': 'q' });
+  });
+
+  describe('the admission pass', () => {
+    const now = Date.parse('2030-05-01T12:00:00Z');
+    const admitted = (expiresAt: string) =>
+      ok({ status: 'ACTIVE', pollAfterSeconds: 2, admissionPass: 'v1.pass', admissionPassExpiresAt: expiresAt });
+
+    test('an ACTIVE answer’s pass is sent beside the same queue token', async () => {
+      const { client, sent } = fakeApi([admitted('2030-05-01T12:05:00Z'), ok({ dates: [] })], () => now);
+      const fan = new FanApi(client);
+      await fan.placeInLine('q');
+      await fan.dates('c', 'q');
+      expect(sent[1].headers).toMatchObject({ 'x-queue-token': 'q', 'x-admission-pass': 'v1.pass' });
+    });
+
+    test('it is not sent with another queue token', async () => {
+      const { client, sent } = fakeApi([admitted('2030-05-01T12:05:00Z'), ok({ dates: [] })], () => now);
+      const fan = new FanApi(client);
+      await fan.placeInLine('q');
+      await fan.dates('c', 'other');
+      expect(sent[1].headers).toMatchObject({ 'x-queue-token': 'other' });
+      expect(sent[1].headers).not.toHaveProperty('x-admission-pass');
+    });
+
+    test('it is not sent when it expires within 5 seconds (the queue token still is)', async () => {
+      const { client, sent } = fakeApi([admitted('2030-05-01T12:00:04.999Z'), ok({ dates: [] })], () => now);
+      const fan = new FanApi(client);
+      await fan.placeInLine('q');
+      await fan.dates('c', 'q');
+      expect(sent[1].headers).toMatchObject({ 'x-queue-token': 'q' });
+      expect(sent[1].headers).not.toHaveProperty('x-admission-pass');
+    });
+
+    test('there is none before an ACTIVE answer', async () => {
+      const { client, sent } = fakeApi([ok({ status: 'WAITING', pollAfterSeconds: 2 }), ok({ dates: [] })], () => now);
+      const fan = new FanApi(client);
+      await fan.placeInLine('q');
+      await fan.dates('c', 'q');
+      expect(sent[0].headers).not.toHaveProperty('x-admission-pass');
+      expect(sent[1].headers).toMatchObject({ 'x-queue-token': 'q' });
+      expect(sent[1].headers).not.toHaveProperty('x-admission-pass');
+    });
+
+    describe('is renewed by the fan’s own requests once half spent (a pass alone renews no slot)', () => {
+      // The first pass lives 300 s, from 12:00:00 to 12:05:00; the renewal brings another.
+      const renewed = () =>
+        ok({ status: 'ACTIVE', pollAfterSeconds: 2, admissionPass: 'v2.pass', admissionPassExpiresAt: '2030-05-01T12:08:00Z' });
+      const clock = () => {
+        let t = now;
+        return { now: () => t, at: (iso: string) => void (t = Date.parse(iso)) };
+      };
+      const paths = (sent: Sent[]) => sent.map((s) => s.url);
+
+      test('at 40% of its life left, one GET /queue/tokens/current goes first and the request carries the new pass', async () => {
+        const c = clock();
+        const { client, sent } = fakeApi([admitted('2030-05-01T12:05:00Z'), renewed(), ok({ dates: [] })], c.now);
+        const fan = new FanApi(client);
+        await fan.placeInLine('q');
+        c.at('2030-05-01T12:03:00Z'); // 120 s of 300 left
+        await fan.dates('c', 'q');
+        expect(paths(sent)).toEqual(['/queue/tokens/current', '/queue/tokens/current', '/concerts/c/dates']);
+        expect(sent[1].headers).toMatchObject({ 'x-queue-token': 'q' });
+        expect(sent[2].headers).toMatchObject({ 'x-queue-token': 'q', 'x-admission-pass': 'v2.pass' });
+      });
+
+      test('at 60% left, no extra call', async () => {
+        const c = clock();
+        const { client, sent } = fakeApi([admitted('2030-05-01T12:05:00Z'), ok({ dates: [] })], c.now);
+        const fan = new FanApi(client);
+        await fan.placeInLine('q');
+        c.at('2030-05-01T12:02:00Z'); // 180 s of 300 left
+        await fan.dates('c', 'q');
+        expect(paths(sent)).toEqual(['/queue/tokens/current', '/concerts/c/dates']);
+        expect(sent[1].headers).toMatchObject({ 'x-admission-pass': 'v1.pass' });
+      });
+
+      test('two requests at once share one renewal', async () => {
+        const c = clock();
+        const { client, sent } = fakeApi(
+          [admitted('2030-05-01T12:05:00Z'), renewed(), ok({ dates: [] }), ok({ dates: [] })],
+          c.now,
+        );
+        const fan = new FanApi(client);
+        await fan.placeInLine('q');
+        c.at('2030-05-01T12:03:00Z');
+        await Promise.all([fan.dates('c', 'q'), fan.dates('d', 'q')]);
+        expect(paths(sent).filter((p) => p === '/queue/tokens/current')).toHaveLength(2); // the first, and one renewal
+        expect(paths(sent).slice(2).sort()).toEqual(['/concerts/c/dates', '/concerts/d/dates']);
+        expect(sent.slice(2).map((s) => s.headers['x-admission-pass'])).toEqual(['v2.pass', 'v2.pass']);
+      });
+
+      test('a failed renewal still sends the request, without the pass, so the API reads (and renews) the token', async () => {
+        const c = clock();
+        const { client, sent } = fakeApi(
+          [admitted('2030-05-01T12:05:00Z'), problem(410, 'TOKEN_EXPIRED'), ok({ dates: [] }), renewed(), ok({ dates: [] })],
+          c.now,
+        );
+        const fan = new FanApi(client);
+        await fan.placeInLine('q');
+        c.at('2030-05-01T12:03:00Z'); // the old pass is still well outside the margin
+        await expect(fan.dates('c', 'q')).resolves.toEqual([]);
+        expect(paths(sent)).toEqual(['/queue/tokens/current', '/queue/tokens/current', '/concerts/c/dates']);
+        expect(sent[2].headers).toMatchObject({ 'x-queue-token': 'q' });
+        expect(sent[2].headers).not.toHaveProperty('x-admission-pass');
+        // The next request tries the renewal again.
+        await fan.dates('c', 'q');
+        expect(paths(sent).slice(3)).toEqual(['/queue/tokens/current', '/concerts/c/dates']);
+        expect(sent[4].headers).toMatchObject({ 'x-admission-pass': 'v2.pass' });
+      });
+
+      test('an answer without a pass ends the old one: no renewal after that', async () => {
+        const c = clock();
+        const { client, sent } = fakeApi(
+          [admitted('2030-05-01T12:05:00Z'), ok({ status: 'CLOSED', pollAfterSeconds: 2 }), ok({ dates: [] }), ok({ dates: [] })],
+          c.now,
+        );
+        const fan = new FanApi(client);
+        await fan.placeInLine('q');
+        c.at('2030-05-01T12:03:00Z');
+        await fan.dates('c', 'q');
+        await fan.dates('c', 'q');
+        expect(paths(sent)).toEqual(['/queue/tokens/current', '/queue/tokens/current', '/concerts/c/dates', '/concerts/c/dates']);
+        expect(sent[3].headers).not.toHaveProperty('x-admission-pass');
+      });
+    });
   });
 
   test('Retry-After is read as seconds, within 1 and 10', () => {

@@ -2,9 +2,10 @@
 // and an Idempotency-Key when given, and every failure turned into an ApiProblem that
 // carries the API's stable `code`. A 503 (CONTENTION, THROTTLED, SERVICE_UNAVAILABLE,
 // CHARGE_OUTCOME_UNKNOWN) is retried after its Retry-After with the very same request and
-// key, a few times, before it is given up to the screen.
+// key, a few times, before it is given up to the screen. An admitted fan's admission pass
+// (from GET /queue/tokens/current) rides along with their queue token, see `passFor`.
 
-import type { ProblemBody } from './types';
+import type { ProblemBody, TokenStatus } from './types';
 
 /** Codes the app itself uses for failures that never reached the API's answer. */
 export const CLIENT_CODES = ['NETWORK', 'UNEXPECTED'] as const;
@@ -40,6 +41,8 @@ export interface ClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Retries of a 503 before giving up (the first try not counted). */
   retries503?: number;
+  /** The time in epoch ms, for the admission pass's expiry. Default Date.now. */
+  now?: () => number;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -50,22 +53,44 @@ export function retryAfterMs(header: string | null): number {
   return Math.min(Math.max(Number.isFinite(seconds) ? seconds : 1, 1), 10) * 1000;
 }
 
+/** A pass this close to its expiry is not sent: it could lapse on the way (the token still is). */
+export const PASS_MARGIN_MS = 5000;
+
+const CURRENT = '/queue/tokens/current';
+
+interface AdmissionPass {
+  value: string;
+  expiresAt: number;
+  /** `now()` when it came: its lifetime is expiresAt - receivedAt. */
+  receivedAt: number;
+}
+
 export class ApiClient {
   private readonly doFetch: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  /** The latest admission pass per queue token. */
+  private readonly passes = new Map<string, AdmissionPass>();
+  /** The renewal in flight per queue token, shared by the requests that wait for it. */
+  private readonly renewals = new Map<string, Promise<boolean>>();
 
   constructor(private readonly options: ClientOptions) {
     this.doFetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.sleep = options.sleep ?? defaultSleep;
+    this.now = options.now ?? Date.now;
   }
 
   async call<T>(req: Request): Promise<T> {
     const retries = this.options.retries503 ?? 3;
+    // False when a renewal just failed: the pass is left off, so the API reads the token.
+    const withPass = await this.renewIfHalfSpent(req);
     for (let attempt = 0; ; attempt++) {
-      const resp = await this.send(req);
+      const resp = await this.send(req, withPass);
       if (resp.ok) {
         const text = await resp.text();
-        return (text ? JSON.parse(text) : undefined) as T;
+        const body: unknown = text ? JSON.parse(text) : undefined;
+        this.rememberPass(req, body);
+        return body as T;
       }
       const problem = await toProblem(resp);
       if (resp.status === 503 && attempt < retries) {
@@ -77,7 +102,7 @@ export class ApiClient {
     }
   }
 
-  private async send(req: Request): Promise<Response> {
+  private async send(req: Request, withPass: boolean): Promise<Response> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (req.body !== undefined) headers['content-type'] = 'application/json';
     if (req.signedIn !== false) {
@@ -85,6 +110,8 @@ export class ApiClient {
       if (jwt) headers.authorization = `Bearer ${jwt}`;
     }
     if (req.queueToken) headers['x-queue-token'] = req.queueToken;
+    const pass = withPass ? this.passFor(req.queueToken) : null;
+    if (pass) headers['x-admission-pass'] = pass;
     if (req.idempotencyKey) headers['idempotency-key'] = req.idempotencyKey;
     try {
       return await this.doFetch(this.options.base + req.path, {
@@ -95,6 +122,53 @@ export class ApiClient {
     } catch (e) {
       throw new ApiProblem(0, 'NETWORK', String(e));
     }
+  }
+
+  // The admission pass: the API checks it without a database read, so an admitted fan's
+  // browsing costs no read. It goes beside the queue token (never instead of it): once the
+  // pass has expired, the API reads the token. A new one comes with each ACTIVE answer of
+  // GET /queue/tokens/current.
+
+  private rememberPass(req: Request, body: unknown): void {
+    if (req.path !== CURRENT || !req.queueToken) return;
+    const { admissionPass, admissionPassExpiresAt } = (body ?? {}) as Partial<TokenStatus>;
+    if (typeof admissionPass === 'string' && admissionPass) {
+      const expiresAt = Date.parse(admissionPassExpiresAt ?? '');
+      this.passes.set(req.queueToken, { value: admissionPass, expiresAt, receivedAt: this.now() });
+    } else {
+      // No longer ACTIVE: the old pass ends, and with it the renewals it would ask for.
+      this.passes.delete(req.queueToken);
+    }
+  }
+
+  // Browsing with a pass skips the API's read of the queue token, and only that read renews
+  // the fan's slot: so a fan busy with passes alone would lose it. Once less than half of the
+  // pass's life is left, the fan's next request first asks GET /queue/tokens/current (a read,
+  // so a renewal, and a fresh pass). The fan's own activity renews, never a timer: an idle
+  // fan must lose the slot.
+
+  /** Renews first if this request's pass is half spent; false if that renewal failed. */
+  private renewIfHalfSpent(req: Request): Promise<boolean> {
+    const token = req.queueToken;
+    const pass = token && req.path !== CURRENT ? this.passes.get(token) : undefined;
+    // An unreadable expiry (NaN) fails the comparison: no renewal.
+    const halfSpent = pass !== undefined && pass.expiresAt - this.now() < (pass.expiresAt - pass.receivedAt) / 2;
+    if (!token || !halfSpent) return Promise.resolve(true);
+    let renewal = this.renewals.get(token);
+    if (!renewal) {
+      renewal = this.call({ path: CURRENT, queueToken: token })
+        .then(() => true, () => false)
+        .finally(() => this.renewals.delete(token));
+      this.renewals.set(token, renewal);
+    }
+    return renewal;
+  }
+
+  /** The pass to send with this queue token, unless there is none or it expires within the margin. */
+  private passFor(queueToken: string | undefined): string | null {
+    const pass = queueToken ? this.passes.get(queueToken) : undefined;
+    // An unreadable expiry (NaN) fails the comparison: not sent.
+    return pass && pass.expiresAt - this.now() >= PASS_MARGIN_MS ? pass.value : null;
   }
 }
 

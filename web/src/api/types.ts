@@ -42,6 +42,10 @@ export interface TokenStatus {
   place: number | null;
   /** How long to wait before the next poll. */
   pollAfterSeconds: number;
+  /** ACTIVE only: sent back as X-Admission-Pass (the API client does), checked without a read. */
+  admissionPass?: string;
+  /** When the pass expires (RFC 3339); ask this route again for a new one. */
+  admissionPassExpiresAt?: string;
 }
 
 /**
