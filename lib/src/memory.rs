@@ -179,25 +179,25 @@ impl QueueStore for Memory {
         Ok(id.and_then(|id| s.tokens.get(&id).cloned()))
     }
 
-    async fn next_prequeue_index(&self, concert: &ConcertId) -> Result<Option<u64>> {
+    async fn next_prequeue_index(&self, concert: &ConcertId) -> Result<Option<(u64, LineCounters)>> {
         self.step("next_prequeue_index", |s| {
             let line = s.lines.entry(concert.clone()).or_default();
             if line.counters.draw.is_some() {
                 return Ok(None);
             }
             line.counters.prequeued += 1;
-            Ok(Some(line.counters.prequeued - 1))
+            Ok(Some((line.counters.prequeued - 1, line.counters)))
         })
     }
 
-    async fn next_seq(&self, concert: &ConcertId) -> Result<Option<u64>> {
+    async fn next_seq(&self, concert: &ConcertId) -> Result<Option<(u64, LineCounters)>> {
         self.step("next_seq", |s| {
             let line = s.lines.entry(concert.clone()).or_default();
             if line.counters.draw.is_none() {
                 return Ok(None);
             }
             line.counters.issued += 1;
-            Ok(Some(line.counters.issued))
+            Ok(Some((line.counters.issued, line.counters)))
         })
     }
 

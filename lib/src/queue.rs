@@ -184,10 +184,12 @@ pub enum CreateOutcome {
 pub trait QueueStore: Send + Sync {
     /// The token the user's holder record points to, if any.
     async fn holder_token(&self, concert: &ConcertId, user: UserId) -> Result<Option<Token>>;
-    /// Hand out the next pre-queue index, if the draw is not sealed yet.
-    async fn next_prequeue_index(&self, concert: &ConcertId) -> Result<Option<u64>>;
+    /// Hand out the next pre-queue index, if the draw is not sealed yet; with the line's
+    /// counters as that write left them (no second read for the fan's view).
+    async fn next_prequeue_index(&self, concert: &ConcertId) -> Result<Option<(u64, LineCounters)>>;
     /// Hand out the next arrival number, if the draw is sealed (arrivals queue behind it).
-    async fn next_seq(&self, concert: &ConcertId) -> Result<Option<u64>>;
+    /// With the line's counters as that write left them.
+    async fn next_seq(&self, concert: &ConcertId) -> Result<Option<(u64, LineCounters)>>;
     /// Seal the opening's draw: only if none is sealed and exactly `draw.cohort` fans have
     /// pre-queued; arrivals are numbered from `draw.cohort + 1` on. False otherwise.
     async fn seal(&self, concert: &ConcertId, draw: &Draw) -> Result<bool>;
@@ -483,8 +485,9 @@ impl QueueService {
     /// opening, an arrival number behind the whole cohort. Returns the view and whether the
     /// token is new.
     pub async fn issue(&self, user: UserId, concert_id: &ConcertId) -> Result<(TokenView, bool)> {
-        let concert = self.concert(concert_id).await?;
-        let mut previous = retrying(|| self.store.holder_token(concert_id, user)).await?;
+        // Independent reads, at once: the sale and the user's earlier token, if any.
+        let (concert, mut previous) =
+            tokio::try_join!(self.concert(concert_id), retrying(|| self.store.holder_token(concert_id, user)))?;
         let mut attempt = 0;
         loop {
             let now = self.clock.now();
@@ -502,8 +505,8 @@ impl QueueService {
             }
             // A number whose token is never written (we lost below, or died) is voided by
             // the admitter a tick later, so the line never stalls on it.
-            let spot = match self.take_spot(&concert, phase).await? {
-                Some(spot) => spot,
+            let (spot, counters) = match self.take_spot(&concert, phase).await? {
+                Some(taken) => taken,
                 None => continue,
             };
             let token =
@@ -511,8 +514,8 @@ impl QueueService {
             match self.store.create_token(&token, previous.as_ref().map(|t| t.id)).await {
                 Ok(CreateOutcome::Created) => {
                     tracing::info!(user = %user, concert = %concert_id, ?spot, "queue token issued");
-                    let counters = retrying(|| self.store.counters(concert_id)).await?;
-                    // A join reads nothing more: the fan's next poll, of the line, has the pace.
+                    // A join reads nothing more: the counters came with its number, and the
+                    // fan's next poll, of the line, has the pace.
                     let pace = LinePace::nominal(&concert.control.policy(self.policy));
                     return Ok((self.view(&token, Some(&counters), &concert, &pace, now), true));
                 }
@@ -544,14 +547,14 @@ impl QueueService {
     /// A new spot in line: a pre-queue index while the draw is not sealed and the sale has
     /// not opened, else an arrival number (sealing the draw first if the sale has opened
     /// and nobody has yet). `None`: the draw was sealed meanwhile, ask again.
-    async fn take_spot(&self, concert: &Concert, phase: Phase) -> Result<Option<Spot>> {
+    async fn take_spot(&self, concert: &Concert, phase: Phase) -> Result<Option<(Spot, LineCounters)>> {
         if phase == Phase::PreQueue {
-            if let Some(index) = retrying(|| self.store.next_prequeue_index(&concert.id)).await? {
-                return Ok(Some(Spot::Cohort(index)));
+            if let Some((index, counters)) = retrying(|| self.store.next_prequeue_index(&concert.id)).await? {
+                return Ok(Some((Spot::Cohort(index), counters)));
             }
         }
         match retrying(|| self.store.next_seq(&concert.id)).await? {
-            Some(seq) => Ok(Some(Spot::Arrival(seq))),
+            Some((seq, counters)) => Ok(Some((Spot::Arrival(seq), counters))),
             None if phase.is_open() => {
                 self.seal(&concert.id).await?;
                 Ok(None)

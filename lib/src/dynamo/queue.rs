@@ -30,7 +30,8 @@ impl DynamoQueue {
     }
 
     /// `ADD 1` to one of the line's counters if `condition` holds; the new value, or `None`.
-    async fn count(&self, concert: &ConcertId, counter: &str, condition: &str) -> Result<Option<u64>> {
+    /// Add 1 to `counter` if `condition` holds: its new value and the line's counters after.
+    async fn count(&self, concert: &ConcertId, counter: &str, condition: &str) -> Result<Option<(u64, LineCounters)>> {
         let out = self
             .t
             .client
@@ -41,11 +42,14 @@ impl DynamoQueue {
             .condition_expression(condition)
             .expression_attribute_names("#counter", counter)
             .expression_attribute_values(":one", n(1))
-            .return_values(ReturnValue::UpdatedNew)
+            .return_values(ReturnValue::AllNew)
             .send()
             .await;
         match out {
-            Ok(o) => Ok(Some(get_n(&o.attributes().cloned().unwrap_or_default(), counter)?)),
+            Ok(o) => {
+                let item = o.attributes().cloned().unwrap_or_default();
+                Ok(Some((get_n(&item, counter)?, counters_of(Some(&item))?)))
+            }
             Err(e) if condition_failed(&e) => Ok(None),
             Err(e) => Err(sdk(e)),
         }
@@ -159,12 +163,12 @@ impl QueueStore for DynamoQueue {
         self.token(TokenId::parse(get_s(item, "tokenId")?)?).await
     }
 
-    async fn next_prequeue_index(&self, concert: &ConcertId) -> Result<Option<u64>> {
+    async fn next_prequeue_index(&self, concert: &ConcertId) -> Result<Option<(u64, LineCounters)>> {
         let taken = self.count(concert, "prequeued", "attribute_not_exists(cohort)").await?;
-        Ok(taken.map(|n| n - 1))
+        Ok(taken.map(|(n, counters)| (n - 1, counters)))
     }
 
-    async fn next_seq(&self, concert: &ConcertId) -> Result<Option<u64>> {
+    async fn next_seq(&self, concert: &ConcertId) -> Result<Option<(u64, LineCounters)>> {
         self.count(concert, "issued", "attribute_exists(cohort)").await
     }
 
