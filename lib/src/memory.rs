@@ -16,8 +16,7 @@ use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, ReservationI
 use crate::money::Won;
 use crate::payment::{EventPublisher, OutboxEvent, PayConflict, Payment, PaymentPlan, PaymentSnapshot, PaymentStore};
 use crate::queue::{
-    Admission, AdmissionPlan, CreateOutcome, LineCounters, LineTotals, Place, QueueStore, SlotLease, Spot, Token,
-    TokenState,
+    Admission, AdmissionPlan, Batch, CreateOutcome, LineCounters, LineTotals, QueueStore, SlotLease, Token, TokenState,
 };
 use crate::refund::{Refund, RefundPlan, RefundSnapshot, RefundStore, RefundTotals};
 use crate::reservation::{HoldExpiryScheduler, HoldOutcome, HoldStore, Reservation, ReservationState};
@@ -27,7 +26,8 @@ use crate::wallet::{ChargeRecord, Credit, EntryKind, StatementEntry, Wallet, Wal
 #[derive(Default)]
 struct Line {
     counters: LineCounters,
-    places: HashMap<Spot, Place>,
+    /// Check-ins per batch (by its first place), and whether the batch was settled.
+    check_ins: HashMap<u64, (u64, bool)>,
     minutes: std::collections::BTreeMap<i64, LineTotals>,
     holders: HashMap<UserId, TokenId>,
 }
@@ -129,11 +129,7 @@ impl Memory {
         if line.holders.get(&token.user).copied() != replaces {
             return Ok(CreateOutcome::HolderTaken);
         }
-        if line.places.contains_key(&token.spot) {
-            return Ok(CreateOutcome::PlaceTaken);
-        }
         line.holders.insert(token.user, token.id);
-        line.places.insert(token.spot, Place::Token(token.id));
         s.tokens.insert(token.id, token.clone());
         Ok(CreateOutcome::Created)
     }
@@ -186,7 +182,7 @@ impl QueueStore for Memory {
                 return Ok(None);
             }
             line.counters.prequeued += 1;
-            Ok(Some((line.counters.prequeued - 1, line.counters)))
+            Ok(Some((line.counters.prequeued - 1, line.counters.clone())))
         })
     }
 
@@ -197,7 +193,7 @@ impl QueueStore for Memory {
                 return Ok(None);
             }
             line.counters.issued += 1;
-            Ok(Some((line.counters.issued, line.counters)))
+            Ok(Some((line.counters.issued, line.counters.clone())))
         })
     }
 
@@ -214,21 +210,11 @@ impl QueueStore for Memory {
     }
 
     async fn counters(&self, concert: &ConcertId) -> Result<LineCounters> {
-        Ok(self.lock()?.lines.get(concert).map(|l| l.counters).unwrap_or_default())
+        Ok(self.lock()?.lines.get(concert).map(|l| l.counters.clone()).unwrap_or_default())
     }
 
     async fn create_token(&self, token: &Token, replaces: Option<TokenId>) -> Result<CreateOutcome> {
         self.step("create_token", |s| Self::create_token_in(s, token, replaces))
-    }
-
-    async fn void_place(&self, concert: &ConcertId, spot: Spot) -> Result<bool> {
-        let mut s = self.lock()?;
-        let line = s.lines.entry(concert.clone()).or_default();
-        if line.places.contains_key(&spot) {
-            return Ok(false);
-        }
-        line.places.insert(spot, Place::Void);
-        Ok(true)
     }
 
     async fn token(&self, id: TokenId) -> Result<Option<Token>> {
@@ -247,12 +233,6 @@ impl QueueStore for Memory {
     async fn minutes(&self, concert: &ConcertId, from: i64, to: i64) -> Result<Vec<(i64, LineTotals)>> {
         let s = self.lock()?;
         Ok(s.lines.get(concert).map_or_else(Vec::new, |l| l.minutes.range(from..=to).map(|(m, t)| (*m, *t)).collect()))
-    }
-
-    async fn places(&self, concert: &ConcertId, spots: &[Spot]) -> Result<Vec<Option<Place>>> {
-        let s = self.lock()?;
-        let line = s.lines.get(concert);
-        Ok(spots.iter().map(|spot| line.and_then(|l| l.places.get(spot)).copied()).collect())
     }
 
     async fn ended_slots(&self, concert: &ConcertId, now: Timestamp, limit: usize) -> Result<Vec<SlotLease>> {
@@ -279,24 +259,55 @@ impl QueueStore for Memory {
     }
 
     async fn admit(&self, plan: &AdmissionPlan) -> Result<bool> {
-        let mut s = self.lock()?;
-        let k = u32::try_from(plan.tokens.len()).unwrap_or(u32::MAX);
-        let counters = s.lines.get(&plan.concert).map(|l| l.counters).unwrap_or_default();
-        let waiting = plan.tokens.iter().all(|t| s.tokens.get(t).is_some_and(|t| t.state == TokenState::Waiting));
-        if counters.admitted_through != plan.expected_admitted_through || counters.active + k > plan.cap || !waiting {
-            return Ok(false);
-        }
-        for t in &plan.tokens {
-            if let Some(token) = s.tokens.get_mut(t) {
-                token.state = TokenState::Active { until: plan.active_until, slot_until: plan.slot_until };
+        self.step("admit", |s| {
+            let line = s.lines.entry(plan.concert.clone()).or_default();
+            let b = plan.batch;
+            let k = u32::try_from(b.size()).unwrap_or(u32::MAX);
+            if line.counters.admitted_through + 1 != b.from || line.counters.active.saturating_add(k) > plan.cap {
+                return Ok(false);
             }
-            s.slots.insert(*t, plan.slot_until);
-        }
-        let line = s.lines.entry(plan.concert.clone()).or_default();
-        line.counters.admitted_through = plan.new_admitted_through;
-        line.counters.active += k;
-        line.counters.suspect_gap = plan.suspect_gap;
-        Ok(true)
+            line.counters.admitted_through = b.through;
+            line.counters.active += k;
+            line.counters.batches.push(b);
+            line.check_ins.insert(b.from, (0, false));
+            Ok(true)
+        })
+    }
+
+    async fn check_in(&self, token: &Token, batch: &Batch, slot_until: Timestamp) -> Result<bool> {
+        let token = token.id;
+        self.step("check_in", |s| {
+            let Some(t) = s.tokens.get_mut(&token).filter(|t| t.state == TokenState::Waiting) else {
+                return Ok(false);
+            };
+            let Some(line) = s.lines.get_mut(&t.concert) else { return Ok(false) };
+            match line.check_ins.get_mut(&batch.from) {
+                Some((count, false)) => *count += 1,
+                _ => return Ok(false),
+            }
+            t.state = TokenState::Active { until: batch.active_until, slot_until };
+            s.slots.insert(token, slot_until);
+            Ok(true)
+        })
+    }
+
+    async fn checked_in(&self, concert: &ConcertId, from: u64) -> Result<u64> {
+        let s = self.lock()?;
+        Ok(s.lines.get(concert).and_then(|l| l.check_ins.get(&from)).map_or(0, |(count, _)| *count))
+    }
+
+    async fn settle(&self, concert: &ConcertId, batch: &Batch, checked_in: u64) -> Result<bool> {
+        self.step("settle", |s| {
+            let Some(line) = s.lines.get_mut(concert) else { return Ok(false) };
+            match line.check_ins.get_mut(&batch.from) {
+                Some((count, settled @ false)) if *count == checked_in => *settled = true,
+                _ => return Ok(false),
+            }
+            let no_shows = u32::try_from(batch.size() - checked_in).unwrap_or(u32::MAX);
+            line.counters.active = line.counters.active.saturating_sub(no_shows);
+            line.counters.batches.retain(|b| b.from != batch.from);
+            Ok(true)
+        })
     }
 
     async fn renew_slot(&self, token: TokenId, now: Timestamp, slot_until: Timestamp) -> Result<bool> {

@@ -2,10 +2,14 @@
 //! tokens in, in arrival order, at a set rate and never above a cap of ACTIVE tokens.
 //!
 //! Every request costs a constant number of reads and writes, however long the line:
-//! a per-concert counter hands out arrival numbers (`seq`), each number has a *place*
-//! that names its token (or is void), and a token's position is `seq` minus the number
-//! the admitter has reached. The cap is a counter of *slots*: a token holds a slot from
-//! admission until the admitter releases it after the token expired or was used.
+//! a per-concert counter hands out place numbers, and a token's position is its place
+//! minus the number the admitter has reached. The admitter lets places in by the *batch*:
+//! one write moves the serving number and opens the batch's check-in window, whatever its
+//! size (docs/adr/0008). A fan whose place was let in checks in with their first request
+//! (their token becomes ACTIVE); the batch's no-shows are settled in one write when the
+//! window closes. The cap is a counter of *slots*: a place holds one from admission until
+//! its no-show is settled, or, once checked in, until the admitter releases it after the
+//! token expired, went idle or was used.
 
 use std::sync::Arc;
 
@@ -25,8 +29,8 @@ use crate::sale::Phase;
 /// How many past minutes the measured pace looks back over.
 pub const PACE_MINUTES: i64 = 5;
 
-/// Most writes DynamoDB accepts in one transaction, less the queue counter itself.
-pub const MAX_ADMIT_PER_TRANSACTION: usize = 99;
+/// Most slots released in one transaction: DynamoDB's 100 items, less the line's counters.
+pub const MAX_RELEASE_PER_TRANSACTION: usize = 99;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenState {
@@ -98,7 +102,7 @@ impl Token {
 
 /// The per-concert counters of the line. Places in line are numbered from 1: the draw's
 /// cohort takes places `1..=cohort`, arrivals after the opening the numbers after it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LineCounters {
     /// Fans who joined during the pre-queue (the next pre-queue index).
     pub prequeued: u64,
@@ -106,12 +110,44 @@ pub struct LineCounters {
     pub draw: Option<Draw>,
     /// Highest place number handed out (the cohort's included, once sealed).
     pub issued: u64,
-    /// Every arrival number up to here has been admitted or skipped.
+    /// Every place up to here has been let in (the serving number).
     pub admitted_through: u64,
-    /// Slots in use: admitted tokens not yet released.
+    /// Slots in use: places of unsettled batches, and checked-in tokens not yet released.
     pub active: u32,
-    /// An arrival number that had no place at the last tick: voided if still missing at the next.
-    pub suspect_gap: Option<u64>,
+    /// Batches whose no-shows are not settled yet, oldest first.
+    pub batches: Vec<Batch>,
+}
+
+/// Places `from..=through` let in together by one admitter step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Batch {
+    pub from: u64,
+    pub through: u64,
+    /// Each fan of the batch checks in (their first request) before this, or loses the place.
+    pub check_in_until: Timestamp,
+    /// The active period of every token of the batch.
+    pub active_until: Timestamp,
+}
+
+impl Batch {
+    pub fn size(&self) -> u64 {
+        self.through + 1 - self.from
+    }
+
+    pub fn holds(&self, place: u64) -> bool {
+        (self.from..=self.through).contains(&place)
+    }
+}
+
+/// Where a WAITING token's place stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Not let in yet (or its place is not known before the opening's draw).
+    Waiting,
+    /// Let in with this batch, whose check-in is open.
+    CheckIn(Batch),
+    /// Let in, and the check-in window passed: the place went back to the line.
+    Missed,
 }
 
 impl LineCounters {
@@ -137,14 +173,17 @@ impl LineCounters {
     pub fn position_of(&self, spot: Spot) -> Option<u64> {
         self.place_of(spot).map(|p| p.saturating_sub(self.admitted_through).saturating_sub(1))
     }
-}
 
-/// What an arrival number points to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
-    Token(TokenId),
-    /// Nobody: the issuer lost a race for the same user, or never finished.
-    Void,
+    /// Where a WAITING token at `spot` stands at `now`.
+    pub fn standing(&self, spot: Spot, now: Timestamp) -> Standing {
+        let Some(place) = self.place_of(spot).filter(|p| *p <= self.admitted_through) else {
+            return Standing::Waiting;
+        };
+        match self.batches.iter().find(|b| b.holds(place)) {
+            Some(b) if now < b.check_in_until => Standing::CheckIn(*b),
+            _ => Standing::Missed,
+        }
+    }
 }
 
 /// A slot held by a token, to be released once `until` has passed.
@@ -154,20 +193,13 @@ pub struct SlotLease {
     pub until: Timestamp,
 }
 
-/// One admission step, applied all-or-nothing.
+/// One admission step: a batch let in with one write, whatever its size. It holds only
+/// if `admitted_through` is still `batch.from - 1` and `active + batch.size() <= cap`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdmissionPlan {
     pub concert: ConcertId,
-    /// `admitted_through` as read; the write holds only if it is unchanged.
-    pub expected_admitted_through: u64,
-    pub new_admitted_through: u64,
-    pub tokens: Vec<TokenId>,
-    pub active_until: Timestamp,
-    /// The check-in window: each admitted token's slot lasts until then unless renewed.
-    pub slot_until: Timestamp,
-    /// The write holds only if `active + tokens.len() <= cap`.
+    pub batch: Batch,
     pub cap: u32,
-    pub suspect_gap: Option<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,8 +207,6 @@ pub enum CreateOutcome {
     Created,
     /// Another live token already holds this user's place in this line.
     HolderTaken,
-    /// The arrival number was voided before we wrote it.
-    PlaceTaken,
 }
 
 /// Storage of the line. Implementations must make each method one atomic step.
@@ -194,20 +224,28 @@ pub trait QueueStore: Send + Sync {
     /// pre-queued; arrivals are numbered from `draw.cohort + 1` on. False otherwise.
     async fn seal(&self, concert: &ConcertId, draw: &Draw) -> Result<bool>;
     async fn counters(&self, concert: &ConcertId) -> Result<LineCounters>;
-    /// Write the token, its place and the user's holder record at once. The holder record
-    /// must be absent or point to `replaces`; the place must be empty.
+    /// Write the token and the user's holder record at once. The holder record must be
+    /// absent or point to `replaces`.
     async fn create_token(&self, token: &Token, replaces: Option<TokenId>) -> Result<CreateOutcome>;
-    /// Mark a spot void if nothing was written there. True if voided.
-    async fn void_place(&self, concert: &ConcertId, spot: Spot) -> Result<bool>;
     async fn token(&self, id: TokenId) -> Result<Option<Token>>;
-    /// What stands at these spots (at most 100), `None` where nothing was written.
-    async fn places(&self, concert: &ConcertId, spots: &[Spot]) -> Result<Vec<Option<Place>>>;
     /// Slots whose lease ended at or before `now` (at most `limit`).
     async fn ended_slots(&self, concert: &ConcertId, now: Timestamp, limit: usize) -> Result<Vec<SlotLease>>;
     /// Release the slots and lower `active` by their number. False if another admitter got there first.
     async fn release_slots(&self, concert: &ConcertId, leases: &[SlotLease]) -> Result<bool>;
-    /// Apply an admission plan. False if the counters changed since they were read.
+    /// Let a batch in: move the serving number, count its slots, note the batch (and its
+    /// check-in count, from 0). False if the counters changed since they were read.
     async fn admit(&self, plan: &AdmissionPlan) -> Result<bool>;
+    /// A WAITING token of `batch` checks in: ACTIVE until `batch.active_until`, its slot
+    /// until `slot_until`, counted in the batch's check-ins; only while the batch is not
+    /// settled. False otherwise (settled, or the token is no longer WAITING).
+    async fn check_in(&self, token: &Token, batch: &Batch, slot_until: Timestamp) -> Result<bool>;
+    /// How many of the batch starting at place `from` have checked in so far.
+    async fn checked_in(&self, concert: &ConcertId, from: u64) -> Result<u64>;
+    /// Settle a batch whose check-in window has passed: if exactly `checked_in` checked in,
+    /// give the others' slots back (`active` lowered by `size - checked_in`) and forget the
+    /// batch, so that later check-ins fail. False if someone checked in meanwhile or another
+    /// admitter settled it first.
+    async fn settle(&self, concert: &ConcertId, batch: &Batch, checked_in: u64) -> Result<bool>;
     /// Move an ACTIVE token's slot end to `slot_until`, if the token is still ACTIVE and
     /// its slot has not ended at `now`. False otherwise (the fan lost the slot).
     async fn renew_slot(&self, token: TokenId, now: Timestamp, slot_until: Timestamp) -> Result<bool>;
@@ -374,9 +412,18 @@ pub struct Admission {
 /// What one admitter tick did for one concert.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TickReport {
+    /// Slots of checked-in tokens that ended.
     pub released: usize,
-    pub admitted: Vec<TokenId>,
-    pub skipped_voids: u64,
+    /// Places of no-shows given back by settled batches.
+    pub no_shows: u64,
+    /// The batch let in, if any.
+    pub admitted: Option<Batch>,
+}
+
+impl TickReport {
+    pub fn admitted_count(&self) -> u64 {
+        self.admitted.map_or(0, |b| b.size())
+    }
 }
 
 pub struct QueueService {
@@ -493,8 +540,11 @@ impl QueueService {
             let now = self.clock.now();
             if let Some(live) = previous.as_ref().filter(|t| t.is_alive(now)) {
                 let counters = retrying(|| self.store.counters(concert_id)).await?;
-                let pace = LinePace::nominal(&concert.control.policy(self.policy));
-                return Ok((self.view(live, Some(&counters), &concert, &pace, now), false));
+                // A WAITING token whose batch's check-in passed is over: a new place, at the back.
+                if live.state != TokenState::Waiting || counters.standing(live.spot, now) != Standing::Missed {
+                    let pace = LinePace::nominal(&concert.control.policy(self.policy));
+                    return Ok((self.view(live, Some(&counters), &concert, &pace, now), false));
+                }
             }
             let phase = concert.phase_at(now);
             match phase {
@@ -503,8 +553,9 @@ impl QueueService {
                 Phase::Closed => return Err(Error::SaleClosed),
                 Phase::PreQueue | Phase::OnSale | Phase::Paused => {}
             }
-            // A number whose token is never written (we lost below, or died) is voided by
-            // the admitter a tick later, so the line never stalls on it.
+            // A number whose token is never written (we lost below, or died) is let in with
+            // its batch as a no-show: the line never stalls on it, and its slot comes back
+            // when the batch's check-in window closes.
             let (spot, counters) = match self.take_spot(&concert, phase).await? {
                 Some(taken) => taken,
                 None => continue,
@@ -520,14 +571,9 @@ impl QueueService {
                     return Ok((self.view(&token, Some(&counters), &concert, &pace, now), true));
                 }
                 Ok(CreateOutcome::HolderTaken) => {
-                    // A concurrent request for the same user won; give our number back now
-                    // (best effort: the admitter voids it anyway).
-                    if let Err(e) = self.store.void_place(concert_id, spot).await {
-                        tracing::warn!(concert = %concert_id, ?spot, error = %e, "could not void a lost place");
-                    }
+                    // A concurrent request for the same user won: answer with its token.
                     previous = retrying(|| self.store.holder_token(concert_id, user)).await?;
                 }
-                Ok(CreateOutcome::PlaceTaken) => {}
                 Err(e) => match decide(&e, attempt) {
                     Decision::RetryWithin(cap) => {
                         pause(cap).await;
@@ -585,12 +631,15 @@ impl QueueService {
     /// The token's status and, while waiting, its position and the sale's phase.
     pub async fn current(&self, caller: UserId, raw_token: Option<&str>) -> Result<TokenView> {
         let now = self.clock.now();
-        let token = self.show_up(self.token(caller, raw_token).await?, now).await?;
+        let (token, read) = self.show_up(self.token(caller, raw_token).await?, now).await?;
         let concert = self.concert(&token.concert).await?;
         match token.status_at(now) {
             TokenStatus::Expired => Err(Error::TokenExpired),
             TokenStatus::Waiting => {
-                let mut counters = retrying(|| self.store.counters(&token.concert)).await?;
+                let mut counters = match read {
+                    Some(c) => c,
+                    None => retrying(|| self.store.counters(&token.concert)).await?,
+                };
                 if counters.draw.is_none() && concert.phase_at(now).is_open() {
                     // The opening has passed and nobody sealed the draw yet: the first poll does.
                     counters.draw = Some(self.seal(&token.concert).await?);
@@ -643,7 +692,7 @@ impl QueueService {
                 active_until: pass.active_until,
             });
         }
-        let token = self.show_up(self.token(caller, presented.token).await?, now).await?;
+        let (token, _) = self.show_up(self.token(caller, presented.token).await?, now).await?;
         match token.status_at(now) {
             TokenStatus::Expired => Err(Error::TokenExpired),
             TokenStatus::Waiting => Err(Error::TokenNotActive),
@@ -690,10 +739,47 @@ impl QueueService {
         }
     }
 
-    /// A request of an ACTIVE token's fan: its check-in (the first after admission) or a
-    /// sign of life, renewing its slot when due (`Token::renewal`). A slot that ended
-    /// meanwhile (a no-show or an idle fan) stays ended: TOKEN_EXPIRED.
-    async fn show_up(&self, mut token: Token, now: Timestamp) -> Result<Token> {
+    /// A request of the token's fan, as its status needs: a WAITING token whose place was
+    /// let in checks in (its first request: it becomes ACTIVE) while its batch's window is
+    /// open, and has missed its turn after (TOKEN_EXPIRED); an ACTIVE token's slot is
+    /// renewed when due (`Token::renewal`), and a slot that ended meanwhile (a no-show or an
+    /// idle fan) stays ended. Returns the line's counters when it read them.
+    async fn show_up(&self, token: Token, now: Timestamp) -> Result<(Token, Option<LineCounters>)> {
+        match token.state {
+            TokenState::Waiting => {
+                let counters = retrying(|| self.store.counters(&token.concert)).await?;
+                match counters.standing(token.spot, now) {
+                    Standing::Waiting => Ok((token, Some(counters))),
+                    Standing::CheckIn(batch) => Ok((self.check_in(token, batch, now).await?, None)),
+                    Standing::Missed => {
+                        tracing::info!(token = %token.id, "the fan did not check in before the window closed");
+                        Err(Error::TokenExpired)
+                    }
+                }
+            }
+            TokenState::Active { .. } => Ok((self.renew(token, now).await?, None)),
+            TokenState::Expired => Ok((token, None)),
+        }
+    }
+
+    /// The first request of a fan whose place was let in: ACTIVE for the batch's active
+    /// period, the slot for the idle timeout.
+    async fn check_in(&self, mut token: Token, batch: Batch, now: Timestamp) -> Result<Token> {
+        let slot_until = batch.active_until.min(now.plus(self.policy.idle_for));
+        if retrying(|| self.store.check_in(&token, &batch, slot_until)).await? {
+            tracing::info!(token = %token.id, "checked in");
+            token.state = TokenState::Active { until: batch.active_until, slot_until };
+            return Ok(token);
+        }
+        // A concurrent request of the same fan checked in first, or the batch was settled.
+        match retrying(|| self.store.token(token.id)).await? {
+            Some(t @ Token { state: TokenState::Active { .. }, .. }) => Ok(t),
+            _ => Err(Error::TokenExpired),
+        }
+    }
+
+    /// An ACTIVE token's sign of life: its slot renewed when due.
+    async fn renew(&self, mut token: Token, now: Timestamp) -> Result<Token> {
         let (TokenStatus::Active { .. }, Some(slot_until)) =
             (token.status_at(now), token.renewal(now, self.policy.idle_for))
         else {
@@ -731,7 +817,7 @@ impl QueueService {
         let mut report = TickReport::default();
         let now = self.clock.now();
         loop {
-            let ended = self.store.ended_slots(concert_id, now, MAX_ADMIT_PER_TRANSACTION).await?;
+            let ended = self.store.ended_slots(concert_id, now, MAX_RELEASE_PER_TRANSACTION).await?;
             if ended.is_empty() || !self.store.release_slots(concert_id, &ended).await? {
                 break;
             }
@@ -742,7 +828,10 @@ impl QueueService {
         if phase.is_open() {
             self.seal(concert_id).await?;
         }
-        let counters = self.store.counters(concert_id).await?;
+        let mut counters = self.store.counters(concert_id).await?;
+        if self.settle(concert_id, &counters, now, &mut report).await? {
+            counters = self.store.counters(concert_id).await?;
+        }
         // The operator's per-minute numbers: one write a tick, never one per fan.
         if let Err(e) = self.store.record_minute(concert_id, now.millis().div_euclid(60_000), counters.totals()).await {
             tracing::warn!(concert = %concert_id, error = %e, "could not note the minute's totals");
@@ -756,56 +845,46 @@ impl QueueService {
             return Ok(report);
         }
         let policy = concert.control.policy(self.policy);
-
         let room = policy.active_cap.saturating_sub(counters.active);
         let want =
-            usize::try_from(room.min(policy.admit_per_tick)).unwrap_or(usize::MAX).min(MAX_ADMIT_PER_TRANSACTION);
-        if want == 0 || counters.admitted_through >= counters.issued {
+            u64::from(room.min(policy.admit_per_tick)).min(counters.issued.saturating_sub(counters.admitted_through));
+        if want == 0 {
             return Ok(report);
         }
-        let from = counters.admitted_through + 1;
-        // Look a little further than needed so a few void places do not stall a tick.
-        let to = counters.issued.min(from + want as u64 + 20).min(from + 99);
-        let numbers: Vec<u64> = (from..=to).collect();
-        let spots: Vec<Spot> = numbers.iter().map(|p| counters.spot_at(*p)).collect();
-        let places = self.store.places(concert_id, &spots).await?;
-
-        let mut plan = AdmissionPlan {
-            concert: concert_id.clone(),
-            expected_admitted_through: counters.admitted_through,
-            new_admitted_through: counters.admitted_through,
-            tokens: Vec::new(),
+        // The next `want` places, in one write however many: a fan learns they are in from
+        // the serving number, and checks in with their first request.
+        let batch = Batch {
+            from: counters.admitted_through + 1,
+            through: counters.admitted_through + want,
+            check_in_until: now.plus(policy.check_in_for.min(policy.active_for)),
             active_until: now.plus(policy.active_for),
-            slot_until: now.plus(policy.check_in_for.min(policy.active_for)),
-            cap: policy.active_cap,
-            suspect_gap: None,
         };
-        for ((number, spot), place) in numbers.into_iter().zip(spots).zip(places) {
-            if plan.tokens.len() >= want {
-                break;
-            }
-            match place {
-                Some(Place::Token(t)) => plan.tokens.push(t),
-                Some(Place::Void) => report.skipped_voids += 1,
-                None if counters.suspect_gap == Some(number) && self.store.void_place(concert_id, spot).await? => {
-                    // Missing for a whole tick: its issuer died between numbering and writing.
-                    report.skipped_voids += 1;
-                }
-                None => {
-                    plan.suspect_gap = Some(number);
-                    break;
-                }
-            }
-            plan.new_admitted_through = number;
-        }
-        if plan.new_admitted_through == counters.admitted_through && plan.suspect_gap == counters.suspect_gap {
-            return Ok(report);
-        }
-        if self.store.admit(&plan).await? {
-            tracing::info!(concert = %concert_id, admitted = plan.tokens.len(), through = plan.new_admitted_through, "admitted");
-            report.admitted = plan.tokens;
+        if self.store.admit(&AdmissionPlan { concert: concert_id.clone(), batch, cap: policy.active_cap }).await? {
+            tracing::info!(concert = %concert_id, from = batch.from, through = batch.through, "admitted");
+            report.admitted = Some(batch);
         }
         Ok(report)
+    }
+
+    /// Settle every batch whose check-in window has closed: its no-shows' slots go back to
+    /// the line in one write per batch. Whether any batch was settled.
+    async fn settle(
+        &self,
+        concert: &ConcertId,
+        counters: &LineCounters,
+        now: Timestamp,
+        report: &mut TickReport,
+    ) -> Result<bool> {
+        let mut settled = false;
+        for batch in counters.batches.iter().filter(|b| b.check_in_until <= now) {
+            let checked_in = self.store.checked_in(concert, batch.from).await?;
+            // False: a late check-in or another admitter got there first; the next tick sees.
+            if self.store.settle(concert, batch, checked_in).await? {
+                report.no_shows += batch.size().saturating_sub(checked_in);
+                settled = true;
+            }
+        }
+        Ok(settled)
     }
 
     /// Every seat of every date sold (one bounded query of the concert's seats).

@@ -260,7 +260,7 @@ pub enum Job {
     /// Send these requests, `concurrency` at a time.
     Calls { calls: Vec<Call>, concurrency: usize },
     /// Run `count` admitter ticks for one concert, `concurrency` at a time; each answer's
-    /// body lists the tokens that tick admitted.
+    /// body lists the places that tick let in.
     Ticks { concert: String, count: usize, concurrency: usize },
 }
 

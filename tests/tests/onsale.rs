@@ -50,13 +50,16 @@ async fn token_user(s: &Services, raw: &str) -> String {
     token.user.to_string()
 }
 
-/// Tick until `user`'s token is admitted (under injected faults a tick can be cancelled).
+/// Tick until `user`'s token is admitted (under injected faults a tick can be cancelled,
+/// and a number spent by a join whose answer was lost is let in ahead as a no-show, whose
+/// slot comes back when its batch's check-in window closes).
 async fn admit(s: &Services, concert: &ticketing::ids::ConcertId, user: UserId, token: &str) {
-    for _ in 0..20 {
+    for _ in 0..40 {
         if s.queue.authorize(user, Some(token), concert).await.is_ok() {
             return;
         }
         setup(|| s.queue.tick(concert)).await;
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     panic!("{token} was never admitted");
 }
@@ -175,30 +178,38 @@ async fn pause_stops_admission_and_resume_continues_in_order() {
     let id = unique_id();
     assert_eq!(create(&s, spec(&id, t0, t0, t0.plus(HOUR), 50)).await.status, 201);
     let concert = ticketing::ids::ConcertId::parse(&id).unwrap();
-    let mut tokens = Vec::new();
+    let mut places = Vec::new();
     for _ in 0..6 {
-        tokens.push(call(&s, &routes(), &join(&id)).await.body["token"].as_str().unwrap().to_owned());
+        places.push(call(&s, &routes(), &join(&id)).await.body["place"].as_u64().unwrap());
     }
     let pause =
         call(&s, &routes(), &Call::post(format!("/operator/concerts/{id}/pause"), json!({})).sign_in(operator())).await;
     assert_eq!(pause.body["phase"], "PAUSED", "{pause:?}");
-    assert!(setup(|| s.queue.tick(&concert)).await.admitted.is_empty(), "paused: nobody in");
+    assert_eq!(setup(|| s.queue.tick(&concert)).await.admitted, None, "paused: nobody in");
     call(&s, &routes(), &Call::post(format!("/operator/concerts/{id}/resume"), json!({})).sign_in(operator())).await;
-    let mut order: Vec<String> = Vec::new();
+    let mut order: Vec<u64> = Vec::new();
     for _ in 0..10 {
-        let admitted = setup(|| s.queue.tick(&concert)).await.admitted;
-        assert!(admitted.len() <= 3, "three a tick: {admitted:?}");
-        order.extend(admitted.iter().map(|t| t.to_string()));
-        if order.len() >= tokens.len() {
+        let report = setup(|| s.queue.tick(&concert)).await;
+        assert!(report.admitted_count() <= 3, "three a tick: {report:?}");
+        order.extend(report.admitted.into_iter().flat_map(|b| b.from..=b.through));
+        if order.last() >= places.last() {
             break;
         }
     }
-    assert_eq!(order, tokens, "in place order");
+    // Place after place (under injected faults a number spent by a lost answer is let in
+    // too, as a no-show), every fan's place among them.
+    assert_eq!(order, (1..=order.len() as u64).collect::<Vec<_>>(), "in place order");
+    assert!(places.iter().all(|p| order.contains(p)), "{places:?} {order:?}");
 }
 
 #[tokio::test]
 async fn the_sell_out_reaches_waiting_fans_and_new_joins() {
-    let s = services_with(Arc::new(SystemClock), |c| c.queue.active_cap = 1).await;
+    let s = services_with(Arc::new(SystemClock), |c| {
+        c.queue.active_cap = 1;
+        // One slot: a number spent under injected faults must not hold it for a minute.
+        c.queue.check_in_for = std::time::Duration::from_secs(2);
+    })
+    .await;
     let t0 = SystemClock.now();
     let id = unique_id();
     assert_eq!(create(&s, spec(&id, t0, t0, t0.plus(HOUR), 1)).await.status, 201);

@@ -17,8 +17,10 @@ const CONCURRENT_CONCERTS: usize = 16;
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct TickSummary {
     pub concerts: usize,
-    pub admitted: usize,
+    pub admitted: u64,
     pub released: usize,
+    /// Places of admitted fans who never checked in, given back.
+    pub no_shows: u64,
     /// Concerts whose step failed or ran out of time: they are served at the next tick.
     pub failed: usize,
     pub relayed: usize,
@@ -53,8 +55,9 @@ pub async fn tick(s: &Services) -> Result<TickSummary> {
     for (concert, outcome) in outcomes {
         match outcome {
             Ok(Ok(report)) => {
-                summary.admitted += report.admitted.len();
+                summary.admitted += report.admitted_count();
                 summary.released += report.released;
+                summary.no_shows += report.no_shows;
             }
             Ok(Err(e)) => {
                 summary.failed += 1;
@@ -90,6 +93,7 @@ pub async fn invocation(s: &Services) -> Result<Value> {
             Ok(t) => {
                 total.admitted += t.admitted;
                 total.released += t.released;
+                total.no_shows += t.no_shows;
                 total.failed += t.failed;
                 total.relayed += t.relayed;
                 total.concerts = t.concerts;
@@ -110,12 +114,13 @@ pub async fn invocation(s: &Services) -> Result<Value> {
         ticks,
         admitted = total.admitted,
         released = total.released,
+        no_shows = total.no_shows,
         failed = total.failed,
         relayed = total.relayed,
         "admitter run"
     );
     Ok(json!({
         "ticks": ticks, "concerts": total.concerts, "admitted": total.admitted,
-        "released": total.released, "failed": total.failed, "relayed": total.relayed,
+        "released": total.released, "noShows": total.no_shows, "failed": total.failed, "relayed": total.relayed,
     }))
 }

@@ -6,7 +6,9 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{Put, ReturnValue, TransactWriteItem, Update};
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem, Update};
 
 use super::{applied, batch_get, condition_failed, get_n, get_s, infra, key, n, opt_n, s, sdk, transact, Item, Tables};
 use crate::clock::{Clock, SystemClock, Timestamp};
@@ -14,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::fair_start::Draw;
 use crate::ids::{ConcertId, TokenId, UserId};
 use crate::queue::{
-    AdmissionPlan, CreateOutcome, LineCounters, LineTotals, Place, QueueStore, SlotLease, Spot, Token, TokenState,
+    AdmissionPlan, Batch, CreateOutcome, LineCounters, LineTotals, QueueStore, SlotLease, Spot, Token, TokenState,
 };
 
 /// How long queue records are kept before TTL may remove them: far longer than any line.
@@ -72,13 +74,14 @@ fn line_pk(c: &ConcertId) -> String {
     format!("LINE#{c}")
 }
 
-/// What stands at a spot: `PREQ#<concert>#<index>` for the pre-queue cohort,
-/// `PLACE#<concert>#<seq>` for arrivals after the opening.
-fn place_pk(c: &ConcertId, spot: Spot) -> String {
-    match spot {
-        Spot::Cohort(index) => format!("PREQ#{c}#{index}"),
-        Spot::Arrival(seq) => format!("PLACE#{c}#{seq}"),
-    }
+/// A batch's check-in count: `BATCH#<concert>#<first place>`.
+fn batch_pk(c: &ConcertId, from: u64) -> String {
+    format!("BATCH#{c}#{from}")
+}
+
+/// The line item's attribute naming an unsettled batch, by its first place.
+fn batch_attr(from: u64) -> String {
+    format!("batch_{from}")
 }
 
 /// The line's totals noted in one minute (`<minute since the epoch>`), for the operator.
@@ -112,13 +115,25 @@ fn counters_of(item: Option<&Item>) -> Result<LineCounters> {
             Some(Draw { cohort, seed })
         }
     };
+    let mut batches = Vec::new();
+    for (name, value) in item {
+        let (Some(from), AttributeValue::M(b)) = (name.strip_prefix("batch_"), value) else { continue };
+        let from = from.parse().map_err(|_| Error::Infrastructure(format!("a line has a bad batch name {name}")))?;
+        batches.push(Batch {
+            from,
+            through: get_n(b, "through")?,
+            check_in_until: Timestamp::from_millis(get_n(b, "checkInUntil")?),
+            active_until: Timestamp::from_millis(get_n(b, "activeUntil")?),
+        });
+    }
+    batches.sort_by_key(|b| b.from);
     Ok(LineCounters {
         prequeued: opt_n(item, "prequeued")?.unwrap_or(0),
         draw,
         issued: opt_n(item, "issued")?.unwrap_or(0),
         admitted_through: opt_n(item, "admittedThrough")?.unwrap_or(0),
         active: opt_n(item, "active")?.unwrap_or(0),
-        suspect_gap: opt_n(item, "suspectGap")?,
+        batches,
     })
 }
 
@@ -219,14 +234,6 @@ impl QueueStore for DynamoQueue {
             .condition_expression("attribute_not_exists(pk)")
             .build()
             .map_err(infra)?;
-        let place = Put::builder()
-            .table_name(self.table())
-            .item("pk", s(place_pk(&token.concert, token.spot)))
-            .item("tokenId", s(token.id.to_string()))
-            .item("expiresAt", n(&ttl))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(infra)?;
         let holder = Put::builder()
             .table_name(self.table())
             .item("pk", s(holder_pk(&token.concert, token.user)))
@@ -242,30 +249,13 @@ impl QueueStore for DynamoQueue {
         .map_err(infra)?;
         let items = vec![
             TransactWriteItem::builder().put(token_item).build(),
-            TransactWriteItem::builder().put(place).build(),
             TransactWriteItem::builder().put(holder).build(),
         ];
         Ok(match transact(&self.t.client, items).await {
             Ok(Ok(())) => CreateOutcome::Created,
-            Ok(Err(failed)) if failed.contains(&1) => CreateOutcome::PlaceTaken,
             Ok(Err(_)) => CreateOutcome::HolderTaken,
             Err(e) => return Err(e),
         })
-    }
-
-    async fn void_place(&self, concert: &ConcertId, spot: Spot) -> Result<bool> {
-        let out = self
-            .t
-            .client
-            .put_item()
-            .table_name(self.table())
-            .item("pk", s(place_pk(concert, spot)))
-            .item("void", aws_sdk_dynamodb::types::AttributeValue::Bool(true))
-            .item("expiresAt", n(cleanup_at()))
-            .condition_expression("attribute_not_exists(pk)")
-            .send()
-            .await;
-        applied(out)
     }
 
     async fn token(&self, id: TokenId) -> Result<Option<Token>> {
@@ -314,20 +304,6 @@ impl QueueStore for DynamoQueue {
             }
         }
         Ok(out)
-    }
-
-    async fn places(&self, concert: &ConcertId, spots: &[Spot]) -> Result<Vec<Option<Place>>> {
-        let keys = spots.iter().map(|spot| key(place_pk(concert, *spot))).collect();
-        let items = batch_get(&self.t.client, self.table(), keys).await?;
-        let mut found = std::collections::HashMap::new();
-        for item in &items {
-            let place = match item.get("tokenId").and_then(|v| v.as_s().ok()) {
-                Some(t) => Place::Token(TokenId::parse(t)?),
-                None => Place::Void,
-            };
-            found.insert(get_s(item, "pk")?.to_owned(), place);
-        }
-        Ok(spots.iter().map(|spot| found.get(&place_pk(concert, *spot)).copied()).collect())
     }
 
     async fn ended_slots(&self, concert: &ConcertId, now: Timestamp, limit: usize) -> Result<Vec<SlotLease>> {
@@ -387,58 +363,125 @@ impl QueueStore for DynamoQueue {
     }
 
     async fn admit(&self, plan: &AdmissionPlan) -> Result<bool> {
-        let k = plan.tokens.len();
-        let cap_before = i64::from(plan.cap) - i64::try_from(k).unwrap_or(i64::MAX);
-        if cap_before < 0 {
-            return Ok(false);
-        }
-        let set_gap = match plan.suspect_gap {
-            Some(_) => "SET admittedThrough = :new, active = if_not_exists(active, :zero) + :k, suspectGap = :gap",
-            None => "SET admittedThrough = :new, active = if_not_exists(active, :zero) + :k REMOVE suspectGap",
-        };
-        let mut counter = Update::builder()
+        let b = plan.batch;
+        let Some(cap_before) = u64::from(plan.cap).checked_sub(b.size()) else { return Ok(false) };
+        let old = b.from - 1;
+        let counter = Update::builder()
             .table_name(self.table())
             .set_key(Some(key(line_pk(&plan.concert))))
-            .update_expression(set_gap)
-            .condition_expression(if plan.expected_admitted_through == 0 {
+            .update_expression(
+                "SET admittedThrough = :through, active = if_not_exists(active, :zero) + :k, #b = :batch",
+            )
+            .condition_expression(if old == 0 {
                 "(attribute_not_exists(admittedThrough) OR admittedThrough = :old) \
                  AND (attribute_not_exists(active) OR active <= :capBefore)"
             } else {
                 "admittedThrough = :old AND (attribute_not_exists(active) OR active <= :capBefore)"
             })
-            .expression_attribute_values(":new", n(plan.new_admitted_through))
-            .expression_attribute_values(":old", n(plan.expected_admitted_through))
-            .expression_attribute_values(":k", n(k))
+            .expression_attribute_names("#b", batch_attr(b.from))
+            .expression_attribute_values(":through", n(b.through))
+            .expression_attribute_values(":old", n(old))
+            .expression_attribute_values(":k", n(b.size()))
             .expression_attribute_values(":zero", n(0))
-            .expression_attribute_values(":capBefore", n(cap_before));
-        if let Some(gap) = plan.suspect_gap {
-            counter = counter.expression_attribute_values(":gap", n(gap));
+            .expression_attribute_values(":capBefore", n(cap_before))
+            .expression_attribute_values(
+                ":batch",
+                AttributeValue::M(HashMap::from([
+                    ("through".to_owned(), n(b.through)),
+                    ("checkInUntil".to_owned(), n(b.check_in_until.millis())),
+                    ("activeUntil".to_owned(), n(b.active_until.millis())),
+                ])),
+            )
+            .build()
+            .map_err(infra)?;
+        let count = Put::builder()
+            .table_name(self.table())
+            .item("pk", s(batch_pk(&plan.concert, b.from)))
+            .item("checkedIn", n(0))
+            .item("expiresAt", n(cleanup_at()))
+            .condition_expression("attribute_not_exists(pk)")
+            .build()
+            .map_err(infra)?;
+        let items =
+            vec![TransactWriteItem::builder().update(counter).build(), TransactWriteItem::builder().put(count).build()];
+        match transact(&self.t.client, items).await {
+            Ok(outcome) => Ok(outcome.is_ok()),
+            Err(Error::Contention) => Ok(false),
+            Err(e) => Err(e),
         }
-        let mut items = vec![TransactWriteItem::builder().update(counter.build().map_err(infra)?).build()];
-        let until = plan.active_until.millis();
-        let ttl = (plan.active_until.plus(KEEP)).epoch_seconds_ceil();
-        for token in &plan.tokens {
-            let update = Update::builder()
-                .table_name(self.table())
-                .set_key(Some(key(token_pk(*token))))
-                .update_expression(
-                    "SET #status = :active, activeUntil = :until, slotUntil = :slot, expiresAt = :ttl, concertId = :c",
-                )
-                // A token TTL removed while waiting (a week in line) must not stall the line:
-                // admitting its empty key only holds a slot until the active period ends.
-                .condition_expression("attribute_not_exists(pk) OR #status = :waiting")
-                .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":active", s("ACTIVE"))
-                .expression_attribute_values(":waiting", s("WAITING"))
-                .expression_attribute_values(":until", n(until))
-                .expression_attribute_values(":slot", n(plan.slot_until.millis()))
-                .expression_attribute_values(":ttl", n(ttl))
-                // Set again so that even a TTL-removed token's slot is found and released.
-                .expression_attribute_values(":c", s(plan.concert.as_str()))
-                .build()
-                .map_err(infra)?;
-            items.push(TransactWriteItem::builder().update(update).build());
-        }
+    }
+
+    async fn check_in(&self, token: &Token, batch: &Batch, slot_until: Timestamp) -> Result<bool> {
+        let ttl = batch.active_until.plus(KEEP).epoch_seconds_ceil();
+        let token_item = Update::builder()
+            .table_name(self.table())
+            .set_key(Some(key(token_pk(token.id))))
+            .update_expression("SET #status = :active, activeUntil = :until, slotUntil = :slot, expiresAt = :ttl")
+            .condition_expression("#status = :waiting")
+            .expression_attribute_names("#status", "status")
+            .expression_attribute_values(":active", s("ACTIVE"))
+            .expression_attribute_values(":waiting", s("WAITING"))
+            .expression_attribute_values(":until", n(batch.active_until.millis()))
+            .expression_attribute_values(":slot", n(slot_until.millis()))
+            .expression_attribute_values(":ttl", n(ttl))
+            .build()
+            .map_err(infra)?;
+        let count = Update::builder()
+            .table_name(self.table())
+            .set_key(Some(key(batch_pk(&token.concert, batch.from))))
+            .update_expression("ADD checkedIn :one")
+            .condition_expression("attribute_exists(pk) AND attribute_not_exists(settled)")
+            .expression_attribute_values(":one", n(1))
+            .build()
+            .map_err(infra)?;
+        let items = vec![
+            TransactWriteItem::builder().update(token_item).build(),
+            TransactWriteItem::builder().update(count).build(),
+        ];
+        Ok(transact(&self.t.client, items).await?.is_ok())
+    }
+
+    async fn checked_in(&self, concert: &ConcertId, from: u64) -> Result<u64> {
+        let out = self
+            .t
+            .client
+            .get_item()
+            .table_name(self.table())
+            .set_key(Some(key(batch_pk(concert, from))))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(sdk)?;
+        Ok(match out.item() {
+            Some(item) => opt_n(item, "checkedIn")?.unwrap_or(0),
+            None => 0,
+        })
+    }
+
+    async fn settle(&self, concert: &ConcertId, batch: &Batch, checked_in: u64) -> Result<bool> {
+        let no_shows = batch.size().saturating_sub(checked_in);
+        let count = Update::builder()
+            .table_name(self.table())
+            .set_key(Some(key(batch_pk(concert, batch.from))))
+            .update_expression("SET settled = :yes")
+            .condition_expression("checkedIn = :c AND attribute_not_exists(settled)")
+            .expression_attribute_values(":yes", AttributeValue::Bool(true))
+            .expression_attribute_values(":c", n(checked_in))
+            .build()
+            .map_err(infra)?;
+        let counter = Update::builder()
+            .table_name(self.table())
+            .set_key(Some(key(line_pk(concert))))
+            .update_expression("SET active = active - :k REMOVE #b")
+            .condition_expression("attribute_exists(#b) AND active >= :k")
+            .expression_attribute_names("#b", batch_attr(batch.from))
+            .expression_attribute_values(":k", n(no_shows))
+            .build()
+            .map_err(infra)?;
+        let items = vec![
+            TransactWriteItem::builder().update(count).build(),
+            TransactWriteItem::builder().update(counter).build(),
+        ];
         match transact(&self.t.client, items).await {
             Ok(outcome) => Ok(outcome.is_ok()),
             Err(Error::Contention) => Ok(false),

@@ -62,6 +62,20 @@ async fn authorize(w: &World, raw: &str, concert: &ConcertId) -> Result<Admissio
     w.queue.authorize(owner(w, raw).await, Some(raw), concert).await
 }
 
+/// The tokens among `views` whose places the admitter has let in, in place order.
+async fn let_in(w: &World, views: &[TokenView]) -> Vec<TokenId> {
+    let c = w.store.counters(&w.concert).await.unwrap();
+    let mut placed = Vec::new();
+    for v in views {
+        let token = w.store.token(v.token).await.unwrap().unwrap();
+        if let Some(p) = c.place_of(token.spot).filter(|p| *p <= c.admitted_through) {
+            placed.push((p, v.token));
+        }
+    }
+    placed.sort_unstable_by_key(|(p, _)| *p);
+    placed.into_iter().map(|(_, t)| t).collect()
+}
+
 async fn issue_many(w: &World, n: usize) -> Vec<TokenView> {
     let mut out = Vec::new();
     for _ in 0..n {
@@ -157,29 +171,45 @@ async fn admitter_admits_at_most_the_rate_per_tick_in_arrival_order() {
     let w = world(3, 100).await;
     let views = issue_many(&w, 7).await;
     let report = w.queue.tick(&w.concert).await.unwrap();
-    let expected: Vec<TokenId> = views[..3].iter().map(|v| v.token).collect();
-    assert_eq!(report.admitted, expected);
+    assert_eq!(report.admitted.map(|b| (b.from, b.through)), Some((1, 3)));
+    assert_eq!(let_in(&w, &views).await, views[..3].iter().map(|v| v.token).collect::<Vec<_>>());
     let report = w.queue.tick(&w.concert).await.unwrap();
-    assert_eq!(report.admitted, views[3..6].iter().map(|v| v.token).collect::<Vec<_>>());
+    assert_eq!(report.admitted.map(|b| (b.from, b.through)), Some((4, 6)));
+    assert_eq!(let_in(&w, &views).await, views[..6].iter().map(|v| v.token).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn a_whole_batch_is_one_write_however_large() {
+    let w = world(5_000, 10_000).await;
+    issue_many(&w, 3_000).await;
+    let report = w.queue.tick(&w.concert).await.unwrap();
+    assert_eq!(report.admitted_count(), 3_000, "one tick lets in everyone the rate and the cap allow");
+    let c = w.store.counters(&w.concert).await.unwrap();
+    assert_eq!((c.admitted_through, c.active, c.batches.len()), (3_000, 3_000, 1));
 }
 
 #[tokio::test]
 async fn admitter_never_passes_the_cap_until_slots_are_released() {
     let w = world(10, 4).await;
     let views = issue_many(&w, 8).await;
-    assert_eq!(w.queue.tick(&w.concert).await.unwrap().admitted.len(), 4);
-    assert_eq!(w.queue.tick(&w.concert).await.unwrap().admitted.len(), 0);
+    assert_eq!(w.queue.tick(&w.concert).await.unwrap().admitted_count(), 4);
+    assert_eq!(w.queue.tick(&w.concert).await.unwrap().admitted_count(), 0);
     assert_eq!(w.store.counters(&w.concert).await.unwrap().active, 4);
+    for v in &views[..4] {
+        authorize(&w, &v.token.to_string(), &w.concert).await.unwrap();
+    }
+    assert_eq!(w.queue.tick(&w.concert).await.unwrap().admitted_count(), 0, "checking in takes no more slots");
 
     // A payment uses up one token: its slot comes back at the next tick.
     w.store.use_up(views[0].token, w.clock.now()).unwrap();
     let report = w.queue.tick(&w.concert).await.unwrap();
-    assert_eq!((report.released, report.admitted.len()), (1, 1));
+    assert_eq!((report.released, report.admitted_count()), (1, 1));
 
-    // When the active period ends, every slot comes back.
+    // When the active period ends, every slot comes back: the three who checked in, and
+    // the one let in last who never came.
     w.clock.advance(Duration::from_secs(600));
     let report = w.queue.tick(&w.concert).await.unwrap();
-    assert_eq!((report.released, report.admitted.len()), (4, 3));
+    assert_eq!((report.released, report.no_shows, report.admitted_count()), (3, 1, 3));
 }
 
 #[tokio::test]
@@ -239,16 +269,42 @@ async fn queue_errors_follow_the_contract() {
 }
 
 #[tokio::test]
-async fn a_place_left_empty_is_skipped_after_one_tick() {
-    let w = world(10, 10).await;
-    issue_many(&w, 1).await;
-    // An issuer that died after numbering: arrival 2 has no place.
+async fn a_number_nobody_took_is_let_in_as_a_no_show_and_its_slot_comes_back_with_its_batch() {
+    let w = world(10, 2).await;
+    let first = issue_many(&w, 1).await.remove(0);
+    // An issuer that died after numbering: place 2 has no token.
     w.store.next_seq(&w.concert).await.unwrap();
     let third = issue_many(&w, 1).await.remove(0);
-    assert_eq!(w.queue.tick(&w.concert).await.unwrap().admitted.len(), 1);
+    assert_eq!(w.queue.tick(&w.concert).await.unwrap().admitted.map(|b| (b.from, b.through)), Some((1, 2)));
+    assert!(authorize(&w, &first.token.to_string(), &w.concert).await.is_ok());
+    assert_eq!(authorize(&w, &third.token.to_string(), &w.concert).await, Err(Error::TokenNotActive), "the cap");
+    w.clock.advance(Duration::from_secs(60));
     let report = w.queue.tick(&w.concert).await.unwrap();
-    assert_eq!(report.admitted, vec![third.token]);
-    assert_eq!(report.skipped_voids, 1);
+    assert_eq!((report.no_shows, report.admitted.map(|b| (b.from, b.through))), (1, Some((3, 3))));
+    assert!(authorize(&w, &third.token.to_string(), &w.concert).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_check_in_racing_the_settlement_is_counted_or_refused_never_lost() {
+    let w = world(10, 10).await;
+    let views = issue_many(&w, 3).await;
+    w.queue.tick(&w.concert).await.unwrap();
+    assert!(authorize(&w, &views[0].token.to_string(), &w.concert).await.is_ok());
+    w.clock.advance(Duration::from_secs(60));
+    // The admitter read one check-in; a second lands before it settles: its settlement fails
+    // and the next tick counts both.
+    let c = w.store.counters(&w.concert).await.unwrap();
+    let batch = c.batches[0];
+    assert_eq!(w.store.checked_in(&w.concert, batch.from).await.unwrap(), 1);
+    let late = w.store.token(views[1].token).await.unwrap().unwrap();
+    assert!(w.store.check_in(&late, &batch, w.clock.now().plus(Duration::from_secs(300))).await.unwrap());
+    assert!(!w.store.settle(&w.concert, &batch, 1).await.unwrap());
+    assert_eq!(w.queue.tick(&w.concert).await.unwrap().no_shows, 1);
+    assert_eq!(w.store.counters(&w.concert).await.unwrap().active, 2);
+    // Once settled, no check-in of that batch gets through.
+    let never = w.store.token(views[2].token).await.unwrap().unwrap();
+    assert!(!w.store.check_in(&never, &batch, w.clock.now().plus(Duration::from_secs(300))).await.unwrap());
+    assert_eq!(authorize(&w, &views[2].token.to_string(), &w.concert).await, Err(Error::TokenExpired));
 }
 
 #[tokio::test]
@@ -316,7 +372,7 @@ async fn pre_queue_fans_get_their_places_at_the_opening_and_later_fans_queue_beh
     let early = issue_many(&w, 20).await;
     assert!(early.iter().all(|v| v.position.is_none() && v.phase == Phase::PreQueue));
     assert_eq!(early[0].estimated_wait_seconds, Some(1_000), "until the opening");
-    assert!(w.queue.tick(&w.concert).await.unwrap().admitted.is_empty(), "nobody is let in before the opening");
+    assert_eq!(w.queue.tick(&w.concert).await.unwrap().admitted, None, "nobody is let in before the opening");
 
     w.clock.set(Timestamp::from_millis(2_000_000));
     let late = issue_many(&w, 3).await;
@@ -334,7 +390,8 @@ async fn pre_queue_fans_get_their_places_at_the_opening_and_later_fans_queue_beh
     assert_eq!(late_places, vec![20, 21, 22]);
 
     // The admitter lets them in by drawn place.
-    let admitted = w.queue.tick(&w.concert).await.unwrap().admitted;
+    assert_eq!(w.queue.tick(&w.concert).await.unwrap().admitted_count(), 23);
+    let admitted = let_in(&w, &early.iter().chain(&late).cloned().collect::<Vec<_>>()).await;
     let mut by_place: Vec<(u64, TokenId)> = places.iter().copied().zip(early.iter().map(|v| v.token)).collect();
     by_place.sort_unstable_by_key(|(p, _)| *p);
     let expected: Vec<TokenId> = by_place.iter().map(|(_, t)| *t).chain(late.iter().map(|v| v.token)).collect();
@@ -399,8 +456,8 @@ async fn an_admitted_fan_who_never_shows_up_gives_the_slot_to_the_next_fan_after
     assert!(authorize(&w, &raw[0], &w.concert).await.is_ok());
     w.clock.advance(Duration::from_secs(61));
     let report = w.queue.tick(&w.concert).await.unwrap();
-    assert_eq!(report.released, 1, "the no-show's slot, and only it");
-    assert_eq!(report.admitted.len(), 1, "the next fan gets it at once");
+    assert_eq!((report.released, report.no_shows), (0, 1), "the no-show's slot, and only it");
+    assert_eq!(report.admitted_count(), 1, "the next fan gets it at once");
     assert_eq!(authorize(&w, &raw[1], &w.concert).await, Err(Error::TokenExpired), "too late: the turn is gone");
     assert!(authorize(&w, &raw[0], &w.concert).await.is_ok(), "the fan who came keeps theirs");
     assert!(authorize(&w, &raw[2], &w.concert).await.is_ok());
