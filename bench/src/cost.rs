@@ -304,5 +304,18 @@ async fn joins(s: &Services, concert: &ConcertId) -> String {
             1_000.0 * JOINS as f64 / hot.max(1) as f64
         );
     }
+    // The admitter lets them in: one batch, whatever its size (ADR 0008).
+    meter("POST");
+    let report = s.queue.tick(concert).await.expect("tick");
+    let item_writes = hottest_item().map_or(0, |(writes, _, _)| writes);
+    let _ = writeln!(
+        out,
+        "\n### Admission: writes per batch
+
+One admitter tick let **{} fans** in (every one of the joins above, within the sale's rate of {} a tick) with **{item_writes} item writes** in all (the whole tick: releases, the batch, the minute's totals), none per fan. At the production tick of {} s, a rate of 5,000 a tick is 1,000 fans a second per concert.",
+        report.admitted_count(),
+        s.settings.queue.admit_per_tick,
+        s.settings.queue.tick_every.as_secs(),
+    );
     out
 }
