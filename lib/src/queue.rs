@@ -159,16 +159,6 @@ impl LineCounters {
         }
     }
 
-    /// Who stands at place number `place` (from 1).
-    pub fn spot_at(&self, place: u64) -> Spot {
-        match self.draw {
-            Some(d) if place >= 1 && place <= d.cohort => {
-                d.index_at(place - 1).map_or(Spot::Arrival(place), Spot::Cohort)
-            }
-            _ => Spot::Arrival(place),
-        }
-    }
-
     /// Users ahead of a spot (unknown in the pre-queue).
     pub fn position_of(&self, spot: Spot) -> Option<u64> {
         self.place_of(spot).map(|p| p.saturating_sub(self.admitted_through).saturating_sub(1))

@@ -1,13 +1,14 @@
 //! The waiting room in the queue table. Keys (single `pk`):
-//! `LINE#<concert>` counters, `PLACE#<concert>#<seq>` arrival places, `HOLDER#<concert>#<user>`
-//! the user's live token, `TOKEN#<id>` tokens. GSI `BySlot` (concertId, slotUntil) is sparse:
-//! only tokens holding an admission slot are in it.
+//! `LINE#<concert>` counters (with one `batch_<from>` map per unsettled batch),
+//! `BATCH#<concert>#<from>` a batch's check-ins, `HOLDER#<concert>#<user>` the user's live
+//! token, `TOKEN#<id>` tokens, `MINUTE#<concert>#<minute>` the operator's totals. GSI
+//! `BySlot` (concertId, slotUntil) is sparse: only checked-in tokens holding a slot are in it.
 
 use std::time::Duration;
 
-use async_trait::async_trait;
 use std::collections::HashMap;
 
+use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem, Update};
 
 use super::{applied, batch_get, condition_failed, get_n, get_s, infra, key, n, opt_n, s, sdk, transact, Item, Tables};
