@@ -70,6 +70,11 @@ impl TokenId {
             _ => Err(Error::TokenInvalid),
         }
     }
+
+    /// The token's 128 bits, to spread tokens evenly (e.g. over check-in counters).
+    pub fn as_u128(self) -> u128 {
+        self.0.as_u128()
+    }
 }
 
 impl UserId {

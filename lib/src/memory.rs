@@ -26,8 +26,8 @@ use crate::wallet::{ChargeRecord, Credit, EntryKind, StatementEntry, Wallet, Wal
 #[derive(Default)]
 struct Line {
     counters: LineCounters,
-    /// Check-ins per batch (by its first place), and whether the batch was settled.
-    check_ins: HashMap<u64, (u64, bool)>,
+    /// Check-ins per batch (by its first place) and shard, and whether the batch was settled.
+    check_ins: HashMap<u64, (Vec<u64>, bool)>,
     minutes: std::collections::BTreeMap<i64, LineTotals>,
     holders: HashMap<UserId, TokenId>,
 }
@@ -124,9 +124,14 @@ impl Memory {
         }
     }
 
-    fn create_token_in(s: &mut State, token: &Token, replaces: Option<TokenId>) -> Result<CreateOutcome> {
+    fn create_token_in(s: &mut State, token: &Token, replaces: Option<&Token>) -> Result<CreateOutcome> {
+        if let Some(old) = replaces.filter(|old| old.state == TokenState::Waiting) {
+            if s.tokens.get(&old.id).is_some_and(|t| t.state != TokenState::Waiting) {
+                return Ok(CreateOutcome::HolderTaken);
+            }
+        }
         let line = s.lines.entry(token.concert.clone()).or_default();
-        if line.holders.get(&token.user).copied() != replaces {
+        if line.holders.get(&token.user).copied() != replaces.map(|t| t.id) {
             return Ok(CreateOutcome::HolderTaken);
         }
         line.holders.insert(token.user, token.id);
@@ -213,7 +218,7 @@ impl QueueStore for Memory {
         Ok(self.lock()?.lines.get(concert).map(|l| l.counters.clone()).unwrap_or_default())
     }
 
-    async fn create_token(&self, token: &Token, replaces: Option<TokenId>) -> Result<CreateOutcome> {
+    async fn create_token(&self, token: &Token, replaces: Option<&Token>) -> Result<CreateOutcome> {
         self.step("create_token", |s| Self::create_token_in(s, token, replaces))
     }
 
@@ -246,16 +251,20 @@ impl QueueStore for Memory {
     }
 
     async fn release_slots(&self, concert: &ConcertId, leases: &[SlotLease]) -> Result<bool> {
-        let mut s = self.lock()?;
-        if !leases.iter().all(|l| s.slots.get(&l.token) == Some(&l.until)) {
-            return Ok(false);
-        }
-        for l in leases {
-            s.slots.remove(&l.token);
-        }
-        let line = s.lines.entry(concert.clone()).or_default();
-        line.counters.active = line.counters.active.saturating_sub(u32::try_from(leases.len()).unwrap_or(u32::MAX));
-        Ok(true)
+        self.step("release_slots", |s| {
+            let k = u32::try_from(leases.len()).unwrap_or(u32::MAX);
+            let active = s.lines.get(concert).map_or(0, |l| l.counters.active);
+            // As DynamoDB's conditions: every slot as read, and `active >= k`.
+            if active < k || !leases.iter().all(|l| s.slots.get(&l.token) == Some(&l.until)) {
+                return Ok(false);
+            }
+            for l in leases {
+                s.slots.remove(&l.token);
+            }
+            let line = s.lines.entry(concert.clone()).or_default();
+            line.counters.active -= k;
+            Ok(true)
+        })
     }
 
     async fn admit(&self, plan: &AdmissionPlan) -> Result<bool> {
@@ -269,20 +278,23 @@ impl QueueStore for Memory {
             line.counters.admitted_through = b.through;
             line.counters.active += k;
             line.counters.batches.push(b);
-            line.check_ins.insert(b.from, (0, false));
+            line.check_ins.insert(b.from, (vec![0; b.shards as usize], false));
             Ok(true)
         })
     }
 
     async fn check_in(&self, token: &Token, batch: &Batch, slot_until: Timestamp) -> Result<bool> {
-        let token = token.id;
+        let (token, user, shard) = (token.id, token.user, batch.shard_of(token.id) as usize);
         self.step("check_in", |s| {
             let Some(t) = s.tokens.get_mut(&token).filter(|t| t.state == TokenState::Waiting) else {
                 return Ok(false);
             };
             let Some(line) = s.lines.get_mut(&t.concert) else { return Ok(false) };
+            if line.holders.get(&user) != Some(&token) {
+                return Ok(false);
+            }
             match line.check_ins.get_mut(&batch.from) {
-                Some((count, false)) => *count += 1,
+                Some((counts, false)) if shard < counts.len() => counts[shard] += 1,
                 _ => return Ok(false),
             }
             t.state = TokenState::Active { until: batch.active_until, slot_until };
@@ -291,20 +303,25 @@ impl QueueStore for Memory {
         })
     }
 
-    async fn checked_in(&self, concert: &ConcertId, from: u64) -> Result<u64> {
+    async fn checked_in(&self, concert: &ConcertId, batch: &Batch) -> Result<Vec<u64>> {
         let s = self.lock()?;
-        Ok(s.lines.get(concert).and_then(|l| l.check_ins.get(&from)).map_or(0, |(count, _)| *count))
+        let counts = s.lines.get(concert).and_then(|l| l.check_ins.get(&batch.from)).map(|(c, _)| c.clone());
+        Ok(counts.unwrap_or_else(|| vec![0; batch.shards as usize]))
     }
 
-    async fn settle(&self, concert: &ConcertId, batch: &Batch, checked_in: u64) -> Result<bool> {
+    async fn settle(&self, concert: &ConcertId, batch: &Batch, checked_in: &[u64]) -> Result<bool> {
         self.step("settle", |s| {
             let Some(line) = s.lines.get_mut(concert) else { return Ok(false) };
+            let no_shows = u32::try_from(batch.size().saturating_sub(checked_in.iter().sum())).unwrap_or(u32::MAX);
+            // As DynamoDB's conditions: the counts as read, not settled, and `active >= no-shows`.
+            if line.counters.active < no_shows {
+                return Ok(false);
+            }
             match line.check_ins.get_mut(&batch.from) {
-                Some((count, settled @ false)) if *count == checked_in => *settled = true,
+                Some((counts, settled @ false)) if counts == checked_in => *settled = true,
                 _ => return Ok(false),
             }
-            let no_shows = u32::try_from(batch.size() - checked_in).unwrap_or(u32::MAX);
-            line.counters.active = line.counters.active.saturating_sub(no_shows);
+            line.counters.active -= no_shows;
             line.counters.batches.retain(|b| b.from != batch.from);
             Ok(true)
         })

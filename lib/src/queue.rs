@@ -127,11 +127,29 @@ pub struct Batch {
     pub check_in_until: Timestamp,
     /// The active period of every token of the batch.
     pub active_until: Timestamp,
+    /// How many counters its check-ins are spread over (a batch of thousands checks in
+    /// within seconds: one counter would be one hot item).
+    pub shards: u32,
 }
 
+/// At most this many check-ins counters per batch, one per this many places.
+pub const MAX_CHECK_IN_SHARDS: u32 = 16;
+const PLACES_PER_CHECK_IN_SHARD: u64 = 250;
+
 impl Batch {
+    pub fn new(from: u64, through: u64, check_in_until: Timestamp, active_until: Timestamp) -> Self {
+        let places = through + 1 - from;
+        let shards = u32::try_from(places.div_ceil(PLACES_PER_CHECK_IN_SHARD)).unwrap_or(u32::MAX);
+        Self { from, through, check_in_until, active_until, shards: shards.clamp(1, MAX_CHECK_IN_SHARDS) }
+    }
+
     pub fn size(&self) -> u64 {
         self.through + 1 - self.from
+    }
+
+    /// The check-in counter a token adds to.
+    pub fn shard_of(&self, token: TokenId) -> u32 {
+        u32::try_from(token.as_u128() % u128::from(self.shards.max(1))).unwrap_or(0)
     }
 
     pub fn holds(&self, place: u64) -> bool {
@@ -215,8 +233,9 @@ pub trait QueueStore: Send + Sync {
     async fn seal(&self, concert: &ConcertId, draw: &Draw) -> Result<bool>;
     async fn counters(&self, concert: &ConcertId) -> Result<LineCounters>;
     /// Write the token and the user's holder record at once. The holder record must be
-    /// absent or point to `replaces`.
-    async fn create_token(&self, token: &Token, replaces: Option<TokenId>) -> Result<CreateOutcome>;
+    /// absent or point to `replaces`, and a WAITING token replaced must still be WAITING
+    /// (not checked in meanwhile).
+    async fn create_token(&self, token: &Token, replaces: Option<&Token>) -> Result<CreateOutcome>;
     async fn token(&self, id: TokenId) -> Result<Option<Token>>;
     /// Slots whose lease ended at or before `now` (at most `limit`).
     async fn ended_slots(&self, concert: &ConcertId, now: Timestamp, limit: usize) -> Result<Vec<SlotLease>>;
@@ -226,16 +245,17 @@ pub trait QueueStore: Send + Sync {
     /// check-in count, from 0). False if the counters changed since they were read.
     async fn admit(&self, plan: &AdmissionPlan) -> Result<bool>;
     /// A WAITING token of `batch` checks in: ACTIVE until `batch.active_until`, its slot
-    /// until `slot_until`, counted in the batch's check-ins; only while the batch is not
-    /// settled. False otherwise (settled, or the token is no longer WAITING).
+    /// until `slot_until`, counted in its shard of the batch's check-ins; only while the
+    /// batch is not settled and the user's holder record still names this token (a re-join
+    /// that replaced it wins). False otherwise.
     async fn check_in(&self, token: &Token, batch: &Batch, slot_until: Timestamp) -> Result<bool>;
-    /// How many of the batch starting at place `from` have checked in so far.
-    async fn checked_in(&self, concert: &ConcertId, from: u64) -> Result<u64>;
-    /// Settle a batch whose check-in window has passed: if exactly `checked_in` checked in,
-    /// give the others' slots back (`active` lowered by `size - checked_in`) and forget the
-    /// batch, so that later check-ins fail. False if someone checked in meanwhile or another
-    /// admitter settled it first.
-    async fn settle(&self, concert: &ConcertId, batch: &Batch, checked_in: u64) -> Result<bool>;
+    /// How many of the batch have checked in so far, per shard.
+    async fn checked_in(&self, concert: &ConcertId, batch: &Batch) -> Result<Vec<u64>>;
+    /// Settle a batch whose check-in window has passed: if each shard still counts what was
+    /// read, give the others' slots back (`active` lowered by `size - checked in`) and
+    /// forget the batch, so that later check-ins fail. False if someone checked in
+    /// meanwhile or another admitter settled it first.
+    async fn settle(&self, concert: &ConcertId, batch: &Batch, checked_in: &[u64]) -> Result<bool>;
     /// Move an ACTIVE token's slot end to `slot_until`, if the token is still ACTIVE and
     /// its slot has not ended at `now`. False otherwise (the fan lost the slot).
     async fn renew_slot(&self, token: TokenId, now: Timestamp, slot_until: Timestamp) -> Result<bool>;
@@ -552,7 +572,7 @@ impl QueueService {
             };
             let token =
                 Token { id: TokenId::random(), user, concert: concert_id.clone(), spot, state: TokenState::Waiting };
-            match self.store.create_token(&token, previous.as_ref().map(|t| t.id)).await {
+            match self.store.create_token(&token, previous.as_ref()).await {
                 Ok(CreateOutcome::Created) => {
                     tracing::info!(user = %user, concert = %concert_id, ?spot, "queue token issued");
                     // A join reads nothing more: the counters came with its number, and the
@@ -843,12 +863,12 @@ impl QueueService {
         }
         // The next `want` places, in one write however many: a fan learns they are in from
         // the serving number, and checks in with their first request.
-        let batch = Batch {
-            from: counters.admitted_through + 1,
-            through: counters.admitted_through + want,
-            check_in_until: now.plus(policy.check_in_for.min(policy.active_for)),
-            active_until: now.plus(policy.active_for),
-        };
+        let batch = Batch::new(
+            counters.admitted_through + 1,
+            counters.admitted_through + want,
+            now.plus(policy.check_in_for.min(policy.active_for)),
+            now.plus(policy.active_for),
+        );
         if self.store.admit(&AdmissionPlan { concert: concert_id.clone(), batch, cap: policy.active_cap }).await? {
             tracing::info!(concert = %concert_id, from = batch.from, through = batch.through, "admitted");
             report.admitted = Some(batch);
@@ -867,10 +887,10 @@ impl QueueService {
     ) -> Result<bool> {
         let mut settled = false;
         for batch in counters.batches.iter().filter(|b| b.check_in_until <= now) {
-            let checked_in = self.store.checked_in(concert, batch.from).await?;
+            let checked_in = self.store.checked_in(concert, batch).await?;
             // False: a late check-in or another admitter got there first; the next tick sees.
-            if self.store.settle(concert, batch, checked_in).await? {
-                report.no_shows += batch.size().saturating_sub(checked_in);
+            if self.store.settle(concert, batch, &checked_in).await? {
+                report.no_shows += batch.size().saturating_sub(checked_in.iter().sum());
                 settled = true;
             }
         }

@@ -1,6 +1,6 @@
 //! The waiting room in the queue table. Keys (single `pk`):
 //! `LINE#<concert>` counters (with one `batch_<from>` map per unsettled batch),
-//! `BATCH#<concert>#<from>` a batch's check-ins, `HOLDER#<concert>#<user>` the user's live
+//! `BATCH#<concert>#<from>#<shard>` a batch's check-ins, `HOLDER#<concert>#<user>` the user's live
 //! token, `TOKEN#<id>` tokens, `MINUTE#<concert>#<minute>` the operator's totals. GSI
 //! `BySlot` (concertId, slotUntil) is sparse: only checked-in tokens holding a slot are in it.
 
@@ -9,7 +9,7 @@ use std::time::Duration;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, ReturnValue, TransactWriteItem, Update};
 
 use super::{applied, batch_get, condition_failed, get_n, get_s, infra, key, n, opt_n, s, sdk, transact, Item, Tables};
 use crate::clock::{Clock, SystemClock, Timestamp};
@@ -75,9 +75,10 @@ fn line_pk(c: &ConcertId) -> String {
     format!("LINE#{c}")
 }
 
-/// A batch's check-in count: `BATCH#<concert>#<first place>`.
-fn batch_pk(c: &ConcertId, from: u64) -> String {
-    format!("BATCH#{c}#{from}")
+/// One shard of a batch's check-in count: `BATCH#<concert>#<first place>#<shard>`. Created
+/// by the first check-in that counts in it (or by the settlement); kept until settled.
+fn batch_pk(c: &ConcertId, from: u64, shard: u32) -> String {
+    format!("BATCH#{c}#{from}#{shard}")
 }
 
 /// The line item's attribute naming an unsettled batch, by its first place.
@@ -125,6 +126,7 @@ fn counters_of(item: Option<&Item>) -> Result<LineCounters> {
             through: get_n(b, "through")?,
             check_in_until: Timestamp::from_millis(get_n(b, "checkInUntil")?),
             active_until: Timestamp::from_millis(get_n(b, "activeUntil")?),
+            shards: opt_n(b, "shards")?.unwrap_or(1),
         });
     }
     batches.sort_by_key(|b| b.from);
@@ -221,7 +223,7 @@ impl QueueStore for DynamoQueue {
         counters_of(out.item())
     }
 
-    async fn create_token(&self, token: &Token, replaces: Option<TokenId>) -> Result<CreateOutcome> {
+    async fn create_token(&self, token: &Token, replaces: Option<&Token>) -> Result<CreateOutcome> {
         let ttl = cleanup_at();
         let token_item = Put::builder()
             .table_name(self.table())
@@ -243,15 +245,27 @@ impl QueueStore for DynamoQueue {
         let holder = match replaces {
             None => holder.condition_expression("attribute_not_exists(pk)"),
             Some(old) => {
-                holder.condition_expression("tokenId = :old").expression_attribute_values(":old", s(old.to_string()))
+                holder.condition_expression("tokenId = :old").expression_attribute_values(":old", s(old.id.to_string()))
             }
         }
         .build()
         .map_err(infra)?;
-        let items = vec![
+        let mut items = vec![
             TransactWriteItem::builder().put(token_item).build(),
             TransactWriteItem::builder().put(holder).build(),
         ];
+        // A WAITING token replaced because it missed its check-in must not have checked in meanwhile.
+        if let Some(old) = replaces.filter(|old| old.state == TokenState::Waiting) {
+            let still_waiting = ConditionCheck::builder()
+                .table_name(self.table())
+                .set_key(Some(key(token_pk(old.id))))
+                .condition_expression("#status = :waiting")
+                .expression_attribute_names("#status", "status")
+                .expression_attribute_values(":waiting", s("WAITING"))
+                .build()
+                .map_err(infra)?;
+            items.push(TransactWriteItem::builder().condition_check(still_waiting).build());
+        }
         Ok(match transact(&self.t.client, items).await {
             Ok(Ok(())) => CreateOutcome::Created,
             Ok(Err(_)) => CreateOutcome::HolderTaken,
@@ -367,7 +381,10 @@ impl QueueStore for DynamoQueue {
         let b = plan.batch;
         let Some(cap_before) = u64::from(plan.cap).checked_sub(b.size()) else { return Ok(false) };
         let old = b.from - 1;
-        let counter = Update::builder()
+        let out = self
+            .t
+            .client
+            .update_item()
             .table_name(self.table())
             .set_key(Some(key(line_pk(&plan.concert))))
             .update_expression(
@@ -391,24 +408,14 @@ impl QueueStore for DynamoQueue {
                     ("through".to_owned(), n(b.through)),
                     ("checkInUntil".to_owned(), n(b.check_in_until.millis())),
                     ("activeUntil".to_owned(), n(b.active_until.millis())),
+                    ("shards".to_owned(), n(b.shards)),
                 ])),
             )
-            .build()
-            .map_err(infra)?;
-        let count = Put::builder()
-            .table_name(self.table())
-            .item("pk", s(batch_pk(&plan.concert, b.from)))
-            .item("checkedIn", n(0))
-            .item("expiresAt", n(cleanup_at()))
-            .condition_expression("attribute_not_exists(pk)")
-            .build()
-            .map_err(infra)?;
-        let items =
-            vec![TransactWriteItem::builder().update(counter).build(), TransactWriteItem::builder().put(count).build()];
-        match transact(&self.t.client, items).await {
-            Ok(outcome) => Ok(outcome.is_ok()),
+            .send()
+            .await;
+        match applied(out) {
             Err(Error::Contention) => Ok(false),
-            Err(e) => Err(e),
+            other => other,
         }
     }
 
@@ -429,47 +436,60 @@ impl QueueStore for DynamoQueue {
             .map_err(infra)?;
         let count = Update::builder()
             .table_name(self.table())
-            .set_key(Some(key(batch_pk(&token.concert, batch.from))))
+            .set_key(Some(key(batch_pk(&token.concert, batch.from, batch.shard_of(token.id)))))
             .update_expression("ADD checkedIn :one")
-            .condition_expression("attribute_exists(pk) AND attribute_not_exists(settled)")
+            .condition_expression("attribute_not_exists(settled)")
             .expression_attribute_values(":one", n(1))
+            .build()
+            .map_err(infra)?;
+        // The user's current token: a re-join that replaced this one wins.
+        let holder = ConditionCheck::builder()
+            .table_name(self.table())
+            .set_key(Some(key(holder_pk(&token.concert, token.user))))
+            .condition_expression("tokenId = :me")
+            .expression_attribute_values(":me", s(token.id.to_string()))
             .build()
             .map_err(infra)?;
         let items = vec![
             TransactWriteItem::builder().update(token_item).build(),
             TransactWriteItem::builder().update(count).build(),
+            TransactWriteItem::builder().condition_check(holder).build(),
         ];
         Ok(transact(&self.t.client, items).await?.is_ok())
     }
 
-    async fn checked_in(&self, concert: &ConcertId, from: u64) -> Result<u64> {
-        let out = self
-            .t
-            .client
-            .get_item()
-            .table_name(self.table())
-            .set_key(Some(key(batch_pk(concert, from))))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(sdk)?;
-        Ok(match out.item() {
-            Some(item) => opt_n(item, "checkedIn")?.unwrap_or(0),
-            None => 0,
-        })
+    async fn checked_in(&self, concert: &ConcertId, batch: &Batch) -> Result<Vec<u64>> {
+        let keys = (0..batch.shards).map(|i| key(batch_pk(concert, batch.from, i))).collect();
+        let items = batch_get(&self.t.client, self.table(), keys).await?;
+        (0..batch.shards)
+            .map(|i| {
+                let pk = batch_pk(concert, batch.from, i);
+                match items.iter().find(|item| get_s(item, "pk").is_ok_and(|p| p == pk)) {
+                    Some(item) => Ok(opt_n(item, "checkedIn")?.unwrap_or(0)),
+                    None => Ok(0),
+                }
+            })
+            .collect()
     }
 
-    async fn settle(&self, concert: &ConcertId, batch: &Batch, checked_in: u64) -> Result<bool> {
-        let no_shows = batch.size().saturating_sub(checked_in);
-        let count = Update::builder()
-            .table_name(self.table())
-            .set_key(Some(key(batch_pk(concert, batch.from))))
-            .update_expression("SET settled = :yes")
-            .condition_expression("checkedIn = :c AND attribute_not_exists(settled)")
-            .expression_attribute_values(":yes", AttributeValue::Bool(true))
-            .expression_attribute_values(":c", n(checked_in))
-            .build()
-            .map_err(infra)?;
+    async fn settle(&self, concert: &ConcertId, batch: &Batch, checked_in: &[u64]) -> Result<bool> {
+        let no_shows = batch.size().saturating_sub(checked_in.iter().sum());
+        let mut items = Vec::with_capacity(checked_in.len() + 1);
+        for (shard, count) in (0..batch.shards).zip(checked_in) {
+            // Each shard exactly as read (absent: nobody counted there), and settled from now on.
+            let counted = if *count == 0 { "attribute_not_exists(checkedIn)" } else { "checkedIn = :c" };
+            let mut update = Update::builder()
+                .table_name(self.table())
+                .set_key(Some(key(batch_pk(concert, batch.from, shard))))
+                .update_expression("SET settled = :yes, expiresAt = :ttl")
+                .condition_expression(format!("attribute_not_exists(settled) AND {counted}"))
+                .expression_attribute_values(":yes", AttributeValue::Bool(true))
+                .expression_attribute_values(":ttl", n(cleanup_at()));
+            if *count > 0 {
+                update = update.expression_attribute_values(":c", n(*count));
+            }
+            items.push(TransactWriteItem::builder().update(update.build().map_err(infra)?).build());
+        }
         let counter = Update::builder()
             .table_name(self.table())
             .set_key(Some(key(line_pk(concert))))
@@ -479,10 +499,7 @@ impl QueueStore for DynamoQueue {
             .expression_attribute_values(":k", n(no_shows))
             .build()
             .map_err(infra)?;
-        let items = vec![
-            TransactWriteItem::builder().update(count).build(),
-            TransactWriteItem::builder().update(counter).build(),
-        ];
+        items.push(TransactWriteItem::builder().update(counter).build());
         match transact(&self.t.client, items).await {
             Ok(outcome) => Ok(outcome.is_ok()),
             Err(Error::Contention) => Ok(false),

@@ -295,10 +295,10 @@ async fn a_check_in_racing_the_settlement_is_counted_or_refused_never_lost() {
     // and the next tick counts both.
     let c = w.store.counters(&w.concert).await.unwrap();
     let batch = c.batches[0];
-    assert_eq!(w.store.checked_in(&w.concert, batch.from).await.unwrap(), 1);
+    assert_eq!(w.store.checked_in(&w.concert, &batch).await.unwrap(), vec![1]);
     let late = w.store.token(views[1].token).await.unwrap().unwrap();
     assert!(w.store.check_in(&late, &batch, w.clock.now().plus(Duration::from_secs(300))).await.unwrap());
-    assert!(!w.store.settle(&w.concert, &batch, 1).await.unwrap());
+    assert!(!w.store.settle(&w.concert, &batch, &[1]).await.unwrap());
     assert_eq!(w.queue.tick(&w.concert).await.unwrap().no_shows, 1);
     assert_eq!(w.store.counters(&w.concert).await.unwrap().active, 2);
     // Once settled, no check-in of that batch gets through.
@@ -579,4 +579,59 @@ async fn a_waiting_or_expired_token_gets_no_pass() {
     assert!(current(&w, &raw).await.unwrap().pass.is_some());
     w.clock.advance(Duration::from_secs(601));
     assert_eq!(current(&w, &raw).await, Err(Error::TokenExpired));
+}
+
+#[tokio::test]
+async fn a_large_batch_spreads_its_check_ins_and_settles_them_all() {
+    let w = world(1_000, 1_000).await;
+    let views = issue_many(&w, 1_000).await;
+    let batch = w.queue.tick(&w.concert).await.unwrap().admitted.unwrap();
+    assert_eq!((batch.size(), batch.shards), (1_000, 4));
+    for v in &views[..600] {
+        authorize(&w, &v.token.to_string(), &w.concert).await.unwrap();
+    }
+    let counts = w.store.checked_in(&w.concert, &batch).await.unwrap();
+    assert_eq!(counts.iter().sum::<u64>(), 600);
+    assert!(counts.iter().all(|c| *c > 0), "spread over every shard: {counts:?}");
+    w.clock.advance(Duration::from_secs(60));
+    assert_eq!(w.queue.tick(&w.concert).await.unwrap().no_shows, 400);
+    assert_eq!(w.store.counters(&w.concert).await.unwrap().active, 600);
+}
+
+#[tokio::test]
+async fn a_fan_who_missed_the_window_and_joins_again_gets_one_turn_not_two() {
+    let w = world(10, 10).await;
+    let view = issue_many(&w, 1).await.remove(0);
+    let user = owner(&w, &view.token.to_string()).await;
+    w.queue.tick(&w.concert).await.unwrap();
+    let old = w.store.token(view.token).await.unwrap().unwrap();
+    let batch = w.store.counters(&w.concert).await.unwrap().batches[0];
+    // The re-join read the old token as missed; a slow check-in of it lands first: the re-join
+    // must not also get a new place.
+    assert!(w.store.check_in(&old, &batch, w.clock.now().plus(Duration::from_secs(300))).await.unwrap());
+    let fresh = Token {
+        id: TokenId::random(),
+        user,
+        concert: w.concert.clone(),
+        spot: Spot::Arrival(99),
+        state: TokenState::Waiting,
+    };
+    assert_eq!(w.store.create_token(&fresh, Some(&old)).await.unwrap(), CreateOutcome::HolderTaken);
+
+    // The other way round: the re-join replaced a WAITING token first; that token's check-in fails.
+    let view = issue_many(&w, 1).await.remove(0);
+    let user = owner(&w, &view.token.to_string()).await;
+    w.clock.advance(Duration::from_secs(1));
+    w.queue.tick(&w.concert).await.unwrap();
+    let old = w.store.token(view.token).await.unwrap().unwrap();
+    let batch = *w.store.counters(&w.concert).await.unwrap().batches.last().unwrap();
+    let fresh = Token {
+        id: TokenId::random(),
+        user,
+        concert: w.concert.clone(),
+        spot: Spot::Arrival(98),
+        state: TokenState::Waiting,
+    };
+    assert_eq!(w.store.create_token(&fresh, Some(&old)).await.unwrap(), CreateOutcome::Created);
+    assert!(!w.store.check_in(&old, &batch, w.clock.now().plus(Duration::from_secs(300))).await.unwrap());
 }
