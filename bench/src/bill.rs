@@ -82,7 +82,10 @@ pub fn render(reports: &[WorkerReport], users: usize, edge_misses: Option<u64>, 
     let scale = 1e6 / users.max(1) as f64;
     let line_polls = calls.get("GET /concerts/{id}/line").copied().unwrap_or(0.0);
     let misses = edge_misses.map_or(line_polls, |m| m as f64);
-    let token_poll = unit(cost, "GET /queue/tokens/current").unwrap_or_default();
+    // A waiting fan's poll of their token (not the check-in, which every fan makes once).
+    let token_poll = unit(cost, "GET /queue/tokens/current (waiting)")
+        .or_else(|| unit(cost, "GET /queue/tokens/current"))
+        .unwrap_or_default();
     let (mut before, mut now) = (Bill::default(), Bill::default());
     for (api, n) in &calls {
         let n = n * scale;

@@ -157,6 +157,10 @@ pub async fn run() -> String {
     );
     let token = issued["token"].as_str().expect("token").to_owned();
     let t = Some(token.as_str());
+    step!(
+        "GET /queue/tokens/current (waiting)",
+        probe.http("queue", "GET", "/queue/tokens/current", t, None, None).await
+    );
     step!("admitter tick, one concert (not per fan)", s.queue.tick(&concert).await.expect("tick"));
     step!(
         "GET /concerts/{id}/line (at the origin: a CDN miss, about once a second per edge)",
