@@ -34,14 +34,13 @@ pub const MAX_RELEASE_PER_TRANSACTION: usize = 99;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenState {
+    /// Not checked in: waiting, or let in with a batch and not yet come (the line's
+    /// counters say which: `LineCounters::standing`).
     Waiting,
-    /// Let in: ACTIVE until `until` at the latest, and only while it holds its slot, which
-    /// lasts until `slot_until`: the check-in window after admission, then the idle
-    /// timeout, renewed by the fan's requests (never past `until`).
-    Active {
-        until: Timestamp,
-        slot_until: Timestamp,
-    },
+    /// Checked in: ACTIVE until `until` at the latest, and only while it holds its slot,
+    /// which lasts until `slot_until`: the idle timeout, renewed by the fan's requests
+    /// (never past `until`).
+    Active { until: Timestamp, slot_until: Timestamp },
     /// Used up by a payment (or otherwise ended before `until`).
     Expired,
 }
@@ -90,9 +89,8 @@ impl Token {
     }
 
     /// The slot end a request at `now` should renew an ACTIVE token's slot to, if it is
-    /// time to: once less than half the idle timeout is left (the check-in window is
-    /// shorter than that, so the first request after admission always renews). A busy fan
-    /// so writes about once per half timeout, not per request; never past `until`.
+    /// time to: once less than half the idle timeout is left. A busy fan so writes about
+    /// once per half timeout, not per request; never past `until`.
     pub fn renewal(&self, now: Timestamp, idle_for: std::time::Duration) -> Option<Timestamp> {
         let TokenState::Active { until, slot_until } = self.state else { return None };
         let wanted = until.min(now.plus(idle_for));
