@@ -867,6 +867,8 @@ impl QueueService {
             now.plus(policy.check_in_for.min(policy.active_for)),
             now.plus(policy.active_for),
         );
+        // False: another admitter moved first (or our write applied and its answer was lost:
+        // the line has the batch all the same, and the report is only the report).
         if self.store.admit(&AdmissionPlan { concert: concert_id.clone(), batch, cap: policy.active_cap }).await? {
             tracing::info!(concert = %concert_id, from = batch.from, through = batch.through, "admitted");
             report.admitted = Some(batch);

@@ -29,7 +29,9 @@ async fn two_hundred_concurrent_issues_from_four_processes_get_unique_gap_free_p
     let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
 
     assert_eq!(answers.len(), 200);
-    assert!(answers.iter().all(|a| a.status == 201), "{answers:?}");
+    // (Under injected faults a join whose every answer was lost learns its token on the
+    // retry, as an existing one: 200.)
+    assert!(answers.iter().all(|a| a.status == 201 || (faults_on() && a.status == 200)), "{answers:?}");
     let mut positions: Vec<u64> = answers.iter().map(|a| a.body["position"].as_u64().unwrap()).collect();
     positions.sort_unstable();
     let tokens: HashSet<&str> = answers.iter().map(|a| a.body["token"].as_str().unwrap()).collect();
@@ -192,26 +194,71 @@ async fn ended_tokens_give_their_slots_back_to_the_line() {
     })
     .await;
     let concert = new_concert(&s, &["2026-12-24"]).await;
-    let first = admitted_fans(&s, &concert, 2).await;
+    let mut first = Vec::new();
+    for _ in 0..2 {
+        let user = UserId::random();
+        first.push((user, setup(|| s.queue.issue(user, &concert)).await.0.token.to_string()));
+    }
+    // Let both in. Under injected faults a join can spend a number whose answer was lost: a
+    // no-show of its batch, whose slot comes back once the batch's check-in window closes.
+    for round in 0.. {
+        setup(|| s.queue.tick(&concert)).await;
+        if check_in_all(&s, &concert, &first).await {
+            break;
+        }
+        assert!(round < 5, "the two fans were never let in");
+        clock.advance(s.settings.queue.check_in_for + Duration::from_secs(1));
+    }
     let third_user = UserId::random();
-    let third = s.queue.issue(third_user, &concert).await.unwrap().0;
-    assert_eq!(s.queue.tick(&concert).await.unwrap().admitted, None, "cap reached");
-    let _ = first;
+    let third = setup(|| s.queue.issue(third_user, &concert)).await.0;
+    assert_eq!(setup(|| s.queue.tick(&concert)).await.admitted, None, "cap reached");
     clock.advance(s.settings.queue.active_for);
-    // Under injected faults a tick's transaction can be cancelled: the next one finishes it.
+    // Under injected faults a tick's write can be cancelled (the next one finishes it) or
+    // apply with its answer lost: the line says what was let in.
+    let store = DynamoQueue::new(Tables::new(
+        aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
+        s.settings.resources.clone(),
+    ));
+    let place = third.place.expect("a place");
     let (mut released, mut admitted) = (0, Vec::new());
     for _ in 0..if faults_on() { 10 } else { 1 } {
         let report = setup(|| s.queue.tick(&concert)).await;
         released += report.released;
         admitted.extend(report.admitted);
-        if !admitted.is_empty() {
+        if setup(|| store.counters(&concert)).await.admitted_through >= place {
             break;
         }
     }
     assert_eq!(released, 2);
-    assert_eq!(admitted.iter().map(|b| (b.from, b.through)).collect::<Vec<_>>(), vec![(3, 3)]);
+    assert!(faults_on() || admitted.iter().map(|b| (b.from, b.through)).eq([(3, 3)]), "{admitted:?}");
     let third_raw = third.token.to_string();
     setup(|| s.queue.authorize(third_user, Some(&third_raw), &concert)).await;
+}
+
+/// Check in every fan whose place was let in (an injected fault met on the way is sent
+/// again); whether all of them are ACTIVE.
+async fn check_in_all(
+    s: &ticketing::wiring::Services,
+    concert: &ticketing::ids::ConcertId,
+    fans: &[(UserId, String)],
+) -> bool {
+    let mut all = true;
+    for (user, raw) in fans {
+        for attempt in 0.. {
+            match s.queue.authorize(*user, Some(raw), concert).await {
+                Ok(_) => break,
+                Err(ticketing::Error::TokenNotActive) => {
+                    all = false;
+                    break;
+                }
+                Err(e) => {
+                    assert!(attempt < 20, "{e:?}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
+    }
+    all
 }
 
 #[tokio::test]
@@ -302,31 +349,32 @@ async fn a_flood_of_admitted_fans_who_never_show_up_gives_the_slots_back_after_t
         let user = UserId::random();
         fans.push((user, setup(|| s.queue.issue(user, &concert)).await.0.token.to_string()));
     }
-    let mut admitted = 0;
-    for _ in 0..20 {
-        admitted += setup(|| s.queue.tick(&concert)).await.admitted_count();
-        if admitted >= 5 {
-            break;
-        }
-    }
-    assert_eq!(admitted, 5, "the cap is full of the flood");
-    assert_eq!(setup(|| s.queue.tick(&concert)).await.admitted, None);
-
-    clock.advance(s.settings.queue.check_in_for + Duration::from_secs(1));
+    // (The line, not the ticks' reports, says what was let in: under injected faults a tick's
+    // write can apply and its answer be lost.)
     let store = DynamoQueue::new(Tables::new(
         aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
         s.settings.resources.clone(),
     ));
-    let issued = setup(|| store.counters(&concert)).await.issued;
-    let (mut no_shows, mut next) = (0, 0);
     for _ in 0..20 {
-        let report = setup(|| s.queue.tick(&concert)).await;
-        no_shows += report.no_shows;
-        next += report.admitted_count();
+        setup(|| s.queue.tick(&concert)).await;
+        if setup(|| store.counters(&concert)).await.admitted_through >= 5 {
+            break;
+        }
+    }
+    let line = setup(|| store.counters(&concert)).await;
+    assert_eq!((line.admitted_through, line.active), (5, 5), "the cap is full of the flood");
+    assert_eq!(setup(|| s.queue.tick(&concert)).await.admitted, None);
+
+    clock.advance(s.settings.queue.check_in_for + Duration::from_secs(1));
+    let issued = setup(|| store.counters(&concert)).await.issued;
+    let mut no_shows = 0;
+    for _ in 0..20 {
+        no_shows += setup(|| s.queue.tick(&concert)).await.no_shows;
         if setup(|| store.counters(&concert)).await.admitted_through >= issued {
             break;
         }
     }
+    let next = setup(|| store.counters(&concert)).await.admitted_through - 5;
     // (Under injected faults a join can spend a number whose answer was lost: one more place.)
     assert_eq!(no_shows, 5, "the flood's five slots came back, in one write");
     assert!(next == 3 || (faults_on() && next > 3), "and went to the fans behind them: {next}");
