@@ -187,18 +187,28 @@ async fn pause_stops_admission_and_resume_continues_in_order() {
     assert_eq!(pause.body["phase"], "PAUSED", "{pause:?}");
     assert_eq!(setup(|| s.queue.tick(&concert)).await.admitted, None, "paused: nobody in");
     call(&s, &routes(), &Call::post(format!("/operator/concerts/{id}/resume"), json!({})).sign_in(operator())).await;
-    let mut order: Vec<u64> = Vec::new();
+    // The line, not the ticks' reports, says what was let in: under injected faults an
+    // admission can apply with its answer lost.
+    let line = ticketing::dynamo::DynamoQueue::new(ticketing::dynamo::Tables::new(
+        aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
+        s.settings.resources.clone(),
+    ));
+    let last = *places.iter().max().unwrap();
+    let mut serving = Vec::new();
     for _ in 0..10 {
         let report = setup(|| s.queue.tick(&concert)).await;
         assert!(report.admitted_count() <= 3, "three a tick: {report:?}");
-        order.extend(report.admitted.into_iter().flat_map(|b| b.from..=b.through));
-        if order.last() >= places.last() {
+        let through = setup(|| ticketing::queue::QueueStore::counters(&line, &concert)).await.admitted_through;
+        serving.push(through);
+        if through >= last {
             break;
         }
     }
-    // Place after place (under injected faults a number spent by a lost answer is let in
-    // too, as a no-show), every fan's place among them.
-    assert_eq!(order, (1..=order.len() as u64).collect::<Vec<_>>(), "in place order");
+    // The serving number moves forward, at most three a tick, until every fan's place is in
+    // (under injected faults a number spent by a lost answer is let in too, as a no-show).
+    assert!(serving.windows(2).all(|w| w[0] <= w[1] && w[1] - w[0] <= 3), "{serving:?}");
+    let order: Vec<u64> = (1..=*serving.last().unwrap()).collect();
+    assert!(order.len() as u64 >= last);
     assert!(places.iter().all(|p| order.contains(p)), "{places:?} {order:?}");
 }
 
