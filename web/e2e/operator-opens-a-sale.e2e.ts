@@ -66,10 +66,12 @@ test('an operator creates a concert, its sale opens on time, and pause holds the
   await signIn(late, 'fan');
   await late.locator(`[data-concert="${concertId}"] [data-testid="join-line"]`).click();
   await late.waitForURL(new RegExp(`#/concerts/${concertId}/line$`));
-  await expect.poll(() => late.getByTestId('line-status').textContent()).toBe(t('lineNext', {}, 'ko'));
-  // The line's status is cached for a second (CloudFront; the local edge cache): the pause
-  // shows within a poll or two.
-  await expect.poll(() => late.locator('.line').textContent()).toContain(t('linePaused', {}, 'ko'));
+  await expect.poll(() => late.getByTestId('line-status').textContent(), { timeout: 10_000 }).toBe(t('lineNext', {}, 'ko'));
+  // The line's status is cached for a second (CloudFront; the local edge cache) and the
+  // screen refreshes every 2 s: the pause shows within a few polls on a busy machine.
+  await expect
+    .poll(() => late.locator('.line').textContent(), { timeout: 10_000 })
+    .toContain(t('linePaused', {}, 'ko'));
   await shot(late, '03-line-waiting-paused');
   await late.waitForTimeout(3000);
   expect(late.url()).toMatch(/\/line$/); // still waiting while paused
