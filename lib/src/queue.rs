@@ -544,6 +544,7 @@ impl QueueService {
         let (concert, mut previous) =
             tokio::try_join!(self.concert(concert_id), retrying(|| self.store.holder_token(concert_id, user)))?;
         let mut attempt = 0;
+        let mut mine: Option<(Token, LineCounters)> = None;
         loop {
             let now = self.clock.now();
             if let Some(live) = previous.as_ref().filter(|t| t.is_alive(now)) {
@@ -561,18 +562,25 @@ impl QueueService {
                 Phase::Closed => return Err(Error::SaleClosed),
                 Phase::PreQueue | Phase::OnSale | Phase::Paused => {}
             }
-            // A number whose token is never written (we lost below, or died) is let in with
-            // its batch as a no-show: the line never stalls on it, and its slot comes back
-            // when the batch's check-in window closes.
-            let (spot, counters) = match self.take_spot(&concert, phase).await? {
+            // One number per join: a write refused by a conflict or a throttle applied
+            // nothing, so it is sent again with the same token and number. A number whose
+            // token is never written (a concurrent join of the same fan won, or we died) is
+            // let in with its batch as a no-show: the line never stalls on it, and its slot
+            // comes back when the batch's check-in window closes.
+            let (token, counters) = match mine.take() {
                 Some(taken) => taken,
-                None => continue,
+                None => match self.take_spot(&concert, phase).await? {
+                    Some((spot, counters)) => {
+                        let id = TokenId::random();
+                        let token = Token { id, user, concert: concert_id.clone(), spot, state: TokenState::Waiting };
+                        (token, counters)
+                    }
+                    None => continue,
+                },
             };
-            let token =
-                Token { id: TokenId::random(), user, concert: concert_id.clone(), spot, state: TokenState::Waiting };
             match self.store.create_token(&token, previous.as_ref()).await {
                 Ok(CreateOutcome::Created) => {
-                    tracing::info!(user = %user, concert = %concert_id, ?spot, "queue token issued");
+                    tracing::info!(user = %user, concert = %concert_id, spot = ?token.spot, "queue token issued");
                     // A join reads nothing more: the counters came with its number, and the
                     // fan's next poll, of the line, has the pace.
                     let pace = LinePace::nominal(&concert.control.policy(self.policy));
@@ -587,6 +595,7 @@ impl QueueService {
                         pause(cap).await;
                         // The transaction may have met a concurrent issue for this user.
                         previous = retrying(|| self.store.holder_token(concert_id, user)).await?;
+                        mine = Some((token, counters));
                     }
                     Decision::GiveUp => return Err(e),
                 },

@@ -318,8 +318,9 @@ async fn a_token_issue_that_meets_an_admitter_transaction_gets_its_place_not_a_5
     assert!(created);
     assert_eq!(w.store.pending_faults(), 0);
     assert_eq!(view.status, TokenStatus::Waiting);
-    // The number spent by the throttled round is voided by the admitter; the fan gets in.
-    w.queue.tick(&w.concert).await.unwrap();
+    // The throttled round wrote nothing: its number is sent again, not spent (no gap).
+    assert_eq!((view.place, view.position), (Some(1), Some(0)));
+    assert_eq!(w.store.counters(&w.concert).await.unwrap().issued, 1, "one number taken");
     w.queue.tick(&w.concert).await.unwrap();
     assert!(authorize(&w, &view.token.to_string(), &w.concert).await.is_ok());
 }
