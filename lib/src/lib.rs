@@ -4,6 +4,7 @@
 //! and the storage traits they need; `dynamo` and `sqs` implement those traits on AWS;
 //! `http` is the glue the Lambda handlers share; `wiring` builds it all once per cold start.
 
+pub mod arrivals;
 pub mod catalog;
 pub mod clock;
 pub mod config;
