@@ -545,6 +545,9 @@ def main() -> None:
                 chunks = list(moto_app(environ, capture))
                 chunks = written + chunks  # anything moto sent through write()
                 body = b"".join(chunks)
+                if moto_status[0].startswith("5"):
+                    # moto's own failure (not an injected one): say which request, for the log.
+                    print(f"moto answered {moto_status[0]} to {op}: {body[:300]!r} for {text[:300]!r}", flush=True)
                 _meter.record(op, request, len(body))
                 fault = faults.after(op, request, int(moto_status[0].split()[0]), body, text)
         if fault is DROP:

@@ -7,12 +7,13 @@
 //! in arrival order as long as the stripes move together, which random choice makes them do
 //! under load.
 //!
-//! A stripe that lags leaves numbers nobody holds yet below the highest one taken. Places
+//! A stripe that lags leaves numbers nobody holds below the highest one taken, and a fan
+//! who then counts on it would be numbered ahead of fans who came before. So each admitter
+//! tick levels the stripes: it adds to every lagging stripe as many ranks as it lags (an
+//! `ADD`, which commutes with the joins' own), and notes the ranks it got as holes. Places
 //! are let in only through the last number below which every number is taken (the dense
-//! prefix). When the line runs dry there (few fans arrive, so the stripes drift apart), the
-//! admitter fills the lagging stripes up to the next fans, in the same transaction as their
-//! admission: the numbers skipped that way are holes, known and counted in their batch, so
-//! they take no slot; a fan arriving on a filled stripe gets a number after the fill.
+//! prefix), holes are counted in their batch and take no slot, and order is exact from one
+//! tick to the next (within a tick, the stripes' interleaving decides).
 
 /// How many counters share the arrivals of one concert: 20,000 joins a second put about
 /// 625 writes a second on each, under the 1,000 one item takes.
@@ -34,21 +35,30 @@ pub struct Arrivals {
     counts: Vec<u64>,
 }
 
-/// Move stripe `stripe` from `from` ranks to `to`: the ranks between are holes.
+/// Ranks `after + 1 ..= through` of a stripe, taken by a levelling: numbers nobody holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Fill {
+pub struct HoleRun {
     pub stripe: u32,
-    pub from: u64,
-    pub to: u64,
+    pub after: u64,
+    pub through: u64,
 }
 
-/// Admitting after the dense prefix: fill these stripes and let in through `through`, of
-/// which `holes` numbers nobody holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Catch {
-    pub through: u64,
-    pub holes: u64,
-    pub fills: Vec<Fill>,
+impl HoleRun {
+    /// How many of its numbers lie in `from..=through`.
+    pub fn count_within(&self, from: u64, through: u64) -> u64 {
+        let s = u64::from(STRIPES);
+        let first = u64::from(self.stripe) + 1;
+        // Ranks whose numbers are >= from and <= through.
+        let lo = from.saturating_sub(first).div_ceil(s) + 1;
+        let Some(hi) = through.checked_sub(first).map(|d| d / s + 1) else { return 0 };
+        let (lo, hi) = (lo.max(self.after + 1), hi.min(self.through));
+        hi.saturating_sub(lo) + u64::from(hi >= lo)
+    }
+
+    /// Its highest number.
+    pub fn last(&self) -> u64 {
+        number(self.stripe, self.through)
+    }
 }
 
 impl Arrivals {
@@ -58,7 +68,8 @@ impl Arrivals {
         Self { counts }
     }
 
-    fn count(&self, stripe: u32) -> u64 {
+    /// Ranks taken on `stripe`.
+    pub fn count(&self, stripe: u32) -> u64 {
         self.counts.get(stripe as usize).copied().unwrap_or(0)
     }
 
@@ -86,32 +97,41 @@ impl Arrivals {
         self.counts.iter().sum()
     }
 
-    /// With every number through `dense_through()` let in, the next up to `fans` fans after
-    /// it: the stripes to fill so that nobody arriving later is numbered among them.
-    /// None when no fan stands beyond the dense prefix.
-    pub fn catch_up(&self, fans: u64) -> Option<Catch> {
-        let start = self.dense_through();
-        let mut found = 0;
-        let mut through = None;
-        for n in start + 1..=self.highest() {
-            if self.is_taken(n) {
-                if found == fans {
-                    break;
-                }
-                found += 1;
-                through = Some(n);
-            }
+    /// Frozen counts (the pre-queue's, at the seal) number their `taken()` numbers densely
+    /// from 0: stripe by stripe, rank by rank. None for a number not taken.
+    pub fn dense_index(&self, n: u64) -> Option<u64> {
+        if !self.is_taken(n) {
+            return None;
         }
-        let through = through?;
-        let fills: Vec<Fill> = (0..STRIPES)
+        let i = n - 1;
+        let stripe = (i % u64::from(STRIPES)) as usize;
+        Some(self.counts[..stripe].iter().sum::<u64>() + i / u64::from(STRIPES))
+    }
+
+    /// The counts, stripe by stripe (how a frozen pre-queue is published with its draw).
+    pub fn counts(&self) -> &[u64] {
+        &self.counts
+    }
+
+    /// How many ranks each lagging stripe must take so that every number up to the highest
+    /// is taken: `(stripe, ranks)`.
+    pub fn levelling(&self) -> Vec<(u32, u64)> {
+        let highest = self.highest();
+        (0..STRIPES)
             .filter_map(|stripe| {
-                // Ranks of this stripe whose numbers are at most `through`.
-                let to = through.checked_sub(u64::from(stripe) + 1).map_or(0, |d| d / u64::from(STRIPES) + 1);
+                // Ranks of this stripe whose numbers are at most `highest`.
+                let to = highest.checked_sub(u64::from(stripe) + 1).map_or(0, |d| d / u64::from(STRIPES) + 1);
                 let from = self.count(stripe);
-                (to > from).then_some(Fill { stripe, from, to })
+                (to > from).then_some((stripe, to - from))
             })
-            .collect();
-        Some(Catch { through, holes: (through - start) - found, fills })
+            .collect()
+    }
+
+    /// The stripe now counts at least `taken` (a levelling's answer).
+    pub fn raise(&mut self, stripe: u32, taken: u64) {
+        if let Some(c) = self.counts.get_mut(stripe as usize) {
+            *c = (*c).max(taken);
+        }
     }
 }
 

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
+use crate::arrivals::{self, Arrivals, HoleRun, STRIPES};
 use crate::catalog::{CatalogStore, Concert, Seat, SeatState};
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
@@ -30,6 +31,14 @@ struct Line {
     check_ins: HashMap<u64, (Vec<u64>, bool)>,
     minutes: std::collections::BTreeMap<i64, LineTotals>,
     holders: HashMap<UserId, TokenId>,
+    /// Ranks taken per arrival stripe.
+    arrivals: HashMap<u32, u64>,
+    /// Ranks taken per pre-queue stripe, and whether the seal froze them.
+    prequeue: HashMap<u32, u64>,
+    prequeue_frozen: bool,
+    /// The stripes the next arrivals count on (a test's choice); else the least advanced,
+    /// so that arrivals are numbered 1, 2, 3... as by one counter.
+    next_stripes: std::collections::VecDeque<u32>,
 }
 
 #[derive(Default)]
@@ -167,6 +176,13 @@ impl Memory {
         Ok(())
     }
 
+    /// Count the next joins of `concert` (pre-queue or arrivals) on these stripes, in this
+    /// order (as random choice may, under little load).
+    pub fn arrive_on(&self, concert: &ConcertId, stripes: &[u32]) -> Result<()> {
+        self.lock()?.lines.entry(concert.clone()).or_default().next_stripes.extend(stripes);
+        Ok(())
+    }
+
     pub fn outbox_len(&self) -> Result<usize> {
         Ok(self.lock()?.outbox.len())
     }
@@ -180,35 +196,100 @@ impl QueueStore for Memory {
         Ok(id.and_then(|id| s.tokens.get(&id).cloned()))
     }
 
-    async fn next_prequeue_index(&self, concert: &ConcertId) -> Result<Option<(u64, LineCounters)>> {
+    async fn next_prequeue_index(&self, concert: &ConcertId) -> Result<Option<u64>> {
         self.step("next_prequeue_index", |s| {
             let line = s.lines.entry(concert.clone()).or_default();
-            if line.counters.draw.is_some() {
+            if line.prequeue_frozen {
                 return Ok(None);
             }
-            line.counters.prequeued += 1;
-            Ok(Some((line.counters.prequeued - 1, line.counters.clone())))
+            // A test's choice, else the least advanced stripe: indexes 0, 1, 2... as by one counter.
+            let stripe = line.next_stripes.pop_front().unwrap_or_else(|| {
+                (0..STRIPES).min_by_key(|i| (line.prequeue.get(i).copied().unwrap_or(0), *i)).unwrap_or(0)
+            });
+            let rank = line.prequeue.entry(stripe).or_default();
+            *rank += 1;
+            Ok(Some(arrivals::number(stripe, *rank) - 1))
         })
     }
 
-    async fn next_seq(&self, concert: &ConcertId) -> Result<Option<(u64, LineCounters)>> {
-        self.step("next_seq", |s| {
+    async fn prequeue(&self, concert: &ConcertId) -> Result<Arrivals> {
+        let s = self.lock()?;
+        let taken = s.lines.get(concert).map(|l| l.prequeue.clone()).unwrap_or_default();
+        Ok(Arrivals::new((0..STRIPES).map(|i| taken.get(&i).copied().unwrap_or(0)).collect()))
+    }
+
+    async fn freeze_prequeue(&self, concert: &ConcertId) -> Result<Arrivals> {
+        self.step("freeze_prequeue", |s| {
+            s.lines.entry(concert.clone()).or_default().prequeue_frozen = true;
+            Ok(())
+        })?;
+        self.prequeue(concert).await
+    }
+
+    async fn note_prequeued(&self, concert: &ConcertId, prequeued: u64) -> Result<()> {
+        self.step("note_prequeued", |s| {
             let line = s.lines.entry(concert.clone()).or_default();
-            if line.counters.draw.is_none() {
-                return Ok(None);
-            }
-            line.counters.issued += 1;
-            Ok(Some((line.counters.issued, line.counters.clone())))
+            line.counters.prequeued = line.counters.prequeued.max(prequeued);
+            Ok(())
         })
     }
 
-    async fn seal(&self, concert: &ConcertId, draw: &Draw) -> Result<bool> {
+    async fn next_arrival(&self, concert: &ConcertId) -> Result<u64> {
+        self.step("next_arrival", |s| {
+            let line = s.lines.entry(concert.clone()).or_default();
+            let stripe = line.next_stripes.pop_front().unwrap_or_else(|| {
+                (0..STRIPES).min_by_key(|i| (line.arrivals.get(i).copied().unwrap_or(0), *i)).unwrap_or(0)
+            });
+            let rank = line.arrivals.entry(stripe).or_default();
+            *rank += 1;
+            Ok(arrivals::number(stripe, *rank))
+        })
+    }
+
+    async fn arrivals(&self, concert: &ConcertId) -> Result<Arrivals> {
+        let s = self.lock()?;
+        let taken = s.lines.get(concert).map(|l| l.arrivals.clone()).unwrap_or_default();
+        Ok(Arrivals::new((0..STRIPES).map(|i| taken.get(&i).copied().unwrap_or(0)).collect()))
+    }
+
+    async fn fill(&self, concert: &ConcertId, stripe: u32, ranks: u64) -> Result<HoleRun> {
+        self.step("fill", |s| {
+            let taken = s.lines.entry(concert.clone()).or_default().arrivals.entry(stripe).or_default();
+            *taken += ranks;
+            Ok(HoleRun { stripe, after: *taken - ranks, through: *taken })
+        })
+    }
+
+    async fn note_holes(&self, concert: &ConcertId, runs: &[HoleRun]) -> Result<()> {
+        self.step("note_holes", |s| {
+            let counters = &mut s.lines.entry(concert.clone()).or_default().counters;
+            // As the condition on the first run: a repeat adds nothing.
+            if runs.first().is_some_and(|r| counters.holes.contains(r)) {
+                return Ok(());
+            }
+            counters.holes.extend_from_slice(runs);
+            counters.holes_taken += runs.iter().map(|r| r.through - r.after).sum::<u64>();
+            Ok(())
+        })
+    }
+
+    async fn note_issued(&self, concert: &ConcertId, issued: u64) -> Result<()> {
+        self.step("note_issued", |s| {
+            let line = s.lines.entry(concert.clone()).or_default();
+            line.counters.issued = line.counters.issued.max(issued);
+            Ok(())
+        })
+    }
+
+    async fn seal(&self, concert: &ConcertId, draw: &Draw, cohort: &Arrivals) -> Result<bool> {
         self.step("seal", |s| {
             let line = s.lines.entry(concert.clone()).or_default();
-            if line.counters.draw.is_some() || line.counters.prequeued != draw.cohort {
+            if line.counters.draw.is_some() {
                 return Ok(false);
             }
             line.counters.draw = Some(*draw);
+            line.counters.cohort_stripes = cohort.clone();
+            line.counters.prequeued = draw.cohort;
             line.counters.issued = draw.cohort;
             Ok(true)
         })
@@ -271,11 +352,13 @@ impl QueueStore for Memory {
         self.step("admit", |s| {
             let line = s.lines.entry(plan.concert.clone()).or_default();
             let b = plan.batch;
-            let k = u32::try_from(b.size()).unwrap_or(u32::MAX);
+            let k = u32::try_from(b.slots()).unwrap_or(u32::MAX);
             if line.counters.admitted_through + 1 != b.from || line.counters.active.saturating_add(k) > plan.cap {
                 return Ok(false);
             }
+            line.counters.holes.retain(|r| !plan.passed.contains(r));
             line.counters.admitted_through = b.through;
+            line.counters.admitted_fans += b.slots();
             line.counters.active += k;
             line.counters.batches.push(b);
             line.check_ins.insert(b.from, (vec![0; b.shards as usize], false));
@@ -312,7 +395,7 @@ impl QueueStore for Memory {
     async fn settle(&self, concert: &ConcertId, batch: &Batch, checked_in: &[u64]) -> Result<bool> {
         self.step("settle", |s| {
             let Some(line) = s.lines.get_mut(concert) else { return Ok(false) };
-            let no_shows = u32::try_from(batch.size().saturating_sub(checked_in.iter().sum())).unwrap_or(u32::MAX);
+            let no_shows = u32::try_from(batch.no_shows(checked_in.iter().sum())).unwrap_or(u32::MAX);
             // As DynamoDB's conditions: the counts as read, not settled, and `active >= no-shows`.
             if line.counters.active < no_shows {
                 return Ok(false);

@@ -438,14 +438,13 @@ impl OperatorService {
         let refunds = retrying(|| self.refunds.totals(id)).await?;
         let sold = dates.iter().try_fold(Won::ZERO, |sum, d| sum.checked_add(d.revenue));
         let net_revenue = sold.and_then(|s| s.checked_add(refunds.fees)).unwrap_or(Won::ZERO);
-        let issued = if counters.draw.is_some() { counters.issued } else { counters.prequeued };
         Ok(SaleNumbers {
             phase: concert.phase_at(now),
             policy: concert.control.policy(self.defaults),
             prequeued: counters.prequeued,
             cohort: counters.draw.map(|d| d.cohort),
-            waiting: issued.saturating_sub(counters.admitted_through),
-            admitted: counters.admitted_through,
+            waiting: counters.totals().joined.saturating_sub(counters.totals().admitted),
+            admitted: counters.totals().admitted,
             active: counters.active,
             dates,
             per_minute: per_minute(&noted),
@@ -457,13 +456,15 @@ impl OperatorService {
     }
 
     /// The opening's draw, published once the sale is over so anyone can recompute every
-    /// place (docs/fair-start.md). 409 DRAW_NOT_PUBLISHED before.
-    pub async fn published_draw(&self, id: &ConcertId) -> Result<Option<crate::fair_start::Draw>> {
+    /// place (docs/fair-start.md): with the pre-queue's stripe counts as the seal froze
+    /// them, which number the cohort densely. 409 DRAW_NOT_PUBLISHED before.
+    pub async fn published_draw(&self, id: &ConcertId) -> Result<Option<(crate::fair_start::Draw, Vec<u64>)>> {
         let concert = self.current(id).await?;
         if !matches!(concert.phase_at(self.clock.now()), Phase::Closed | Phase::SoldOut) {
             return Err(Error::DrawNotPublished);
         }
-        Ok(retrying(|| self.line.counters(id)).await?.draw)
+        let counters = retrying(|| self.line.counters(id)).await?;
+        Ok(counters.draw.map(|d| (d, counters.cohort_stripes.counts().to_vec())))
     }
 
     pub fn now(&self) -> Timestamp {

@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::arrivals::{Arrivals, HoleRun};
 use crate::catalog::CatalogStore;
 use crate::catalog::Concert;
 use crate::clock::{Clock, Timestamp};
@@ -56,9 +57,11 @@ pub enum TokenStatus {
 /// opening) or an arrival number after the opening (behind the whole cohort).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Spot {
-    /// Joined during the pre-queue, `n`-th (from 0).
+    /// Joined during the pre-queue: its index (from 0) on the pre-queue's stripes, the
+    /// arrival-style number less one; the seal numbers the cohort densely from it.
     Cohort(u64),
-    /// Joined after the opening: arrival number from `cohort + 1` on.
+    /// Joined after the opening: arrival number (from 1, see [`crate::arrivals`]); its
+    /// place is `cohort + number`.
     Arrival(u64),
 }
 
@@ -102,18 +105,28 @@ impl Token {
 /// cohort takes places `1..=cohort`, arrivals after the opening the numbers after it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LineCounters {
-    /// Fans who joined during the pre-queue (the next pre-queue index).
+    /// Fans who joined during the pre-queue, as the admitter last noted them (the seal
+    /// fixes it).
     pub prequeued: u64,
     /// The opening's draw, once sealed; before it, nobody's place is known.
     pub draw: Option<Draw>,
-    /// Highest place number handed out (the cohort's included, once sealed).
+    /// The pre-queue's stripes as the seal froze them: a cohort index's dense index.
+    pub cohort_stripes: Arrivals,
+    /// Fans who joined: the cohort and every arrival number a join took (holes not
+    /// counted), as the admitter last noted them.
     pub issued: u64,
     /// Every place up to here has been let in (the serving number).
     pub admitted_through: u64,
+    /// Fans let in: the slots of every batch (the serving number counts holes too).
+    pub admitted_fans: u64,
+    /// Arrival numbers ever taken by levelling the stripes.
+    pub holes_taken: u64,
     /// Slots in use: places of unsettled batches, and checked-in tokens not yet released.
     pub active: u32,
     /// Batches whose no-shows are not settled yet, oldest first.
     pub batches: Vec<Batch>,
+    /// Arrival numbers taken by levelling the stripes, not all let in yet.
+    pub holes: Vec<HoleRun>,
 }
 
 /// Places `from..=through` let in together by one admitter step.
@@ -128,7 +141,14 @@ pub struct Batch {
     /// How many counters its check-ins are spread over (a batch of thousands checks in
     /// within seconds: one counter would be one hot item).
     pub shards: u32,
+    /// Arrival numbers of the batch that nobody holds (taken by levelling the stripes):
+    /// they take no slot.
+    pub holes: u64,
 }
+
+/// Hole runs the line item holds at most (about 20 bytes each) before levelling waits for
+/// admission to let some in.
+pub const MAX_PENDING_HOLE_RUNS: usize = 1024;
 
 /// At most this many check-ins counters per batch, one per this many places.
 pub const MAX_CHECK_IN_SHARDS: u32 = 16;
@@ -138,11 +158,25 @@ impl Batch {
     pub fn new(from: u64, through: u64, check_in_until: Timestamp, active_until: Timestamp) -> Self {
         let places = through + 1 - from;
         let shards = u32::try_from(places.div_ceil(PLACES_PER_CHECK_IN_SHARD)).unwrap_or(u32::MAX);
-        Self { from, through, check_in_until, active_until, shards: shards.clamp(1, MAX_CHECK_IN_SHARDS) }
+        Self { from, through, check_in_until, active_until, shards: shards.clamp(1, MAX_CHECK_IN_SHARDS), holes: 0 }
+    }
+
+    pub fn with_holes(self, holes: u64) -> Self {
+        Self { holes, ..self }
     }
 
     pub fn size(&self) -> u64 {
         self.through + 1 - self.from
+    }
+
+    /// The slots the batch takes: one per place held by a fan.
+    pub fn slots(&self) -> u64 {
+        self.size().saturating_sub(self.holes)
+    }
+
+    /// Fans of the batch who did not check in, given how many did.
+    pub fn no_shows(&self, checked_in: u64) -> u64 {
+        self.slots().saturating_sub(checked_in)
     }
 
     /// The check-in counter a token adds to.
@@ -170,8 +204,11 @@ impl LineCounters {
     /// The place number (from 1) of a spot; unknown for the cohort until the draw.
     pub fn place_of(&self, spot: Spot) -> Option<u64> {
         match spot {
-            Spot::Arrival(seq) => Some(seq),
-            Spot::Cohort(index) => self.draw.and_then(|d| d.place_of(index)).map(|p| p + 1),
+            Spot::Arrival(number) => self.draw.map(|d| d.cohort + number),
+            Spot::Cohort(index) => {
+                let dense = self.cohort_stripes.dense_index(index + 1)?;
+                self.draw.and_then(|d| d.place_of(dense)).map(|p| p + 1)
+            }
         }
     }
 
@@ -200,12 +237,14 @@ pub struct SlotLease {
 }
 
 /// One admission step: a batch let in with one write, whatever its size. It holds only
-/// if `admitted_through` is still `batch.from - 1` and `active + batch.size() <= cap`.
+/// if `admitted_through` is still `batch.from - 1` and `active + batch.slots() <= cap`.
+/// The hole runs it lets in entirely are forgotten with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AdmissionPlan {
     pub concert: ConcertId,
     pub batch: Batch,
     pub cap: u32,
+    pub passed: Vec<HoleRun>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,15 +259,32 @@ pub enum CreateOutcome {
 pub trait QueueStore: Send + Sync {
     /// The token the user's holder record points to, if any.
     async fn holder_token(&self, concert: &ConcertId, user: UserId) -> Result<Option<Token>>;
-    /// Hand out the next pre-queue index, if the draw is not sealed yet; with the line's
-    /// counters as that write left them (no second read for the fan's view).
-    async fn next_prequeue_index(&self, concert: &ConcertId) -> Result<Option<(u64, LineCounters)>>;
-    /// Hand out the next arrival number, if the draw is sealed (arrivals queue behind it).
-    /// With the line's counters as that write left them.
-    async fn next_seq(&self, concert: &ConcertId) -> Result<Option<(u64, LineCounters)>>;
-    /// Seal the opening's draw: only if none is sealed and exactly `draw.cohort` fans have
-    /// pre-queued; arrivals are numbered from `draw.cohort + 1` on. False otherwise.
-    async fn seal(&self, concert: &ConcertId, draw: &Draw) -> Result<bool>;
+    /// Hand out a pre-queue index (one more on one of the pre-queue's stripes, so that no
+    /// one item takes every join), unless that stripe is frozen by the seal.
+    async fn next_prequeue_index(&self, concert: &ConcertId) -> Result<Option<u64>>;
+    /// How far every pre-queue stripe has counted.
+    async fn prequeue(&self, concert: &ConcertId) -> Result<Arrivals>;
+    /// Freeze every pre-queue stripe (later pre-queue joins are refused): the final counts.
+    /// Repeating it gives the same counts.
+    async fn freeze_prequeue(&self, concert: &ConcertId) -> Result<Arrivals>;
+    /// Note that `prequeued` fans joined the pre-queue, unless a larger number is noted.
+    async fn note_prequeued(&self, concert: &ConcertId, prequeued: u64) -> Result<()>;
+    /// Hand out an arrival number: one more on one of the arrival stripes (see
+    /// [`crate::arrivals`]), so that no one item takes every join.
+    async fn next_arrival(&self, concert: &ConcertId) -> Result<u64>;
+    /// How far every arrival stripe has counted.
+    async fn arrivals(&self, concert: &ConcertId) -> Result<Arrivals>;
+    /// Note that places through `issued` are taken, unless a larger number is noted.
+    async fn note_issued(&self, concert: &ConcertId, issued: u64) -> Result<()>;
+    /// Take `ranks` more ranks on a stripe for nobody (an `ADD`, whatever joins do
+    /// meanwhile): the ranks it got.
+    async fn fill(&self, concert: &ConcertId, stripe: u32, ranks: u64) -> Result<HoleRun>;
+    /// Note hole runs on the line, for the batches that will let them in, and add their
+    /// numbers to `holes_taken`; once (a repeat adds nothing).
+    async fn note_holes(&self, concert: &ConcertId, runs: &[HoleRun]) -> Result<()>;
+    /// Seal the opening's draw with the frozen pre-queue (`draw.cohort` = its count), only if
+    /// none is sealed; arrivals take the places after `draw.cohort`. False otherwise.
+    async fn seal(&self, concert: &ConcertId, draw: &Draw, cohort: &Arrivals) -> Result<bool>;
     async fn counters(&self, concert: &ConcertId) -> Result<LineCounters>;
     /// Write the token and the user's holder record at once. The holder record must be
     /// absent or point to `replaces`, and a WAITING token replaced must still be WAITING
@@ -272,12 +328,18 @@ pub struct LineTotals {
 }
 
 impl LineCounters {
+    /// Holes among places `from..=through` (arrivals' places follow the cohort's).
+    pub fn holes_within(&self, cohort: u64, from: u64, through: u64) -> u64 {
+        let (from, through) = (from.saturating_sub(cohort).max(1), through.saturating_sub(cohort));
+        self.holes.iter().map(|r| r.count_within(from, through)).sum()
+    }
+
     pub fn totals(&self) -> LineTotals {
         let joined = match self.draw {
             Some(_) => self.issued,
             None => self.prequeued,
         };
-        LineTotals { joined, admitted: self.admitted_through }
+        LineTotals { joined, admitted: self.admitted_fans }
     }
 }
 
@@ -430,7 +492,7 @@ pub struct TickReport {
 
 impl TickReport {
     pub fn admitted_count(&self) -> u64 {
-        self.admitted.map_or(0, |b| b.size())
+        self.admitted.map_or(0, |b| b.slots())
     }
 }
 
@@ -505,7 +567,7 @@ impl QueueService {
         let waiting_since = noted.iter().rev().take_while(|(_, t)| t.joined > t.admitted).last();
         if let Some(&(minute, then)) = waiting_since {
             let span = u64::try_from(this_minute - minute).unwrap_or(1).max(1);
-            let passed = counters.admitted_through.saturating_sub(then.admitted);
+            let passed = counters.admitted_fans.saturating_sub(then.admitted);
             // Slow is not stopped: one fan in five minutes is a pace of 1 a minute, not 0.
             pace.measured_per_minute = Some(if passed == 0 { 0 } else { (passed / span).max(1) });
         }
@@ -569,14 +631,11 @@ impl QueueService {
             // comes back when the batch's check-in window closes.
             let (token, counters) = match mine.take() {
                 Some(taken) => taken,
-                None => match self.take_spot(&concert, phase).await? {
-                    Some((spot, counters)) => {
-                        let id = TokenId::random();
-                        let token = Token { id, user, concert: concert_id.clone(), spot, state: TokenState::Waiting };
-                        (token, counters)
-                    }
-                    None => continue,
-                },
+                None => {
+                    let (spot, counters) = self.take_spot(&concert, phase).await?;
+                    let id = TokenId::random();
+                    (Token { id, user, concert: concert_id.clone(), spot, state: TokenState::Waiting }, counters)
+                }
             };
             match self.store.create_token(&token, previous.as_ref()).await {
                 Ok(CreateOutcome::Created) => {
@@ -608,35 +667,41 @@ impl QueueService {
     }
 
     /// A new spot in line: a pre-queue index while the draw is not sealed and the sale has
-    /// not opened, else an arrival number (sealing the draw first if the sale has opened
-    /// and nobody has yet). `None`: the draw was sealed meanwhile, ask again.
-    async fn take_spot(&self, concert: &Concert, phase: Phase) -> Result<Option<(Spot, LineCounters)>> {
+    /// not opened, else an arrival number (no item takes every join), with the line's
+    /// counters read meanwhile; the first arrival after the
+    /// opening seals the draw if nobody has yet.
+    async fn take_spot(&self, concert: &Concert, phase: Phase) -> Result<(Spot, LineCounters)> {
         if phase == Phase::PreQueue {
-            if let Some((index, counters)) = retrying(|| self.store.next_prequeue_index(&concert.id)).await? {
-                return Ok(Some((Spot::Cohort(index), counters)));
+            let (index, counters) = tokio::try_join!(
+                retrying(|| self.store.next_prequeue_index(&concert.id)),
+                retrying(|| self.store.counters(&concert.id))
+            )?;
+            if let Some(index) = index {
+                return Ok((Spot::Cohort(index), counters));
             }
         }
-        match retrying(|| self.store.next_seq(&concert.id)).await? {
-            Some((seq, counters)) => Ok(Some((Spot::Arrival(seq), counters))),
-            None if phase.is_open() => {
-                self.seal(&concert.id).await?;
-                Ok(None)
-            }
-            // The pre-queue was sealed early? Only an opening seals; this cannot last.
-            None => Err(Error::Contention),
+        let (number, mut counters) = tokio::try_join!(
+            retrying(|| self.store.next_arrival(&concert.id)),
+            retrying(|| self.store.counters(&concert.id))
+        )?;
+        if counters.draw.is_none() && phase.is_open() {
+            counters.draw = Some(self.seal(&concert.id).await?);
         }
+        Ok((Spot::Arrival(number), counters))
     }
 
-    /// Seal the opening's draw if nobody has: one conditional write fixes the cohort (every
-    /// fan who pre-queued) and a secret seed. Several sealers racing seal once.
+    /// Seal the opening's draw if nobody has: the pre-queue's stripes are frozen (a write
+    /// each, however many fans), then one conditional write fixes the cohort (every fan who
+    /// pre-queued) and a secret seed. Several sealers racing seal once.
     pub async fn seal(&self, concert: &ConcertId) -> Result<Draw> {
         for attempt in 0..MAX_ATTEMPTS {
             let counters = retrying(|| self.store.counters(concert)).await?;
             if let Some(draw) = counters.draw {
                 return Ok(draw);
             }
-            let draw = Draw { cohort: counters.prequeued, seed: *uuid::Uuid::new_v4().as_bytes() };
-            if retrying(|| self.store.seal(concert, &draw)).await? {
+            let cohort = retrying(|| self.store.freeze_prequeue(concert)).await?;
+            let draw = Draw { cohort: cohort.taken(), seed: *uuid::Uuid::new_v4().as_bytes() };
+            if retrying(|| self.store.seal(concert, &draw, &cohort)).await? {
                 tracing::info!(concert = %concert, cohort = draw.cohort, "opening draw sealed");
                 return Ok(draw);
             }
@@ -845,10 +910,35 @@ impl QueueService {
         if phase.is_open() {
             self.seal(concert_id).await?;
         }
+        // The stripes before the line: a levelling by another admitter in between then
+        // understates who joined (the next tick corrects it), never overstates it.
+        let mut arrivals = self.store.arrivals(concert_id).await?;
         let mut counters = self.store.counters(concert_id).await?;
         if self.settle(concert_id, &counters, now, &mut report).await? {
             counters = self.store.counters(concert_id).await?;
         }
+        // How many joined, from the stripes (a join writes nothing on the line).
+        let arrivals = match counters.draw {
+            Some(draw) => {
+                let joined = draw.cohort + arrivals.taken().saturating_sub(counters.holes_taken);
+                if joined > counters.issued {
+                    self.store.note_issued(concert_id, joined).await?;
+                    counters.issued = joined;
+                }
+                if matches!(phase, Phase::OnSale | Phase::Paused) {
+                    self.level(concert_id, &mut arrivals, &mut counters).await?;
+                }
+                Some((draw, arrivals))
+            }
+            None => {
+                let prequeued = self.store.prequeue(concert_id).await?.taken();
+                if prequeued > counters.prequeued {
+                    self.store.note_prequeued(concert_id, prequeued).await?;
+                    counters.prequeued = prequeued;
+                }
+                None
+            }
+        };
         // The operator's per-minute numbers: one write a tick, never one per fan.
         if let Err(e) = self.store.record_minute(concert_id, now.millis().div_euclid(60_000), counters.totals()).await {
             tracing::warn!(concert = %concert_id, error = %e, "could not note the minute's totals");
@@ -861,24 +951,16 @@ impl QueueService {
         if !phase.admits() {
             return Ok(report);
         }
+        let Some((draw, arrivals)) = arrivals else { return Ok(report) };
         let policy = concert.control.policy(self.policy);
-        let room = policy.active_cap.saturating_sub(counters.active);
-        let want =
-            u64::from(room.min(policy.admit_per_tick)).min(counters.issued.saturating_sub(counters.admitted_through));
-        if want == 0 {
+        let room = u64::from(policy.active_cap.saturating_sub(counters.active).min(policy.admit_per_tick));
+        let Some((batch, passed)) = next_batch(&counters, draw.cohort, &arrivals, room, &policy, now) else {
             return Ok(report);
-        }
-        // The next `want` places, in one write however many: a fan learns they are in from
-        // the serving number, and checks in with their first request.
-        let batch = Batch::new(
-            counters.admitted_through + 1,
-            counters.admitted_through + want,
-            now.plus(policy.check_in_for.min(policy.active_for)),
-            now.plus(policy.active_for),
-        );
+        };
+        let plan = AdmissionPlan { concert: concert_id.clone(), batch, cap: policy.active_cap, passed };
         // False: another admitter moved first (or our write applied and its answer was lost:
         // the line has the batch all the same, and the report is only the report).
-        if self.store.admit(&AdmissionPlan { concert: concert_id.clone(), batch, cap: policy.active_cap }).await? {
+        if self.store.admit(&plan).await? {
             tracing::info!(concert = %concert_id, from = batch.from, through = batch.through, "admitted");
             report.admitted = Some(batch);
         }
@@ -899,11 +981,50 @@ impl QueueService {
             let checked_in = self.store.checked_in(concert, batch).await?;
             // False: a late check-in or another admitter got there first; the next tick sees.
             if self.store.settle(concert, batch, &checked_in).await? {
-                report.no_shows += batch.size().saturating_sub(checked_in.iter().sum());
+                report.no_shows += batch.no_shows(checked_in.iter().sum());
                 settled = true;
             }
         }
         Ok(settled)
+    }
+
+    /// Level the arrival stripes, so that a fan counting on a lagging stripe is not numbered
+    /// ahead of fans who came before: the ranks taken are holes, noted for their batch. (A
+    /// levelling whose note is lost leaves holes counted as fans: no-shows of their batch,
+    /// whose slots come back when its check-in window closes.)
+    async fn level(&self, concert: &ConcertId, arrivals: &mut Arrivals, counters: &mut LineCounters) -> Result<()> {
+        let levelling = arrivals.levelling();
+        // The runs wait on the line item until let in: while admission is far behind, stop
+        // adding them (order is then exact only to the stripes' spread) rather than grow it.
+        if levelling.is_empty() || counters.holes.len() + levelling.len() > MAX_PENDING_HOLE_RUNS {
+            return Ok(());
+        }
+        // One stripe after the other: a tick has seconds, the table's other callers need them
+        // more. A fill refused (throttled) applied nothing and is sent again; one whose
+        // outcome is unknown ends the levelling, and the runs taken so far are still noted.
+        let mut runs = Vec::with_capacity(levelling.len());
+        let mut failed = None;
+        for (stripe, ranks) in levelling {
+            match retrying(|| self.store.fill(concert, stripe, ranks)).await {
+                Ok(run) => runs.push(run),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        if !runs.is_empty() {
+            retrying(|| self.store.note_holes(concert, &runs)).await?;
+        }
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        for run in &runs {
+            arrivals.raise(run.stripe, run.through);
+        }
+        counters.holes_taken += runs.iter().map(|r| r.through - r.after).sum::<u64>();
+        counters.holes.extend(runs);
+        Ok(())
     }
 
     /// Every seat of every date sold (one bounded query of the concert's seats).
@@ -911,6 +1032,39 @@ impl QueueService {
         let seats = retrying(|| self.catalog.concert_seats(concert)).await?.unwrap_or_default();
         Ok(!seats.is_empty() && seats.iter().all(|s| s.status_at(self.clock.now()) == crate::catalog::SeatStatus::Sold))
     }
+}
+
+/// The next batch, if any: the next places of the dense line, as many as hold `room`
+/// fans (holes take no slot), in one write however many. A fan learns they are in from
+/// the serving number, and checks in with their first request. With it, the hole runs it
+/// lets in entirely.
+fn next_batch(
+    counters: &LineCounters,
+    cohort: u64,
+    arrivals: &Arrivals,
+    room: u64,
+    policy: &QueuePolicy,
+    now: Timestamp,
+) -> Option<(Batch, Vec<HoleRun>)> {
+    let dense = cohort + arrivals.dense_through();
+    let from = counters.admitted_through + 1;
+    if room == 0 || dense < from {
+        return None;
+    }
+    let holes_through = |through: u64| counters.holes_within(cohort, from, through);
+    let mut through = (from - 1 + room).min(dense);
+    loop {
+        let further = (from - 1 + room + holes_through(through)).min(dense);
+        if further == through {
+            break;
+        }
+        through = further;
+    }
+    let batch =
+        Batch::new(from, through, now.plus(policy.check_in_for.min(policy.active_for)), now.plus(policy.active_for))
+            .with_holes(holes_through(through));
+    let passed = counters.holes.iter().filter(|r| cohort + r.last() <= through).copied().collect();
+    Some((batch, passed))
 }
 
 #[cfg(test)]

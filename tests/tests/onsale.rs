@@ -54,14 +54,22 @@ async fn token_user(s: &Services, raw: &str) -> String {
 /// and a number spent by a join whose answer was lost is let in ahead as a no-show, whose
 /// slot comes back when its batch's check-in window closes).
 async fn admit(s: &Services, concert: &ticketing::ids::ConcertId, user: UserId, token: &str) {
-    for _ in 0..40 {
+    // (Under injected faults numbers nobody holds can stand ahead, each a no-show of its
+    // batch until the check-in window closes: a few windows.)
+    for _ in 0..150 {
         if s.queue.authorize(user, Some(token), concert).await.is_ok() {
             return;
         }
         setup(|| s.queue.tick(concert)).await;
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
-    panic!("{token} was never admitted");
+    let store = ticketing::dynamo::DynamoQueue::new(ticketing::dynamo::Tables::new(
+        aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
+        s.settings.resources.clone(),
+    ));
+    let line = ticketing::queue::QueueStore::counters(&store, concert).await;
+    let mine = s.queue.token(user, Some(token)).await;
+    panic!("{token} was never admitted: {mine:?} {line:?}");
 }
 
 async fn create(s: &Services, body: Value) -> Answer {
@@ -103,7 +111,8 @@ async fn the_pre_queue_is_drawn_into_a_fair_order_once_and_anyone_can_recompute_
     // answer was lost): the cohort then counts it, and the admitter skips it as void.
     assert!(draw.cohort == 300 || (faults_on() && draw.cohort > 300), "{draw:?}");
 
-    // Ten fans after the opening queue behind the whole cohort, in arrival order.
+    // Ten fans after the opening queue behind the whole cohort (joining within one admitter
+    // tick, their order among themselves is the arrival stripes' interleaving).
     let mut late = Vec::new();
     for _ in 0..10 {
         late.push(call(&after, &routes(), &join(&id)).await);
@@ -128,9 +137,9 @@ async fn the_pre_queue_is_drawn_into_a_fair_order_once_and_anyone_can_recompute_
     assert!(cohort_places.iter().all(|p| *p < draw.cohort), "all inside the cohort's places");
     if !faults_on() {
         assert_eq!(cohort_places, (0..300).collect::<Vec<u64>>(), "the cohort holds exactly the first 300 places");
-        assert_eq!(late_places, (300..310).collect::<Vec<u64>>(), "late fans behind, in arrival order");
     }
-    assert!(late_places.windows(2).all(|w| w[0] < w[1]), "late fans in arrival order: {late_places:?}");
+    let unique_late: HashSet<u64> = late_places.iter().copied().collect();
+    assert_eq!(unique_late.len(), 10, "a place each: {late_places:?}");
     assert!(late_places.iter().all(|p| *p >= draw.cohort), "behind the whole cohort: {late_places:?}");
 
     // After the sale, the seed is published and recomputes every place.
@@ -144,14 +153,22 @@ async fn the_pre_queue_is_drawn_into_a_fair_order_once_and_anyone_can_recompute_
     let seed = Draw::parse_seed_hex(published.body["seed"].as_str().unwrap()).unwrap();
     let recomputed = Draw { cohort: published.body["cohort"].as_u64().unwrap(), seed };
     assert_eq!(recomputed, draw);
-    // Each fan's place, recomputed from the published seed and their pre-queue index alone.
+    let stripes: Vec<u64> = published.body["prequeueStripes"]
+        .as_array()
+        .expect("the pre-queue's stripes")
+        .iter()
+        .map(|c| c.as_u64().unwrap())
+        .collect();
+    assert_eq!(stripes.iter().sum::<u64>(), draw.cohort);
+    let stripes = ticketing::arrivals::Arrivals::new(stripes);
+    // Each fan's place, recomputed from the published draw and their pre-queue index alone.
     let mut by_seed: Vec<u64> = Vec::new();
     for a in &early {
         let raw = a.body["token"].as_str().unwrap();
         let owner = UserId::parse(&token_user(&after, raw).await).unwrap();
         let token = setup(|| after.queue.token(owner, Some(raw))).await;
         let Spot::Cohort(index) = token.spot else { panic!("a pre-queue fan without an index: {token:?}") };
-        by_seed.push(recomputed.place_of(index).unwrap());
+        by_seed.push(recomputed.place_of(stripes.dense_index(index + 1).unwrap()).unwrap());
     }
     assert_eq!(by_seed, positions, "the published seed gives every fan's place");
     assert_eq!(by_seed.iter().collect::<HashSet<_>>().len(), 300);
@@ -197,16 +214,17 @@ async fn pause_stops_admission_and_resume_continues_in_order() {
     let mut serving = Vec::new();
     for _ in 0..10 {
         let report = setup(|| s.queue.tick(&concert)).await;
-        assert!(report.admitted_count() <= 3, "three a tick: {report:?}");
+        assert!(report.admitted_count() <= 3, "three fans a tick: {report:?}");
         let through = setup(|| ticketing::queue::QueueStore::counters(&line, &concert)).await.admitted_through;
         serving.push(through);
         if through >= last {
             break;
         }
     }
-    // The serving number moves forward, at most three a tick, until every fan's place is in
-    // (under injected faults a number spent by a lost answer is let in too, as a no-show).
-    assert!(serving.windows(2).all(|w| w[0] <= w[1] && w[1] - w[0] <= 3), "{serving:?}");
+    // The serving number moves forward until every fan's place is in (past holes, numbers
+    // nobody holds; under injected faults a number spent by a lost answer is let in too, as
+    // a no-show).
+    assert!(serving.windows(2).all(|w| w[0] <= w[1]), "{serving:?}");
     let order: Vec<u64> = (1..=*serving.last().unwrap()).collect();
     assert!(order.len() as u64 >= last);
     assert!(places.iter().all(|p| order.contains(p)), "{places:?} {order:?}");
@@ -216,8 +234,9 @@ async fn pause_stops_admission_and_resume_continues_in_order() {
 async fn the_sell_out_reaches_waiting_fans_and_new_joins() {
     let s = services_with(Arc::new(SystemClock), |c| {
         c.queue.active_cap = 1;
-        // One slot: a number spent under injected faults must not hold it for a minute.
-        c.queue.check_in_for = std::time::Duration::from_secs(2);
+        // One slot: a number spent under injected faults must not hold it for a minute, and
+        // the buyer's check-in must not miss a window shorter than a slow faulted tick.
+        c.queue.check_in_for = std::time::Duration::from_secs(5);
     })
     .await;
     let t0 = SystemClock.now();
@@ -228,9 +247,10 @@ async fn the_sell_out_reaches_waiting_fans_and_new_joins() {
     let waiter = UserId::random();
     let r = routes();
     let bought = call(&s, &r, &Call::post("/queue/tokens", json!({ "concertId": id })).as_user(buyer)).await;
-    let waiting = call(&s, &r, &Call::post("/queue/tokens", json!({ "concertId": id })).as_user(waiter)).await;
     let token = bought.body["token"].as_str().unwrap();
     admit(&s, &concert, buyer, token).await;
+    // Joined after the buyer's admission: behind the buyer, who holds the one slot.
+    let waiting = call(&s, &r, &Call::post("/queue/tokens", json!({ "concertId": id })).as_user(waiter)).await;
     call(&s, &r, &Call::post(format!("/users/{buyer}/balance/charges"), json!({ "amount": 100_000 })).key("c")).await;
     let held = call(
         &s,

@@ -31,9 +31,9 @@ async fn concerts(s: &Services) -> Result<(u16, Value)> {
 async fn draw(s: &Services, raw: &str) -> Result<(u16, Value)> {
     let concert = concert_id(raw)?;
     let body = match s.operator.published_draw(&concert).await? {
-        Some(d) => json!({
+        Some((d, stripes)) => json!({
             "concertId": concert.as_str(), "cohort": d.cohort, "seed": d.seed_hex(),
-            "algorithm": ticketing::fair_start::ALGORITHM,
+            "prequeueStripes": stripes, "algorithm": ticketing::fair_start::ALGORITHM,
         }),
         None => json!({ "concertId": concert.as_str(), "cohort": 0, "seed": null }),
     };

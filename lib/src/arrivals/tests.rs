@@ -1,13 +1,15 @@
 use super::*;
 use proptest::prelude::*;
 
-fn filled(a: &Arrivals, fills: &[Fill]) -> Arrivals {
-    let mut counts = a.counts.clone();
-    for f in fills {
-        assert_eq!(counts[f.stripe as usize], f.from, "a fill starts where the stripe stands");
-        counts[f.stripe as usize] = f.to;
+fn levelled(a: &Arrivals) -> (Arrivals, Vec<HoleRun>) {
+    let mut after = a.clone();
+    let mut runs = Vec::new();
+    for (stripe, ranks) in a.levelling() {
+        let from = a.counts[stripe as usize];
+        runs.push(HoleRun { stripe, after: from, through: from + ranks });
+        after.raise(stripe, from + ranks);
     }
-    Arrivals::new(counts)
+    (after, runs)
 }
 
 #[test]
@@ -22,34 +24,43 @@ fn each_stripe_hands_out_its_own_numbers_interleaved() {
 fn no_arrivals_no_numbers() {
     let a = Arrivals::default();
     assert_eq!((a.dense_through(), a.highest(), a.taken()), (0, 0, 0));
-    assert_eq!(a.catch_up(10), None);
+    assert!(a.levelling().is_empty());
     assert!(!a.is_taken(0) && !a.is_taken(1));
 }
 
 #[test]
-fn stripes_that_moved_together_leave_no_gap() {
+fn stripes_that_moved_together_need_no_levelling() {
     let a = Arrivals::new(vec![3; STRIPES as usize]);
     assert_eq!((a.dense_through(), a.highest()), (96, 96));
-    assert_eq!(a.catch_up(5), None, "nobody beyond the dense prefix");
+    assert!(a.levelling().is_empty());
 }
 
 #[test]
-fn two_fans_on_an_idle_line_are_caught_up_with_the_numbers_between_as_holes() {
+fn two_fans_on_an_idle_line_are_levelled_with_the_numbers_between_as_holes() {
     // Stripes 5 and 17 took numbers 6 and 18: nothing below is taken.
     let mut counts = vec![0; STRIPES as usize];
     counts[5] = 1;
     counts[17] = 1;
     let a = Arrivals::new(counts);
     assert_eq!(a.dense_through(), 0);
-    let c = a.catch_up(10).expect("two fans stand beyond");
-    assert_eq!((c.through, c.holes), (18, 16));
-    let after = filled(&a, &c.fills);
+    let (after, runs) = levelled(&a);
     assert_eq!(after.dense_through(), 18, "every number through 18 is now taken");
-    // The next arrival on a filled stripe is numbered after them.
+    assert_eq!(runs.iter().map(|r| r.count_within(1, 18)).sum::<u64>(), 16, "16 holes");
+    assert_eq!(runs.iter().map(|r| r.count_within(6, 17)).sum::<u64>(), 11, "6 is a fan, 7..=17 are holes");
+    // The next arrival on a levelled stripe is numbered after them.
     assert!(number(0, after.counts[0] + 1) > 18);
-    // Room for one fan: only the first, and the holes before it.
-    let one = a.catch_up(1).expect("one");
-    assert_eq!((one.through, one.holes), (6, 5));
+}
+
+#[test]
+fn a_hole_run_counts_its_numbers_in_a_range() {
+    let run = HoleRun { stripe: 2, after: 1, through: 4 }; // numbers 35, 67, 99
+    assert_eq!(run.last(), 99);
+    assert_eq!(run.count_within(1, 1000), 3);
+    assert_eq!(run.count_within(35, 35), 1);
+    assert_eq!(run.count_within(36, 98), 1);
+    assert_eq!(run.count_within(1, 34), 0);
+    assert_eq!(run.count_within(100, 1000), 0);
+    assert_eq!(HoleRun { stripe: 31, after: 0, through: 1 }.count_within(1, 31), 0);
 }
 
 proptest! {
@@ -63,27 +74,28 @@ proptest! {
     }
 
     #[test]
-    fn a_catch_up_lets_in_at_most_the_fans_asked_and_counts_its_holes(
-        counts in proptest::collection::vec(0u64..4, 0..40),
-        fans in 1u64..50,
+    fn levelling_makes_every_number_up_to_the_highest_taken_and_its_runs_are_exactly_the_holes(
+        counts in proptest::collection::vec(0u64..5, 0..40),
+        from in 1u64..200,
+        len in 0u64..200,
     ) {
         let a = Arrivals::new(counts);
-        let d = a.dense_through();
-        match a.catch_up(fans) {
-            None => prop_assert_eq!(a.highest(), d, "nobody stands beyond the dense prefix"),
-            Some(c) => {
-                let found = (d + 1..=c.through).filter(|n| a.is_taken(*n)).count() as u64;
-                prop_assert!(found >= 1 && found <= fans);
-                prop_assert!(a.is_taken(c.through), "a catch-up ends on a fan");
-                prop_assert_eq!(c.holes, (c.through - d) - found);
-                let after = filled(&a, &c.fills);
-                prop_assert!(after.dense_through() >= c.through, "nothing below is left to take");
-                prop_assert_eq!(after.taken() - a.taken(), c.holes, "the fills are exactly the holes");
-                // Fewer fans asked than stand there: the next one is left for later.
-                if found < fans {
-                    prop_assert!((c.through + 1..=a.highest()).all(|n| !a.is_taken(n)));
-                }
-            }
-        }
+        let (after, runs) = levelled(&a);
+        prop_assert_eq!(after.dense_through(), a.highest());
+        prop_assert_eq!(after.highest(), a.highest(), "no number past the highest");
+        let through = from + len;
+        let holes = (from..=through).filter(|n| after.is_taken(*n) && !a.is_taken(*n)).count() as u64;
+        prop_assert_eq!(runs.iter().map(|r| r.count_within(from, through)).sum::<u64>(), holes);
+    }
+}
+
+proptest! {
+    #[test]
+    fn frozen_counts_number_every_taken_number_densely_and_once(counts in proptest::collection::vec(0u64..6, 0..40)) {
+        let a = Arrivals::new(counts);
+        let mut seen: Vec<u64> = (1..=a.highest()).filter_map(|n| a.dense_index(n)).collect();
+        seen.sort_unstable();
+        prop_assert_eq!(seen, (0..a.taken()).collect::<Vec<u64>>());
+        prop_assert_eq!(a.dense_index(a.highest() + 1), None);
     }
 }

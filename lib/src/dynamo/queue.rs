@@ -1,5 +1,6 @@
 //! The waiting room in the queue table. Keys (single `pk`):
 //! `LINE#<concert>` counters (with one `batch_<from>` map per unsettled batch),
+//! `ARRIVALS#<concert>#<stripe>` one arrival stripe's count (`taken`),
 //! `BATCH#<concert>#<from>#<shard>` a batch's check-ins, `HOLDER#<concert>#<user>` the user's live
 //! token, `TOKEN#<id>` tokens, `MINUTE#<concert>#<minute>` the operator's totals. GSI
 //! `BySlot` (concertId, slotUntil) is sparse: only checked-in tokens holding a slot are in it.
@@ -12,6 +13,7 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, ReturnValue, TransactWriteItem, Update};
 
 use super::{applied, batch_get, condition_failed, get_n, get_s, infra, key, n, opt_n, s, sdk, transact, Item, Tables};
+use crate::arrivals::{self, Arrivals, HoleRun, STRIPES};
 use crate::clock::{Clock, SystemClock, Timestamp};
 use crate::error::{Error, Result};
 use crate::fair_start::Draw;
@@ -32,30 +34,38 @@ impl DynamoQueue {
         Self { t }
     }
 
-    /// `ADD 1` to one of the line's counters if `condition` holds; the new value, or `None`.
-    /// Add 1 to `counter` if `condition` holds: its new value and the line's counters after.
-    async fn count(&self, concert: &ConcertId, counter: &str, condition: &str) -> Result<Option<(u64, LineCounters)>> {
+    /// Every stripe's count of a family (`pk` of stripe `i`): one consistent BatchGetItem.
+    async fn stripes(&self, pk: impl Fn(u32) -> String) -> Result<Arrivals> {
+        let keys: Vec<Item> = (0..STRIPES).map(|i| key(pk(i))).collect();
+        let wanted: HashMap<String, usize> = (0..STRIPES).map(|i| (pk(i), i as usize)).collect();
+        let items = batch_get(&self.t.client, self.table(), keys).await?;
+        let mut counts = vec![0; STRIPES as usize];
+        for item in &items {
+            let pk = get_s(item, "pk")?;
+            let Some(stripe) = wanted.get(pk) else {
+                return Err(Error::Infrastructure(format!("a stripe with an unexpected key {pk}")));
+            };
+            counts[*stripe] = opt_n(item, "taken")?.unwrap_or(0);
+        }
+        Ok(Arrivals::new(counts))
+    }
+
+    /// `SET <attribute> = :n` on the line, unless it already notes as many.
+    async fn note_at_least(&self, concert: &ConcertId, attribute: &str, value: u64) -> Result<()> {
         let out = self
             .t
             .client
             .update_item()
             .table_name(self.table())
             .set_key(Some(key(line_pk(concert))))
-            .update_expression("ADD #counter :one")
-            .condition_expression(condition)
-            .expression_attribute_names("#counter", counter)
-            .expression_attribute_values(":one", n(1))
-            .return_values(ReturnValue::AllNew)
+            .update_expression("SET #a = :n")
+            .condition_expression("attribute_not_exists(#a) OR #a < :n")
+            .expression_attribute_names("#a", attribute)
+            .expression_attribute_values(":n", n(value))
             .send()
             .await;
-        match out {
-            Ok(o) => {
-                let item = o.attributes().cloned().unwrap_or_default();
-                Ok(Some((get_n(&item, counter)?, counters_of(Some(&item))?)))
-            }
-            Err(e) if condition_failed(&e) => Ok(None),
-            Err(e) => Err(sdk(e)),
-        }
+        // Refused: a larger number is noted already.
+        applied(out).map(|_| ())
     }
 
     fn table(&self) -> &str {
@@ -75,10 +85,27 @@ fn line_pk(c: &ConcertId) -> String {
     format!("LINE#{c}")
 }
 
+/// One of the concert's pre-queue stripes: `PREQUEUE#<concert>#<stripe>`, its count in
+/// `taken`, `sealed` once the seal froze it.
+fn prequeue_pk(c: &ConcertId, stripe: u32) -> String {
+    format!("PREQUEUE#{c}#{stripe}")
+}
+
+/// One of the concert's arrival stripes: `ARRIVALS#<concert>#<stripe>`, its count in `taken`.
+fn arrivals_pk(c: &ConcertId, stripe: u32) -> String {
+    format!("ARRIVALS#{c}#{stripe}")
+}
+
 /// One shard of a batch's check-in count: `BATCH#<concert>#<first place>#<shard>`. Created
 /// by the first check-in that counts in it (or by the settlement); kept until settled.
 fn batch_pk(c: &ConcertId, from: u64, shard: u32) -> String {
     format!("BATCH#{c}#{from}#{shard}")
+}
+
+/// The line item's attribute noting a hole run not let in yet: `hole_<stripe>_<after>`,
+/// its value the run's last rank.
+fn hole_attr(run: &HoleRun) -> String {
+    format!("hole_{}_{}", run.stripe, run.after)
 }
 
 /// The line item's attribute naming an unsettled batch, by its first place.
@@ -127,16 +154,48 @@ fn counters_of(item: Option<&Item>) -> Result<LineCounters> {
             check_in_until: Timestamp::from_millis(get_n(b, "checkInUntil")?),
             active_until: Timestamp::from_millis(get_n(b, "activeUntil")?),
             shards: opt_n(b, "shards")?.unwrap_or(1),
+            holes: opt_n(b, "holes")?.unwrap_or(0),
         });
     }
     batches.sort_by_key(|b| b.from);
+    let mut holes = Vec::new();
+    for (name, value) in item {
+        let Some(run) = name.strip_prefix("hole_") else { continue };
+        let bad = || Error::Infrastructure(format!("a line has a bad hole run {name}"));
+        let (stripe, after) = run.split_once('_').ok_or_else(bad)?;
+        let through = match value {
+            AttributeValue::N(v) => v.parse().map_err(|_| bad())?,
+            _ => return Err(bad()),
+        };
+        holes.push(HoleRun {
+            stripe: stripe.parse().map_err(|_| bad())?,
+            after: after.parse().map_err(|_| bad())?,
+            through,
+        });
+    }
+    let cohort_stripes = match item.get("cohortStripes") {
+        Some(AttributeValue::L(counts)) => Arrivals::new(
+            counts
+                .iter()
+                .map(|c| match c {
+                    AttributeValue::N(v) => v.parse().map_err(|_| Error::Infrastructure("a bad cohort stripe".into())),
+                    _ => Err(Error::Infrastructure("a bad cohort stripe".into())),
+                })
+                .collect::<Result<_>>()?,
+        ),
+        _ => Arrivals::default(),
+    };
     Ok(LineCounters {
         prequeued: opt_n(item, "prequeued")?.unwrap_or(0),
         draw,
+        cohort_stripes,
         issued: opt_n(item, "issued")?.unwrap_or(0),
         admitted_through: opt_n(item, "admittedThrough")?.unwrap_or(0),
         active: opt_n(item, "active")?.unwrap_or(0),
+        admitted_fans: opt_n(item, "admittedFans")?.unwrap_or(0),
+        holes_taken: opt_n(item, "holesTaken")?.unwrap_or(0),
         batches,
+        holes,
     })
 }
 
@@ -181,29 +240,96 @@ impl QueueStore for DynamoQueue {
         self.token(TokenId::parse(get_s(item, "tokenId")?)?).await
     }
 
-    async fn next_prequeue_index(&self, concert: &ConcertId) -> Result<Option<(u64, LineCounters)>> {
-        let taken = self.count(concert, "prequeued", "attribute_not_exists(cohort)").await?;
-        Ok(taken.map(|(n, counters)| (n - 1, counters)))
+    async fn next_prequeue_index(&self, concert: &ConcertId) -> Result<Option<u64>> {
+        let stripe = arrivals::any_stripe();
+        let out = self
+            .t
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(prequeue_pk(concert, stripe))))
+            .update_expression("ADD taken :one")
+            .condition_expression("attribute_not_exists(sealed)")
+            .expression_attribute_values(":one", n(1))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await;
+        match out {
+            Ok(o) => {
+                let rank = get_n(&o.attributes().cloned().unwrap_or_default(), "taken")?;
+                Ok(Some(arrivals::number(stripe, rank) - 1))
+            }
+            Err(e) if condition_failed(&e) => Ok(None),
+            Err(e) => Err(sdk(e)),
+        }
     }
 
-    async fn next_seq(&self, concert: &ConcertId) -> Result<Option<(u64, LineCounters)>> {
-        self.count(concert, "issued", "attribute_exists(cohort)").await
+    async fn prequeue(&self, concert: &ConcertId) -> Result<Arrivals> {
+        self.stripes(|i| prequeue_pk(concert, i)).await
     }
 
-    async fn seal(&self, concert: &ConcertId, draw: &Draw) -> Result<bool> {
+    async fn freeze_prequeue(&self, concert: &ConcertId) -> Result<Arrivals> {
+        let frozen = futures::future::try_join_all((0..STRIPES).map(|stripe| async move {
+            let out = self
+                .t
+                .client
+                .update_item()
+                .table_name(self.table())
+                .set_key(Some(key(prequeue_pk(concert, stripe))))
+                .update_expression("SET sealed = :yes")
+                .expression_attribute_values(":yes", AttributeValue::Bool(true))
+                .return_values(ReturnValue::AllNew)
+                .send()
+                .await
+                .map_err(sdk)?;
+            opt_n(&out.attributes().cloned().unwrap_or_default(), "taken").map(|t| t.unwrap_or(0))
+        }))
+        .await?;
+        Ok(Arrivals::new(frozen))
+    }
+
+    async fn note_prequeued(&self, concert: &ConcertId, prequeued: u64) -> Result<()> {
+        self.note_at_least(concert, "prequeued", prequeued).await
+    }
+
+    async fn next_arrival(&self, concert: &ConcertId) -> Result<u64> {
+        let stripe = arrivals::any_stripe();
+        let out = self
+            .t
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(arrivals_pk(concert, stripe))))
+            .update_expression("ADD taken :one")
+            .expression_attribute_values(":one", n(1))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(sdk)?;
+        Ok(arrivals::number(stripe, get_n(&out.attributes().cloned().unwrap_or_default(), "taken")?))
+    }
+
+    async fn arrivals(&self, concert: &ConcertId) -> Result<Arrivals> {
+        self.stripes(|i| arrivals_pk(concert, i)).await
+    }
+
+    async fn note_issued(&self, concert: &ConcertId, issued: u64) -> Result<()> {
+        self.note_at_least(concert, "issued", issued).await
+    }
+
+    async fn seal(&self, concert: &ConcertId, draw: &Draw, cohort: &Arrivals) -> Result<bool> {
+        let stripes = cohort.counts().iter().map(|c| n(*c)).collect();
         let out = self
             .t
             .client
             .update_item()
             .table_name(self.table())
             .set_key(Some(key(line_pk(concert))))
-            .update_expression("SET cohort = :n, seed = :seed, issued = :n")
-            .condition_expression(
-                "attribute_not_exists(cohort) AND (prequeued = :n OR (attribute_not_exists(prequeued) AND :n = :zero))",
-            )
+            .update_expression("SET cohort = :n, seed = :seed, issued = :n, prequeued = :n, cohortStripes = :stripes")
+            .condition_expression("attribute_not_exists(cohort)")
             .expression_attribute_values(":n", n(draw.cohort))
-            .expression_attribute_values(":zero", n(0))
             .expression_attribute_values(":seed", s(draw.seed_hex()))
+            .expression_attribute_values(":stripes", AttributeValue::L(stripes))
             .send()
             .await;
         applied(out)
@@ -379,27 +505,36 @@ impl QueueStore for DynamoQueue {
 
     async fn admit(&self, plan: &AdmissionPlan) -> Result<bool> {
         let b = plan.batch;
-        let Some(cap_before) = u64::from(plan.cap).checked_sub(b.size()) else { return Ok(false) };
+        let Some(cap_before) = u64::from(plan.cap).checked_sub(b.slots()) else { return Ok(false) };
         let old = b.from - 1;
+        let mut names = HashMap::from([("#b".to_owned(), batch_attr(b.from))]);
+        let mut update = "SET admittedThrough = :through, #b = :batch, \
+                          active = if_not_exists(active, :zero) + :k, \
+                          admittedFans = if_not_exists(admittedFans, :zero) + :k"
+            .to_owned();
+        // The hole runs let in entirely are forgotten with it.
+        for (i, run) in plan.passed.iter().enumerate() {
+            update.push_str(if i == 0 { " REMOVE " } else { ", " });
+            update.push_str(&format!("#h{i}"));
+            names.insert(format!("#h{i}"), hole_attr(run));
+        }
         let out = self
             .t
             .client
             .update_item()
             .table_name(self.table())
             .set_key(Some(key(line_pk(&plan.concert))))
-            .update_expression(
-                "SET admittedThrough = :through, active = if_not_exists(active, :zero) + :k, #b = :batch",
-            )
+            .update_expression(update)
             .condition_expression(if old == 0 {
                 "(attribute_not_exists(admittedThrough) OR admittedThrough = :old) \
                  AND (attribute_not_exists(active) OR active <= :capBefore)"
             } else {
                 "admittedThrough = :old AND (attribute_not_exists(active) OR active <= :capBefore)"
             })
-            .expression_attribute_names("#b", batch_attr(b.from))
+            .set_expression_attribute_names(Some(names))
             .expression_attribute_values(":through", n(b.through))
             .expression_attribute_values(":old", n(old))
-            .expression_attribute_values(":k", n(b.size()))
+            .expression_attribute_values(":k", n(b.slots()))
             .expression_attribute_values(":zero", n(0))
             .expression_attribute_values(":capBefore", n(cap_before))
             .expression_attribute_values(
@@ -409,6 +544,7 @@ impl QueueStore for DynamoQueue {
                     ("checkInUntil".to_owned(), n(b.check_in_until.millis())),
                     ("activeUntil".to_owned(), n(b.active_until.millis())),
                     ("shards".to_owned(), n(b.shards)),
+                    ("holes".to_owned(), n(b.holes)),
                 ])),
             )
             .send()
@@ -417,6 +553,56 @@ impl QueueStore for DynamoQueue {
             Err(Error::Contention) => Ok(false),
             other => other,
         }
+    }
+
+    async fn fill(&self, concert: &ConcertId, stripe: u32, ranks: u64) -> Result<HoleRun> {
+        let out = self
+            .t
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(arrivals_pk(concert, stripe))))
+            .update_expression("ADD taken :ranks")
+            .expression_attribute_values(":ranks", n(ranks))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(sdk)?;
+        let taken: u64 = get_n(&out.attributes().cloned().unwrap_or_default(), "taken")?;
+        Ok(HoleRun { stripe, after: taken.saturating_sub(ranks), through: taken })
+    }
+
+    async fn note_holes(&self, concert: &ConcertId, runs: &[HoleRun]) -> Result<()> {
+        if runs.is_empty() {
+            return Ok(());
+        }
+        let mut update = String::from("ADD holesTaken :taken SET ");
+        let mut names = HashMap::new();
+        let taken: u64 = runs.iter().map(|r| r.through - r.after).sum();
+        let mut values = HashMap::from([(":taken".to_owned(), n(taken))]);
+        for (i, run) in runs.iter().enumerate() {
+            if i > 0 {
+                update.push_str(", ");
+            }
+            update.push_str(&format!("#h{i} = :h{i}"));
+            names.insert(format!("#h{i}"), hole_attr(run));
+            values.insert(format!(":h{i}"), n(run.through));
+        }
+        // Each run's name is unique (its stripe and first rank): a repeat of a note that
+        // applied (its answer lost) finds its first run there and adds nothing twice.
+        let out = self
+            .t
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(line_pk(concert))))
+            .update_expression(update)
+            .condition_expression("attribute_not_exists(#h0)")
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
+            .send()
+            .await;
+        applied(out).map(|_| ())
     }
 
     async fn check_in(&self, token: &Token, batch: &Batch, slot_until: Timestamp) -> Result<bool> {
@@ -473,7 +659,7 @@ impl QueueStore for DynamoQueue {
     }
 
     async fn settle(&self, concert: &ConcertId, batch: &Batch, checked_in: &[u64]) -> Result<bool> {
-        let no_shows = batch.size().saturating_sub(checked_in.iter().sum());
+        let no_shows = batch.no_shows(checked_in.iter().sum());
         let mut items = Vec::with_capacity(checked_in.len() + 1);
         for (shard, count) in (0..batch.shards).zip(checked_in) {
             // Each shard exactly as read (absent: nobody counted there), and settled from now on.

@@ -240,7 +240,7 @@ async fn reissue_returns_the_live_token_and_a_new_one_after_expiry() {
     let (again, created) = w.queue.issue(user, &w.concert).await.unwrap();
     assert!(!created);
     assert_eq!(again.token, first.token);
-    assert_eq!(w.store.counters(&w.concert).await.unwrap().issued, 1, "no second place in line");
+    assert_eq!(w.store.arrivals(&w.concert).await.unwrap().taken(), 1, "no second place in line");
 
     w.queue.tick(&w.concert).await.unwrap();
     w.clock.advance(Duration::from_secs(601));
@@ -273,7 +273,7 @@ async fn a_number_nobody_took_is_let_in_as_a_no_show_and_its_slot_comes_back_wit
     let w = world(10, 2).await;
     let first = issue_many(&w, 1).await.remove(0);
     // An issuer that died after numbering: place 2 has no token.
-    w.store.next_seq(&w.concert).await.unwrap();
+    w.store.next_arrival(&w.concert).await.unwrap();
     let third = issue_many(&w, 1).await.remove(0);
     assert_eq!(w.queue.tick(&w.concert).await.unwrap().admitted.map(|b| (b.from, b.through)), Some((1, 2)));
     assert!(authorize(&w, &first.token.to_string(), &w.concert).await.is_ok());
@@ -312,7 +312,7 @@ async fn a_token_issue_that_meets_an_admitter_transaction_gets_its_place_not_a_5
     let w = world(10, 10).await;
     // DynamoDB answers TransactionConflictException to the counter's ADD while an admission
     // transaction writes the same item; the SDK does not retry it.
-    w.store.inject("next_seq", Error::Contention, false);
+    w.store.inject("next_arrival", Error::Contention, false);
     w.store.inject("create_token", Error::Throttled, false);
     let (view, created) = w.queue.issue(UserId::random(), &w.concert).await.unwrap();
     assert!(created);
@@ -320,7 +320,7 @@ async fn a_token_issue_that_meets_an_admitter_transaction_gets_its_place_not_a_5
     assert_eq!(view.status, TokenStatus::Waiting);
     // The throttled round wrote nothing: its number is sent again, not spent (no gap).
     assert_eq!((view.place, view.position), (Some(1), Some(0)));
-    assert_eq!(w.store.counters(&w.concert).await.unwrap().issued, 1, "one number taken");
+    assert_eq!(w.store.arrivals(&w.concert).await.unwrap().taken(), 1, "one number taken");
     w.queue.tick(&w.concert).await.unwrap();
     assert!(authorize(&w, &view.token.to_string(), &w.concert).await.is_ok());
 }
@@ -334,7 +334,7 @@ async fn a_token_issue_whose_write_outcome_is_unknown_answers_503_and_the_retry_
     let (again, created) = w.queue.issue(user, &w.concert).await.unwrap();
     assert!(!created, "the token written before the error is the fan's place");
     assert_eq!(again.position, Some(0));
-    assert_eq!(w.store.counters(&w.concert).await.unwrap().issued, 1, "one place in line");
+    assert_eq!(w.store.arrivals(&w.concert).await.unwrap().taken(), 1, "one place in line");
 }
 
 #[tokio::test]
@@ -635,4 +635,87 @@ async fn a_fan_who_missed_the_window_and_joins_again_gets_one_turn_not_two() {
     };
     assert_eq!(w.store.create_token(&fresh, Some(&old)).await.unwrap(), CreateOutcome::Created);
     assert!(!w.store.check_in(&old, &batch, w.clock.now().plus(Duration::from_secs(300))).await.unwrap());
+}
+
+#[tokio::test]
+async fn fans_on_lagging_stripes_are_let_in_and_the_numbers_between_are_holes_that_take_no_slot() {
+    let w = world(10, 3).await;
+    // Little load: two fans count on stripes 5 and 17 and take numbers 6 and 18.
+    w.store.arrive_on(&w.concert, &[5, 17]).unwrap();
+    let fans = issue_many(&w, 2).await;
+    assert_eq!((fans[0].place, fans[1].place), (Some(6), Some(18)));
+    let batch = w.queue.tick(&w.concert).await.unwrap().admitted.expect("a batch");
+    assert_eq!((batch.from, batch.through, batch.holes, batch.slots()), (1, 18, 16, 2));
+    let line = w.store.counters(&w.concert).await.unwrap();
+    assert_eq!((line.active, line.holes.len()), (2, 0), "two slots of three; the holes let in are forgotten");
+    for f in &fans {
+        assert!(authorize(&w, &f.token.to_string(), &w.concert).await.is_ok());
+    }
+    // The stripes below 18 were levelled: the next fan is numbered after them, and let in.
+    let third = issue_many(&w, 1).await.remove(0);
+    assert_eq!(third.place, Some(19));
+    assert_eq!(
+        w.queue.tick(&w.concert).await.unwrap().admitted.map(|b| (b.from, b.through, b.holes)),
+        Some((19, 19, 0))
+    );
+    // Nobody checks in again; the window closes: the holes gave nothing back, as they took nothing.
+    w.clock.advance(Duration::from_secs(61));
+    let report = w.queue.tick(&w.concert).await.unwrap();
+    assert_eq!(report.no_shows, 1, "the third fan, not the holes");
+    assert_eq!(w.store.counters(&w.concert).await.unwrap().active, 2);
+}
+
+#[tokio::test]
+async fn a_batch_past_holes_lets_in_no_more_fans_than_the_room() {
+    let w = world(10, 1).await;
+    w.store.arrive_on(&w.concert, &[3, 9]).unwrap();
+    let fans = issue_many(&w, 2).await;
+    let batch = w.queue.tick(&w.concert).await.unwrap().admitted.expect("a batch");
+    assert_eq!((batch.from, batch.through, batch.holes), (1, 4, 3), "one slot: the first fan only");
+    assert!(authorize(&w, &fans[0].token.to_string(), &w.concert).await.is_ok());
+    assert_eq!(authorize(&w, &fans[1].token.to_string(), &w.concert).await, Err(Error::TokenNotActive));
+    let line = w.store.counters(&w.concert).await.unwrap();
+    assert_eq!(line.holes_within(0, 5, 10), 5, "the holes before the second fan wait for its batch");
+}
+
+#[tokio::test]
+async fn a_levelling_whose_note_is_lost_counts_its_holes_as_no_shows_until_the_window_closes() {
+    let w = world(10, 10).await;
+    w.store.arrive_on(&w.concert, &[4]).unwrap();
+    let fan = issue_many(&w, 1).await.remove(0);
+    w.store.inject("note_holes", Error::Infrastructure("lost".into()), false);
+    assert!(w.queue.tick(&w.concert).await.is_err());
+    // The stripes were levelled all the same: the next tick lets in 1..=5 as five fans.
+    let batch = w.queue.tick(&w.concert).await.unwrap().admitted.expect("a batch");
+    assert_eq!((batch.from, batch.through, batch.holes), (1, 5, 0));
+    assert_eq!(w.store.counters(&w.concert).await.unwrap().active, 5);
+    assert!(authorize(&w, &fan.token.to_string(), &w.concert).await.is_ok());
+    w.clock.advance(Duration::from_secs(61));
+    assert_eq!(w.queue.tick(&w.concert).await.unwrap().no_shows, 4);
+    assert_eq!(w.store.counters(&w.concert).await.unwrap().active, 1, "only the fan holds a slot");
+}
+
+#[tokio::test]
+async fn a_pre_queue_spread_over_stripes_is_drawn_as_one_dense_cohort() {
+    let w = prequeue_world().await;
+    // Four fans count on stripes 3, 17, 3 and 30: pre-queue indexes 3, 17, 35 and 30.
+    w.store.arrive_on(&w.concert, &[3, 17, 3, 30]).unwrap();
+    let early = issue_many(&w, 4).await;
+    // The admitter notes how many pre-queued (a join writes nothing on the line).
+    w.queue.tick(&w.concert).await.unwrap();
+    assert_eq!(w.store.counters(&w.concert).await.unwrap().prequeued, 4);
+
+    w.clock.set(Timestamp::from_millis(2_000_000));
+    let draw = w.queue.seal(&w.concert).await.unwrap();
+    assert_eq!(draw.cohort, 4, "every fan of every stripe, nobody else");
+    let mut places = Vec::new();
+    for v in &early {
+        places.push(current(&w, &v.token.to_string()).await.unwrap().position.unwrap());
+    }
+    places.sort_unstable();
+    assert_eq!(places, vec![0, 1, 2, 3], "the first four places, one each");
+    // The stripes are frozen: a join now queues behind the cohort.
+    assert_eq!(w.store.next_prequeue_index(&w.concert).await.unwrap(), None);
+    let late = issue_many(&w, 1).await.remove(0);
+    assert_eq!(late.position, Some(4));
 }
