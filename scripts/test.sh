@@ -15,7 +15,7 @@ cargo build --workspace --all-targets
 dir=.local/test-$$
 log=$dir/cargo-test.log
 mkdir -p "$dir"
-trap 'scripts/stack.sh stop "$dir/smoke" 2>/dev/null; for d in plain faults own; do scripts/local-aws.sh stop "$dir/$d"; done; rm -rf "$dir"' EXIT
+trap 'scripts/stack.sh stop "$dir/smoke" 2>/dev/null; for d in plain faults joins joins-faults own; do scripts/local-aws.sh stop "$dir/$d"; done; rm -rf "$dir"' EXIT
 
 echo "== the local DynamoDB's fault injector"
 .local/venv/bin/python scripts/test_faults.py 2>&1 | tee -a "$log.py"
@@ -34,6 +34,17 @@ LOCAL_AWS_FAULTS="${TEST_FAULTS:-conflict=0.05,throttle=0.05,after_commit=0.02,s
   cargo test -p integration-tests --tests -- --test-threads=4 ) 2>&1 | tee -a "$log"
 echo "faults injected: $(curl -sf "$(source "$dir/faults/env"; echo "$AWS_ENDPOINT_URL")/_faults")"
 scripts/local-aws.sh stop "$dir/faults"
+
+echo "== joins at scale (thousands of items), on emulators of their own: as moto behaves, then under faults"
+scripts/local-aws.sh start "$dir/joins"
+( source "$dir/joins/env"; export LOCAL_AWS_DIR=$PWD/$dir/joins
+  cargo test -p integration-tests --test joins -- --ignored ) 2>&1 | tee -a "$log"
+scripts/local-aws.sh stop "$dir/joins"
+LOCAL_AWS_FAULTS="${TEST_FAULTS:-conflict=0.05,throttle=0.05,after_commit=0.02,seed=7}" \
+  scripts/local-aws.sh start "$dir/joins-faults"
+( source "$dir/joins-faults/env"; export LOCAL_AWS_DIR=$PWD/$dir/joins-faults
+  cargo test -p integration-tests --test joins -- --ignored ) 2>&1 | tee -a "$log"
+scripts/local-aws.sh stop "$dir/joins-faults"
 
 echo "== tests that act on a whole emulator (every live sale; a 10 s freeze), on one of their own"
 scripts/local-aws.sh start "$dir/own"

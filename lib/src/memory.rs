@@ -36,6 +36,8 @@ struct Line {
     /// Ranks taken per pre-queue stripe, and whether the seal froze them.
     prequeue: HashMap<u32, u64>,
     prequeue_frozen: bool,
+    /// A sealer's claim, until then.
+    sealing_until: Option<Timestamp>,
     /// The stripes the next arrivals count on (a test's choice); else the least advanced,
     /// so that arrivals are numbered 1, 2, 3... as by one counter.
     next_stripes: std::collections::VecDeque<u32>,
@@ -278,6 +280,17 @@ impl QueueStore for Memory {
             let line = s.lines.entry(concert.clone()).or_default();
             line.counters.issued = line.counters.issued.max(issued);
             Ok(())
+        })
+    }
+
+    async fn claim_seal(&self, concert: &ConcertId, now: Timestamp, until: Timestamp) -> Result<bool> {
+        self.step("claim_seal", |s| {
+            let line = s.lines.entry(concert.clone()).or_default();
+            if line.counters.draw.is_some() || line.sealing_until.is_some_and(|u| u > now) {
+                return Ok(false);
+            }
+            line.sealing_until = Some(until);
+            Ok(true)
         })
     }
 

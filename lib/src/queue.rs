@@ -146,6 +146,10 @@ pub struct Batch {
     pub holes: u64,
 }
 
+/// How long a sealer's claim keeps others from sealing: past it (the sealer died), the
+/// next caller seals.
+const SEAL_LEASE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Hole runs the line item holds at most (about 20 bytes each) before levelling waits for
 /// admission to let some in.
 pub const MAX_PENDING_HOLE_RUNS: usize = 1024;
@@ -282,6 +286,9 @@ pub trait QueueStore: Send + Sync {
     /// Note hole runs on the line, for the batches that will let them in, and add their
     /// numbers to `holes_taken`; once (a repeat adds nothing).
     async fn note_holes(&self, concert: &ConcertId, runs: &[HoleRun]) -> Result<()>;
+    /// Claim the seal until `until`, if the draw is not sealed and no unexpired claim (at
+    /// `now`) stands. False otherwise.
+    async fn claim_seal(&self, concert: &ConcertId, now: Timestamp, until: Timestamp) -> Result<bool>;
     /// Seal the opening's draw with the frozen pre-queue (`draw.cohort` = its count), only if
     /// none is sealed; arrivals take the places after `draw.cohort`. False otherwise.
     async fn seal(&self, concert: &ConcertId, draw: &Draw, cohort: &Arrivals) -> Result<bool>;
@@ -680,34 +687,48 @@ impl QueueService {
                 return Ok((Spot::Cohort(index), counters));
             }
         }
-        let (number, mut counters) = tokio::try_join!(
+        // No seal here: at the opening every join would race to it. The admitter's first
+        // tick after the opening seals; until then a fan's place is not known yet.
+        let (number, counters) = tokio::try_join!(
             retrying(|| self.store.next_arrival(&concert.id)),
             retrying(|| self.store.counters(&concert.id))
         )?;
-        if counters.draw.is_none() && phase.is_open() {
-            counters.draw = Some(self.seal(&concert.id).await?);
-        }
         Ok((Spot::Arrival(number), counters))
     }
 
-    /// Seal the opening's draw if nobody has: the pre-queue's stripes are frozen (a write
-    /// each, however many fans), then one conditional write fixes the cohort (every fan who
-    /// pre-queued) and a secret seed. Several sealers racing seal once.
+    /// Seal the opening's draw if nobody has, waiting for a sealer already at it. Several
+    /// sealers racing seal once.
     pub async fn seal(&self, concert: &ConcertId) -> Result<Draw> {
-        for attempt in 0..MAX_ATTEMPTS {
-            let counters = retrying(|| self.store.counters(concert)).await?;
-            if let Some(draw) = counters.draw {
-                return Ok(draw);
-            }
-            let cohort = retrying(|| self.store.freeze_prequeue(concert)).await?;
-            let draw = Draw { cohort: cohort.taken(), seed: *uuid::Uuid::new_v4().as_bytes() };
-            if retrying(|| self.store.seal(concert, &draw, &cohort)).await? {
-                tracing::info!(concert = %concert, cohort = draw.cohort, "opening draw sealed");
+        for attempt in 0..MAX_ATTEMPTS * 4 {
+            if let Some(draw) = self.try_seal(concert).await? {
                 return Ok(draw);
             }
             pause_before_retry(attempt).await;
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
         Err(Error::Contention)
+    }
+
+    /// Seal the opening's draw if nobody has and nobody is at it: the caller claims the
+    /// seal (one conditional write, a lease: overlapping admitters seal once), freezes the
+    /// pre-queue's stripes (a write each, however many fans) and fixes the cohort and a
+    /// secret seed with one conditional write. None while another sealer holds the claim.
+    async fn try_seal(&self, concert: &ConcertId) -> Result<Option<Draw>> {
+        let counters = retrying(|| self.store.counters(concert)).await?;
+        if let Some(draw) = counters.draw {
+            return Ok(Some(draw));
+        }
+        let now = self.clock.now();
+        if !retrying(|| self.store.claim_seal(concert, now, now.plus(SEAL_LEASE))).await? {
+            return Ok(retrying(|| self.store.counters(concert)).await?.draw);
+        }
+        let cohort = retrying(|| self.store.freeze_prequeue(concert)).await?;
+        let draw = Draw { cohort: cohort.taken(), seed: *uuid::Uuid::new_v4().as_bytes() };
+        if retrying(|| self.store.seal(concert, &draw, &cohort)).await? {
+            tracing::info!(concert = %concert, cohort = draw.cohort, "opening draw sealed");
+            return Ok(Some(draw));
+        }
+        Ok(retrying(|| self.store.counters(concert)).await?.draw)
     }
 
     /// The token's status and, while waiting, its position and the sale's phase.
@@ -718,14 +739,10 @@ impl QueueService {
         match token.status_at(now) {
             TokenStatus::Expired => Err(Error::TokenExpired),
             TokenStatus::Waiting => {
-                let mut counters = match read {
+                let counters = match read {
                     Some(c) => c,
                     None => retrying(|| self.store.counters(&token.concert)).await?,
                 };
-                if counters.draw.is_none() && concert.phase_at(now).is_open() {
-                    // The opening has passed and nobody sealed the draw yet: the first poll does.
-                    counters.draw = Some(self.seal(&token.concert).await?);
-                }
                 let pace = self.pace(&concert, &counters, now).await?;
                 Ok(self.view(&token, Some(&counters), &concert, &pace, now))
             }

@@ -52,6 +52,8 @@ pub async fn new_concert(s: &Services, dates: &[&str]) -> ConcertId {
     let until = SystemClock.now().plus(std::time::Duration::from_secs(30 * 24 * 3600));
     let concert = Concert::on_sale(id.clone(), "Test concert", "Test hall", since, until);
     setup(|| s.catalog_store.add_concert(&concert, &seats)).await;
+    // Open for an hour: the admitter's first tick after the opening sealed its draw.
+    setup(|| s.queue.seal(&id)).await;
     id
 }
 

@@ -195,6 +195,8 @@ async fn pause_stops_admission_and_resume_continues_in_order() {
     let id = unique_id();
     assert_eq!(create(&s, spec(&id, t0, t0, t0.plus(HOUR), 50)).await.status, 201);
     let concert = ticketing::ids::ConcertId::parse(&id).unwrap();
+    // The admitter's first tick after the opening seals the draw: joins then learn their place.
+    setup(|| s.queue.tick(&concert)).await;
     let mut places = Vec::new();
     for _ in 0..6 {
         places.push(call(&s, &routes(), &join(&id)).await.body["place"].as_u64().unwrap());

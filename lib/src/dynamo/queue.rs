@@ -1,6 +1,7 @@
 //! The waiting room in the queue table. Keys (single `pk`):
 //! `LINE#<concert>` counters (with one `batch_<from>` map per unsettled batch),
 //! `ARRIVALS#<concert>#<stripe>` one arrival stripe's count (`taken`),
+//! `PREQUEUE#<concert>#<stripe>` one pre-queue stripe's count (`taken`, `sealed` once frozen),
 //! `BATCH#<concert>#<from>#<shard>` a batch's check-ins, `HOLDER#<concert>#<user>` the user's live
 //! token, `TOKEN#<id>` tokens, `MINUTE#<concert>#<minute>` the operator's totals. GSI
 //! `BySlot` (concertId, slotUntil) is sparse: only checked-in tokens holding a slot are in it.
@@ -36,18 +37,23 @@ impl DynamoQueue {
 
     /// Every stripe's count of a family (`pk` of stripe `i`): one consistent BatchGetItem.
     async fn stripes(&self, pk: impl Fn(u32) -> String) -> Result<Arrivals> {
+        Ok(Arrivals::new(self.stripe_items(pk).await?.into_iter().map(|(count, _)| count).collect()))
+    }
+
+    /// Every stripe's count and whether it is sealed, stripe by stripe.
+    async fn stripe_items(&self, pk: impl Fn(u32) -> String) -> Result<Vec<(u64, bool)>> {
         let keys: Vec<Item> = (0..STRIPES).map(|i| key(pk(i))).collect();
         let wanted: HashMap<String, usize> = (0..STRIPES).map(|i| (pk(i), i as usize)).collect();
         let items = batch_get(&self.t.client, self.table(), keys).await?;
-        let mut counts = vec![0; STRIPES as usize];
+        let mut stripes = vec![(0, false); STRIPES as usize];
         for item in &items {
             let pk = get_s(item, "pk")?;
             let Some(stripe) = wanted.get(pk) else {
                 return Err(Error::Infrastructure(format!("a stripe with an unexpected key {pk}")));
             };
-            counts[*stripe] = opt_n(item, "taken")?.unwrap_or(0);
+            stripes[*stripe] = (opt_n(item, "taken")?.unwrap_or(0), item.contains_key("sealed"));
         }
-        Ok(Arrivals::new(counts))
+        Ok(stripes)
     }
 
     /// `SET <attribute> = :n` on the line, unless it already notes as many.
@@ -269,21 +275,29 @@ impl QueueStore for DynamoQueue {
     }
 
     async fn freeze_prequeue(&self, concert: &ConcertId) -> Result<Arrivals> {
-        let frozen = futures::future::try_join_all((0..STRIPES).map(|stripe| async move {
-            let out = self
-                .t
-                .client
-                .update_item()
-                .table_name(self.table())
-                .set_key(Some(key(prequeue_pk(concert, stripe))))
-                .update_expression("SET sealed = :yes")
-                .expression_attribute_values(":yes", AttributeValue::Bool(true))
-                .return_values(ReturnValue::AllNew)
-                .send()
-                .await
-                .map_err(sdk)?;
-            opt_n(&out.attributes().cloned().unwrap_or_default(), "taken").map(|t| t.unwrap_or(0))
-        }))
+        // Read first: every caller racing to seal at the opening after the first one finds
+        // the stripes frozen, final, and writes nothing.
+        let read = self.stripe_items(|i| prequeue_pk(concert, i)).await?;
+        let frozen = futures::future::try_join_all(read.into_iter().zip(0..STRIPES).map(
+            |((count, sealed), stripe)| async move {
+                if sealed {
+                    return Ok(count);
+                }
+                let out = self
+                    .t
+                    .client
+                    .update_item()
+                    .table_name(self.table())
+                    .set_key(Some(key(prequeue_pk(concert, stripe))))
+                    .update_expression("SET sealed = :yes")
+                    .expression_attribute_values(":yes", AttributeValue::Bool(true))
+                    .return_values(ReturnValue::AllNew)
+                    .send()
+                    .await
+                    .map_err(sdk)?;
+                opt_n(&out.attributes().cloned().unwrap_or_default(), "taken").map(|t| t.unwrap_or(0))
+            },
+        ))
         .await?;
         Ok(Arrivals::new(frozen))
     }
@@ -315,6 +329,24 @@ impl QueueStore for DynamoQueue {
 
     async fn note_issued(&self, concert: &ConcertId, issued: u64) -> Result<()> {
         self.note_at_least(concert, "issued", issued).await
+    }
+
+    async fn claim_seal(&self, concert: &ConcertId, now: Timestamp, until: Timestamp) -> Result<bool> {
+        let out = self
+            .t
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(line_pk(concert))))
+            .update_expression("SET sealingUntil = :until")
+            .condition_expression(
+                "attribute_not_exists(cohort) AND (attribute_not_exists(sealingUntil) OR sealingUntil <= :now)",
+            )
+            .expression_attribute_values(":until", n(until.millis()))
+            .expression_attribute_values(":now", n(now.millis()))
+            .send()
+            .await;
+        applied(out)
     }
 
     async fn seal(&self, concert: &ConcertId, draw: &Draw, cohort: &Arrivals) -> Result<bool> {

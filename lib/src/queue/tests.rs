@@ -15,7 +15,7 @@ struct World {
     concert: ConcertId,
 }
 
-async fn world(admit_per_tick: u32, active_cap: u32) -> World {
+async fn unsealed_world(admit_per_tick: u32, active_cap: u32) -> World {
     let store = Arc::new(Memory::default());
     let catalog = store.clone();
     let concert = ConcertId::parse("test-concert").unwrap();
@@ -44,6 +44,13 @@ async fn world(admit_per_tick: u32, active_cap: u32) -> World {
     };
     let queue = QueueService::new(store.clone(), catalog, clock.clone(), policy, crate::testkit::pass_key());
     World { store, clock, queue, concert }
+}
+
+/// On sale from the start: the admitter's first tick sealed its (empty) draw.
+async fn world(admit_per_tick: u32, active_cap: u32) -> World {
+    let w = unsealed_world(admit_per_tick, active_cap).await;
+    w.queue.seal(&w.concert).await.unwrap();
+    w
 }
 
 /// The token's owner, as a signed-in caller would be.
@@ -351,7 +358,7 @@ async fn a_token_presented_by_another_user_is_forbidden_and_reveals_nothing() {
 
 /// A line whose sale has a pre-queue from 1_000_000 ms, opening at 2_000_000 ms.
 async fn prequeue_world() -> World {
-    let w = world(1_000, 10_000).await;
+    let w = unsealed_world(1_000, 10_000).await;
     let store: Arc<dyn CatalogStore> = w.store.clone();
     let mut concert = store.concert(&w.concert).await.unwrap().unwrap();
     let mut changed = concert.clone();
@@ -377,7 +384,9 @@ async fn pre_queue_fans_get_their_places_at_the_opening_and_later_fans_queue_beh
 
     w.clock.set(Timestamp::from_millis(2_000_000));
     let late = issue_many(&w, 3).await;
-    let draw = w.store.counters(&w.concert).await.unwrap().draw.expect("the first join after the opening sealed it");
+    assert_eq!(late[0].place, None, "a join does not seal: its place waits for the draw");
+    w.queue.seal(&w.concert).await.unwrap();
+    let draw = w.store.counters(&w.concert).await.unwrap().draw.expect("the admitter's tick at the opening sealed it");
     assert_eq!(draw.cohort, 20);
     let mut places = Vec::new();
     for v in &early {
@@ -387,7 +396,10 @@ async fn pre_queue_fans_get_their_places_at_the_opening_and_later_fans_queue_beh
     sorted.sort_unstable();
     assert_eq!(sorted, (0..20).collect::<Vec<u64>>(), "a permutation of the first 20 places");
     assert_ne!(places, (0..20).collect::<Vec<u64>>(), "drawn, not arrival order");
-    let late_places: Vec<u64> = late.iter().filter_map(|v| v.position).collect();
+    let mut late_places = Vec::new();
+    for v in &late {
+        late_places.push(current(&w, &v.token.to_string()).await.unwrap().position.unwrap());
+    }
     assert_eq!(late_places, vec![20, 21, 22]);
 
     // The admitter lets them in by drawn place.
@@ -718,4 +730,23 @@ async fn a_pre_queue_spread_over_stripes_is_drawn_as_one_dense_cohort() {
     assert_eq!(w.store.next_prequeue_index(&w.concert).await.unwrap(), None);
     let late = issue_many(&w, 1).await.remove(0);
     assert_eq!(late.position, Some(4));
+}
+
+#[tokio::test]
+async fn joins_at_the_opening_never_seal_and_a_sealer_holding_the_claim_keeps_others_out_until_it_lapses() {
+    let w = prequeue_world().await;
+    issue_many(&w, 3).await;
+    w.clock.set(Timestamp::from_millis(2_000_000));
+    let fan = issue_many(&w, 1).await.remove(0);
+    assert_eq!((fan.place, fan.position), (None, None), "no place before the draw");
+    assert_eq!(current(&w, &fan.token.to_string()).await.unwrap().position, None, "a poll does not seal either");
+    assert_eq!(w.store.counters(&w.concert).await.unwrap().draw, None, "the herd at the opening writes nothing");
+    // An admitter claimed the seal and died: the others wait until the claim lapses.
+    let now = w.clock.now();
+    assert!(w.store.claim_seal(&w.concert, now, now.plus(Duration::from_secs(10))).await.unwrap());
+    w.queue.tick(&w.concert).await.unwrap_err();
+    assert_eq!(w.store.counters(&w.concert).await.unwrap().draw, None);
+    w.clock.advance(Duration::from_secs(11));
+    assert_eq!(w.queue.seal(&w.concert).await.unwrap().cohort, 3);
+    assert_eq!(current(&w, &fan.token.to_string()).await.unwrap().position, Some(3), "behind the cohort");
 }
