@@ -394,5 +394,9 @@ async fn a_flood_of_admitted_fans_who_never_show_up_gives_the_slots_back_after_t
         }
     }
     let line = setup(|| store.counters(&concert)).await;
-    assert_eq!((line.batches.len(), line.active), (0, 3), "the cap counts exactly who holds a slot");
+    // (Under injected faults a number spent by a lost join answer after the fans' can be let in
+    // by one of these ticks, in a batch whose window is still open: its slots are no-shows'.)
+    let unsettled: u64 = line.batches.iter().map(|b| b.slots()).sum();
+    assert!(line.batches.is_empty() || faults_on(), "{line:?}");
+    assert_eq!(u64::from(line.active), 3 + unsettled, "the cap counts exactly who holds a slot");
 }
