@@ -93,7 +93,9 @@ test('an operator creates a concert, its sale opens on time, and pause holds the
   const { page: last } = await openApp(browser);
   await signIn(last, 'fan');
   await last.locator(`[data-concert="${concertId}"] [data-testid="join-line"]`).click();
-  await expect.poll(() => last.getByTestId('line-status').textContent()).toBe(t('lineNext', {}, 'ko'));
+  await expect
+    .poll(() => last.getByTestId('line-status').textContent(), { timeout: 10_000 })
+    .toMatch(new RegExp(`^(${t('lineNext', {}, 'ko')}|내 앞에 [0-9]+명)$`));
   op.once('dialog', (d) => void d.accept());
   await op.getByTestId('op-opClose').click();
   await expect.poll(() => phaseOf(op)).toBe('CLOSED');
