@@ -190,6 +190,22 @@ impl Memory {
     }
 }
 
+/// One more on a stripe: a test's choice (`Memory::arrive_on`), else the least advanced,
+/// so that numbers come 1, 2, 3... as from one counter. The stripe and its new rank.
+fn count_one(next: &mut std::collections::VecDeque<u32>, taken: &mut HashMap<u32, u64>) -> (u32, u64) {
+    let stripe = next
+        .pop_front()
+        .unwrap_or_else(|| (0..STRIPES).min_by_key(|i| (taken.get(i).copied().unwrap_or(0), *i)).unwrap_or(0));
+    let rank = taken.entry(stripe).or_default();
+    *rank += 1;
+    (stripe, *rank)
+}
+
+/// Every stripe's count, from a family's ranks taken.
+fn stripes_of(taken: Option<&HashMap<u32, u64>>) -> Arrivals {
+    Arrivals::new((0..STRIPES).map(|i| taken.and_then(|t| t.get(&i)).copied().unwrap_or(0)).collect())
+}
+
 #[async_trait]
 impl QueueStore for Memory {
     async fn holder_token(&self, concert: &ConcertId, user: UserId) -> Result<Option<Token>> {
@@ -204,20 +220,13 @@ impl QueueStore for Memory {
             if line.prequeue_frozen {
                 return Ok(None);
             }
-            // A test's choice, else the least advanced stripe: indexes 0, 1, 2... as by one counter.
-            let stripe = line.next_stripes.pop_front().unwrap_or_else(|| {
-                (0..STRIPES).min_by_key(|i| (line.prequeue.get(i).copied().unwrap_or(0), *i)).unwrap_or(0)
-            });
-            let rank = line.prequeue.entry(stripe).or_default();
-            *rank += 1;
-            Ok(Some(arrivals::number(stripe, *rank) - 1))
+            let (stripe, rank) = count_one(&mut line.next_stripes, &mut line.prequeue);
+            Ok(Some(arrivals::number(stripe, rank) - 1))
         })
     }
 
     async fn prequeue(&self, concert: &ConcertId) -> Result<Arrivals> {
-        let s = self.lock()?;
-        let taken = s.lines.get(concert).map(|l| l.prequeue.clone()).unwrap_or_default();
-        Ok(Arrivals::new((0..STRIPES).map(|i| taken.get(&i).copied().unwrap_or(0)).collect()))
+        Ok(stripes_of(self.lock()?.lines.get(concert).map(|l| &l.prequeue)))
     }
 
     async fn freeze_prequeue(&self, concert: &ConcertId) -> Result<Arrivals> {
@@ -239,19 +248,13 @@ impl QueueStore for Memory {
     async fn next_arrival(&self, concert: &ConcertId) -> Result<u64> {
         self.step("next_arrival", |s| {
             let line = s.lines.entry(concert.clone()).or_default();
-            let stripe = line.next_stripes.pop_front().unwrap_or_else(|| {
-                (0..STRIPES).min_by_key(|i| (line.arrivals.get(i).copied().unwrap_or(0), *i)).unwrap_or(0)
-            });
-            let rank = line.arrivals.entry(stripe).or_default();
-            *rank += 1;
-            Ok(arrivals::number(stripe, *rank))
+            let (stripe, rank) = count_one(&mut line.next_stripes, &mut line.arrivals);
+            Ok(arrivals::number(stripe, rank))
         })
     }
 
     async fn arrivals(&self, concert: &ConcertId) -> Result<Arrivals> {
-        let s = self.lock()?;
-        let taken = s.lines.get(concert).map(|l| l.arrivals.clone()).unwrap_or_default();
-        Ok(Arrivals::new((0..STRIPES).map(|i| taken.get(&i).copied().unwrap_or(0)).collect()))
+        Ok(stripes_of(self.lock()?.lines.get(concert).map(|l| &l.arrivals)))
     }
 
     async fn fill(&self, concert: &ConcertId, stripe: u32, ranks: u64) -> Result<HoleRun> {

@@ -278,7 +278,7 @@ pub trait QueueStore: Send + Sync {
     async fn next_arrival(&self, concert: &ConcertId) -> Result<u64>;
     /// How far every arrival stripe has counted.
     async fn arrivals(&self, concert: &ConcertId) -> Result<Arrivals>;
-    /// Note that places through `issued` are taken, unless a larger number is noted.
+    /// Note that `issued` fans have joined, unless a larger number is noted.
     async fn note_issued(&self, concert: &ConcertId, issued: u64) -> Result<()>;
     /// Take `ranks` more ranks on a stripe for nobody (an `ADD`, whatever joins do
     /// meanwhile): the ranks it got.
@@ -675,8 +675,7 @@ impl QueueService {
 
     /// A new spot in line: a pre-queue index while the draw is not sealed and the sale has
     /// not opened, else an arrival number (no item takes every join), with the line's
-    /// counters read meanwhile; the first arrival after the
-    /// opening seals the draw if nobody has yet.
+    /// counters read meanwhile. Never the seal: the admitter's tick makes it.
     async fn take_spot(&self, concert: &Concert, phase: Phase) -> Result<(Spot, LineCounters)> {
         if phase == Phase::PreQueue {
             let (index, counters) = tokio::try_join!(

@@ -56,6 +56,28 @@ impl DynamoQueue {
         Ok(stripes)
     }
 
+    /// `ADD taken :ranks` on a stripe (if `condition` holds): the stripe's new count, or
+    /// None when the condition refused it. The ranks `new - ranks + 1 ..= new` are the caller's.
+    async fn add_taken(&self, pk: String, ranks: u64, condition: Option<&str>) -> Result<Option<u64>> {
+        let out = self
+            .t
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(pk)))
+            .update_expression("ADD taken :ranks")
+            .set_condition_expression(condition.map(str::to_owned))
+            .expression_attribute_values(":ranks", n(ranks))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await;
+        match out {
+            Ok(o) => Ok(Some(get_n(&o.attributes().cloned().unwrap_or_default(), "taken")?)),
+            Err(e) if condition_failed(&e) => Ok(None),
+            Err(e) => Err(sdk(e)),
+        }
+    }
+
     /// `SET <attribute> = :n` on the line, unless it already notes as many.
     async fn note_at_least(&self, concert: &ConcertId, attribute: &str, value: u64) -> Result<()> {
         let out = self
@@ -248,26 +270,8 @@ impl QueueStore for DynamoQueue {
 
     async fn next_prequeue_index(&self, concert: &ConcertId) -> Result<Option<u64>> {
         let stripe = arrivals::any_stripe();
-        let out = self
-            .t
-            .client
-            .update_item()
-            .table_name(self.table())
-            .set_key(Some(key(prequeue_pk(concert, stripe))))
-            .update_expression("ADD taken :one")
-            .condition_expression("attribute_not_exists(sealed)")
-            .expression_attribute_values(":one", n(1))
-            .return_values(ReturnValue::UpdatedNew)
-            .send()
-            .await;
-        match out {
-            Ok(o) => {
-                let rank = get_n(&o.attributes().cloned().unwrap_or_default(), "taken")?;
-                Ok(Some(arrivals::number(stripe, rank) - 1))
-            }
-            Err(e) if condition_failed(&e) => Ok(None),
-            Err(e) => Err(sdk(e)),
-        }
+        let taken = self.add_taken(prequeue_pk(concert, stripe), 1, Some("attribute_not_exists(sealed)")).await?;
+        Ok(taken.map(|rank| arrivals::number(stripe, rank) - 1))
     }
 
     async fn prequeue(&self, concert: &ConcertId) -> Result<Arrivals> {
@@ -308,19 +312,9 @@ impl QueueStore for DynamoQueue {
 
     async fn next_arrival(&self, concert: &ConcertId) -> Result<u64> {
         let stripe = arrivals::any_stripe();
-        let out = self
-            .t
-            .client
-            .update_item()
-            .table_name(self.table())
-            .set_key(Some(key(arrivals_pk(concert, stripe))))
-            .update_expression("ADD taken :one")
-            .expression_attribute_values(":one", n(1))
-            .return_values(ReturnValue::UpdatedNew)
-            .send()
-            .await
-            .map_err(sdk)?;
-        Ok(arrivals::number(stripe, get_n(&out.attributes().cloned().unwrap_or_default(), "taken")?))
+        let rank = self.add_taken(arrivals_pk(concert, stripe), 1, None).await?;
+        rank.map(|rank| arrivals::number(stripe, rank))
+            .ok_or_else(|| Error::Infrastructure("an unconditional ADD refused".into()))
     }
 
     async fn arrivals(&self, concert: &ConcertId) -> Result<Arrivals> {
@@ -588,19 +582,8 @@ impl QueueStore for DynamoQueue {
     }
 
     async fn fill(&self, concert: &ConcertId, stripe: u32, ranks: u64) -> Result<HoleRun> {
-        let out = self
-            .t
-            .client
-            .update_item()
-            .table_name(self.table())
-            .set_key(Some(key(arrivals_pk(concert, stripe))))
-            .update_expression("ADD taken :ranks")
-            .expression_attribute_values(":ranks", n(ranks))
-            .return_values(ReturnValue::UpdatedNew)
-            .send()
-            .await
-            .map_err(sdk)?;
-        let taken: u64 = get_n(&out.attributes().cloned().unwrap_or_default(), "taken")?;
+        let taken = self.add_taken(arrivals_pk(concert, stripe), ranks, None).await?;
+        let taken = taken.ok_or_else(|| Error::Infrastructure("an unconditional ADD refused".into()))?;
         Ok(HoleRun { stripe, after: taken.saturating_sub(ranks), through: taken })
     }
 
