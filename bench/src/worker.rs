@@ -12,6 +12,8 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
 
+use ticketing::retry::{client_wait, random_share};
+
 use crate::{now_ms, Sample, WorkerJob, WorkerReport};
 
 struct Fan {
@@ -62,17 +64,24 @@ impl Fan {
             req = req.header(*k, *v);
         }
         let body = body.map(|b| b.to_string()).unwrap_or_default();
-        // A 503 is sent again, same request and key, as the contract tells clients to.
+        // A 503 is sent again, same request and key, as the contract tells clients to: after
+        // its Retry-After, backing off with jitter (`client_wait`) as a real client does.
         for attempt in 0.. {
             let req = req_for(&req, &body);
             let started = Instant::now();
-            let (status, value) = match self.http.request(req).await {
+            let (status, value, retry_after) = match self.http.request(req).await {
                 Ok(resp) => {
                     let status = resp.status().as_u16();
+                    let retry_after = resp
+                        .headers()
+                        .get(http::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<u64>().ok())
+                        .map_or(Duration::from_secs(1), |s| Duration::from_secs(s.clamp(1, 10)));
                     let bytes = resp.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-                    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+                    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null), retry_after)
                 }
-                Err(_) => (599, Value::Null),
+                Err(_) => (599, Value::Null, Duration::from_secs(1)),
             };
             let micros = started.elapsed().as_micros() as u64;
             if let Ok(mut r) = self.report.lock() {
@@ -82,7 +91,7 @@ impl Fan {
             if !retryable || attempt >= 20 {
                 return (status, value);
             }
-            tokio::time::sleep(Duration::from_millis(300)).await;
+            tokio::time::sleep(client_wait(retry_after, attempt, random_share())).await;
         }
         (599, Value::Null)
     }

@@ -24,7 +24,7 @@ pub mod queue;
 pub mod refund;
 pub mod refund_policy;
 pub mod reservation;
-mod retry;
+pub mod retry;
 pub mod sale;
 pub mod seat_limit;
 pub mod sqs;

@@ -40,9 +40,7 @@ pub fn decide(error: &Error, attempt: u32) -> Decision {
 
 /// Sleep a uniformly random share of `cap` ("full jitter").
 pub async fn pause(cap: Duration) {
-    let cap_ms = u64::try_from(cap.as_millis()).unwrap_or(u64::MAX);
-    let r = u64::from_le_bytes(uuid::Uuid::new_v4().as_bytes()[..8].try_into().unwrap_or([0; 8]));
-    tokio::time::sleep(Duration::from_millis(r % (cap_ms + 1))).await;
+    tokio::time::sleep(cap.mul_f64(random_share())).await;
 }
 
 /// The pause of a round that lost a race; for loops that retry on an outcome, not an error.
@@ -50,6 +48,25 @@ pub async fn pause_before_retry(attempt: u32) {
     if let Decision::RetryWithin(cap) = decide(&Error::Contention, attempt) {
         pause(cap).await;
     }
+}
+
+/// The longest a client waits before sending a refused request again.
+pub const CLIENT_WAIT_CAP: Duration = Duration::from_secs(8);
+
+/// How long a client waits before sending a request the service answered 503 again, at its
+/// `attempt`-th retry (0-based): the answer's `Retry-After`, doubled at each further retry up
+/// to `CLIENT_WAIT_CAP`, plus up to as much again at random (`random_share` in [0, 1)). Never
+/// sooner than the service asked, and a crowd refused together does not come back together:
+/// retrying at a fixed pause turns an overload into a collapse (docs/benchmarks.md).
+pub fn client_wait(retry_after: Duration, attempt: u32, random_share: f64) -> Duration {
+    let floor = retry_after.saturating_mul(1u32 << attempt.min(8)).min(CLIENT_WAIT_CAP.max(retry_after));
+    floor + floor.mul_f64(random_share.clamp(0.0, 1.0))
+}
+
+/// A share in [0, 1) from a v4 UUID's random bits, for jitter.
+pub fn random_share() -> f64 {
+    let r = u64::from_le_bytes(uuid::Uuid::new_v4().as_bytes()[..8].try_into().unwrap_or([0; 8]));
+    (r >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Run one idempotent step (a read, or a write whose repetition is harmless) until it

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ApiClient, ApiProblem, retryAfterMs } from '../src/api/client';
+import { ApiClient, ApiProblem, backoffMs, retryAfterMs, RETRY_WAIT_CAP_MS } from '../src/api/client';
 import { FanApi } from '../src/api/fan';
 
 interface Sent {
@@ -21,6 +21,7 @@ function fakeApi(answers: Response[], now?: () => number) {
       return next;
     },
     sleep: async (ms) => void slept.push(ms),
+    random: () => 0,
     now,
   });
   return { client, sent, slept };
@@ -41,7 +42,7 @@ describe('the API client', () => {
     expect(JSON.parse(sent[0].body!)).toEqual({ reservationIds: ['r'] });
   });
 
-  test('a 503 is retried after Retry-After with the same key, then succeeds', async () => {
+  test('a 503 is retried after Retry-After, backing off, with the same key, then succeeds', async () => {
     const { client, sent, slept } = fakeApi([
       problem(503, 'SERVICE_UNAVAILABLE', { 'retry-after': '1' }),
       problem(503, 'CONTENTION', { 'retry-after': '2' }),
@@ -50,7 +51,7 @@ describe('the API client', () => {
     const r = await client.call<{ balance: number }>({ method: 'POST', path: '/users/u/balance/charges', body: { amount: 500 }, idempotencyKey: 'k' });
     expect(r.balance).toBe(500);
     expect(sent.map((s) => s.headers['idempotency-key'])).toEqual(['k', 'k', 'k']);
-    expect(slept).toEqual([1000, 2000]);
+    expect(slept).toEqual([1000, 4000]);
   });
 
   test('a 503 that persists is given up with its code after a few retries', async () => {
@@ -208,6 +209,16 @@ describe('the API client', () => {
         expect(sent[3].headers).not.toHaveProperty('x-admission-pass');
       });
     });
+  });
+
+  test('retries back off from Retry-After, doubling up to a cap, with up to as much again at random', () => {
+    expect(backoffMs(1000, 0, 0)).toBe(1000);
+    expect(backoffMs(1000, 1, 0)).toBe(2000);
+    expect(backoffMs(1000, 2, 0.5)).toBe(6000);
+    expect(backoffMs(1000, 20, 0)).toBe(RETRY_WAIT_CAP_MS);
+    expect(backoffMs(10_000, 3, 0)).toBe(10_000);
+    expect(backoffMs(1000, 0, 5)).toBe(2000);
+    expect(backoffMs(1000, 0, -1)).toBe(1000);
   });
 
   test('Retry-After is read as seconds, within 1 and 10', () => {

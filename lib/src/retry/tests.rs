@@ -71,3 +71,20 @@ async fn persistent_throttling_ends_in_throttled_after_the_budget() {
     assert_eq!(out, Err(Error::Throttled));
     assert_eq!(calls.load(Ordering::SeqCst), THROTTLED_ATTEMPTS);
 }
+
+#[test]
+fn a_client_waits_at_least_retry_after_doubling_with_jitter_up_to_the_cap() {
+    let one = Duration::from_secs(1);
+    assert_eq!(client_wait(one, 0, 0.0), one);
+    assert_eq!(client_wait(one, 1, 0.0), Duration::from_secs(2));
+    assert_eq!(client_wait(one, 2, 0.5), Duration::from_secs(6));
+    assert_eq!(client_wait(one, 30, 0.0), CLIENT_WAIT_CAP);
+    assert_eq!(client_wait(one, 30, 0.99).as_millis(), CLIENT_WAIT_CAP.mul_f64(1.99).as_millis());
+    assert_eq!(client_wait(Duration::from_secs(10), 3, 0.0), Duration::from_secs(10), "never sooner than asked");
+    // Out-of-range shares are clamped: never sooner than asked, never past twice the cap.
+    assert_eq!(client_wait(one, 0, -1.0), one);
+    assert_eq!(client_wait(one, 0, 7.0), Duration::from_secs(2));
+    let shares: Vec<f64> = (0..100).map(|_| random_share()).collect();
+    assert!(shares.iter().all(|s| (0.0..1.0).contains(s)));
+    assert!(shares.iter().any(|s| *s != shares[0]), "jitter varies");
+}

@@ -41,6 +41,8 @@ export interface ClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Retries of a 503 before giving up (the first try not counted). */
   retries503?: number;
+  /** A share in [0, 1) for the retries' jitter. Default Math.random. */
+  random?: () => number;
   /** The time in epoch ms, for the admission pass's expiry. Default Date.now. */
   now?: () => number;
 }
@@ -51,6 +53,20 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export function retryAfterMs(header: string | null): number {
   const seconds = Number.parseInt(header ?? '', 10);
   return Math.min(Math.max(Number.isFinite(seconds) ? seconds : 1, 1), 10) * 1000;
+}
+
+/** The longest wait before a retry, unless Retry-After asks for longer. */
+export const RETRY_WAIT_CAP_MS = 8000;
+
+/**
+ * How long to wait before retry `attempt` (0-based) of a 503: its Retry-After, doubled at each
+ * further retry up to RETRY_WAIT_CAP_MS, plus up to as much again at random (`random` in
+ * [0, 1)). Never sooner than the service asked, and a crowd refused together does not come
+ * back together.
+ */
+export function backoffMs(retryAfter: number, attempt: number, random: number): number {
+  const floor = Math.min(retryAfter * 2 ** Math.min(attempt, 8), Math.max(RETRY_WAIT_CAP_MS, retryAfter));
+  return Math.round(floor * (1 + Math.min(Math.max(random, 0), 1)));
 }
 
 /** A pass this close to its expiry is not sent: it could lapse on the way (the token still is). */
@@ -69,6 +85,7 @@ export class ApiClient {
   private readonly doFetch: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
+  private readonly random: () => number;
   /** The latest admission pass per queue token. */
   private readonly passes = new Map<string, AdmissionPass>();
   /** The renewal in flight per queue token, shared by the requests that wait for it. */
@@ -78,6 +95,7 @@ export class ApiClient {
     this.doFetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.sleep = options.sleep ?? defaultSleep;
     this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
   }
 
   async call<T>(req: Request): Promise<T> {
@@ -94,7 +112,7 @@ export class ApiClient {
       }
       const problem = await toProblem(resp);
       if (resp.status === 503 && attempt < retries) {
-        await this.sleep(retryAfterMs(resp.headers.get('retry-after')));
+        await this.sleep(backoffMs(retryAfterMs(resp.headers.get('retry-after')), attempt, this.random()));
         continue;
       }
       if (problem.status === 401 && problem.code.startsWith('AUTH_')) this.options.onSignedOut?.(problem);
