@@ -151,9 +151,16 @@ pub async fn run() -> String {
         }};
     }
 
+    // The first join in an instance reads the sale and the line (its glance, ADR 0009);
+    // the joins after it within JOIN_GLANCE_MS, nearly every join of a rush, do not.
     let issued = step!(
-        "POST /queue/tokens",
+        "POST /queue/tokens (reading its glance: once a second per instance)",
         probe.http("queue", "POST", "/queue/tokens", None, None, Some(json!({ "concertId": c }))).await
+    );
+    let next_fan = Probe { s: &s, user: UserId::random().to_string(), pass: std::sync::OnceLock::new() };
+    step!(
+        "POST /queue/tokens",
+        next_fan.http("queue", "POST", "/queue/tokens", None, None, Some(json!({ "concertId": c }))).await
     );
     let token = issued["token"].as_str().expect("token").to_owned();
     let t = Some(token.as_str());

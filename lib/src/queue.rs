@@ -11,6 +11,7 @@
 //! its no-show is settled, or, once checked in, until the admitter releases it after the
 //! token expired, went idle or was used.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -509,6 +510,24 @@ pub struct QueueService {
     clock: Arc<dyn Clock>,
     policy: QueuePolicy,
     key: PassKey,
+    /// How long a join may answer from a glance (none by default; `glancing_for`).
+    glance_for: std::time::Duration,
+    glances: std::sync::Mutex<HashMap<ConcertId, Glance>>,
+}
+
+/// A sale and its line as this instance read them, for the answer to a join: its phase,
+/// its place and position. Kept for a second in production (the line status' CDN max-age)
+/// so that 20,000 joins a second do not each read the concert's two hottest items
+/// (ADR 0009). Nothing a join decides from it can break an invariant: the number comes from
+/// a stripe's `ADD` (a pre-queue stripe refuses once frozen, and the join takes an arrival
+/// number instead), the token from its own transaction; a stale glance only makes the
+/// answer's position a second old, which the fan's next poll of the line corrects, or lets
+/// a join in the second after an operator closed the sale take a place nobody admits.
+#[derive(Debug, Clone)]
+struct Glance {
+    read_at: std::time::Instant,
+    concert: Concert,
+    counters: LineCounters,
 }
 
 impl QueueService {
@@ -519,7 +538,41 @@ impl QueueService {
         policy: QueuePolicy,
         key: PassKey,
     ) -> Self {
-        Self { store, catalog, clock, policy, key }
+        Self { store, catalog, clock, policy, key, glance_for: std::time::Duration::ZERO, glances: Default::default() }
+    }
+
+    /// Let joins answer from a glance at the sale and its line up to `glance_for` old.
+    #[must_use]
+    pub fn glancing_for(mut self, glance_for: std::time::Duration) -> Self {
+        self.glance_for = glance_for;
+        self
+    }
+
+    /// The sale and its line for a join's answer: as this instance last read them, if less
+    /// than `glance_for` ago, else read now (at once) and kept. A glance from before the seal
+    /// is not used once the sale has opened: the fan's place is known as soon as the draw is.
+    async fn glance(&self, concert_id: &ConcertId) -> Result<(Concert, LineCounters)> {
+        let now = self.clock.now();
+        let fresh = |g: &Glance| {
+            g.read_at.elapsed() < self.glance_for
+                && (g.counters.draw.is_some() || g.concert.phase_at(now) == Phase::PreQueue)
+        };
+        if let Ok(glances) = self.glances.lock() {
+            if let Some(g) = glances.get(concert_id).filter(|g| fresh(g)) {
+                return Ok((g.concert.clone(), g.counters.clone()));
+            }
+        }
+        let (concert, counters) =
+            tokio::try_join!(self.concert(concert_id), retrying(|| self.store.counters(concert_id)))?;
+        if !self.glance_for.is_zero() {
+            if let Ok(mut glances) = self.glances.lock() {
+                glances.retain(|_, g| fresh(g));
+                let glance =
+                    Glance { read_at: std::time::Instant::now(), concert: concert.clone(), counters: counters.clone() };
+                glances.insert(concert_id.clone(), glance);
+            }
+        }
+        Ok((concert, counters))
     }
 
     fn view(
@@ -609,14 +662,16 @@ impl QueueService {
     /// opening, an arrival number behind the whole cohort. Returns the view and whether the
     /// token is new.
     pub async fn issue(&self, user: UserId, concert_id: &ConcertId) -> Result<(TokenView, bool)> {
-        // Independent reads, at once: the sale and the user's earlier token, if any.
-        let (concert, mut previous) =
-            tokio::try_join!(self.concert(concert_id), retrying(|| self.store.holder_token(concert_id, user)))?;
+        // Independent reads, at once: the sale and its line (a glance: ADR 0009) and the
+        // user's earlier token, if any.
+        let ((concert, glanced), mut previous) =
+            tokio::try_join!(self.glance(concert_id), retrying(|| self.store.holder_token(concert_id, user)))?;
         let mut attempt = 0;
-        let mut mine: Option<(Token, LineCounters)> = None;
+        let mut mine: Option<Token> = None;
         loop {
             let now = self.clock.now();
             if let Some(live) = previous.as_ref().filter(|t| t.is_alive(now)) {
+                // Whether its batch's check-in passed is a decision: read the line itself.
                 let counters = retrying(|| self.store.counters(concert_id)).await?;
                 // A WAITING token whose batch's check-in passed is over: a new place, at the back.
                 if live.state != TokenState::Waiting || counters.standing(live.spot, now) != Standing::Missed {
@@ -636,21 +691,20 @@ impl QueueService {
             // token is never written (a concurrent join of the same fan won, or we died) is
             // let in with its batch as a no-show: the line never stalls on it, and its slot
             // comes back when the batch's check-in window closes.
-            let (token, counters) = match mine.take() {
+            let token = match mine.take() {
                 Some(taken) => taken,
                 None => {
-                    let (spot, counters) = self.take_spot(&concert, phase).await?;
-                    let id = TokenId::random();
-                    (Token { id, user, concert: concert_id.clone(), spot, state: TokenState::Waiting }, counters)
+                    let spot = self.take_spot(&concert, phase).await?;
+                    Token { id: TokenId::random(), user, concert: concert_id.clone(), spot, state: TokenState::Waiting }
                 }
             };
             match self.store.create_token(&token, previous.as_ref()).await {
                 Ok(CreateOutcome::Created) => {
                     tracing::info!(user = %user, concert = %concert_id, spot = ?token.spot, "queue token issued");
-                    // A join reads nothing more: the counters came with its number, and the
+                    // A join reads nothing more: its position is from the glance, and the
                     // fan's next poll, of the line, has the pace.
                     let pace = LinePace::nominal(&concert.control.policy(self.policy));
-                    return Ok((self.view(&token, Some(&counters), &concert, &pace, now), true));
+                    return Ok((self.view(&token, Some(&glanced), &concert, &pace, now), true));
                 }
                 Ok(CreateOutcome::HolderTaken) => {
                     // A concurrent request for the same user won: answer with its token.
@@ -661,7 +715,7 @@ impl QueueService {
                         pause(cap).await;
                         // The transaction may have met a concurrent issue for this user.
                         previous = retrying(|| self.store.holder_token(concert_id, user)).await?;
-                        mine = Some((token, counters));
+                        mine = Some(token);
                     }
                     Decision::GiveUp => return Err(e),
                 },
@@ -674,25 +728,17 @@ impl QueueService {
     }
 
     /// A new spot in line: a pre-queue index while the draw is not sealed and the sale has
-    /// not opened, else an arrival number (no item takes every join), with the line's
-    /// counters read meanwhile. Never the seal: the admitter's tick makes it.
-    async fn take_spot(&self, concert: &Concert, phase: Phase) -> Result<(Spot, LineCounters)> {
+    /// not opened, else an arrival number (no item takes every join). Never the seal: the
+    /// admitter's tick makes it.
+    async fn take_spot(&self, concert: &Concert, phase: Phase) -> Result<Spot> {
         if phase == Phase::PreQueue {
-            let (index, counters) = tokio::try_join!(
-                retrying(|| self.store.next_prequeue_index(&concert.id)),
-                retrying(|| self.store.counters(&concert.id))
-            )?;
-            if let Some(index) = index {
-                return Ok((Spot::Cohort(index), counters));
+            if let Some(index) = retrying(|| self.store.next_prequeue_index(&concert.id)).await? {
+                return Ok(Spot::Cohort(index));
             }
         }
         // No seal here: at the opening every join would race to it. The admitter's first
         // tick after the opening seals; until then a fan's place is not known yet.
-        let (number, counters) = tokio::try_join!(
-            retrying(|| self.store.next_arrival(&concert.id)),
-            retrying(|| self.store.counters(&concert.id))
-        )?;
-        Ok((Spot::Arrival(number), counters))
+        Ok(Spot::Arrival(retrying(|| self.store.next_arrival(&concert.id)).await?))
     }
 
     /// Seal the opening's draw if nobody has, waiting for a sealer already at it. Several

@@ -58,13 +58,16 @@ impl Services {
         let tables = Tables::new(dynamo, settings.resources.clone());
         let catalog_store = Arc::new(DynamoCatalog::new(tables.clone()));
         let line = Arc::new(DynamoQueue::new(tables.clone()));
-        let queue = Arc::new(QueueService::new(
-            line.clone(),
-            catalog_store.clone(),
-            clock.clone(),
-            settings.queue,
-            settings.admission_key.clone(),
-        ));
+        let queue = Arc::new(
+            QueueService::new(
+                line.clone(),
+                catalog_store.clone(),
+                clock.clone(),
+                settings.queue,
+                settings.admission_key.clone(),
+            )
+            .glancing_for(settings.join_glance),
+        );
         let hold_expiry = Arc::new(SqsQueue::new(sqs.clone(), settings.resources.hold_expiry_queue_url.clone()));
         let events = Arc::new(SqsQueue::new(sqs, settings.resources.payment_events_queue_url.clone()));
         let payment_store = Arc::new(DynamoPayments::new(tables.clone()));

@@ -109,6 +109,34 @@ async fn position_counts_the_users_ahead_in_arrival_order() {
     assert_eq!(first.position, Some(0));
 }
 
+#[tokio::test]
+async fn joins_answer_from_a_glance_at_the_line_until_it_is_too_old() {
+    let w = world(2, 100).await;
+    let w = World { queue: w.queue.glancing_for(Duration::from_millis(400)), ..w };
+    let views = issue_many(&w, 3).await;
+    assert_eq!(views.iter().filter_map(|v| v.position).collect::<Vec<_>>(), vec![0, 1, 2]);
+    w.queue.tick(&w.concert).await.unwrap();
+    assert_eq!(w.store.counters(&w.concert).await.unwrap().admitted_through, 2);
+    // Within the glance, a join's position is worked out from the line as it was: 3 ahead
+    // of place 4 where 1 are.
+    let stale = issue_many(&w, 1).await;
+    assert_eq!((stale[0].place, stale[0].position), (Some(4), Some(3)));
+    tokio::time::sleep(Duration::from_millis(450)).await;
+    let fresh = issue_many(&w, 1).await;
+    assert_eq!((fresh[0].place, fresh[0].position), (Some(5), Some(2)), "the glance is read again");
+}
+
+#[tokio::test]
+async fn a_glance_from_before_the_seal_is_not_used_once_the_sale_is_open() {
+    let w = unsealed_world(2, 100).await;
+    let w = World { queue: w.queue.glancing_for(Duration::from_secs(3600)), ..w };
+    let before = issue_many(&w, 1).await;
+    assert_eq!(before[0].place, None, "nobody's place is known before the seal");
+    w.queue.seal(&w.concert).await.unwrap();
+    let after = issue_many(&w, 1).await;
+    assert_eq!(after[0].place, Some(2), "the join after the seal knows its place");
+}
+
 #[test]
 fn wait_estimate_follows_the_admission_rate() {
     let policy = QueuePolicy {
