@@ -327,7 +327,7 @@ async fn joins(s: &Services, concert: &ConcertId) -> String {
         out,
         "\n### Admission: writes per batch
 
-One admitter tick let **{} fans** in (every one of the joins above, within the sale's rate of {} a tick) with **{item_writes} item writes** in all (the whole tick: releases, the batch, the minute's totals), none per fan. At the production tick of {} s, a rate of 5,000 a tick is 1,000 fans a second per concert.",
+One admitter tick let **{} fans** in (every one of the joins above, within the sale's rate of {} a tick) with **{item_writes} item writes** in all (the whole tick: its lease and its release, the levelling and its note, the batch, the minute's totals), none per fan. At the production tick of {} s, a rate of 5,000 a tick is 1,000 fans a second per concert.",
         report.admitted_count(),
         s.settings.queue.admit_per_tick,
         s.settings.queue.tick_every.as_secs(),

@@ -38,6 +38,8 @@ struct Line {
     prequeue_frozen: bool,
     /// A sealer's claim, until then.
     sealing_until: Option<Timestamp>,
+    /// The admitter ticking the line, and its lease's end.
+    ticking: Option<(String, Timestamp)>,
     /// The stripes the next arrivals count on (a test's choice); else the least advanced,
     /// so that arrivals are numbered 1, 2, 3... as by one counter.
     next_stripes: std::collections::VecDeque<u32>,
@@ -282,6 +284,27 @@ impl QueueStore for Memory {
         self.step("note_issued", |s| {
             let line = s.lines.entry(concert.clone()).or_default();
             line.counters.issued = line.counters.issued.max(issued);
+            Ok(())
+        })
+    }
+
+    async fn claim_tick(&self, concert: &ConcertId, ticker: &str, now: Timestamp, until: Timestamp) -> Result<bool> {
+        self.step("claim_tick", |s| {
+            let line = s.lines.entry(concert.clone()).or_default();
+            if line.ticking.as_ref().is_some_and(|(other, lease)| other != ticker && *lease > now) {
+                return Ok(false);
+            }
+            line.ticking = Some((ticker.to_owned(), until));
+            Ok(true)
+        })
+    }
+
+    async fn end_tick(&self, concert: &ConcertId, ticker: &str) -> Result<()> {
+        self.step("end_tick", |s| {
+            let line = s.lines.entry(concert.clone()).or_default();
+            if line.ticking.as_ref().is_some_and(|(holder, _)| holder == ticker) {
+                line.ticking = None;
+            }
             Ok(())
         })
     }

@@ -25,7 +25,7 @@ use crate::error::{Error, Result};
 use crate::fair_start::Draw;
 use crate::ids::{ConcertId, TokenId, UserId};
 use crate::pass::{Pass, PassKey};
-use crate::retry::{decide, pause, pause_before_retry, retrying, Decision, MAX_ATTEMPTS};
+use crate::retry::{decide, pause, pause_before_retry, repeating, retrying, Decision, MAX_ATTEMPTS};
 use crate::sale::Phase;
 
 /// How many past minutes the measured pace looks back over.
@@ -146,6 +146,10 @@ pub struct Batch {
     /// they take no slot.
     pub holes: u64,
 }
+
+/// How long an admitter's lease on a concert's tick keeps other admitters out: past it (the
+/// admitter died mid-tick), the next tick takes it. Far longer than a tick takes.
+const TICK_LEASE: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// How long a sealer's claim keeps others from sealing: past it (the sealer died), the
 /// next caller seals.
@@ -287,6 +291,11 @@ pub trait QueueStore: Send + Sync {
     /// Note hole runs on the line, for the batches that will let them in, and add their
     /// numbers to `holes_taken`; once (a repeat adds nothing).
     async fn note_holes(&self, concert: &ConcertId, runs: &[HoleRun]) -> Result<()>;
+    /// Take the concert's tick for `ticker` until `until`, unless another ticker's lease is
+    /// unexpired at `now` (the same ticker taking it again succeeds). False otherwise.
+    async fn claim_tick(&self, concert: &ConcertId, ticker: &str, now: Timestamp, until: Timestamp) -> Result<bool>;
+    /// Give the tick back, if `ticker` still holds it (else nothing).
+    async fn end_tick(&self, concert: &ConcertId, ticker: &str) -> Result<()>;
     /// Claim the seal until `until`, if the draw is not sealed and no unexpired claim (at
     /// `now`) stands. False otherwise.
     async fn claim_seal(&self, concert: &ConcertId, now: Timestamp, until: Timestamp) -> Result<bool>;
@@ -958,8 +967,26 @@ impl QueueService {
     /// in place order within the sale's rate and cap; notice a sell-out. Safe to run in
     /// several places at once: every write is conditional on the counters it read.
     pub async fn tick(&self, concert_id: &ConcertId) -> Result<TickReport> {
-        let mut report = TickReport::default();
+        // One admitter ticks a concert at a time (ADR 0009): an admitter whose batch was
+        // worked out between another's levelling and its note would count the fresh holes as
+        // fans. Taking and giving back the lease name this tick, so both are sent again on
+        // any failure; a lease whose release was lost lapses after TICK_LEASE.
+        let ticker = uuid::Uuid::new_v4().simple().to_string();
         let now = self.clock.now();
+        if !repeating(|| self.store.claim_tick(concert_id, &ticker, now, now.plus(TICK_LEASE))).await? {
+            tracing::debug!(concert = %concert_id, "another admitter is ticking this concert");
+            return Ok(TickReport::default());
+        }
+        let report = self.tick_leased(concert_id, now).await;
+        if let Err(e) = repeating(|| self.store.end_tick(concert_id, &ticker)).await {
+            tracing::warn!(concert = %concert_id, error = %e, "the tick's lease lapses instead");
+        }
+        report
+    }
+
+    /// The tick, under its lease.
+    async fn tick_leased(&self, concert_id: &ConcertId, now: Timestamp) -> Result<TickReport> {
+        let mut report = TickReport::default();
         loop {
             let ended = self.store.ended_slots(concert_id, now, MAX_RELEASE_PER_TRANSACTION).await?;
             if ended.is_empty() || !self.store.release_slots(concert_id, &ended).await? {
@@ -973,8 +1000,12 @@ impl QueueService {
             self.seal(concert_id).await?;
         }
         // The stripes before the line: a levelling by another admitter in between then
-        // understates who joined (the next tick corrects it), never overstates it.
-        let mut arrivals = self.store.arrivals(concert_id).await?;
+        // understates who joined (the next tick corrects it), never overstates it. Before the
+        // opening nobody has an arrival number: nothing to read.
+        let mut arrivals = match phase {
+            Phase::Scheduled | Phase::PreQueue => Arrivals::new(Vec::new()),
+            _ => self.store.arrivals(concert_id).await?,
+        };
         let mut counters = self.store.counters(concert_id).await?;
         if self.settle(concert_id, &counters, now, &mut report).await? {
             counters = self.store.counters(concert_id).await?;

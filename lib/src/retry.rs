@@ -50,6 +50,28 @@ pub async fn pause_before_retry(attempt: u32) {
     }
 }
 
+/// Rounds of `repeating`.
+pub const REPEATS: u32 = 3;
+
+/// Run a step that is harmless to repeat whatever became of the first try (a lease that
+/// names its holder, its release) until it succeeds, `REPEATS` rounds at most: unlike
+/// `retrying`, an unknown outcome is sent again too, because sending it again settles it.
+pub async fn repeating<T, F, Fut>(mut step: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let mut attempt = 0;
+    loop {
+        match retrying(&mut step).await {
+            Ok(v) => return Ok(v),
+            Err(e) if attempt + 1 >= REPEATS => return Err(e),
+            Err(_) => pause(Duration::from_millis(50 << attempt)).await,
+        }
+        attempt += 1;
+    }
+}
+
 /// The longest a client waits before sending a refused request again.
 pub const CLIENT_WAIT_CAP: Duration = Duration::from_secs(8);
 

@@ -266,9 +266,10 @@ pub async fn call_all(s: &Services, calls: Vec<Call>, concurrency: usize) -> Vec
 pub enum Job {
     /// Send these requests, `concurrency` at a time.
     Calls { calls: Vec<Call>, concurrency: usize },
-    /// Run `count` admitter ticks for one concert, `concurrency` at a time; each answer's
-    /// body lists the places that tick let in.
-    Ticks { concert: String, count: usize, concurrency: usize },
+    /// Run `count` admitter ticks for one concert, `concurrency` at a time, each after a
+    /// random pause of up to `spread_ms` (admitters overlap now and then, as on AWS, rather
+    /// than all at once); each answer's body lists the places that tick let in.
+    Ticks { concert: String, count: usize, concurrency: usize, spread_ms: u64 },
 }
 
 /// Run each job in its own OS process (an independent "Lambda instance") at the same

@@ -57,7 +57,11 @@ async fn overlapping_admitters_never_exceed_the_cap_and_never_admit_twice() {
         let user = UserId::random();
         issued.push((user, setup(|| s.queue.issue(user, &concert)).await.0.token));
     }
-    let jobs = (0..4).map(|_| Job::Ticks { concert: concert.to_string(), count: 12, concurrency: 4 }).collect();
+    // Four admitters, 48 ticks over a few seconds: many overlap, and only one at a time may
+    // tick (its lease); the rest find the tick taken and leave the line alone.
+    let jobs = (0..4)
+        .map(|_| Job::Ticks { concert: concert.to_string(), count: 12, concurrency: 4, spread_ms: 3000 })
+        .collect();
     let answers: Vec<Answer> =
         swarm(SWARM, jobs, &[("ACTIVE_CAP", "30"), ("ADMIT_PER_TICK", "7"), ("CHECK_IN_SECONDS", &window)])
             .into_iter()
@@ -106,10 +110,12 @@ async fn overlapping_admitters_never_exceed_the_cap_and_never_admit_twice() {
     arrivals.sort_unstable();
     let let_in: Vec<u64> = arrivals.iter().copied().filter(|a| *a <= line.admitted_through).collect();
     assert_eq!(active, let_in);
-    // Never past the cap. (Below it when one admitter's batch took numbers another had just
-    // levelled and not yet noted as holes: counted as fans, they are no-shows whose slots come
-    // back when the batch's check-in window closes; ADR 0009. Under faults, spent numbers too.)
+    // Never past the cap, and as moto behaves exactly at it: one admitter ticks a concert at
+    // a time, so no batch counts numbers another has just levelled and not yet noted as holes
+    // (ADR 0009). Under faults some slots go to numbers spent by joins whose answers were
+    // lost, or to holes whose note was lost: no-shows, not fans.
     assert!(active.len() <= CAP && !active.is_empty(), "{active:?}");
+    assert!(active.len() == CAP || faults_on(), "{} fans for {CAP} slots", active.len());
     // (Under faults a tick can be applied yet reported failed: the line and the tokens decide.)
     let fans_reported = admitted.iter().filter(|p| arrivals.binary_search(p).is_ok()).count();
     assert!(fans_reported <= CAP, "admitted up to the cap, not past it");

@@ -325,6 +325,40 @@ impl QueueStore for DynamoQueue {
         self.note_at_least(concert, "issued", issued).await
     }
 
+    async fn claim_tick(&self, concert: &ConcertId, ticker: &str, now: Timestamp, until: Timestamp) -> Result<bool> {
+        let out = self
+            .t
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(line_pk(concert))))
+            .update_expression("SET ticker = :me, tickingUntil = :until")
+            .condition_expression("attribute_not_exists(ticker) OR ticker = :me OR tickingUntil <= :now")
+            .expression_attribute_values(":me", s(ticker))
+            .expression_attribute_values(":until", n(until.millis()))
+            .expression_attribute_values(":now", n(now.millis()))
+            .send()
+            .await;
+        applied(out)
+    }
+
+    async fn end_tick(&self, concert: &ConcertId, ticker: &str) -> Result<()> {
+        let out = self
+            .t
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(line_pk(concert))))
+            .update_expression("REMOVE ticker, tickingUntil")
+            .condition_expression("ticker = :me")
+            .expression_attribute_values(":me", s(ticker))
+            .send()
+            .await;
+        // Refused: the lease lapsed and another admitter holds it now, or this release
+        // applied already (its answer lost).
+        applied(out).map(|_| ())
+    }
+
     async fn claim_seal(&self, concert: &ConcertId, now: Timestamp, until: Timestamp) -> Result<bool> {
         let out = self
             .t

@@ -224,6 +224,40 @@ async fn a_whole_batch_is_one_write_however_large() {
 }
 
 #[tokio::test]
+async fn a_concert_another_admitter_is_ticking_is_left_alone_until_its_lease_lapses() {
+    let w = world(5, 100).await;
+    issue_many(&w, 3).await;
+    let now = w.clock.now();
+    assert!(w.store.claim_tick(&w.concert, "another admitter", now, now.plus(TICK_LEASE)).await.unwrap());
+    assert_eq!(w.queue.tick(&w.concert).await.unwrap().admitted, None, "not while the other holds the tick");
+    assert_eq!(w.store.counters(&w.concert).await.unwrap().admitted_through, 0);
+    // The other admitter died without giving the tick back: its lease lapses.
+    w.clock.advance(TICK_LEASE);
+    let batch = w.queue.tick(&w.concert).await.unwrap().admitted.expect("a batch");
+    assert_eq!((batch.from, batch.through), (1, 3));
+    // Each tick gives its lease back: the next one needs no wait, and the other admitter
+    // can take it at once.
+    assert!(w
+        .store
+        .claim_tick(&w.concert, "another admitter", w.clock.now(), w.clock.now().plus(TICK_LEASE))
+        .await
+        .unwrap());
+}
+
+#[tokio::test]
+async fn a_tick_whose_lease_answers_were_lost_still_ticks_and_gives_the_lease_back() {
+    let w = world(5, 100).await;
+    issue_many(&w, 2).await;
+    w.store.inject("claim_tick", Error::Unavailable, true);
+    w.store.inject("end_tick", Error::Unavailable, true);
+    let batch = w.queue.tick(&w.concert).await.unwrap().admitted.expect("the lease taken again by the same tick");
+    assert_eq!((batch.from, batch.through), (1, 2));
+    assert_eq!(w.store.pending_faults(), 0);
+    issue_many(&w, 1).await;
+    assert!(w.queue.tick(&w.concert).await.unwrap().admitted.is_some(), "the lease was given back");
+}
+
+#[tokio::test]
 async fn admitter_never_passes_the_cap_until_slots_are_released() {
     let w = world(10, 4).await;
     let views = issue_many(&w, 8).await;

@@ -88,3 +88,25 @@ fn a_client_waits_at_least_retry_after_doubling_with_jitter_up_to_the_cap() {
     assert!(shares.iter().all(|s| (0.0..1.0).contains(s)));
     assert!(shares.iter().any(|s| *s != shares[0]), "jitter varies");
 }
+
+#[tokio::test]
+async fn repeating_sends_an_unknown_outcome_again_a_few_times() {
+    let calls = AtomicU32::new(0);
+    let out = repeating(|| async {
+        match calls.fetch_add(1, Ordering::SeqCst) {
+            0 => Err(Error::Unavailable),
+            1 => Err(Error::Contention),
+            _ => Ok(7),
+        }
+    })
+    .await;
+    assert_eq!(out, Ok(7));
+    let calls = AtomicU32::new(0);
+    let out: Result<()> = repeating(|| async {
+        calls.fetch_add(1, Ordering::SeqCst);
+        Err(Error::Unavailable)
+    })
+    .await;
+    assert_eq!(out, Err(Error::Unavailable));
+    assert_eq!(calls.load(Ordering::SeqCst), REPEATS);
+}

@@ -24,12 +24,13 @@ async fn main() {
     };
     let answers: Vec<Answer> = match job {
         Job::Calls { calls, concurrency } => call_all(&s, calls, concurrency).await,
-        Job::Ticks { concert, count, concurrency } => {
+        Job::Ticks { concert, count, concurrency, spread_ms } => {
             let concert = ConcertId::parse(&concert).expect("concert id");
             let s = &s;
             let concert = &concert;
             futures::stream::iter(0..count)
                 .map(|_| async move {
+                    ticketing::retry::pause(std::time::Duration::from_millis(spread_ms)).await;
                     match s.queue.tick(concert).await {
                         // The places this tick let in.
                         Ok(report) => Answer {
