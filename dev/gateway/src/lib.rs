@@ -157,8 +157,41 @@ fn to_hyper(resp: lambda_http::Response<lambda_http::Body>) -> Reply {
     hyper::Response::from_parts(parts, Full::new(Bytes::from(body.to_vec())))
 }
 
+/// Function invocations in flight at once, across every function (Lambda's concurrency
+/// limit's part): `LOCAL_LAMBDA_CONCURRENCY`, 64 unless set. Past it a request waits up
+/// to `THROTTLE_AFTER` for a turn, then is refused as a throttled invocation is: 503
+/// THROTTLED with Retry-After. Without it, a thousand joins at once opened a thousand
+/// connections to the one-request-at-a-time emulator, which ran out of file descriptors.
+fn invocations() -> &'static tokio::sync::Semaphore {
+    static LIMIT: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    LIMIT.get_or_init(|| {
+        let permits = std::env::var("LOCAL_LAMBDA_CONCURRENCY").ok().and_then(|v| v.parse().ok()).unwrap_or(64);
+        tokio::sync::Semaphore::new(usize::max(permits, 1))
+    })
+}
+
+/// How long a request waits for an invocation's turn before it is throttled.
+pub const THROTTLE_AFTER: Duration = Duration::from_secs(2);
+
+/// Run an invocation once one of `limit`'s turns is free, or answer 503 THROTTLED after
+/// waiting `wait` for one.
+pub async fn within_limit(
+    limit: &tokio::sync::Semaphore,
+    wait: Duration,
+    invocation: impl std::future::Future<Output = lambda_http::Response<lambda_http::Body>>,
+) -> lambda_http::Response<lambda_http::Body> {
+    match tokio::time::timeout(wait, limit.acquire()).await {
+        Ok(Ok(_turn)) => invocation.await,
+        _ => {
+            tracing::info!("throttled: every invocation busy");
+            problem(&Error::Throttled)
+        }
+    }
+}
+
 /// The hyper side: read the body (within API Gateway's payload limit), answer from the
-/// edge cache where it may (CloudFront's part), else `handle` it.
+/// edge cache where it may (CloudFront's part), else `handle` it, within the concurrency
+/// limit.
 pub async fn serve(
     s: Arc<Services>,
     routes: Arc<Vec<Route>>,
@@ -187,7 +220,8 @@ pub async fn serve(
     };
     let body = if bytes.is_empty() { lambda_http::Body::Empty } else { lambda_http::Body::from(bytes.to_vec()) };
     let started = std::time::Instant::now();
-    let resp = handle(&s, &routes, &identity, http::Request::from_parts(parts, body)).await;
+    let invocation = handle(&s, &routes, &identity, http::Request::from_parts(parts, body));
+    let resp = within_limit(invocations(), THROTTLE_AFTER, invocation).await;
     tracing::debug!(%method, %path, status = resp.status().as_u16(), ms = started.elapsed().as_millis() as u64, "request");
     let mut reply = to_hyper(resp);
     if method == "GET" {

@@ -207,3 +207,31 @@ fn routes_json_without_public_means_protected() {
     let route: Route = serde_json::from_value(json!({"method": "GET", "path": "/x", "function": "f"})).unwrap();
     assert!(!route.public);
 }
+
+#[tokio::test]
+async fn past_the_concurrency_limit_a_request_waits_for_a_turn_then_is_throttled() {
+    let limit = tokio::sync::Semaphore::new(1);
+    let ok = || async { ticketing::http::json_response(200, json!({})) };
+    // A free turn: the invocation runs.
+    assert_eq!(super::within_limit(&limit, Duration::from_millis(50), ok()).await.status(), 200);
+    // Every turn busy for longer than the wait: 503 THROTTLED, with Retry-After, and the
+    // invocation never runs.
+    let busy = limit.acquire().await.expect("a turn");
+    let ran = std::sync::atomic::AtomicBool::new(false);
+    let refused = super::within_limit(&limit, Duration::from_millis(50), async {
+        ran.store(true, std::sync::atomic::Ordering::SeqCst);
+        ticketing::http::json_response(200, json!({}))
+    })
+    .await;
+    assert_eq!((refused.status().as_u16(), code_of(&refused)), (503, "THROTTLED".to_owned()));
+    assert!(refused.headers().contains_key("retry-after"));
+    assert!(!ran.load(std::sync::atomic::Ordering::SeqCst));
+    // A turn freed within the wait: the request gets it.
+    let waiting = super::within_limit(&limit, Duration::from_secs(5), ok());
+    let release = async {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        drop(busy);
+    };
+    let (answer, ()) = tokio::join!(waiting, release);
+    assert_eq!(answer.status(), 200);
+}
