@@ -142,16 +142,32 @@ impl HoldService {
     /// with that hold: a fan who lost the answer to their first request and sends it again
     /// learns their reservation instead of "seat taken" by themselves.
     pub async fn hold(&self, who: &Admission, date: ConcertDate, seat_number: SeatNumber) -> Result<Reservation> {
-        let concert = retrying(|| self.catalog.concert(&who.concert)).await?.ok_or(Error::ConcertNotFound)?;
+        // Independent reads, at once: the sale (its phase and seat limit), the seat (its price,
+        // and a fast refusal when taken) and the account's seats. The account is read in vain
+        // when the seat is taken; one round trip instead of three.
+        let (concert, seat, account) = tokio::try_join!(
+            retrying(|| self.catalog.concert(&who.concert)),
+            retrying(|| self.catalog.seat(&who.concert, date, seat_number)),
+            retrying(|| self.store.account(&who.concert, who.user))
+        )?;
+        let concert = concert.ok_or(Error::ConcertNotFound)?;
         if concert.phase_at(self.clock.now()) == crate::sale::Phase::Closed {
             // Closing (early or on time) ends the sale for everyone, admitted fans too.
             return Err(Error::SaleClosed);
         }
         let limit = concert.seat_limit;
+        let mut read = Some((seat, account));
         let mut attempt = 0;
         loop {
-            let seat =
-                retrying(|| self.catalog.seat(&who.concert, date, seat_number)).await?.ok_or(Error::SeatNotFound)?;
+            // After a lost race, the seat and the account again, at once.
+            let (seat, account) = match read.take() {
+                Some(first) => first,
+                None => tokio::try_join!(
+                    retrying(|| self.catalog.seat(&who.concert, date, seat_number)),
+                    retrying(|| self.store.account(&who.concert, who.user))
+                )?,
+            };
+            let seat = seat.ok_or(Error::SeatNotFound)?;
             let now = self.clock.now();
             match seat.state {
                 SeatState::Held { by, reservation, until } if by == who.user && now < until => {
@@ -166,7 +182,6 @@ impl HoldService {
                 tracing::info!(user = %who.user, concert = %who.concert, %date, seat = seat_number.get(), "hold rejected: seat taken");
                 return Err(Error::SeatUnavailable);
             }
-            let account = retrying(|| self.store.account(&who.concert, who.user)).await?;
             let Some(slot) = account.free_slot(limit, now) else {
                 tracing::info!(user = %who.user, concert = %who.concert, limit, "hold rejected: seat limit reached");
                 return Err(Error::SeatLimitReached { limit });
