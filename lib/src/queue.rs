@@ -151,6 +151,32 @@ pub struct Batch {
 /// admitter died mid-tick), the next tick takes it. Far longer than a tick takes.
 const TICK_LEASE: std::time::Duration = std::time::Duration::from_secs(15);
 
+/// A tick's lease while the tick runs: dropped still held (the tick was cancelled), it
+/// sends the release from a task of its own, so that the next tick need not wait for the
+/// lease to lapse.
+struct TickLease {
+    store: Arc<dyn QueueStore>,
+    concert: ConcertId,
+    ticker: String,
+    held: bool,
+}
+
+impl Drop for TickLease {
+    fn drop(&mut self) {
+        if !self.held {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let (store, concert, ticker) = (self.store.clone(), self.concert.clone(), std::mem::take(&mut self.ticker));
+            runtime.spawn(async move {
+                if let Err(e) = repeating(|| store.end_tick(&concert, &ticker)).await {
+                    tracing::warn!(concert = %concert, error = %e, "the cancelled tick's lease lapses instead");
+                }
+            });
+        }
+    }
+}
+
 /// How long a sealer's claim keeps others from sealing: past it (the sealer died), the
 /// next caller seals.
 const SEAL_LEASE: std::time::Duration = std::time::Duration::from_secs(10);
@@ -499,6 +525,8 @@ pub struct Admission {
 /// What one admitter tick did for one concert.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TickReport {
+    /// Another admitter held the concert's tick: this one did nothing.
+    pub busy: bool,
     /// Slots of checked-in tokens that ended.
     pub released: usize,
     /// Places of no-shows given back by settled batches.
@@ -534,7 +562,7 @@ pub struct QueueService {
 /// a join in the second after an operator closed the sale take a place nobody admits.
 #[derive(Debug, Clone)]
 struct Glance {
-    read_at: std::time::Instant,
+    read_at: Timestamp,
     concert: Concert,
     counters: LineCounters,
 }
@@ -558,13 +586,15 @@ impl QueueService {
     }
 
     /// The sale and its line for a join's answer: as this instance last read them, if less
-    /// than `glance_for` ago, else read now (at once) and kept. A glance from before the seal
-    /// is not used once the sale has opened: the fan's place is known as soon as the draw is.
+    /// than `glance_for` ago, else read now (at once) and kept. Between the opening and the
+    /// seal (a tick at most) a glance without the draw is kept a quarter as long: joins at
+    /// the opening peak do not each read the hot items, and learn their place soon after
+    /// the draw is sealed.
     async fn glance(&self, concert_id: &ConcertId) -> Result<(Concert, LineCounters)> {
         let now = self.clock.now();
         let fresh = |g: &Glance| {
-            g.read_at.elapsed() < self.glance_for
-                && (g.counters.draw.is_some() || g.concert.phase_at(now) == Phase::PreQueue)
+            let awaiting_draw = g.counters.draw.is_none() && g.concert.phase_at(now).is_open();
+            g.read_at.until(now) < if awaiting_draw { self.glance_for / 4 } else { self.glance_for }
         };
         if let Ok(glances) = self.glances.lock() {
             if let Some(g) = glances.get(concert_id).filter(|g| fresh(g)) {
@@ -576,8 +606,7 @@ impl QueueService {
         if !self.glance_for.is_zero() {
             if let Ok(mut glances) = self.glances.lock() {
                 glances.retain(|_, g| fresh(g));
-                let glance =
-                    Glance { read_at: std::time::Instant::now(), concert: concert.clone(), counters: counters.clone() };
+                let glance = Glance { read_at: now, concert: concert.clone(), counters: counters.clone() };
                 glances.insert(concert_id.clone(), glance);
             }
         }
@@ -788,8 +817,10 @@ impl QueueService {
     /// The token's status and, while waiting, its position and the sale's phase.
     pub async fn current(&self, caller: UserId, raw_token: Option<&str>) -> Result<TokenView> {
         let now = self.clock.now();
-        let (token, read) = self.show_up(self.token(caller, raw_token).await?, now).await?;
-        let concert = self.concert(&token.concert).await?;
+        let token = self.token(caller, raw_token).await?;
+        // Independent, at once: the check-in (or the slot's renewal) and the sale's phase.
+        let concert_id = token.concert.clone();
+        let ((token, read), concert) = tokio::try_join!(self.show_up(token, now), self.concert(&concert_id))?;
         match token.status_at(now) {
             TokenStatus::Expired => Err(Error::TokenExpired),
             TokenStatus::Waiting => {
@@ -974,11 +1005,15 @@ impl QueueService {
         let ticker = uuid::Uuid::new_v4().simple().to_string();
         let now = self.clock.now();
         if !repeating(|| self.store.claim_tick(concert_id, &ticker, now, now.plus(TICK_LEASE))).await? {
-            tracing::debug!(concert = %concert_id, "another admitter is ticking this concert");
-            return Ok(TickReport::default());
+            tracing::info!(concert = %concert_id, "another admitter is ticking this concert");
+            return Ok(TickReport { busy: true, ..TickReport::default() });
         }
+        // Should this tick be dropped midway (the admitter's step budget ran out), the
+        // guard gives the lease back from a task of its own.
+        let mut lease = TickLease { store: self.store.clone(), concert: concert_id.clone(), ticker, held: true };
         let report = self.tick_leased(concert_id, now).await;
-        if let Err(e) = repeating(|| self.store.end_tick(concert_id, &ticker)).await {
+        lease.held = false;
+        if let Err(e) = repeating(|| self.store.end_tick(concert_id, &lease.ticker)).await {
             tracing::warn!(concert = %concert_id, error = %e, "the tick's lease lapses instead");
         }
         report

@@ -82,13 +82,15 @@ pub const CLIENT_WAIT_CAP: Duration = Duration::from_secs(8);
 /// retrying at a fixed pause turns an overload into a collapse (docs/benchmarks.md).
 pub fn client_wait(retry_after: Duration, attempt: u32, random_share: f64) -> Duration {
     let floor = retry_after.saturating_mul(1u32 << attempt.min(8)).min(CLIENT_WAIT_CAP.max(retry_after));
-    floor + floor.mul_f64(random_share.clamp(0.0, 1.0))
+    let share = if random_share.is_finite() { random_share.clamp(0.0, 1.0) } else { 0.0 };
+    floor + floor.mul_f64(share)
 }
 
 /// A share in [0, 1) from a v4 UUID's random bits, for jitter.
 pub fn random_share() -> f64 {
-    let r = u64::from_le_bytes(uuid::Uuid::new_v4().as_bytes()[..8].try_into().unwrap_or([0; 8]));
-    (r >> 11) as f64 / (1u64 << 53) as f64
+    // The low 53 bits of a v4 UUID are all random (its version and variant bits lie above).
+    let r = uuid::Uuid::new_v4().as_u128() as u64 & ((1u64 << 53) - 1);
+    r as f64 / (1u64 << 53) as f64
 }
 
 /// Run one idempotent step (a read, or a write whose repetition is harmless) until it

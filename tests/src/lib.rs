@@ -267,8 +267,9 @@ pub enum Job {
     /// Send these requests, `concurrency` at a time.
     Calls { calls: Vec<Call>, concurrency: usize },
     /// Run `count` admitter ticks for one concert, `concurrency` at a time, each after a
-    /// random pause of up to `spread_ms` (admitters overlap now and then, as on AWS, rather
-    /// than all at once); each answer's body lists the places that tick let in.
+    /// random pause of up to `spread_ms` (overlapping now and then, as a retried or late
+    /// admitter run would, rather than all at once); each answer's body lists the places
+    /// that tick let in.
     Ticks { concert: String, count: usize, concurrency: usize, spread_ms: u64 },
 }
 

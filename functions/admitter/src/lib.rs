@@ -21,6 +21,8 @@ pub struct TickSummary {
     pub released: usize,
     /// Places of admitted fans who never checked in, given back.
     pub no_shows: u64,
+    /// Concerts another admitter was ticking: left to it.
+    pub busy: usize,
     /// Concerts whose step failed or ran out of time: they are served at the next tick.
     pub failed: usize,
     pub relayed: usize,
@@ -58,6 +60,7 @@ pub async fn tick(s: &Services) -> Result<TickSummary> {
                 summary.admitted += report.admitted_count();
                 summary.released += report.released;
                 summary.no_shows += report.no_shows;
+                summary.busy += usize::from(report.busy);
             }
             Ok(Err(e)) => {
                 summary.failed += 1;
@@ -95,6 +98,7 @@ pub async fn invocation(s: &Services) -> Result<Value> {
                 total.released += t.released;
                 total.no_shows += t.no_shows;
                 total.failed += t.failed;
+                total.busy += t.busy;
                 total.relayed += t.relayed;
                 total.concerts = t.concerts;
             }
@@ -116,11 +120,12 @@ pub async fn invocation(s: &Services) -> Result<Value> {
         released = total.released,
         no_shows = total.no_shows,
         failed = total.failed,
+        busy = total.busy,
         relayed = total.relayed,
         "admitter run"
     );
     Ok(json!({
         "ticks": ticks, "concerts": total.concerts, "admitted": total.admitted,
-        "released": total.released, "noShows": total.no_shows, "failed": total.failed, "relayed": total.relayed,
+        "released": total.released, "noShows": total.no_shows, "failed": total.failed, "busy": total.busy, "relayed": total.relayed,
     }))
 }

@@ -112,7 +112,7 @@ async fn position_counts_the_users_ahead_in_arrival_order() {
 #[tokio::test]
 async fn joins_answer_from_a_glance_at_the_line_until_it_is_too_old() {
     let w = world(2, 100).await;
-    let w = World { queue: w.queue.glancing_for(Duration::from_millis(400)), ..w };
+    let w = World { queue: w.queue.glancing_for(Duration::from_secs(1)), ..w };
     let views = issue_many(&w, 3).await;
     assert_eq!(views.iter().filter_map(|v| v.position).collect::<Vec<_>>(), vec![0, 1, 2]);
     w.queue.tick(&w.concert).await.unwrap();
@@ -121,20 +121,27 @@ async fn joins_answer_from_a_glance_at_the_line_until_it_is_too_old() {
     // of place 4 where 1 are.
     let stale = issue_many(&w, 1).await;
     assert_eq!((stale[0].place, stale[0].position), (Some(4), Some(3)));
-    tokio::time::sleep(Duration::from_millis(450)).await;
+    w.clock.advance(Duration::from_secs(1));
     let fresh = issue_many(&w, 1).await;
     assert_eq!((fresh[0].place, fresh[0].position), (Some(5), Some(2)), "the glance is read again");
 }
 
 #[tokio::test]
-async fn a_glance_from_before_the_seal_is_not_used_once_the_sale_is_open() {
+async fn a_glance_without_the_draw_is_kept_a_quarter_as_long_once_the_sale_is_open() {
     let w = unsealed_world(2, 100).await;
-    let w = World { queue: w.queue.glancing_for(Duration::from_secs(3600)), ..w };
+    let w = World { queue: w.queue.glancing_for(Duration::from_secs(4)), ..w };
     let before = issue_many(&w, 1).await;
     assert_eq!(before[0].place, None, "nobody's place is known before the seal");
     w.queue.seal(&w.concert).await.unwrap();
+    w.clock.advance(Duration::from_millis(900));
+    let still = issue_many(&w, 1).await;
+    assert_eq!(still[0].place, None, "within a quarter of the glance, the line as it was");
+    w.clock.advance(Duration::from_millis(100));
     let after = issue_many(&w, 1).await;
-    assert_eq!(after[0].place, Some(2), "the join after the seal knows its place");
+    assert_eq!(after[0].place, Some(3), "a second later the join reads the draw and knows its place");
+    // A glance with the draw is kept the whole time.
+    w.clock.advance(Duration::from_millis(3900));
+    assert_eq!(issue_many(&w, 1).await[0].place, Some(4));
 }
 
 #[test]
@@ -229,7 +236,8 @@ async fn a_concert_another_admitter_is_ticking_is_left_alone_until_its_lease_lap
     issue_many(&w, 3).await;
     let now = w.clock.now();
     assert!(w.store.claim_tick(&w.concert, "another admitter", now, now.plus(TICK_LEASE)).await.unwrap());
-    assert_eq!(w.queue.tick(&w.concert).await.unwrap().admitted, None, "not while the other holds the tick");
+    let left_alone = w.queue.tick(&w.concert).await.unwrap();
+    assert!(left_alone.busy && left_alone.admitted.is_none(), "not while the other holds the tick");
     assert_eq!(w.store.counters(&w.concert).await.unwrap().admitted_through, 0);
     // The other admitter died without giving the tick back: its lease lapses.
     w.clock.advance(TICK_LEASE);
@@ -249,12 +257,32 @@ async fn a_tick_whose_lease_answers_were_lost_still_ticks_and_gives_the_lease_ba
     let w = world(5, 100).await;
     issue_many(&w, 2).await;
     w.store.inject("claim_tick", Error::Unavailable, true);
-    w.store.inject("end_tick", Error::Unavailable, true);
+    w.store.inject("end_tick", Error::Unavailable, false);
     let batch = w.queue.tick(&w.concert).await.unwrap().admitted.expect("the lease taken again by the same tick");
     assert_eq!((batch.from, batch.through), (1, 2));
     assert_eq!(w.store.pending_faults(), 0);
     issue_many(&w, 1).await;
     assert!(w.queue.tick(&w.concert).await.unwrap().admitted.is_some(), "the lease was given back");
+}
+
+#[tokio::test]
+async fn a_tick_cancelled_midway_gives_its_lease_back() {
+    let w = world(5, 100).await;
+    issue_many(&w, 2).await;
+    let now = w.clock.now();
+    assert!(w.store.claim_tick(&w.concert, "cancelled", now, now.plus(TICK_LEASE)).await.unwrap());
+    // The tick's future dropped while it held the lease, as the admitter's budget would.
+    let store: Arc<dyn QueueStore> = w.store.clone();
+    drop(TickLease { store, concert: w.concert.clone(), ticker: "cancelled".into(), held: true });
+    let mut report = w.queue.tick(&w.concert).await.unwrap();
+    for _ in 0..10 {
+        if !report.busy {
+            break;
+        }
+        tokio::task::yield_now().await;
+        report = w.queue.tick(&w.concert).await.unwrap();
+    }
+    assert!(!report.busy && report.admitted.is_some(), "the release was sent: {report:?}");
 }
 
 #[tokio::test]

@@ -84,6 +84,7 @@ fn a_client_waits_at_least_retry_after_doubling_with_jitter_up_to_the_cap() {
     // Out-of-range shares are clamped: never sooner than asked, never past twice the cap.
     assert_eq!(client_wait(one, 0, -1.0), one);
     assert_eq!(client_wait(one, 0, 7.0), Duration::from_secs(2));
+    assert_eq!(client_wait(one, 0, f64::NAN), one);
     let shares: Vec<f64> = (0..100).map(|_| random_share()).collect();
     assert!(shares.iter().all(|s| (0.0..1.0).contains(s)));
     assert!(shares.iter().any(|s| *s != shares[0]), "jitter varies");
