@@ -280,7 +280,7 @@ pub async fn run() -> String {
     }
     let _ = writeln!(
         out,
-        "\nOne booking: **{} DynamoDB round trips, {:.1} read units, {:.1} write units = ${:.2} per million bookings** in DynamoDB request charges (on-demand, ${USD_PER_MILLION_READ_UNITS}/M read units, ${USD_PER_MILLION_WRITE_UNITS}/M write units; transactional writes bill 2 units per item; strongly consistent reads 1 unit per 4 KB).",
+        "\nOne booking: **{} DynamoDB requests, {:.1} read units, {:.1} write units = ${:.2} per million bookings** in DynamoDB request charges (on-demand, ${USD_PER_MILLION_READ_UNITS}/M read units, ${USD_PER_MILLION_WRITE_UNITS}/M write units; transactional writes bill 2 units per item; strongly consistent reads 1 unit per 4 KB).",
         booking.requests(),
         booking.reads,
         booking.writes,
