@@ -193,7 +193,10 @@ impl WalletService {
                     return Ok(record.receipt);
                 }
                 Ok(Credit::KeyTaken | Credit::WalletMoved) => decide(&Error::Contention, attempt),
-                Err(Error::Unavailable) if key.is_none() => return Err(Error::ChargeOutcomeUnknown),
+                // Without a key nothing tells a repeat from a second charge. A throttle can
+                // be the answer to the SDK's own retry of a transaction that applied on an
+                // earlier attempt (its answer lost): that is an unknown outcome too.
+                Err(Error::Unavailable | Error::Throttled) if key.is_none() => return Err(Error::ChargeOutcomeUnknown),
                 Err(e) => match decide(&e, attempt) {
                     Decision::GiveUp => return Err(e),
                     retry => retry,

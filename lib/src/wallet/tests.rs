@@ -41,13 +41,29 @@ async fn a_keyed_charge_credits_once_and_replays_its_first_answer() {
 }
 
 #[tokio::test]
-async fn a_keyless_charge_refused_for_load_or_a_conflict_is_retried_and_credits_once() {
+async fn a_keyless_charge_refused_by_a_conflict_is_retried_and_credits_once() {
     let w = world().await;
     let u = UserId::random();
     w.mem.inject("credit", Error::Contention, false);
-    w.mem.inject("credit", Error::Throttled, false);
+    w.mem.inject("credit", Error::Contention, false);
     assert_eq!(w.wallet.charge(u, won(1_000), None).await.unwrap().balance, won(1_000));
     assert_eq!(w.mem.pending_faults(), 0);
+}
+
+#[tokio::test]
+async fn a_keyless_charge_throttled_after_an_attempt_that_applied_says_its_outcome_is_unknown() {
+    // The SDK's first attempt applied and lost its answer; its retry was throttled. Sending
+    // the charge again would credit it twice.
+    let w = world().await;
+    let u = UserId::random();
+    w.mem.inject("credit", Error::Throttled, true);
+    assert_eq!(w.wallet.charge(u, won(1_000), None).await, Err(Error::ChargeOutcomeUnknown));
+    assert_eq!(w.wallet.balance(u).await.unwrap(), won(1_000), "applied once, not twice");
+    // A keyed charge may be retried: its key record tells.
+    let key = IdempotencyKey::parse("throttled").unwrap();
+    w.mem.inject("credit", Error::Throttled, true);
+    assert_eq!(w.wallet.charge(u, won(500), Some(&key)).await.unwrap().balance, won(1_500));
+    assert_eq!(w.wallet.balance(u).await.unwrap(), won(1_500), "credited once");
 }
 
 #[tokio::test]
