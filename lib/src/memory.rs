@@ -37,7 +37,7 @@ struct Line {
     prequeue: HashMap<u32, u64>,
     prequeue_frozen: bool,
     /// A sealer's claim, until then.
-    sealing_until: Option<Timestamp>,
+    sealing: Option<(String, Timestamp)>,
     /// The admitter ticking the line, and its lease's end.
     ticking: Option<(String, Timestamp)>,
     /// The stripes the next arrivals count on (a test's choice); else the least advanced,
@@ -309,13 +309,14 @@ impl QueueStore for Memory {
         })
     }
 
-    async fn claim_seal(&self, concert: &ConcertId, now: Timestamp, until: Timestamp) -> Result<bool> {
+    async fn claim_seal(&self, concert: &ConcertId, sealer: &str, now: Timestamp, until: Timestamp) -> Result<bool> {
         self.step("claim_seal", |s| {
             let line = s.lines.entry(concert.clone()).or_default();
-            if line.counters.draw.is_some() || line.sealing_until.is_some_and(|u| u > now) {
+            let other_claim = line.sealing.as_ref().is_some_and(|(other, lease)| other != sealer && *lease > now);
+            if line.counters.draw.is_some() || other_claim {
                 return Ok(false);
             }
-            line.sealing_until = Some(until);
+            line.sealing = Some((sealer.to_owned(), until));
             Ok(true)
         })
     }

@@ -168,12 +168,15 @@ impl Drop for TickLease {
         }
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             let (store, concert, ticker) = (self.store.clone(), self.concert.clone(), std::mem::take(&mut self.ticker));
-            runtime.spawn(async move {
-                if let Err(e) = repeating(|| store.end_tick(&concert, &ticker)).await {
-                    tracing::warn!(concert = %concert, error = %e, "the cancelled tick's lease lapses instead");
-                }
-            });
+            runtime.spawn(async move { give_back_tick(store.as_ref(), &concert, &ticker).await });
         }
+    }
+}
+
+/// Give a tick's lease back; should that fail, the lease lapses after TICK_LEASE.
+async fn give_back_tick(store: &dyn QueueStore, concert: &ConcertId, ticker: &str) {
+    if let Err(e) = repeating(|| store.end_tick(concert, ticker)).await {
+        tracing::warn!(concert = %concert, error = %e, "the tick's lease lapses instead");
     }
 }
 
@@ -322,9 +325,10 @@ pub trait QueueStore: Send + Sync {
     async fn claim_tick(&self, concert: &ConcertId, ticker: &str, now: Timestamp, until: Timestamp) -> Result<bool>;
     /// Give the tick back, if `ticker` still holds it (else nothing).
     async fn end_tick(&self, concert: &ConcertId, ticker: &str) -> Result<()>;
-    /// Claim the seal until `until`, if the draw is not sealed and no unexpired claim (at
-    /// `now`) stands. False otherwise.
-    async fn claim_seal(&self, concert: &ConcertId, now: Timestamp, until: Timestamp) -> Result<bool>;
+    /// Claim the seal for `sealer` until `until`, if the draw is not sealed and no other
+    /// sealer's claim is unexpired at `now` (the same sealer claiming again succeeds).
+    /// False otherwise.
+    async fn claim_seal(&self, concert: &ConcertId, sealer: &str, now: Timestamp, until: Timestamp) -> Result<bool>;
     /// Seal the opening's draw with the frozen pre-queue (`draw.cohort` = its count), only if
     /// none is sealed; arrivals take the places after `draw.cohort`. False otherwise.
     async fn seal(&self, concert: &ConcertId, draw: &Draw, cohort: &Arrivals) -> Result<bool>;
@@ -801,8 +805,11 @@ impl QueueService {
         if let Some(draw) = counters.draw {
             return Ok(Some(draw));
         }
+        // The claim names this sealer, so it is sent again on any failure: a claim that
+        // applied and lost its answer is taken again, not waited out.
+        let sealer = uuid::Uuid::new_v4().simple().to_string();
         let now = self.clock.now();
-        if !retrying(|| self.store.claim_seal(concert, now, now.plus(SEAL_LEASE))).await? {
+        if !repeating(|| self.store.claim_seal(concert, &sealer, now, now.plus(SEAL_LEASE))).await? {
             return Ok(retrying(|| self.store.counters(concert)).await?.draw);
         }
         let cohort = retrying(|| self.store.freeze_prequeue(concert)).await?;
@@ -1013,9 +1020,7 @@ impl QueueService {
         let mut lease = TickLease { store: self.store.clone(), concert: concert_id.clone(), ticker, held: true };
         let report = self.tick_leased(concert_id, now).await;
         lease.held = false;
-        if let Err(e) = repeating(|| self.store.end_tick(concert_id, &lease.ticker)).await {
-            tracing::warn!(concert = %concert_id, error = %e, "the tick's lease lapses instead");
-        }
+        give_back_tick(self.store.as_ref(), concert_id, &lease.ticker).await;
         report
     }
 

@@ -359,17 +359,18 @@ impl QueueStore for DynamoQueue {
         applied(out).map(|_| ())
     }
 
-    async fn claim_seal(&self, concert: &ConcertId, now: Timestamp, until: Timestamp) -> Result<bool> {
+    async fn claim_seal(&self, concert: &ConcertId, sealer: &str, now: Timestamp, until: Timestamp) -> Result<bool> {
         let out = self
             .t
             .client
             .update_item()
             .table_name(self.table())
             .set_key(Some(key(line_pk(concert))))
-            .update_expression("SET sealingUntil = :until")
+            .update_expression("SET sealer = :me, sealingUntil = :until")
             .condition_expression(
-                "attribute_not_exists(cohort) AND (attribute_not_exists(sealingUntil) OR sealingUntil <= :now)",
+                "attribute_not_exists(cohort) AND (attribute_not_exists(sealer) OR sealer = :me OR sealingUntil <= :now)",
             )
+            .expression_attribute_values(":me", s(sealer))
             .expression_attribute_values(":until", n(until.millis()))
             .expression_attribute_values(":now", n(now.millis()))
             .send()

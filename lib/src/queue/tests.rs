@@ -266,6 +266,16 @@ async fn a_tick_whose_lease_answers_were_lost_still_ticks_and_gives_the_lease_ba
 }
 
 #[tokio::test]
+async fn a_seal_claim_whose_answer_was_lost_is_taken_again_by_its_sealer_not_waited_out() {
+    let w = prequeue_world().await;
+    issue_many(&w, 3).await;
+    w.clock.set(Timestamp::from_millis(2_000_000));
+    w.store.inject("claim_seal", Error::Unavailable, true);
+    assert_eq!(w.queue.seal(&w.concert).await.unwrap().cohort, 3, "sealed without waiting for the claim to lapse");
+    assert_eq!(w.store.pending_faults(), 0);
+}
+
+#[tokio::test]
 async fn a_tick_cancelled_midway_gives_its_lease_back() {
     let w = world(5, 100).await;
     issue_many(&w, 2).await;
@@ -833,7 +843,7 @@ async fn joins_at_the_opening_never_seal_and_a_sealer_holding_the_claim_keeps_ot
     assert_eq!(w.store.counters(&w.concert).await.unwrap().draw, None, "the herd at the opening writes nothing");
     // An admitter claimed the seal and died: the others wait until the claim lapses.
     let now = w.clock.now();
-    assert!(w.store.claim_seal(&w.concert, now, now.plus(Duration::from_secs(10))).await.unwrap());
+    assert!(w.store.claim_seal(&w.concert, "dead admitter", now, now.plus(Duration::from_secs(10))).await.unwrap());
     w.queue.tick(&w.concert).await.unwrap_err();
     assert_eq!(w.store.counters(&w.concert).await.unwrap().draw, None);
     w.clock.advance(Duration::from_secs(11));
