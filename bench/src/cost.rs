@@ -154,7 +154,7 @@ pub async fn run() -> String {
     // On sale and sealed, as a minute into an on-sale: the admitter's first tick sealed it.
     s.queue.seal(&concert).await.expect("seal the probe concert's draw");
     // The first join in an instance reads the sale and the line (its glance, ADR 0009);
-    // the joins after it within JOIN_GLANCE_MS, nearly every join of a rush, do not.
+    // the joins after it within GLANCE_MS, nearly every join of a rush, do not.
     let issued = step!(
         "POST /queue/tokens (reading its glance: once a second per instance)",
         probe.http("queue", "POST", "/queue/tokens", None, None, Some(json!({ "concertId": c }))).await

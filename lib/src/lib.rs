@@ -11,6 +11,7 @@ pub mod config;
 pub mod dynamo;
 pub mod error;
 pub mod fair_start;
+pub mod glance;
 pub mod hex;
 pub mod http;
 pub mod identity;

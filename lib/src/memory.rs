@@ -336,7 +336,7 @@ impl QueueStore for Memory {
     }
 
     async fn counters(&self, concert: &ConcertId) -> Result<LineCounters> {
-        Ok(self.lock()?.lines.get(concert).map(|l| l.counters.clone()).unwrap_or_default())
+        self.step("counters", |s| Ok(s.lines.get(concert).map(|l| l.counters.clone()).unwrap_or_default()))
     }
 
     async fn create_token(&self, token: &Token, replaces: Option<&Token>) -> Result<CreateOutcome> {

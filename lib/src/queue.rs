@@ -11,7 +11,6 @@
 //! its no-show is settled, or, once checked in, until the admitter releases it after the
 //! token expired, went idle or was used.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -23,6 +22,7 @@ use crate::clock::{Clock, Timestamp};
 use crate::config::QueuePolicy;
 use crate::error::{Error, Result};
 use crate::fair_start::Draw;
+use crate::glance::Glances;
 use crate::ids::{ConcertId, TokenId, UserId};
 use crate::pass::{Pass, PassKey};
 use crate::retry::{decide, pause, pause_before_retry, repeating, retrying, Decision, MAX_ATTEMPTS};
@@ -553,7 +553,7 @@ pub struct QueueService {
     key: PassKey,
     /// How long a join may answer from a glance (none by default; `glancing_for`).
     glance_for: std::time::Duration,
-    glances: std::sync::Mutex<HashMap<ConcertId, Glance>>,
+    glances: Glances<ConcertId, Glance>,
 }
 
 /// A sale and its line as this instance read them, for the answer to a join: its phase,
@@ -566,9 +566,10 @@ pub struct QueueService {
 /// a join in the second after an operator closed the sale take a place nobody admits.
 #[derive(Debug, Clone)]
 struct Glance {
-    read_at: Timestamp,
     concert: Concert,
     counters: LineCounters,
+    /// Kept from an earlier read (so possibly `glance_for` old), not read for this request.
+    kept: bool,
 }
 
 impl QueueService {
@@ -594,27 +595,22 @@ impl QueueService {
     /// seal (a tick at most) a glance without the draw is kept a quarter as long: joins at
     /// the opening peak do not each read the hot items, and learn their place soon after
     /// the draw is sealed.
-    async fn glance(&self, concert_id: &ConcertId) -> Result<(Concert, LineCounters)> {
+    async fn glance(&self, concert_id: &ConcertId) -> Result<Glance> {
         let now = self.clock.now();
-        let fresh = |g: &Glance| {
+        let fresh = |g: &Glance, age: std::time::Duration| {
             let awaiting_draw = g.counters.draw.is_none() && g.concert.phase_at(now).is_open();
-            g.read_at.until(now) < if awaiting_draw { self.glance_for / 4 } else { self.glance_for }
+            age < if awaiting_draw { self.glance_for / 4 } else { self.glance_for }
         };
-        if let Ok(glances) = self.glances.lock() {
-            if let Some(g) = glances.get(concert_id).filter(|g| fresh(g)) {
-                return Ok((g.concert.clone(), g.counters.clone()));
-            }
+        if let Some(g) = self.glances.get(concert_id, now, fresh) {
+            return Ok(Glance { kept: true, ..g });
         }
         let (concert, counters) =
             tokio::try_join!(self.concert(concert_id), retrying(|| self.store.counters(concert_id)))?;
+        let glance = Glance { concert, counters, kept: false };
         if !self.glance_for.is_zero() {
-            if let Ok(mut glances) = self.glances.lock() {
-                glances.retain(|_, g| fresh(g));
-                let glance = Glance { read_at: now, concert: concert.clone(), counters: counters.clone() };
-                glances.insert(concert_id.clone(), glance);
-            }
+            self.glances.keep(concert_id.clone(), glance.clone(), now, fresh);
         }
-        Ok((concert, counters))
+        Ok(glance)
     }
 
     fn view(
@@ -706,7 +702,7 @@ impl QueueService {
     pub async fn issue(&self, user: UserId, concert_id: &ConcertId) -> Result<(TokenView, bool)> {
         // Independent reads, at once: the sale and its line (a glance: ADR 0009) and the
         // user's earlier token, if any.
-        let ((concert, glanced), mut previous) =
+        let (Glance { concert, counters: glanced, .. }, mut previous) =
             tokio::try_join!(self.glance(concert_id), retrying(|| self.store.holder_token(concert_id, user)))?;
         let mut attempt = 0;
         let mut mine: Option<Token> = None;
@@ -825,9 +821,10 @@ impl QueueService {
     pub async fn current(&self, caller: UserId, raw_token: Option<&str>) -> Result<TokenView> {
         let now = self.clock.now();
         let token = self.token(caller, raw_token).await?;
-        // Independent, at once: the check-in (or the slot's renewal) and the sale's phase.
-        let concert_id = token.concert.clone();
-        let ((token, read), concert) = tokio::try_join!(self.show_up(token, now), self.concert(&concert_id))?;
+        // The sale's phase, for the answer, and the line, for a check-in, from the glance.
+        let glance = self.glance(&token.concert).await?;
+        let concert = glance.concert.clone();
+        let (token, read) = self.show_up(token, Some(glance), now).await?;
         match token.status_at(now) {
             TokenStatus::Expired => Err(Error::TokenExpired),
             TokenStatus::Waiting => {
@@ -883,7 +880,7 @@ impl QueueService {
                 active_until: pass.active_until,
             });
         }
-        let (token, _) = self.show_up(self.token(caller, presented.token).await?, now).await?;
+        let (token, _) = self.show_up(self.token(caller, presented.token).await?, None, now).await?;
         match token.status_at(now) {
             TokenStatus::Expired => Err(Error::TokenExpired),
             TokenStatus::Waiting => Err(Error::TokenNotActive),
@@ -935,10 +932,29 @@ impl QueueService {
     /// open, and has missed its turn after (TOKEN_EXPIRED); an ACTIVE token's slot is
     /// renewed when due (`Token::renewal`), and a slot that ended meanwhile (a no-show or an
     /// idle fan) stays ended. Returns the line's counters when it read them.
-    async fn show_up(&self, token: Token, now: Timestamp) -> Result<(Token, Option<LineCounters>)> {
+    ///
+    /// The line comes from the glance (given, or taken here). A kept glance that lets the
+    /// place in is trusted: a place never changes once the draw is sealed, nor a batch's
+    /// places, and the check-in transaction refuses a batch settled since. Any other
+    /// answer from a kept glance (waiting, or the window closed) is read again: the place
+    /// may have been let in within the glance's second.
+    async fn show_up(
+        &self,
+        token: Token,
+        glance: Option<Glance>,
+        now: Timestamp,
+    ) -> Result<(Token, Option<LineCounters>)> {
         match token.state {
             TokenState::Waiting => {
-                let counters = retrying(|| self.store.counters(&token.concert)).await?;
+                let glance = match glance {
+                    Some(g) => g,
+                    None => self.glance(&token.concert).await?,
+                };
+                let counters = match glance.counters.standing(token.spot, now) {
+                    Standing::CheckIn(batch) => return Ok((self.check_in(token, batch, now).await?, None)),
+                    _ if glance.kept => retrying(|| self.store.counters(&token.concert)).await?,
+                    _ => glance.counters,
+                };
                 match counters.standing(token.spot, now) {
                     Standing::Waiting => Ok((token, Some(counters))),
                     Standing::CheckIn(batch) => Ok((self.check_in(token, batch, now).await?, None)),

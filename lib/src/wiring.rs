@@ -66,7 +66,7 @@ impl Services {
                 settings.queue,
                 settings.admission_key.clone(),
             )
-            .glancing_for(settings.join_glance),
+            .glancing_for(settings.glance),
         );
         let hold_expiry = Arc::new(SqsQueue::new(sqs.clone(), settings.resources.hold_expiry_queue_url.clone()));
         let events = Arc::new(SqsQueue::new(sqs, settings.resources.payment_events_queue_url.clone()));

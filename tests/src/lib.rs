@@ -42,7 +42,7 @@ pub async fn services_with(clock: Arc<dyn Clock>, tweak: impl FnOnce(&mut Settin
     // these tests act as one instance that must see the operator's change of a millisecond
     // ago. The glance is proven by the queue's unit tests and runs in the gateway's
     // default settings (the rush, the browser tests).
-    settings.join_glance = std::time::Duration::ZERO;
+    settings.glance = std::time::Duration::ZERO;
     tweak(&mut settings);
     Arc::new(Services::connect(settings, clock).await)
 }

@@ -127,6 +127,27 @@ async fn joins_answer_from_a_glance_at_the_line_until_it_is_too_old() {
 }
 
 #[tokio::test]
+async fn a_check_in_trusts_a_kept_glance_that_lets_the_place_in_and_reads_the_line_again_otherwise() {
+    let w = world(2, 100).await;
+    let w = World { queue: w.queue.glancing_for(Duration::from_secs(1)), ..w };
+    let views = issue_many(&w, 3).await;
+    w.queue.tick(&w.concert).await.unwrap();
+    // The glance kept from the joins says place 1 waits: the line is read again, and the
+    // fan checks in now rather than a glance later.
+    let first = current(&w, &views[0].token.to_string()).await.unwrap();
+    assert!(matches!(first.status, TokenStatus::Active { .. }), "{first:?}");
+    w.clock.advance(Duration::from_secs(1));
+    let third = current(&w, &views[2].token.to_string()).await.unwrap();
+    assert_eq!((third.status, third.position), (TokenStatus::Waiting, Some(0)), "a fresh glance, kept");
+    // The glance kept now lets place 2 in: the check-in reads the token and writes, nothing more.
+    w.store.inject("counters", Error::Infrastructure("the line was read".into()), false);
+    let second = current(&w, &views[1].token.to_string()).await.unwrap();
+    assert!(matches!(second.status, TokenStatus::Active { .. }), "{second:?}");
+    assert_eq!(w.store.pending_faults(), 1, "the line was not read");
+    w.store.counters(&w.concert).await.unwrap_err();
+}
+
+#[tokio::test]
 async fn a_glance_without_the_draw_is_kept_a_quarter_as_long_once_the_sale_is_open() {
     let w = unsealed_world(2, 100).await;
     let w = World { queue: w.queue.glancing_for(Duration::from_secs(4)), ..w };
