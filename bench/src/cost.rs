@@ -160,7 +160,7 @@ pub async fn run() -> String {
         probe.http("queue", "POST", "/queue/tokens", None, None, Some(json!({ "concertId": c }))).await
     );
     let next_fan = Probe { s: &s, user: UserId::random().to_string(), pass: std::sync::OnceLock::new() };
-    step!(
+    let next_issued = step!(
         "POST /queue/tokens",
         next_fan.http("queue", "POST", "/queue/tokens", None, None, Some(json!({ "concertId": c }))).await
     );
@@ -175,6 +175,16 @@ pub async fn run() -> String {
         "GET /concerts/{id}/line (at the origin: a CDN miss, about once a second per edge)",
         probe.http("queue", "GET", &format!("/concerts/{c}/line"), None, None, None).await
     );
+    // A check-in finds its instance's glance at the line older than the batch (it was read
+    // for the joins) or newer: read again, once a second per instance, or trusted (ADR 0009).
+    tokio::time::sleep(s.settings.glance).await;
+    let next_token = next_issued["token"].as_str().expect("token").to_owned();
+    let next_t = Some(next_token.as_str());
+    let next_checked_in = step!(
+        "GET /queue/tokens/current (reading its glance: once a second per instance)",
+        next_fan.http("queue", "GET", "/queue/tokens/current", next_t, None, None).await
+    );
+    let _ = next_fan.pass.set(next_checked_in["admissionPass"].as_str().expect("an admitted fan's pass").to_owned());
     let checked_in =
         step!("GET /queue/tokens/current", probe.http("queue", "GET", "/queue/tokens/current", t, None, None).await);
     let _ = probe.pass.set(checked_in["admissionPass"].as_str().expect("an admitted fan's pass").to_owned());
@@ -186,6 +196,20 @@ pub async fn run() -> String {
     step!(
         "GET /concerts/{id}/dates/{date}/seats",
         probe.http("availability", "GET", &format!("/concerts/{c}/dates/{date}/seats"), t, None, None).await
+    );
+    // The first hold in an instance reads the sale and the date's prices (ADR 0010).
+    step!(
+        "POST /reservations (reading its glance: once a second per instance)",
+        next_fan
+            .http(
+                "reservation",
+                "POST",
+                "/reservations",
+                next_t,
+                None,
+                Some(json!({ "concertId": c, "date": date, "seatNumber": 2 }))
+            )
+            .await
     );
     let held = step!(
         "POST /reservations",

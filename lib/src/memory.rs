@@ -477,7 +477,7 @@ impl CatalogStore for Memory {
     }
 
     async fn concert(&self, concert: &ConcertId) -> Result<Option<Concert>> {
-        Ok(self.lock()?.concerts.get(concert).map(|(c, _)| c.clone()))
+        self.step("concert", |s| Ok(s.concerts.get(concert).map(|(c, _)| c.clone())))
     }
 
     async fn concert_seats(&self, concert: &ConcertId) -> Result<Option<Vec<Seat>>> {
@@ -485,6 +485,7 @@ impl CatalogStore for Memory {
     }
 
     async fn date_seats(&self, concert: &ConcertId, date: ConcertDate) -> Result<Vec<Seat>> {
+        self.fault("date_seats", false)?;
         let seats = self.concert_seats(concert).await?.unwrap_or_default();
         Ok(seats.into_iter().filter(|s| s.date == date).collect())
     }
@@ -594,7 +595,7 @@ impl HoldStore for Memory {
     }
 
     async fn account(&self, concert: &ConcertId, user: UserId) -> Result<AccountSeats> {
-        Ok(self.lock()?.accounts.get(&(concert.clone(), user)).cloned().unwrap_or_default())
+        self.step("account", |s| Ok(s.accounts.get(&(concert.clone(), user)).cloned().unwrap_or_default()))
     }
 
     async fn cancel(&self, r: &Reservation, now: Timestamp) -> Result<bool> {

@@ -3,14 +3,16 @@
 //! reservation. Expiry needs no cleanup to be correct; the delayed release message only
 //! tidies the records.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 
-use crate::catalog::{CatalogStore, SeatState, SeatStatus};
+use crate::catalog::{CatalogStore, Concert, Seat, SeatState, SeatStatus};
 use crate::clock::{Clock, Timestamp};
 use crate::error::{Error, Result};
+use crate::glance::Glances;
 use crate::ids::{ConcertDate, ConcertId, PaymentId, ReservationId, SeatNumber, UserId};
 use crate::money::Won;
 use crate::queue::Admission;
@@ -124,6 +126,18 @@ pub struct HoldService {
     hold_for: Duration,
     /// The queue's idle timeout: a hold is a sign of life, and renews the fan's slot.
     idle_for: Duration,
+    /// How long a hold may decide the sale's phase and seat limit from this instance's last
+    /// reading of the concert (none by default; `glancing_for`).
+    glance_for: Duration,
+    sales: Glances<ConcertId, Concert>,
+    /// The seat prices of each date, kept for good once the sale has started: from then on
+    /// the layout cannot change (`OperatorService::edit`).
+    prices: Glances<(ConcertId, ConcertDate), Arc<HashMap<SeatNumber, Won>>>,
+}
+
+/// Prices, once kept, are kept whatever their age.
+fn for_good<V>(_: &V, _: Duration) -> bool {
+    true
 }
 
 impl HoldService {
@@ -135,28 +149,86 @@ impl HoldService {
         hold_for: Duration,
         idle_for: Duration,
     ) -> Self {
-        Self { catalog, store, expiry, clock, hold_for, idle_for }
+        Self {
+            catalog,
+            store,
+            expiry,
+            clock,
+            hold_for,
+            idle_for,
+            glance_for: Duration::ZERO,
+            sales: Glances::default(),
+            prices: Glances::default(),
+        }
+    }
+
+    /// Let holds decide the sale's phase and seat limit from a glance up to `glance_for`
+    /// old: an operator's close or new limit reaches holds within it (ADR 0010).
+    #[must_use]
+    pub fn glancing_for(mut self, glance_for: Duration) -> Self {
+        self.glance_for = glance_for;
+        self
+    }
+
+    /// The sale, and the prices of the date's seats (a seat without one does not exist):
+    /// each as this instance kept it, else read (at once).
+    async fn sale_and_prices(
+        &self,
+        concert_id: &ConcertId,
+        date: ConcertDate,
+        now: Timestamp,
+    ) -> Result<(Concert, Arc<HashMap<SeatNumber, Won>>)> {
+        let fresh = |_: &Concert, age: Duration| age < self.glance_for;
+        let key = (concert_id.clone(), date);
+        let (kept_sale, kept_prices) = (self.sales.get(concert_id, now, fresh), self.prices.get(&key, now, for_good));
+        let sale = async {
+            match &kept_sale {
+                Some(c) => Ok(c.clone()),
+                None => retrying(|| self.catalog.concert(concert_id)).await?.ok_or(Error::ConcertNotFound),
+            }
+        };
+        let prices = async {
+            match &kept_prices {
+                Some(p) => Ok(p.clone()),
+                None => {
+                    let seats = retrying(|| self.catalog.date_seats(concert_id, date)).await?;
+                    Ok(Arc::new(seats.iter().map(|s| (s.number, s.price)).collect::<HashMap<_, _>>()))
+                }
+            }
+        };
+        let (concert, prices) = tokio::try_join!(sale, prices)?;
+        if kept_sale.is_none() && !self.glance_for.is_zero() {
+            self.sales.keep(concert_id.clone(), concert.clone(), now, fresh);
+        }
+        if kept_prices.is_none() && concert.phase_at(now) != crate::sale::Phase::Scheduled {
+            self.prices.keep(key, prices.clone(), now, for_good);
+        }
+        Ok((concert, prices))
     }
 
     /// Hold a seat for the admitted user. Holding a seat the user already holds answers
     /// with that hold: a fan who lost the answer to their first request and sends it again
     /// learns their reservation instead of "seat taken" by themselves.
+    ///
+    /// One round trip when this instance has glanced at the sale and kept the date's prices
+    /// (ADR 0010): the first attempt reads neither the seat nor the account but assumes the
+    /// seat free and the account's first slot free, as for most fans' first hold, and the
+    /// transaction checks both. Only when it finds either taken are they read, to say why
+    /// or to take the account's next free slot.
     pub async fn hold(&self, who: &Admission, date: ConcertDate, seat_number: SeatNumber) -> Result<Reservation> {
-        // Independent reads, at once: the sale (its phase and seat limit), the seat (its price,
-        // and a fast refusal when taken) and the account's seats. The account is read in vain
-        // when the seat is taken; one round trip instead of three.
-        let (concert, seat, account) = tokio::try_join!(
-            retrying(|| self.catalog.concert(&who.concert)),
-            retrying(|| self.catalog.seat(&who.concert, date, seat_number)),
-            retrying(|| self.store.account(&who.concert, who.user))
-        )?;
-        let concert = concert.ok_or(Error::ConcertNotFound)?;
+        let (concert, prices) = self.sale_and_prices(&who.concert, date, self.clock.now()).await?;
         if concert.phase_at(self.clock.now()) == crate::sale::Phase::Closed {
             // Closing (early or on time) ends the sale for everyone, admitted fans too.
             return Err(Error::SaleClosed);
         }
         let limit = concert.seat_limit;
-        let mut read = Some((seat, account));
+        let assumed = prices.get(&seat_number).map(|&price| Seat {
+            date,
+            number: seat_number,
+            price,
+            state: SeatState::Available,
+        });
+        let mut read = Some((assumed, AccountSeats::default()));
         let mut attempt = 0;
         loop {
             // After a lost race, the seat and the account again, at once.

@@ -95,7 +95,8 @@ impl Services {
                 clock.clone(),
                 settings.hold_for,
                 settings.queue.idle_for,
-            ),
+            )
+            .glancing_for(settings.glance),
             wallet: WalletService::new(Arc::new(DynamoWallet::new(tables.clone())), settings.wallet, clock.clone()),
             payments,
             queue,

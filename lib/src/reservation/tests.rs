@@ -282,3 +282,50 @@ async fn a_spent_pass_cannot_hold_or_pay_again() {
         "a repeat learns its payment"
     );
 }
+
+#[tokio::test]
+async fn a_first_hold_reads_neither_the_seat_nor_the_account_and_a_second_reads_them_for_the_next_slot() {
+    let w = world().await;
+    let (fan, _) = w.fan().await;
+    w.mem.inject("seat", Error::Infrastructure("the seat was read".into()), false);
+    w.mem.inject("account", Error::Infrastructure("the account was read".into()), false);
+    let first = w.holds.hold(&fan, w.date, SeatNumber::new(5).unwrap()).await.unwrap();
+    assert_eq!((first.slot, first.price.get()), (0, 220_000), "priced from the date's seats");
+    assert_eq!(w.mem.pending_faults(), 2, "the seat and the account were assumed free, not read");
+    w.mem.seat(&w.concert, w.date, SeatNumber::new(5).unwrap()).await.unwrap_err();
+    w.mem.account(&w.concert, fan.user).await.unwrap_err();
+    // The first slot is taken now: the transaction says so, and the second try reads both.
+    let second = w.holds.hold(&fan, w.date, SeatNumber::new(6).unwrap()).await.unwrap();
+    assert_eq!(second.slot, 1);
+    assert_eq!(w.holds.hold(&fan, w.date, SeatNumber::new(6).unwrap()).await, Ok(second), "a repeat finds its hold");
+}
+
+#[tokio::test]
+async fn with_a_glance_a_hold_is_one_write_and_a_close_reaches_holds_within_the_glance() {
+    let w = world().await;
+    let holds = HoldService::new(w.mem.clone(), w.mem.clone(), w.mem.clone(), w.clock.clone(), HOLD, HOLD)
+        .glancing_for(Duration::from_secs(1));
+    let (a, _) = w.fan().await;
+    let (b, raw_b) = w.fan().await;
+    holds.hold(&a, w.date, SeatNumber::new(1).unwrap()).await.unwrap();
+    for read in ["concert", "date_seats", "seat", "account"] {
+        w.mem.inject(read, Error::Infrastructure(format!("{read} was read")), false);
+    }
+    holds.hold(&b, w.date, SeatNumber::new(2).unwrap()).await.unwrap();
+    assert_eq!(w.mem.pending_faults(), 4, "nothing read: the sale and the prices from the glance");
+    w.mem.concert(&w.concert).await.unwrap_err();
+    w.mem.date_seats(&w.concert, w.date).await.unwrap_err();
+    w.mem.seat(&w.concert, w.date, SeatNumber::new(1).unwrap()).await.unwrap_err();
+    w.mem.account(&w.concert, b.user).await.unwrap_err();
+    // The operator closes the sale: holds learn it once their glance is a second old.
+    let before = w.mem.concert(&w.concert).await.unwrap().unwrap();
+    let mut after = before.clone();
+    after.sale.closes_at = w.clock.now();
+    after.version += 1;
+    assert!(w.mem.update_concert(&before, &after).await.unwrap());
+    w.clock.advance(Duration::from_millis(999));
+    let b = w.again(&b, &raw_b).await;
+    assert!(holds.hold(&b, w.date, SeatNumber::new(3).unwrap()).await.is_ok(), "within the glance");
+    w.clock.advance(Duration::from_millis(1));
+    assert_eq!(holds.hold(&b, w.date, SeatNumber::new(4).unwrap()).await, Err(Error::SaleClosed));
+}
