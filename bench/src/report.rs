@@ -67,12 +67,12 @@ pub async fn gather(
             statements_off.push(user);
         }
     }
-    // Events: sent at once; the relay catches up within a tick.
+    // Events: published by the admitter's relay, within a tick of the payment (ADR 0010).
     let wanted: HashSet<String> =
         payments.iter().map(|p| p.id.to_string()).chain(refunds.iter().map(|r| r.id.to_string())).collect();
     let mut delivered = HashSet::new();
     let url = &settings.resources.payment_events_queue_url;
-    for _ in 0..40 {
+    for _ in 0..120 {
         if wanted.is_subset(&delivered) {
             break;
         }

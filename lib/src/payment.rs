@@ -296,8 +296,8 @@ impl PaymentService {
             };
             match outcome {
                 Ok(()) => {
+                    // Its PaymentCompleted event waits in the outbox for the relay (ADR 0010).
                     tracing::info!(user = %bearer.user, payment = %plan.payment.id, seats = plan.payment.seats.len(), amount = plan.payment.amount.get(), "paid");
-                    self.deliver(&OutboxEvent::payment_completed(&plan.payment)).await;
                     return Ok(plan.payment);
                 }
                 Err(conflicts) => match after_conflict(&conflicts) {
@@ -332,28 +332,32 @@ impl PaymentService {
         retrying(|| self.store.payments(user)).await
     }
 
-    /// Publish one event now; if the queue is down it stays in the outbox for `relay`.
-    pub async fn deliver(&self, event: &OutboxEvent) {
-        let result = match self.events.publish(event).await {
-            Ok(()) => self.store.mark_delivered(event).await,
-            Err(e) => Err(e),
-        };
-        if let Err(e) = result {
-            tracing::warn!(event = %event.id, kind = %event.kind, error = %e, "event left in the outbox for the relay");
-        }
-    }
-
-    /// Publish what the outbox still holds. Returns how many were delivered.
+    /// Publish what the outbox holds, oldest first, in rounds of `RELAY_ROUND` while rounds
+    /// come back full, at most `RELAY_ROUNDS`; the admitter calls it every tick. The only
+    /// publisher: payments and refunds write their events in their own transactions and
+    /// leave them there, so that the request path ends with the transaction (ADR 0010).
+    /// An event is deleted once published: published twice at most, if the delete fails.
     pub async fn relay(&self) -> Result<usize> {
         let mut delivered = 0;
-        for event in self.store.undelivered(100).await? {
-            self.events.publish(&event).await?;
-            self.store.mark_delivered(&event).await?;
-            delivered += 1;
+        for _ in 0..RELAY_ROUNDS {
+            let events = self.store.undelivered(RELAY_ROUND).await?;
+            for event in &events {
+                self.events.publish(event).await?;
+                self.store.mark_delivered(event).await?;
+                delivered += 1;
+            }
+            if events.len() < RELAY_ROUND {
+                break;
+            }
         }
         Ok(delivered)
     }
 }
+
+/// Events the relay reads from the outbox at once, and rounds of them in one call: far
+/// more than a tick's payments, which the seats bound (50 a date).
+const RELAY_ROUND: usize = 100;
+const RELAY_ROUNDS: usize = 10;
 
 /// One to `Concert::MAX_SEAT_LIMIT` distinct reservations.
 fn check_request(ids: &[ReservationId]) -> Result<()> {

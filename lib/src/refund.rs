@@ -14,7 +14,7 @@ use crate::clock::{Clock, Timestamp};
 use crate::error::{Error, Result};
 use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, RefundId, ReservationId, SeatNumber, UserId};
 use crate::money::Won;
-use crate::payment::{OutboxEvent, PaymentService, PaymentStore};
+use crate::payment::{OutboxEvent, PaymentStore};
 use crate::refund_policy::Quote;
 use crate::reservation::{Reservation, ReservationState};
 use crate::retry::{decide, pause, pause_before_retry, retrying, Decision, MAX_ATTEMPTS};
@@ -115,7 +115,6 @@ pub struct RefundService {
     store: Arc<dyn RefundStore>,
     catalog: Arc<dyn CatalogStore>,
     payments: Arc<dyn PaymentStore>,
-    outbox: Arc<PaymentService>,
     clock: Arc<dyn Clock>,
 }
 
@@ -124,10 +123,9 @@ impl RefundService {
         store: Arc<dyn RefundStore>,
         catalog: Arc<dyn CatalogStore>,
         payments: Arc<dyn PaymentStore>,
-        outbox: Arc<PaymentService>,
         clock: Arc<dyn Clock>,
     ) -> Self {
-        Self { store, catalog, payments, outbox, clock }
+        Self { store, catalog, payments, clock }
     }
 
     /// Cancel the caller's paid reservation and refund it by its concert's schedule.
@@ -178,7 +176,6 @@ impl RefundService {
             match self.store.refund(&plan).await {
                 Ok(true) => {
                     tracing::info!(user = %caller, reservation = %id, refunded = refund.get(), fee = fee.get(), "paid seat refunded");
-                    self.outbox.deliver(&plan.refund.cancelled_event()).await;
                     return Ok(plan.refund);
                 }
                 // Refunded, or the balance moved, meanwhile: the next read says which.

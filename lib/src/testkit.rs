@@ -68,7 +68,7 @@ pub async fn world() -> World {
             clock.clone(),
         ),
         payments: payments.clone(),
-        refunds: RefundService::new(mem.clone(), mem.clone(), mem.clone(), payments, clock.clone()),
+        refunds: RefundService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone()),
         queue,
         mem,
         clock,

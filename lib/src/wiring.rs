@@ -77,7 +77,6 @@ impl Services {
                 Arc::new(DynamoRefunds::new(tables.clone())),
                 catalog_store.clone(),
                 payment_store,
-                payments.clone(),
                 clock.clone(),
             ),
             catalog: CatalogService::new(catalog_store.clone(), clock.clone()),

@@ -55,7 +55,10 @@ async fn payment_debits_sells_confirms_records_uses_the_token_and_publishes() {
     assert_eq!(res, ReservationState::Confirmed { payment: p.id });
     assert_eq!(tok, TokenStatus::Expired);
     assert_eq!(n, 1);
-    assert_eq!(w.mem.published.lock().unwrap().len(), 1);
+    assert_eq!(w.mem.published.lock().unwrap().len(), 0, "the request ends with its transaction");
+    assert_eq!(w.mem.outbox_len().unwrap(), 1);
+    assert_eq!(w.payments.relay().await.unwrap(), 1, "the admitter's relay publishes it");
+    assert_eq!(w.mem.published.lock().unwrap()[0].id, p.id.to_string());
     assert_eq!(w.mem.outbox_len().unwrap(), 0);
     // The token's slot goes back to the line at the next tick.
     assert_eq!(w.queue.tick(&w.concert).await.unwrap().released, 1);
@@ -118,7 +121,7 @@ async fn a_paid_reservation_is_already_paid_and_a_key_replays_its_payment() {
 }
 
 #[tokio::test]
-async fn an_event_that_could_not_be_sent_waits_in_the_outbox_for_the_relay() {
+async fn an_event_the_relay_could_not_send_waits_in_the_outbox_for_its_next_round() {
     let w = world().await;
     let (fan, raw) = w.fan().await;
     let r = w.holds.hold(&fan, w.date, SeatNumber::new(9).unwrap()).await.unwrap();

@@ -37,6 +37,7 @@ async fn a_refund_frees_the_seat_credits_the_wallet_and_is_announced() {
         w.holds.get(&fan, r.id).await.unwrap().status_at(w.clock.now()),
         crate::reservation::ReservationStatus::Cancelled
     );
+    assert_eq!(w.payments.relay().await.unwrap(), 2, "the payment's event and the refund's");
     assert!(w
         .mem
         .published
