@@ -250,9 +250,26 @@ impl LineCounters {
         }
     }
 
-    /// Users ahead of a spot (unknown in the pre-queue).
+    /// Users ahead of a spot (unknown in the pre-queue): the places between the serving
+    /// number and its own, less the empty ones (`empty_places`).
     pub fn position_of(&self, spot: Spot) -> Option<u64> {
-        self.place_of(spot).map(|p| p.saturating_sub(self.admitted_through).saturating_sub(1))
+        let place = self.place_of(spot)?;
+        let empty = self.empty_places();
+        Some(positions_ahead(place, self.admitted_through, &empty))
+    }
+
+    /// The places nobody holds that are not let in yet: the levelling's hole runs, each a
+    /// run of places `STRIPES` apart (a run of ranks on one stripe), after the cohort.
+    pub fn empty_places(&self) -> Vec<EmptyPlaces> {
+        let Some(draw) = self.draw else { return Vec::new() };
+        self.holes
+            .iter()
+            .map(|h| EmptyPlaces {
+                first: draw.cohort + crate::arrivals::number(h.stripe, h.after + 1),
+                last: draw.cohort + h.last(),
+                every: u64::from(crate::arrivals::STRIPES),
+            })
+            .collect()
     }
 
     /// Where a WAITING token at `spot` stands at `now`.
@@ -265,6 +282,37 @@ impl LineCounters {
             _ => Standing::Missed,
         }
     }
+}
+
+/// Places `first`, `first + every`, ... through `last` that nobody holds (arrival numbers
+/// taken by levelling the stripes): they are let in with their batch but are nobody ahead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmptyPlaces {
+    pub first: u64,
+    pub last: u64,
+    pub every: u64,
+}
+
+impl EmptyPlaces {
+    /// How many of these places lie strictly between `after` and `before`.
+    pub fn between(&self, after: u64, before: u64) -> u64 {
+        let every = self.every.max(1);
+        let lo = self.first.max(after.saturating_add(1));
+        let hi = self.last.min(before.saturating_sub(1));
+        if hi < lo || hi < self.first {
+            return 0;
+        }
+        let k_lo = (lo - self.first).div_ceil(every);
+        let k_hi = (hi - self.first) / every;
+        (k_hi + 1).saturating_sub(k_lo)
+    }
+}
+
+/// Fans ahead of place `place` once every place through `serving_through` is let in: the
+/// places between, less those nobody holds.
+pub fn positions_ahead(place: u64, serving_through: u64, empty: &[EmptyPlaces]) -> u64 {
+    let between = place.saturating_sub(serving_through).saturating_sub(1);
+    between.saturating_sub(empty.iter().map(|e| e.between(serving_through, place)).sum())
 }
 
 /// A slot held by a token, to be released once `until` has passed.
@@ -448,12 +496,14 @@ pub struct LineStatus {
     pub active: u32,
     pub active_cap: u32,
     pub pace: LinePace,
+    /// Places not let in yet that nobody holds, for the fans' own positions.
+    pub empty: Vec<EmptyPlaces>,
 }
 
 impl LineStatus {
-    /// Fans ahead of place `place`, and the wait estimate for it.
+    /// Fans ahead of place `place`.
     pub fn position_of(&self, place: u64) -> u64 {
-        place.saturating_sub(self.serving_through).saturating_sub(1)
+        positions_ahead(place, self.serving_through, &self.empty)
     }
 }
 
@@ -687,6 +737,7 @@ impl QueueService {
             active: counters.active,
             active_cap: concert.control.policy(self.policy).active_cap,
             pace,
+            empty: counters.empty_places(),
         })
     }
 

@@ -66,8 +66,8 @@ test('an operator creates a concert, its sale opens on time, and pause holds the
   await signIn(late, 'fan');
   await late.locator(`[data-concert="${concertId}"] [data-testid="join-line"]`).click();
   await late.waitForURL(new RegExp(`#/concerts/${concertId}/line$`));
-  // Waiting with a place. (Its position may count numbers of the arrival stripes that nobody
-  // holds as people ahead: ADR 0009.)
+  // Waiting with a place. (Until the admitter's next tick levels the arrival stripes, its
+  // position counts the numbers a lagging stripe has not reached as people ahead: ADR 0009.)
   await expect
     .poll(() => late.getByTestId('line-status').textContent(), { timeout: 10_000 })
     .toMatch(new RegExp(`^(${t('lineNext', {}, 'ko')}|내 앞에 [0-9]+명)$`));

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
+  emptyBetween,
   formatWait,
   keepsPolling,
   lineProgress,
@@ -113,6 +114,18 @@ describe('position and wait arithmetic from the line status', () => {
     expect(positionAt(10, 10)).toBe(0);
     expect(positionAt(5, 10)).toBe(0);
     expect(positionAt(1, 0)).toBe(0);
+  });
+
+  test('places nobody holds (the levelled stripes) are not fans ahead', () => {
+    const run = { first: 12, last: 76, every: 32 };
+    expect(emptyBetween(run, 0, 100)).toBe(3);
+    expect(emptyBetween(run, 12, 76)).toBe(1);
+    expect(emptyBetween(run, 13, 44)).toBe(0);
+    expect(emptyBetween(run, 50, 20)).toBe(0);
+    expect(positionAt(14, 10, [run])).toBe(2);
+    expect(positionAt(12, 10, [run])).toBe(1);
+    expect(positionAt(100, 10, [run])).toBe(86);
+    expect(lineStatusView(line({ servingThrough: 10, emptyPlaces: [run] }), 14)).toMatchObject({ kind: 'waiting', position: 2 });
   });
 
   test('the nominal wait: one tick per admitPerTick places, the fan’s own tick included', () => {

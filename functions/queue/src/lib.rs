@@ -53,6 +53,7 @@ fn line_json(l: &LineStatus) -> Value {
         "measuredAdmittedPerMinute": l.pace.measured_per_minute,
         "admittedPerMinute": l.pace.per_minute(),
         "pollAfterSeconds": POLL_SECONDS,
+        "emptyPlaces": l.empty.iter().map(|e| json!({ "first": e.first, "last": e.last, "every": e.every })).collect::<Vec<_>>(),
     })
 }
 

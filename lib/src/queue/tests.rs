@@ -209,10 +209,47 @@ fn a_fans_position_is_worked_out_from_their_place_and_the_serving_number() {
         active: 10,
         active_cap: 200,
         pace: LinePace { per_tick: 50, tick_secs: 2, measured_per_minute: None },
+        empty: vec![],
     };
     assert_eq!(status.position_of(101), 0, "next in");
     assert_eq!(status.position_of(150), 49);
     assert_eq!(status.position_of(7), 0, "let in already");
+    // Places 104, 136, 168 and 200 hold nobody: 104 and 136 are not fans ahead of 150.
+    let status = LineStatus { empty: vec![EmptyPlaces { first: 104, last: 200, every: 32 }], ..status };
+    assert_eq!(status.position_of(150), 47);
+    assert_eq!(status.position_of(136), 34, "its own place is not ahead of it");
+    assert_eq!(status.position_of(105), 3);
+    assert_eq!(status.position_of(104), 3);
+}
+
+#[test]
+fn empty_places_are_counted_between_two_places_on_their_stride() {
+    let run = EmptyPlaces { first: 10, last: 74, every: 32 };
+    assert_eq!(run.between(0, 100), 3, "10, 42 and 74");
+    assert_eq!(run.between(10, 74), 1, "both ends excluded");
+    assert_eq!(run.between(9, 11), 1);
+    assert_eq!(run.between(11, 42), 0);
+    assert_eq!(run.between(74, 1000), 0);
+    assert_eq!(run.between(50, 20), 0, "an empty range");
+    assert_eq!(EmptyPlaces { first: 5, last: 5, every: 32 }.between(4, 6), 1);
+}
+
+#[tokio::test]
+async fn a_lone_fans_position_does_not_count_the_levelling_holes_ahead_of_them() {
+    let w = world(1, 100).await;
+    // Arrivals on stripe 31 first (number 32), then on stripe 0 (number 1): levelling
+    // fills numbers 2 to 31 for nobody.
+    w.store.arrive_on(&w.concert, &[31, 0]).unwrap();
+    let late = issue_many(&w, 1).await.remove(0);
+    let first = issue_many(&w, 1).await.remove(0);
+    assert_eq!((late.place, first.place), (Some(32), Some(1)));
+    w.queue.tick(&w.concert).await.unwrap();
+    let counters = w.store.counters(&w.concert).await.unwrap();
+    assert_eq!(counters.admitted_through, 1, "one place a tick");
+    assert_eq!(current(&w, &late.token.to_string()).await.unwrap().position, Some(0), "30 empty places ahead, no fan");
+    let line = w.queue.line(&w.concert).await.unwrap();
+    assert_eq!(line.position_of(32), 0);
+    assert_eq!(line.empty.iter().map(|e| e.between(1, 32)).sum::<u64>(), 30);
 }
 
 #[tokio::test]

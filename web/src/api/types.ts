@@ -67,6 +67,15 @@ export interface PublicLineStatus {
   measuredAdmittedPerMinute: number | null;
   admittedPerMinute: number;
   pollAfterSeconds: number;
+  /** Places not let in yet that nobody holds: `first`, `first + every`, ... through `last`. */
+  emptyPlaces?: EmptyPlaces[];
+}
+
+/** A run of places nobody holds (arrival numbers taken when the stripes were levelled). */
+export interface EmptyPlaces {
+  first: number;
+  last: number;
+  every: number;
 }
 
 export interface TokenIssued extends TokenStatus {

@@ -4,7 +4,7 @@
 // and the estimated wait in words. Pure: the clock is passed in.
 
 import type { Lang } from '../i18n/lang';
-import type { PublicLineStatus, TokenStatus } from '../api/types';
+import type { EmptyPlaces, PublicLineStatus, TokenStatus } from '../api/types';
 
 export type LineView =
   | { kind: 'drawing'; opensAt: string; paused: boolean }
@@ -33,9 +33,25 @@ export function pollSource(place: number | null | undefined, passed: boolean): '
   return typeof place === 'number' && !passed ? 'line' : 'token';
 }
 
-/** Fans ahead of place `place` when every place through `servingThrough` has been let in. */
-export function positionAt(place: number, servingThrough: number): number {
-  return Math.max(0, place - servingThrough - 1);
+/** How many places of `run` lie strictly between `after` and `before`. */
+export function emptyBetween(run: EmptyPlaces, after: number, before: number): number {
+  const every = Math.max(1, run.every);
+  const lo = Math.max(run.first, after + 1);
+  const hi = Math.min(run.last, before - 1);
+  if (hi < lo) return 0;
+  const kLo = Math.ceil((lo - run.first) / every);
+  const kHi = Math.floor((hi - run.first) / every);
+  return Math.max(0, kHi - kLo + 1);
+}
+
+/**
+ * Fans ahead of place `place` when every place through `servingThrough` has been let in:
+ * the places between, less those nobody holds. The API's own arithmetic.
+ */
+export function positionAt(place: number, servingThrough: number, empty: readonly EmptyPlaces[] = []): number {
+  const between = Math.max(0, place - servingThrough - 1);
+  const nobody = empty.reduce((n, run) => n + emptyBetween(run, servingThrough, place), 0);
+  return Math.max(0, between - nobody);
 }
 
 /** How fast the line moves, as the line's status says. */
@@ -60,7 +76,7 @@ export function waitSecondsAt(position: number, pace: LinePace): number | null {
 export function lineStatusView(l: PublicLineStatus, place: number): LineView {
   if (l.servingThrough >= place) return { kind: 'passed' };
   if (l.phase === 'SOLD_OUT' || l.phase === 'CLOSED') return { kind: 'ended', reason: l.phase };
-  const position = positionAt(place, l.servingThrough);
+  const position = positionAt(place, l.servingThrough, l.emptyPlaces ?? []);
   return { kind: 'waiting', position, waitSeconds: waitSecondsAt(position, l), paused: l.phase === 'PAUSED' };
 }
 
