@@ -189,6 +189,12 @@ pub async fn run() -> String {
         step!("GET /queue/tokens/current", probe.http("queue", "GET", "/queue/tokens/current", t, None, None).await);
     let _ = probe.pass.set(checked_in["admissionPass"].as_str().expect("an admitted fan's pass").to_owned());
     step!("GET /concerts", probe.http("availability", "GET", "/concerts", None, None, None).await);
+    // Browsing answers from its instance's glance at the concert's seats (ADR 0010): the
+    // first request in a second reads them, for the dates and the seats of every date.
+    step!(
+        "GET /concerts/{id}/dates (reading its glance: once a second per instance)",
+        next_fan.http("availability", "GET", &format!("/concerts/{c}/dates"), next_t, None, None).await
+    );
     step!(
         "GET /concerts/{id}/dates",
         probe.http("availability", "GET", &format!("/concerts/{c}/dates"), t, None, None).await

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 
 use crate::clock::{Clock, Timestamp};
 use crate::error::{Error, Result};
+use crate::glance::Glances;
 use crate::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber, UserId};
 use crate::money::Won;
 use crate::refund_policy::RefundPolicy;
@@ -154,11 +155,40 @@ pub trait CatalogStore: Send + Sync {
 pub struct CatalogService {
     store: Arc<dyn CatalogStore>,
     clock: Arc<dyn Clock>,
+    /// How long browsing may answer from this instance's last reading of a concert's seats
+    /// (none by default; `glancing_for`).
+    glance_for: std::time::Duration,
+    seats: Glances<ConcertId, Arc<Vec<Seat>>>,
 }
 
 impl CatalogService {
     pub fn new(store: Arc<dyn CatalogStore>, clock: Arc<dyn Clock>) -> Self {
-        Self { store, clock }
+        Self { store, clock, glance_for: std::time::Duration::ZERO, seats: Glances::default() }
+    }
+
+    /// Let browsing (dates, seats) answer from a glance at the concert's seats up to
+    /// `glance_for` old (ADR 0010): a seat held or sold within it may still show free, and
+    /// the hold's transaction, not the map, decides. A hold's end is exact, as each status
+    /// is worked out from the kept seat at the instant of the request.
+    #[must_use]
+    pub fn glancing_for(mut self, glance_for: std::time::Duration) -> Self {
+        self.glance_for = glance_for;
+        self
+    }
+
+    /// Every seat of the concert, from the glance or read (and kept). None: no such concert.
+    async fn concert_seats(&self, concert: &ConcertId) -> Result<Option<Arc<Vec<Seat>>>> {
+        let now = self.clock.now();
+        let fresh = |_: &Arc<Vec<Seat>>, age: std::time::Duration| age < self.glance_for;
+        if let Some(seats) = self.seats.get(concert, now, fresh) {
+            return Ok(Some(seats));
+        }
+        let Some(seats) = retrying(|| self.store.concert_seats(concert)).await? else { return Ok(None) };
+        let seats = Arc::new(seats);
+        if !self.glance_for.is_zero() {
+            self.seats.keep(concert.clone(), seats.clone(), now, fresh);
+        }
+        Ok(Some(seats))
     }
 
     pub async fn concerts(&self) -> Result<Vec<Concert>> {
@@ -170,13 +200,19 @@ impl CatalogService {
     }
 
     pub async fn dates(&self, concert: &ConcertId) -> Result<Vec<DateAvailability>> {
-        let seats = self.store.concert_seats(concert).await?.ok_or(Error::ConcertNotFound)?;
+        let seats = self.concert_seats(concert).await?.ok_or(Error::ConcertNotFound)?;
         Ok(availability(&seats, self.clock.now()))
     }
 
-    /// The seats of a date with their status now.
+    /// The seats of a date with their status now. Without a glance, only the date's seats
+    /// are read; with one, the concert's, kept for both routes.
     pub async fn seats(&self, concert: &ConcertId, date: ConcertDate) -> Result<Vec<(Seat, SeatStatus)>> {
-        let seats = self.store.date_seats(concert, date).await?;
+        let seats: Vec<Seat> = if self.glance_for.is_zero() {
+            retrying(|| self.store.date_seats(concert, date)).await?
+        } else {
+            let all = self.concert_seats(concert).await?.unwrap_or_default();
+            all.iter().filter(|s| s.date == date).cloned().collect()
+        };
         if seats.is_empty() {
             return Err(Error::ScheduleNotFound);
         }

@@ -481,18 +481,21 @@ impl CatalogStore for Memory {
     }
 
     async fn concert_seats(&self, concert: &ConcertId) -> Result<Option<Vec<Seat>>> {
-        Ok(self.lock()?.concerts.get(concert).map(|(_, s)| s.clone()))
+        self.step("concert_seats", |s| Ok(s.concerts.get(concert).map(|(_, seats)| seats.clone())))
     }
 
     async fn date_seats(&self, concert: &ConcertId, date: ConcertDate) -> Result<Vec<Seat>> {
-        self.fault("date_seats", false)?;
-        let seats = self.concert_seats(concert).await?.unwrap_or_default();
-        Ok(seats.into_iter().filter(|s| s.date == date).collect())
+        self.step("date_seats", |s| {
+            let seats = s.concerts.get(concert).map(|(_, seats)| seats.as_slice()).unwrap_or_default();
+            Ok(seats.iter().filter(|x| x.date == date).cloned().collect())
+        })
     }
 
     async fn seat(&self, concert: &ConcertId, date: ConcertDate, seat: SeatNumber) -> Result<Option<Seat>> {
-        self.fault("seat", false)?;
-        Ok(self.date_seats(concert, date).await?.into_iter().find(|s| s.number == seat))
+        self.step("seat", |s| {
+            let seats = s.concerts.get(concert).map(|(_, seats)| seats.as_slice()).unwrap_or_default();
+            Ok(seats.iter().find(|x| x.date == date && x.number == seat).cloned())
+        })
     }
 
     async fn live_concerts(&self, now: Timestamp) -> Result<Vec<ConcertId>> {

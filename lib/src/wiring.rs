@@ -79,7 +79,7 @@ impl Services {
                 payment_store,
                 clock.clone(),
             ),
-            catalog: CatalogService::new(catalog_store.clone(), clock.clone()),
+            catalog: CatalogService::new(catalog_store.clone(), clock.clone()).glancing_for(settings.glance),
             operator: OperatorService::new(
                 catalog_store.clone(),
                 line,

@@ -47,3 +47,60 @@ fn new_concert_has_fifty_priced_available_seats_per_date() {
     assert_eq!(tier_price(SeatNumber::new(1).unwrap()).get(), 220_000);
     assert_eq!(tier_price(SeatNumber::new(50).unwrap()).get(), 110_000);
 }
+
+mod glance {
+    use super::*;
+    use crate::clock::ManualClock;
+    use crate::memory::Memory;
+    use std::time::Duration;
+
+    async fn browsing(glance: Duration) -> (Arc<Memory>, Arc<ManualClock>, CatalogService, ConcertId, ConcertDate) {
+        let mem = Arc::new(Memory::default());
+        let clock = Arc::new(ManualClock::at(Timestamp::from_millis(1_000_000)));
+        let id = ConcertId::parse("browse").unwrap();
+        let date = ConcertDate::parse("2026-12-24").unwrap();
+        let concert =
+            Concert::on_sale(id.clone(), "T", "V", Timestamp::from_millis(0), Timestamp::from_millis(i64::MAX / 4));
+        mem.add_concert(&concert, &new_concert_seats(&[date])).await.unwrap();
+        let catalog = CatalogService::new(mem.clone(), clock.clone()).glancing_for(glance);
+        (mem, clock, catalog, id, date)
+    }
+
+    fn fails(read: &'static str) -> Error {
+        Error::Infrastructure(format!("{read} was read"))
+    }
+
+    #[tokio::test]
+    async fn browsing_answers_dates_and_seats_from_one_glance_and_reads_again_once_it_is_a_second_old() {
+        let (mem, clock, catalog, id, date) = browsing(Duration::from_secs(1)).await;
+        assert_eq!(catalog.dates(&id).await.unwrap()[0].available, 50);
+        mem.inject("concert_seats", fails("concert_seats"), false);
+        mem.inject("date_seats", fails("date_seats"), false);
+        assert_eq!(catalog.seats(&id, date).await.unwrap().len(), 50, "from the glance the dates read");
+        assert_eq!(catalog.dates(&id).await.unwrap()[0].available, 50);
+        assert_eq!(mem.pending_faults(), 2, "nothing read within the glance");
+        clock.advance(Duration::from_secs(1));
+        assert_eq!(catalog.dates(&id).await, Err(fails("concert_seats")), "a second later it is read again");
+        mem.date_seats(&id, date).await.unwrap_err();
+        assert_eq!(catalog.seats(&id, ConcertDate::parse("2030-01-01").unwrap()).await, Err(Error::ScheduleNotFound));
+    }
+
+    #[tokio::test]
+    async fn a_kept_hold_ends_on_the_map_at_its_instant_and_without_a_glance_every_request_reads() {
+        let (mem, clock, catalog, id, date) = browsing(Duration::from_secs(1)).await;
+        let until = clock.now().plus(Duration::from_millis(500));
+        let mut seats = mem.concert_seats(&id).await.unwrap().unwrap();
+        seats[0].state = held_until(until.millis());
+        let concert = mem.concert(&id).await.unwrap().unwrap();
+        assert!(mem.replace_seats(&concert, &seats[..1], &[]).await.unwrap());
+        let held = |map: &[(Seat, SeatStatus)]| map.iter().filter(|(_, s)| *s == SeatStatus::Held).count();
+        assert_eq!(held(&catalog.seats(&id, date).await.unwrap()), 1);
+        clock.advance(Duration::from_millis(500));
+        assert_eq!(held(&catalog.seats(&id, date).await.unwrap()), 0, "the kept hold ended at its instant");
+
+        let (mem, _, catalog, id, date) = browsing(Duration::ZERO).await;
+        catalog.seats(&id, date).await.unwrap();
+        mem.inject("date_seats", fails("date_seats"), false);
+        assert_eq!(catalog.seats(&id, date).await, Err(fails("date_seats")));
+    }
+}
