@@ -332,11 +332,13 @@ impl PaymentService {
         retrying(|| self.store.payments(user)).await
     }
 
-    /// Publish what the outbox holds, oldest first, in rounds of `RELAY_ROUND` while rounds
-    /// come back full, at most `RELAY_ROUNDS`; the admitter calls it every tick. The only
-    /// publisher: payments and refunds write their events in their own transactions and
-    /// leave them there, so that the request path ends with the transaction (ADR 0010).
-    /// An event is deleted once published: published twice at most, if the delete fails.
+    /// Publish what the outbox holds (shard by shard, in event-id order), in rounds of
+    /// `RELAY_ROUND` while rounds come back full, at most `RELAY_ROUNDS`; the admitter calls
+    /// it every tick. The only publisher: payments and refunds write their events in their
+    /// own transactions and leave them there, so that the request path ends with the
+    /// transaction (ADR 0010). An event is deleted once published; one whose delete fails
+    /// is published again by the next pass (consumers dedupe by event id). A pass stops at
+    /// the first failure and the next tick goes on.
     pub async fn relay(&self) -> Result<usize> {
         let mut delivered = 0;
         for _ in 0..RELAY_ROUNDS {

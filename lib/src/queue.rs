@@ -872,10 +872,17 @@ impl QueueService {
     pub async fn current(&self, caller: UserId, raw_token: Option<&str>) -> Result<TokenView> {
         let now = self.clock.now();
         let token = self.token(caller, raw_token).await?;
-        // The sale's phase, for the answer, and the line, for a check-in, from the glance.
-        let glance = self.glance(&token.concert).await?;
-        let concert = glance.concert.clone();
-        let (token, read) = self.show_up(token, Some(glance), now).await?;
+        // The sale's phase, for the answer, and the line, for a check-in, from the glance:
+        // first for a waiting token (its check-in decides from it), else at once with the
+        // slot's renewal.
+        let concert_id = token.concert.clone();
+        let (concert, (token, read)) = if token.state == TokenState::Waiting {
+            let glance = self.glance(&concert_id).await?;
+            (glance.concert.clone(), self.show_up(token, Some(glance), now).await?)
+        } else {
+            let (glance, shown) = tokio::try_join!(self.glance(&concert_id), self.show_up(token, None, now))?;
+            (glance.concert, shown)
+        };
         match token.status_at(now) {
             TokenStatus::Expired => Err(Error::TokenExpired),
             TokenStatus::Waiting => {

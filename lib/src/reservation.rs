@@ -200,7 +200,8 @@ impl HoldService {
         if kept_sale.is_none() && !self.glance_for.is_zero() {
             self.sales.keep(concert_id.clone(), concert.clone(), now, fresh);
         }
-        if kept_prices.is_none() && concert.phase_at(now) != crate::sale::Phase::Scheduled {
+        // A date without seats is not kept: made-up dates must not grow the instance's memory.
+        if kept_prices.is_none() && !prices.is_empty() && concert.phase_at(now) != crate::sale::Phase::Scheduled {
             self.prices.keep(key, prices.clone(), now, for_good);
         }
         Ok((concert, prices))

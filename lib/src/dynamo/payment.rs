@@ -298,6 +298,9 @@ impl PaymentStore for DynamoPayments {
     async fn undelivered(&self, limit: usize) -> Result<Vec<OutboxEvent>> {
         let mut out = Vec::new();
         for shard in 0..OUTBOX_SHARDS {
+            if out.len() >= limit {
+                break;
+            }
             let items = query_all(
                 &self.t.client,
                 &self.t.names.wallet_table,

@@ -329,3 +329,20 @@ async fn with_a_glance_a_hold_is_one_write_and_a_close_reaches_holds_within_the_
     w.clock.advance(Duration::from_millis(1));
     assert_eq!(holds.hold(&b, w.date, SeatNumber::new(4).unwrap()).await, Err(Error::SaleClosed));
 }
+
+#[tokio::test]
+async fn the_prices_of_a_date_without_seats_are_not_kept() {
+    let w = world().await;
+    let holds = HoldService::new(w.mem.clone(), w.mem.clone(), w.mem.clone(), w.clock.clone(), HOLD, HOLD)
+        .glancing_for(Duration::from_secs(1));
+    let (fan, _) = w.fan().await;
+    let made_up = ConcertDate::parse("2030-01-01").unwrap();
+    let seat = SeatNumber::new(1).unwrap();
+    assert_eq!(holds.hold(&fan, made_up, seat).await, Err(Error::SeatNotFound));
+    w.mem.inject("date_seats", Error::Infrastructure("the date was read".into()), false);
+    assert_eq!(holds.hold(&fan, made_up, seat).await, Err(Error::Infrastructure("the date was read".into())));
+    holds.hold(&fan, w.date, seat).await.unwrap();
+    w.mem.inject("date_seats", Error::Infrastructure("the date was read".into()), false);
+    holds.hold(&fan, w.date, SeatNumber::new(2).unwrap()).await.unwrap();
+    assert_eq!(w.mem.pending_faults(), 1, "a real date's prices are kept");
+}
