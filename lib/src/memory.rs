@@ -738,8 +738,10 @@ impl PaymentStore for Memory {
     }
 
     async fn mark_delivered(&self, event: &OutboxEvent) -> Result<()> {
-        self.lock()?.outbox.retain(|p| p.id != event.id);
-        Ok(())
+        self.step("mark_delivered", |s| {
+            s.outbox.retain(|p| p.id != event.id);
+            Ok(())
+        })
     }
 }
 

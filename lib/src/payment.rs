@@ -342,10 +342,10 @@ impl PaymentService {
     pub async fn relay(&self) -> Result<usize> {
         let mut delivered = 0;
         for _ in 0..RELAY_ROUNDS {
-            let events = self.store.undelivered(RELAY_ROUND).await?;
+            let events = retrying(|| self.store.undelivered(RELAY_ROUND)).await?;
             for event in &events {
                 self.events.publish(event).await?;
-                self.store.mark_delivered(event).await?;
+                retrying(|| self.store.mark_delivered(event)).await?;
                 delivered += 1;
             }
             if events.len() < RELAY_ROUND {
