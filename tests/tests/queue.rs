@@ -294,7 +294,20 @@ async fn waiting_fans_work_out_their_position_from_the_public_line_status() {
     let serving_now = line.body["servingThrough"].as_u64().unwrap();
     assert!(serving_now >= serving);
     if serving_now < mine {
-        assert_eq!(raw.position, Some(mine - serving_now - 1), "nobody was admitted in between");
+        // The places between, less those the status names empty (a tick the fault mix cut
+        // short after levelling the stripes leaves its holes ahead of the serving number).
+        let empty: Vec<_> = line.body["emptyPlaces"]
+            .as_array()
+            .expect("a list of empty places")
+            .iter()
+            .map(|e| ticketing::queue::EmptyPlaces {
+                first: e["first"].as_u64().unwrap(),
+                last: e["last"].as_u64().unwrap(),
+                every: e["every"].as_u64().unwrap(),
+            })
+            .collect();
+        let ahead = ticketing::queue::positions_ahead(mine, serving_now, &empty);
+        assert_eq!(raw.position, Some(ahead), "nobody was admitted in between: {line:?}");
     }
 
     // A CDN may keep it a second; a problem is never kept.
