@@ -44,20 +44,48 @@ pub struct HoleRun {
 }
 
 impl HoleRun {
+    /// Its numbers as places, for a line whose arrival numbers start after `cohort` places.
+    pub fn places(&self, cohort: u64) -> EmptyPlaces {
+        EmptyPlaces {
+            first: cohort + number(self.stripe, self.after + 1),
+            last: cohort + self.last(),
+            every: u64::from(STRIPES),
+        }
+    }
+
     /// How many of its numbers lie in `from..=through`.
     pub fn count_within(&self, from: u64, through: u64) -> u64 {
-        let s = u64::from(STRIPES);
-        let first = u64::from(self.stripe) + 1;
-        // Ranks whose numbers are >= from and <= through.
-        let lo = from.saturating_sub(first).div_ceil(s) + 1;
-        let Some(hi) = through.checked_sub(first).map(|d| d / s + 1) else { return 0 };
-        let (lo, hi) = (lo.max(self.after + 1), hi.min(self.through));
-        hi.saturating_sub(lo) + u64::from(hi >= lo)
+        self.places(0).between(from.saturating_sub(1), through.saturating_add(1))
     }
 
     /// Its highest number.
     pub fn last(&self) -> u64 {
         number(self.stripe, self.through)
+    }
+}
+
+/// Places `first`, `first + every`, ... through `last` that nobody holds (arrival numbers
+/// taken by levelling the stripes): they are let in with their batch but are nobody ahead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EmptyPlaces {
+    pub first: u64,
+    pub last: u64,
+    pub every: u64,
+}
+
+impl EmptyPlaces {
+    /// How many of these places lie strictly between `after` and `before`.
+    pub fn between(&self, after: u64, before: u64) -> u64 {
+        let every = self.every.max(1);
+        let lo = self.first.max(after.saturating_add(1));
+        let hi = self.last.min(before.saturating_sub(1));
+        if hi < lo {
+            return 0;
+        }
+        // lo >= first: the multiples of `every` from first that fall in lo..=hi.
+        let k_lo = (lo - self.first).div_ceil(every);
+        let k_hi = (hi - self.first) / every;
+        (k_hi + 1).saturating_sub(k_lo)
     }
 }
 

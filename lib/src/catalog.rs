@@ -158,7 +158,7 @@ pub struct CatalogService {
     /// How long browsing may answer from this instance's last reading of a concert's seats
     /// (none by default; `glancing_for`).
     glance_for: std::time::Duration,
-    seats: Glances<ConcertId, Arc<Vec<Seat>>>,
+    seats: Glances<ConcertId, Option<Arc<Vec<Seat>>>>,
 }
 
 impl CatalogService {
@@ -179,16 +179,11 @@ impl CatalogService {
     /// Every seat of the concert, from the glance or read (and kept). None: no such concert.
     async fn concert_seats(&self, concert: &ConcertId) -> Result<Option<Arc<Vec<Seat>>>> {
         let now = self.clock.now();
-        let fresh = |_: &Arc<Vec<Seat>>, age: std::time::Duration| age < self.glance_for;
-        if let Some(seats) = self.seats.get(concert, now, fresh) {
-            return Ok(Some(seats));
-        }
-        let Some(seats) = retrying(|| self.store.concert_seats(concert)).await? else { return Ok(None) };
-        let seats = Arc::new(seats);
-        if !self.glance_for.is_zero() {
-            self.seats.keep(concert.clone(), seats.clone(), now, fresh);
-        }
-        Ok(Some(seats))
+        let fresh = |_: &Option<Arc<Vec<Seat>>>, age: std::time::Duration| age < self.glance_for;
+        // No such concert is not kept: made-up ids must not grow the instance's memory.
+        let glancing = |seats: &Option<_>| seats.is_some() && !self.glance_for.is_zero();
+        let read = async { Ok::<_, Error>(retrying(|| self.store.concert_seats(concert)).await?.map(Arc::new)) };
+        Ok(self.seats.get_or_read(concert, now, fresh, glancing, read).await?.0)
     }
 
     pub async fn concerts(&self) -> Result<Vec<Concert>> {

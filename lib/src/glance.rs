@@ -4,6 +4,7 @@
 //! break an invariant: every write made from one is conditional on what it assumed.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::Duration;
@@ -26,6 +27,29 @@ impl<K: Eq + Hash, V: Clone> Glances<K, V> {
     pub fn get(&self, key: &K, now: Timestamp, fresh: impl Fn(&V, Duration) -> bool) -> Option<V> {
         let seen = self.seen.lock().ok()?;
         seen.get(key).filter(|(read_at, v)| fresh(v, read_at.until(now))).map(|(_, v)| v.clone())
+    }
+
+    /// The value kept for `key` while `fresh`, else what `read` gives, kept when `keep(&it)`
+    /// says so. The flag: whether the value is the kept glance (no round trip was made).
+    pub async fn get_or_read<E>(
+        &self,
+        key: &K,
+        now: Timestamp,
+        fresh: impl Fn(&V, Duration) -> bool,
+        keep: impl FnOnce(&V) -> bool,
+        read: impl Future<Output = Result<V, E>>,
+    ) -> Result<(V, bool), E>
+    where
+        K: Clone,
+    {
+        if let Some(kept) = self.get(key, now, &fresh) {
+            return Ok((kept, true));
+        }
+        let value = read.await?;
+        if keep(&value) {
+            self.keep(key.clone(), value.clone(), now, fresh);
+        }
+        Ok((value, false))
     }
 
     /// Keep `value`, read at `now`, for `key`; what is no longer fresh is dropped.
@@ -53,5 +77,20 @@ mod tests {
         glances.keep("b", 2, at(1500), young);
         assert_eq!(glances.seen.lock().unwrap().len(), 1, "the stale glance was dropped");
         assert_eq!(glances.get(&"a", at(0), |v, _| *v == 1), None, "dropped, whatever the test");
+    }
+
+    #[tokio::test]
+    async fn get_or_read_reads_once_while_fresh_and_keeps_only_what_it_is_told_to() {
+        let glances: Glances<&str, u32> = Glances::default();
+        let young = |_: &u32, age: Duration| age < Duration::from_secs(1);
+        let at = |ms| Timestamp::from_millis(ms);
+        let read = |v: u32| async move { Ok::<_, ()>(v) };
+        assert_eq!(glances.get_or_read(&"a", at(0), young, |_| true, read(1)).await, Ok((1, false)));
+        assert_eq!(glances.get_or_read(&"a", at(500), young, |_| true, read(2)).await, Ok((1, true)), "kept");
+        assert_eq!(glances.get_or_read(&"a", at(1000), young, |_| true, read(3)).await, Ok((3, false)), "stale");
+        assert_eq!(glances.get_or_read(&"b", at(1000), young, |v| *v > 10, read(4)).await, Ok((4, false)));
+        assert_eq!(glances.get(&"b", at(1000), young), None, "not kept: keep said no");
+        let failed = glances.get_or_read(&"c", at(1000), young, |_| true, async { Err::<u32, _>(()) }).await;
+        assert_eq!((failed, glances.get(&"c", at(1000), young)), (Err(()), None), "a failed read keeps nothing");
     }
 }

@@ -15,7 +15,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::arrivals::{Arrivals, HoleRun};
+use crate::arrivals::{Arrivals, EmptyPlaces, HoleRun};
 use crate::catalog::CatalogStore;
 use crate::catalog::Concert;
 use crate::clock::{Clock, Timestamp};
@@ -262,14 +262,7 @@ impl LineCounters {
     /// run of places `STRIPES` apart (a run of ranks on one stripe), after the cohort.
     pub fn empty_places(&self) -> Vec<EmptyPlaces> {
         let Some(draw) = self.draw else { return Vec::new() };
-        self.holes
-            .iter()
-            .map(|h| EmptyPlaces {
-                first: draw.cohort + crate::arrivals::number(h.stripe, h.after + 1),
-                last: draw.cohort + h.last(),
-                every: u64::from(crate::arrivals::STRIPES),
-            })
-            .collect()
+        self.holes.iter().map(|h| h.places(draw.cohort)).collect()
     }
 
     /// Where a WAITING token at `spot` stands at `now`.
@@ -281,30 +274,6 @@ impl LineCounters {
             Some(b) if now < b.check_in_until => Standing::CheckIn(*b),
             _ => Standing::Missed,
         }
-    }
-}
-
-/// Places `first`, `first + every`, ... through `last` that nobody holds (arrival numbers
-/// taken by levelling the stripes): they are let in with their batch but are nobody ahead.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct EmptyPlaces {
-    pub first: u64,
-    pub last: u64,
-    pub every: u64,
-}
-
-impl EmptyPlaces {
-    /// How many of these places lie strictly between `after` and `before`.
-    pub fn between(&self, after: u64, before: u64) -> u64 {
-        let every = self.every.max(1);
-        let lo = self.first.max(after.saturating_add(1));
-        let hi = self.last.min(before.saturating_sub(1));
-        if hi < lo || hi < self.first {
-            return 0;
-        }
-        let k_lo = (lo - self.first).div_ceil(every);
-        let k_hi = (hi - self.first) / every;
-        (k_hi + 1).saturating_sub(k_lo)
     }
 }
 
@@ -651,16 +620,14 @@ impl QueueService {
             let awaiting_draw = g.counters.draw.is_none() && g.concert.phase_at(now).is_open();
             age < if awaiting_draw { self.glance_for / 4 } else { self.glance_for }
         };
-        if let Some(g) = self.glances.get(concert_id, now, fresh) {
-            return Ok(Glance { kept: true, ..g });
-        }
-        let (concert, counters) =
-            tokio::try_join!(self.concert(concert_id), retrying(|| self.store.counters(concert_id)))?;
-        let glance = Glance { concert, counters, kept: false };
-        if !self.glance_for.is_zero() {
-            self.glances.keep(concert_id.clone(), glance.clone(), now, fresh);
-        }
-        Ok(glance)
+        let read = async {
+            let (concert, counters) =
+                tokio::try_join!(self.concert(concert_id), retrying(|| self.store.counters(concert_id)))?;
+            Ok::<_, Error>(Glance { concert, counters, kept: false })
+        };
+        let glancing = |_: &Glance| !self.glance_for.is_zero();
+        let (glance, kept) = self.glances.get_or_read(concert_id, now, fresh, glancing, read).await?;
+        Ok(Glance { kept, ..glance })
     }
 
     fn view(

@@ -180,28 +180,17 @@ impl HoldService {
     ) -> Result<(Concert, Arc<HashMap<SeatNumber, Won>>)> {
         let fresh = |_: &Concert, age: Duration| age < self.glance_for;
         let key = (concert_id.clone(), date);
-        let (kept_sale, kept_prices) = (self.sales.get(concert_id, now, fresh), self.prices.get(&key, now, for_good));
-        let sale = async {
-            match &kept_sale {
-                Some(c) => Ok(c.clone()),
-                None => retrying(|| self.catalog.concert(concert_id)).await?.ok_or(Error::ConcertNotFound),
-            }
-        };
-        let prices = async {
-            match &kept_prices {
-                Some(p) => Ok(p.clone()),
-                None => {
-                    let seats = retrying(|| self.catalog.date_seats(concert_id, date)).await?;
-                    Ok(Arc::new(seats.iter().map(|s| (s.number, s.price)).collect::<HashMap<_, _>>()))
-                }
-            }
-        };
-        let (concert, prices) = tokio::try_join!(sale, prices)?;
-        if kept_sale.is_none() && !self.glance_for.is_zero() {
-            self.sales.keep(concert_id.clone(), concert.clone(), now, fresh);
-        }
+        let sale = self.sales.get_or_read(concert_id, now, fresh, |_| !self.glance_for.is_zero(), async {
+            retrying(|| self.catalog.concert(concert_id)).await?.ok_or(Error::ConcertNotFound)
+        });
+        // Kept below, once the sale tells whether the date's layout may still change.
+        let prices = self.prices.get_or_read(&key, now, for_good, |_| false, async {
+            let seats = retrying(|| self.catalog.date_seats(concert_id, date)).await?;
+            Ok::<_, Error>(Arc::new(seats.iter().map(|s| (s.number, s.price)).collect::<HashMap<_, _>>()))
+        });
+        let ((concert, _), (prices, prices_kept)) = tokio::try_join!(sale, prices)?;
         // A date without seats is not kept: made-up dates must not grow the instance's memory.
-        if kept_prices.is_none() && !prices.is_empty() && concert.phase_at(now) != crate::sale::Phase::Scheduled {
+        if !prices_kept && !prices.is_empty() && concert.phase_at(now) != crate::sale::Phase::Scheduled {
             self.prices.keep(key, prices.clone(), now, for_good);
         }
         Ok((concert, prices))

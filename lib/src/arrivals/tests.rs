@@ -63,6 +63,25 @@ fn a_hole_run_counts_its_numbers_in_a_range() {
     assert_eq!(HoleRun { stripe: 31, after: 0, through: 1 }.count_within(1, 31), 0);
 }
 
+#[test]
+fn empty_places_are_counted_between_two_places_on_their_stride() {
+    let run = EmptyPlaces { first: 10, last: 74, every: 32 };
+    assert_eq!(run.between(0, 100), 3, "10, 42 and 74");
+    assert_eq!(run.between(10, 74), 1, "both ends excluded");
+    assert_eq!(run.between(9, 11), 1);
+    assert_eq!(run.between(11, 42), 0);
+    assert_eq!(run.between(74, 1000), 0);
+    assert_eq!(run.between(50, 20), 0, "an empty range");
+    assert_eq!(EmptyPlaces { first: 5, last: 5, every: 32 }.between(4, 6), 1);
+}
+
+#[test]
+fn a_hole_run_as_places_starts_after_the_cohort() {
+    let run = HoleRun { stripe: 2, after: 1, through: 4 };
+    assert_eq!(run.places(100), EmptyPlaces { first: 135, last: 199, every: 32 });
+    assert_eq!(run.places(100).between(135, 199), 1, "167");
+}
+
 proptest! {
     #[test]
     fn the_dense_prefix_is_exactly_the_taken_numbers_from_one(counts in proptest::collection::vec(0u64..6, 0..40)) {

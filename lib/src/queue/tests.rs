@@ -222,18 +222,6 @@ fn a_fans_position_is_worked_out_from_their_place_and_the_serving_number() {
     assert_eq!(status.position_of(104), 3);
 }
 
-#[test]
-fn empty_places_are_counted_between_two_places_on_their_stride() {
-    let run = EmptyPlaces { first: 10, last: 74, every: 32 };
-    assert_eq!(run.between(0, 100), 3, "10, 42 and 74");
-    assert_eq!(run.between(10, 74), 1, "both ends excluded");
-    assert_eq!(run.between(9, 11), 1);
-    assert_eq!(run.between(11, 42), 0);
-    assert_eq!(run.between(74, 1000), 0);
-    assert_eq!(run.between(50, 20), 0, "an empty range");
-    assert_eq!(EmptyPlaces { first: 5, last: 5, every: 32 }.between(4, 6), 1);
-}
-
 #[tokio::test]
 async fn a_lone_fans_position_does_not_count_the_levelling_holes_ahead_of_them() {
     let w = world(1, 100).await;

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::catalog::CatalogStore;
-use crate::testkit::{world, HOLD};
+use crate::testkit::{world, World, HOLD};
 
 fn reservation(expires_ms: i64, state: ReservationState) -> Reservation {
     Reservation {
@@ -303,15 +303,14 @@ async fn a_first_hold_reads_neither_the_seat_nor_the_account_and_a_second_reads_
 #[tokio::test]
 async fn with_a_glance_a_hold_is_one_write_and_a_close_reaches_holds_within_the_glance() {
     let w = world().await;
-    let holds = HoldService::new(w.mem.clone(), w.mem.clone(), w.mem.clone(), w.clock.clone(), HOLD, HOLD)
-        .glancing_for(Duration::from_secs(1));
+    let w = World { holds: w.holds.glancing_for(Duration::from_secs(1)), ..w };
     let (a, _) = w.fan().await;
     let (b, raw_b) = w.fan().await;
-    holds.hold(&a, w.date, SeatNumber::new(1).unwrap()).await.unwrap();
+    w.holds.hold(&a, w.date, SeatNumber::new(1).unwrap()).await.unwrap();
     for read in ["concert", "date_seats", "seat", "account"] {
         w.mem.inject(read, Error::Infrastructure(format!("{read} was read")), false);
     }
-    holds.hold(&b, w.date, SeatNumber::new(2).unwrap()).await.unwrap();
+    w.holds.hold(&b, w.date, SeatNumber::new(2).unwrap()).await.unwrap();
     assert_eq!(w.mem.pending_faults(), 4, "nothing read: the sale and the prices from the glance");
     w.mem.concert(&w.concert).await.unwrap_err();
     w.mem.date_seats(&w.concert, w.date).await.unwrap_err();
@@ -325,24 +324,23 @@ async fn with_a_glance_a_hold_is_one_write_and_a_close_reaches_holds_within_the_
     assert!(w.mem.update_concert(&before, &after).await.unwrap());
     w.clock.advance(Duration::from_millis(999));
     let b = w.again(&b, &raw_b).await;
-    assert!(holds.hold(&b, w.date, SeatNumber::new(3).unwrap()).await.is_ok(), "within the glance");
+    assert!(w.holds.hold(&b, w.date, SeatNumber::new(3).unwrap()).await.is_ok(), "within the glance");
     w.clock.advance(Duration::from_millis(1));
-    assert_eq!(holds.hold(&b, w.date, SeatNumber::new(4).unwrap()).await, Err(Error::SaleClosed));
+    assert_eq!(w.holds.hold(&b, w.date, SeatNumber::new(4).unwrap()).await, Err(Error::SaleClosed));
 }
 
 #[tokio::test]
 async fn the_prices_of_a_date_without_seats_are_not_kept() {
     let w = world().await;
-    let holds = HoldService::new(w.mem.clone(), w.mem.clone(), w.mem.clone(), w.clock.clone(), HOLD, HOLD)
-        .glancing_for(Duration::from_secs(1));
+    let w = World { holds: w.holds.glancing_for(Duration::from_secs(1)), ..w };
     let (fan, _) = w.fan().await;
     let made_up = ConcertDate::parse("2030-01-01").unwrap();
     let seat = SeatNumber::new(1).unwrap();
-    assert_eq!(holds.hold(&fan, made_up, seat).await, Err(Error::SeatNotFound));
+    assert_eq!(w.holds.hold(&fan, made_up, seat).await, Err(Error::SeatNotFound));
     w.mem.inject("date_seats", Error::Infrastructure("the date was read".into()), false);
-    assert_eq!(holds.hold(&fan, made_up, seat).await, Err(Error::Infrastructure("the date was read".into())));
-    holds.hold(&fan, w.date, seat).await.unwrap();
+    assert_eq!(w.holds.hold(&fan, made_up, seat).await, Err(Error::Infrastructure("the date was read".into())));
+    w.holds.hold(&fan, w.date, seat).await.unwrap();
     w.mem.inject("date_seats", Error::Infrastructure("the date was read".into()), false);
-    holds.hold(&fan, w.date, SeatNumber::new(2).unwrap()).await.unwrap();
+    w.holds.hold(&fan, w.date, SeatNumber::new(2).unwrap()).await.unwrap();
     assert_eq!(w.mem.pending_faults(), 1, "a real date's prices are kept");
 }
