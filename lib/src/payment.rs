@@ -17,7 +17,7 @@ use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, ReservationI
 use crate::money::{debit, Won};
 use crate::queue::{Presented, QueueService, TokenStatus};
 use crate::reservation::{Reservation, ReservationState, ReservationStatus};
-use crate::retry::{decide, pause, pause_before_retry, retrying, Decision, MAX_ATTEMPTS};
+use crate::retry::{decide, pause, pause_before_retry, repeating, retrying, Decision, MAX_ATTEMPTS};
 use crate::wallet::{EntryKind, StatementEntry, Wallet};
 
 /// One seat a payment bought.
@@ -345,7 +345,7 @@ impl PaymentService {
             let events = retrying(|| self.store.undelivered(RELAY_ROUND)).await?;
             for event in &events {
                 self.events.publish(event).await?;
-                retrying(|| self.store.mark_delivered(event)).await?;
+                repeating(|| self.store.mark_delivered(event)).await?;
                 delivered += 1;
             }
             if events.len() < RELAY_ROUND {

@@ -826,7 +826,7 @@ impl QueueService {
         if !repeating(|| self.store.claim_seal(concert, &sealer, now, now.plus(SEAL_LEASE))).await? {
             return Ok(retrying(|| self.store.counters(concert)).await?.draw);
         }
-        let cohort = retrying(|| self.store.freeze_prequeue(concert)).await?;
+        let cohort = repeating(|| self.store.freeze_prequeue(concert)).await?;
         let draw = Draw { cohort: cohort.taken(), seed: *uuid::Uuid::new_v4().as_bytes() };
         if retrying(|| self.store.seal(concert, &draw, &cohort)).await? {
             tracing::info!(concert = %concert, cohort = draw.cohort, "opening draw sealed");
@@ -1069,7 +1069,7 @@ impl QueueService {
     async fn tick_leased(&self, concert_id: &ConcertId, now: Timestamp) -> Result<TickReport> {
         let mut report = TickReport::default();
         loop {
-            let ended = self.store.ended_slots(concert_id, now, MAX_RELEASE_PER_TRANSACTION).await?;
+            let ended = retrying(|| self.store.ended_slots(concert_id, now, MAX_RELEASE_PER_TRANSACTION)).await?;
             if ended.is_empty() || !self.store.release_slots(concert_id, &ended).await? {
                 break;
             }
@@ -1085,18 +1085,18 @@ impl QueueService {
         // opening nobody has an arrival number: nothing to read.
         let mut arrivals = match phase {
             Phase::Scheduled | Phase::PreQueue => Arrivals::new(Vec::new()),
-            _ => self.store.arrivals(concert_id).await?,
+            _ => retrying(|| self.store.arrivals(concert_id)).await?,
         };
-        let mut counters = self.store.counters(concert_id).await?;
+        let mut counters = retrying(|| self.store.counters(concert_id)).await?;
         if self.settle(concert_id, &counters, now, &mut report).await? {
-            counters = self.store.counters(concert_id).await?;
+            counters = retrying(|| self.store.counters(concert_id)).await?;
         }
         // How many joined, from the stripes (a join writes nothing on the line).
         let arrivals = match counters.draw {
             Some(draw) => {
                 let joined = draw.cohort + arrivals.taken().saturating_sub(counters.holes_taken);
                 if joined > counters.issued {
-                    self.store.note_issued(concert_id, joined).await?;
+                    repeating(|| self.store.note_issued(concert_id, joined)).await?;
                     counters.issued = joined;
                 }
                 if matches!(phase, Phase::OnSale | Phase::Paused) {
@@ -1105,16 +1105,17 @@ impl QueueService {
                 Some((draw, arrivals))
             }
             None => {
-                let prequeued = self.store.prequeue(concert_id).await?.taken();
+                let prequeued = retrying(|| self.store.prequeue(concert_id)).await?.taken();
                 if prequeued > counters.prequeued {
-                    self.store.note_prequeued(concert_id, prequeued).await?;
+                    repeating(|| self.store.note_prequeued(concert_id, prequeued)).await?;
                     counters.prequeued = prequeued;
                 }
                 None
             }
         };
         // The operator's per-minute numbers: one write a tick, never one per fan.
-        if let Err(e) = self.store.record_minute(concert_id, now.millis().div_euclid(60_000), counters.totals()).await {
+        let minute = now.millis().div_euclid(60_000);
+        if let Err(e) = repeating(|| self.store.record_minute(concert_id, minute, counters.totals())).await {
             tracing::warn!(concert = %concert_id, error = %e, "could not note the minute's totals");
         }
         if matches!(phase, Phase::OnSale | Phase::Paused) && self.all_sold(concert_id).await? {
@@ -1152,7 +1153,7 @@ impl QueueService {
     ) -> Result<bool> {
         let mut settled = false;
         for batch in counters.batches.iter().filter(|b| b.check_in_until <= now) {
-            let checked_in = self.store.checked_in(concert, batch).await?;
+            let checked_in = retrying(|| self.store.checked_in(concert, batch)).await?;
             // False: a late check-in or another admitter got there first; the next tick sees.
             if self.store.settle(concert, batch, &checked_in).await? {
                 report.no_shows += batch.no_shows(checked_in.iter().sum());

@@ -348,7 +348,7 @@ impl HoldService {
         if now < reservation.expires_at {
             return self.expiry.schedule(id, now.until(reservation.expires_at)).await;
         }
-        if self.store.release(&reservation, now).await? {
+        if retrying(|| self.store.release(&reservation, now)).await? {
             tracing::info!(reservation = %id, "unpaid hold released");
         }
         Ok(())

@@ -3,14 +3,27 @@
 //! would produce it, and the service still answers correctly with nothing half-done.
 
 use integration_tests::*;
+use local_gateway::Route;
 use serde_json::json;
 use ticketing::catalog::{CatalogStore, SeatState};
 use ticketing::ids::{ConcertDate, SeatNumber};
+use ticketing::wiring::Services;
 
 const DATE: &str = "2026-12-24";
 
 fn hold(concert: &str, seat: i64, token: &str) -> Call {
     Call::post("/reservations", json!({ "concertId": concert, "date": DATE, "seatNumber": seat })).token(token)
+}
+
+/// One request as the case sends it; under the random fault mix also running, a 503 the
+/// mix added after the case's own fault is sent again, as the fan would.
+async fn once_or_again(s: &Services, r: &[Route], c: &Call) -> Answer {
+    let a = call_once(s, r, c).await;
+    if faults_on() && a.status == 503 {
+        call(s, r, c).await
+    } else {
+        a
+    }
 }
 
 #[tokio::test]
@@ -21,15 +34,11 @@ async fn a_hold_whose_commit_is_followed_by_a_500_answers_201_and_the_seat_is_th
     // The hold's transaction is applied, then answered with HTTP 500; the SDK retries it
     // with the same ClientRequestToken, which DynamoDB (and the injector) answer, not apply.
     let rule = add_fault("TransactWriteItems", &format!("CONCERT#{concert}"), "after_commit", 1);
-    let a = call_once(&s, &routes(), &hold(concert.as_str(), 7, &fan.token)).await;
+    let a = once_or_again(&s, &routes(), &hold(concert.as_str(), 7, &fan.token)).await;
     assert_eq!(fault_left(rule), 0, "the fault was met");
     assert_eq!(a.status, 201, "{a:?}");
-    let seat = s
-        .catalog_store
-        .seat(&concert, ConcertDate::parse(DATE).unwrap(), SeatNumber::new(7).unwrap())
-        .await
-        .unwrap()
-        .unwrap();
+    let (date, seven) = (ConcertDate::parse(DATE).unwrap(), SeatNumber::new(7).unwrap());
+    let seat = setup(|| s.catalog_store.seat(&concert, date, seven)).await.unwrap();
     assert!(matches!(seat.state, SeatState::Held { by, .. } if by == fan.user), "{seat:?}");
 }
 
@@ -61,7 +70,8 @@ async fn a_keyless_payment_whose_commit_is_followed_by_a_500_answers_201_once_an
 
     let rule = add_fault("TransactWriteItems", &reservation, "after_commit", 1);
     let paid =
-        call_once(&s, &r, &Call::post("/payments", json!({ "reservationId": reservation })).token(&fan.token)).await;
+        once_or_again(&s, &r, &Call::post("/payments", json!({ "reservationId": reservation })).token(&fan.token))
+            .await;
     assert_eq!(fault_left(rule), 0, "the fault was met");
     assert_eq!(paid.status, 201, "{paid:?}");
     // The fan's own retry (a new request, no key) gets the same payment, not ALREADY_PAID.
@@ -82,14 +92,15 @@ async fn a_token_issue_during_an_admitter_transaction_gets_its_place_not_a_500()
     // TransactionConflictException, which the SDK does not retry.
     let rule = add_fault("UpdateItem", &format!("ARRIVALS#{concert}#"), "conflict", 2);
     let user = ticketing::ids::UserId::random();
-    let a = call_once(
+    let a = once_or_again(
         &s,
         &routes(),
         &Call::post("/queue/tokens", json!({ "userId": user.to_string(), "concertId": concert.as_str() })),
     )
     .await;
     assert_eq!(fault_left(rule), 0, "both conflicts were met");
-    assert_eq!(a.status, 201, "{a:?}");
+    // (Under the random mix too, a token write whose answer was lost is found on the resend.)
+    assert!(a.status == 201 || (faults_on() && a.status == 200), "{a:?}");
     // Right behind the three let in: only numbers nobody holds yet on the other stripes
     // between (a number spent by a random fault ahead may count too).
     let position = a.body["position"].as_u64().expect("a position");
@@ -105,7 +116,10 @@ async fn a_keyless_charge_whose_commit_is_followed_by_a_500_is_credited_once() {
     let a = call_once(&s, &r, &Call::post(format!("/users/{user}/balance/charges"), json!({ "amount": 5_000 }))).await;
     assert_eq!(fault_left(rule), 0);
     // The SDK sent the transaction again with its ClientRequestToken: answered, not re-applied.
-    assert_eq!((a.status, &a.body["balance"]), (200, &json!(5_000)), "{a:?}");
+    // (Under the random mix too, the SDK's further attempts may all be refused: then the
+    // service cannot know, and says so.)
+    let unknown = faults_on() && (a.status, a.code()) == (503, "CHARGE_OUTCOME_UNKNOWN");
+    assert!(unknown || (a.status, &a.body["balance"]) == (200, &json!(5_000)), "{a:?}");
     let balance = call(&s, &r, &Call::get(format!("/users/{user}/balance"))).await;
     assert_eq!(balance.body["balance"], 5_000, "applied once");
 }

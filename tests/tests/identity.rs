@@ -237,8 +237,8 @@ async fn a_cancel_racing_a_payment_ends_in_exactly_one_of_them() {
         assert!((paid.status == 201) ^ (cancelled.status == 200), "round {round}: {paid:?} / {cancelled:?}");
         let balance =
             call(&s, &r, &Call::get(format!("/users/{}/balance", fan.user))).await.body["balance"].as_i64().unwrap();
-        let seat = s.catalog_store.seat(&concert, ConcertDate::parse(DATE).unwrap(), SeatNumber::new(1).unwrap());
-        let seat = seat.await.unwrap().unwrap().state;
+        let (date, one) = (ConcertDate::parse(DATE).unwrap(), SeatNumber::new(1).unwrap());
+        let seat = setup(|| s.catalog_store.seat(&concert, date, one)).await.unwrap().state;
         if paid.status == 201 {
             // Refused: paid, or (if the cancel came after the payment used the token up) expired.
             assert!(matches!(cancelled.code(), "ALREADY_PAID" | "TOKEN_EXPIRED"), "{cancelled:?}");

@@ -69,8 +69,15 @@ async fn two_thousand_concurrent_joins_from_four_processes_spread_over_the_strip
         }
     }
     let line = setup(|| store.counters(&concert)).await;
-    assert_eq!(line.admitted_through, highest, "let in through the highest number, no further");
-    assert!(setup(|| store.arrivals(&concert)).await.dense_through() >= highest, "no number left untaken");
+    let dense = setup(|| store.arrivals(&concert)).await.dense_through();
+    assert!(dense >= highest, "no number left untaken");
+    // (Under faults a levelling's ADD resent after its answer was lost takes numbers past
+    // the highest: they are let in too, as no-shows, and never past what is taken.)
+    let through = line.admitted_through;
+    assert!(
+        through == highest || (faults_on() && through > highest && through <= dense),
+        "let in through the highest number, no further: {through} {highest} {dense}"
+    );
     // (Under faults a levelling whose note was lost counts its holes as no-shows instead.)
     let active = u64::from(line.active);
     assert!(active == taken || (faults_on() && active > taken), "slots {active} for {taken} numbers taken by joins");

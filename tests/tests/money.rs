@@ -315,6 +315,6 @@ async fn payment_event_is_delivered_after_sqs_was_down_during_the_payment() {
         aws_sdk_dynamodb::Client::new(&aws),
         relay.settings.resources.clone(),
     ));
-    let left = ticketing::payment::PaymentStore::undelivered(&outbox, 10_000).await.unwrap();
+    let left = setup(|| ticketing::payment::PaymentStore::undelivered(&outbox, 10_000)).await;
     assert!(left.iter().all(|e| e.id != payment_id), "delivered events leave the outbox");
 }

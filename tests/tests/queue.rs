@@ -25,7 +25,11 @@ async fn concurrent_reissues_for_one_user_return_one_token_and_one_place() {
     let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
     let tokens: HashSet<&str> = answers.iter().map(|a| a.body["token"].as_str().unwrap()).collect();
     assert_eq!(tokens.len(), 1, "{answers:?}");
-    assert_eq!(answers.iter().filter(|a| a.status == 201).count(), 1);
+    // (Under faults the creating request's answer can be lost and its resend find the token
+    // made: then every answer is a 200.)
+    let created = answers.iter().filter(|a| a.status == 201).count();
+    assert!(created == 1 || (faults_on() && created == 0), "{answers:?}");
+    assert!(answers.iter().all(|a| a.status == 201 || a.status == 200), "{answers:?}");
     // Every answer names the same token at the same place; the numbers the racing requests
     // took and lost are let in as no-shows of their batch (their slots come back when its
     // check-in window closes), so nobody's position counts them twice.
@@ -138,7 +142,7 @@ async fn garbage_expired_waiting_and_other_concert_tokens_are_refused() {
     let a = call(&s, &routes, &Call::get(&dates).token(&uuid::Uuid::new_v4().to_string())).await;
     assert_eq!((a.status, a.code()), (401, "TOKEN_INVALID"));
 
-    let waiting = s.queue.issue(UserId::random(), &concert).await.unwrap().0.token.to_string();
+    let waiting = setup(|| s.queue.issue(UserId::random(), &concert)).await.0.token.to_string();
     let a = call(&s, &routes, &Call::get(&dates).token(&waiting)).await;
     assert_eq!((a.status, a.code()), (403, "TOKEN_NOT_ACTIVE"));
 
@@ -202,7 +206,8 @@ async fn ended_tokens_give_their_slots_back_to_the_line() {
         // slots come back when their batch's check-in window closes.
         clock.advance(s.settings.queue.check_in_for + Duration::from_secs(1));
     }
-    assert_eq!(released, 2);
+    // (Under faults the tick that released them can fail further on, and its report with it.)
+    assert!(released == 2 || faults_on(), "{released}");
     // The third fan's batch: through its place, one slot (the numbers before it that were
     // nobody's are holes, taken by levelling the stripes).
     assert!(faults_on() || admitted.iter().map(|b| (b.through, b.slots())).eq([(place, 1)]), "{admitted:?}");
@@ -258,7 +263,7 @@ async fn unknown_concert_and_bad_bodies_are_4xx_and_write_nothing() {
         aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
         s.settings.resources.clone(),
     ));
-    assert_eq!(store.counters(&concert).await.unwrap().issued, 0, "no number handed out");
+    assert_eq!(setup(|| store.counters(&concert)).await.issued, 0, "no number handed out");
 }
 
 #[tokio::test]
@@ -269,7 +274,7 @@ async fn waiting_fans_work_out_their_position_from_the_public_line_status() {
     let mut places = Vec::new();
     for _ in 0..5 {
         let a = call(&s, &r, &Call::post("/queue/tokens", json!({ "concertId": concert.as_str() }))).await;
-        assert_eq!(a.status, 201, "{a:?}");
+        assert!(a.status == 201 || (faults_on() && a.status == 200), "{a:?}");
         places.push(a.body["place"].as_u64().expect("a place number"));
         assert_eq!(a.body["pollAfterSeconds"], 2);
         // The admitter's tick levels the arrival stripes: who joins after it is placed after.
@@ -286,27 +291,25 @@ async fn waiting_fans_work_out_their_position_from_the_public_line_status() {
     let joined = line.body["joined"].as_u64().unwrap();
     assert!(joined == 5 || (faults_on() && joined > 5), "{line:?}");
     assert_eq!(line.body["phase"], "ON_SALE");
-    let serving = line.body["servingThrough"].as_u64().unwrap();
     // The fan's own arithmetic matches what the token says.
     let raw = setup(|| s.queue.issue(UserId::random(), &concert)).await.0;
     let mine = raw.place.unwrap();
     let line = call(&s, &r, &Call::get(line_path.clone()).sign_in(SignIn::Anonymous)).await;
     let serving_now = line.body["servingThrough"].as_u64().unwrap();
-    assert!(serving_now >= serving);
     if serving_now < mine {
-        // The places between, less those the status names empty (a tick the fault mix cut
-        // short after levelling the stripes leaves its holes ahead of the serving number).
-        let empty: Vec<_> = line.body["emptyPlaces"]
+        // The places between, less those the status names empty (a join whose answer an
+        // injected fault lost spends a number, and levelling then notes holes past the
+        // serving number), counted one by one.
+        let empty: Vec<(u64, u64, u64)> = line.body["emptyPlaces"]
             .as_array()
             .expect("a list of empty places")
             .iter()
-            .map(|e| ticketing::queue::EmptyPlaces {
-                first: e["first"].as_u64().unwrap(),
-                last: e["last"].as_u64().unwrap(),
-                every: e["every"].as_u64().unwrap(),
-            })
+            .map(|e| (e["first"].as_u64().unwrap(), e["last"].as_u64().unwrap(), e["every"].as_u64().unwrap()))
             .collect();
-        let ahead = ticketing::queue::positions_ahead(mine, serving_now, &empty);
+        let nobodys = |p: u64| {
+            empty.iter().any(|&(first, last, every)| p >= first && p <= last && (p - first).is_multiple_of(every))
+        };
+        let ahead = (serving_now + 1..mine).filter(|p| !nobodys(*p)).count() as u64;
         assert_eq!(raw.position, Some(ahead), "nobody was admitted in between: {line:?}");
     }
 
@@ -367,8 +370,18 @@ async fn a_flood_of_admitted_fans_who_never_show_up_gives_the_slots_back_after_t
     // The check-in window closes: the flood's batch is settled and the places behind it let in.
     let window = s.settings.queue.check_in_for + Duration::from_secs(1);
     clock.advance(window);
-    let settling = setup(|| s.queue.tick(&concert)).await;
-    let line = setup(|| store.counters(&concert)).await;
+    // (Under injected faults the settlement or the admission can be refused by a conflict:
+    // the tick leaves it to the next tick, as the admitter's schedule would.)
+    let mut no_shows = 0;
+    let mut line = setup(|| store.counters(&concert)).await;
+    for _ in 0..20 {
+        no_shows += setup(|| s.queue.tick(&concert)).await.no_shows;
+        line = setup(|| store.counters(&concert)).await;
+        if line.batches.iter().all(|b| b.from > flood_through) && line.admitted_through > flood_through {
+            break;
+        }
+        assert!(faults_on(), "as moto behaves one tick settles and lets in: {line:?}");
+    }
     assert!(line.batches.iter().all(|b| b.from > flood_through), "the flood's batch is settled: {:?}", line.batches);
     assert!(line.admitted_through > flood_through, "and the places behind it let in");
     assert_eq!(
@@ -378,7 +391,7 @@ async fn a_flood_of_admitted_fans_who_never_show_up_gives_the_slots_back_after_t
     );
     // (Under injected faults the tick's report can be lost with an answer; as moto behaves it
     // says the five came back in its one settlement.)
-    assert!(settling.no_shows == 5 || faults_on(), "{settling:?}");
+    assert!(no_shows == 5 || faults_on(), "{no_shows}");
 
     // The fans check in as soon as their places are let in (a check-in meeting an injected
     // fault is sent again, as a client would). Under injected faults a number spent by a lost
