@@ -1115,7 +1115,7 @@ impl QueueService {
         };
         // The operator's per-minute numbers: one write a tick, never one per fan.
         let minute = now.millis().div_euclid(60_000);
-        if let Err(e) = repeating(|| self.store.record_minute(concert_id, minute, counters.totals())).await {
+        if let Err(e) = retrying(|| self.store.record_minute(concert_id, minute, counters.totals())).await {
             tracing::warn!(concert = %concert_id, error = %e, "could not note the minute's totals");
         }
         if matches!(phase, Phase::OnSale | Phase::Paused) && self.all_sold(concert_id).await? {

@@ -178,6 +178,7 @@ impl HoldService {
         date: ConcertDate,
         now: Timestamp,
     ) -> Result<(Concert, Arc<HashMap<SeatNumber, Won>>)> {
+        // The sale is kept once read, even if the prices' read fails: it was read all the same.
         let fresh = |_: &Concert, age: Duration| age < self.glance_for;
         let key = (concert_id.clone(), date);
         let sale = self.sales.get_or_read(concert_id, now, fresh, |_| !self.glance_for.is_zero(), async {
