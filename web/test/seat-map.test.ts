@@ -37,6 +37,19 @@ describe('the seat map', () => {
     expect(isLive(hold(4, LATER, { status: 'CANCELLED' }), NOW)).toBe(false);
   });
 
+  test('a live hold of mine is mine on a map read a moment before it was made', () => {
+    expect(seatMap(seats(), DATE, [hold(4, LATER)], NOW)[3].state).toBe('mine');
+    expect(freeCount(seatMap(seats(), DATE, [hold(4, LATER)], NOW))).toBe(49);
+  });
+
+  test('a seat the service just refused as taken shows taken until the refusal runs out', () => {
+    const refused = new Map([[4, NOW + 3000]]);
+    expect(seatMap(seats(), DATE, [], NOW, refused)[3].state).toBe('held');
+    expect(seatMap(seats(), DATE, [], NOW + 3000, refused)[3].state).toBe('free');
+    expect(seatMap(seats({ 4: 'SOLD' }), DATE, [], NOW, refused)[3].state).toBe('sold');
+    expect(freeCount(seatMap(seats(), DATE, [], NOW, refused))).toBe(49);
+  });
+
   test('mine only on the hold’s own date, and a sold seat is sold whoever bought it', () => {
     expect(seatMap(seats({ 4: 'HELD' }), DATE, [hold(4, LATER, { date: '2026-12-25' })], NOW)[3].state).toBe('held');
     expect(seatMap(seats({ 4: 'SOLD' }), DATE, [hold(4, LATER)], NOW)[3].state).toBe('sold');

@@ -34,24 +34,35 @@ export function isLive(hold: Reservation, now: number): boolean {
   return hold.status === 'HELD' && Date.parse(hold.expiresAt) > now;
 }
 
-/** The cells of `date`'s map; `myHolds` may be the fan's holds of any date. */
-export function seatMap(seats: Seat[], date: string, myHolds: Reservation[], now: number): SeatCell[] {
+/**
+ * The cells of `date`'s map; `myHolds` may be the fan's holds of any date. `refused` gives,
+ * for seats the service just refused this fan as taken, until when (ms) to show them taken
+ * even where the map still says AVAILABLE: the map may be up to a second old (ADR 0010),
+ * the refusal is not.
+ */
+export function seatMap(
+  seats: Seat[],
+  date: string,
+  myHolds: Reservation[],
+  now: number,
+  refused: ReadonlyMap<number, number> = new Map(),
+): SeatCell[] {
   const tiers = new Map(priceTiers(seats).map((t) => [t.price, t]));
   const mine = new Set(myHolds.filter((h) => h.date === date && isLive(h, now)).map((h) => h.seatNumber));
   return [...seats]
     .sort((a, b) => a.seatNumber - b.seatNumber)
-    .map((s) => ({
-      seatNumber: s.seatNumber,
-      price: s.price,
-      state: stateOf(s, mine.has(s.seatNumber)),
-      tier: tiers.get(s.price)!,
-    }));
+    .map((s) => {
+      const state = stateOf(s, mine.has(s.seatNumber));
+      const taken = state === 'free' && (refused.get(s.seatNumber) ?? 0) > now;
+      return { seatNumber: s.seatNumber, price: s.price, state: taken ? 'held' : state, tier: tiers.get(s.price)! };
+    });
 }
 
 function stateOf(seat: Seat, heldByMe: boolean): SeatState {
   if (seat.status === 'SOLD') return 'sold';
-  // The API shows an expired hold as AVAILABLE; a live hold of mine shows HELD.
-  if (heldByMe && seat.status === 'HELD') return 'mine';
+  // A live hold of mine is mine even where the map still says AVAILABLE: the map may be up
+  // to a second old (ADR 0010), the hold's answer is not. (An expired hold is not live.)
+  if (heldByMe) return 'mine';
   return seat.status === 'HELD' ? 'held' : 'free';
 }
 

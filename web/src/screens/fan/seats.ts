@@ -49,11 +49,13 @@ export const seatsScreen: ScreenFactory = (app, { concertId, date }, scope) => {
   const layout = h('div', { class: 'seat-layout' }, mapSection, h('aside', { class: 'checkout' }, holds.node, wallet.node));
   const node = h('section', {}, heading, turnBar(app, scope, concertId), layout);
 
+  // Seats the service refused this fan as taken, until when to show them so (`seatMap`).
+  const refused = new Map<number, number>();
   let lastLegend = '';
   const refresh = async () => {
     try {
       const seats = await app.fan.seats(concertId, date, place.token);
-      const cells = seatMap(seats, date, store.holds(concertId), Date.now());
+      const cells = seatMap(seats, date, store.holds(concertId), Date.now(), refused);
       grid.update(cells);
       setText(free, t('seatsFree', { n: freeCount(cells) }));
       const tiers = priceTiers(seats);
@@ -83,7 +85,10 @@ export const seatsScreen: ScreenFactory = (app, { concertId, date }, scope) => {
       holds.sync();
       app.say(t('heldSeat', { n: hold.seatNumber, t: formatCountdown(msUntil(hold.expiresAt, Date.now()), lang()) }));
     } catch (e) {
-      if (e instanceof ApiProblem && e.code === 'SEAT_UNAVAILABLE') app.say(app.explain(e), 'error');
+      if (e instanceof ApiProblem && e.code === 'SEAT_UNAVAILABLE') {
+        refused.set(cell.seatNumber, Date.now() + SEAT_REFRESH_MS);
+        app.say(app.explain(e), 'error');
+      }
       else if (turnLost(app, concertId, e)) return void refresh();
       else app.say(app.explain(e), 'error');
     }
