@@ -6,7 +6,9 @@ export default defineConfig({
   test: {
     include: ['e2e/**/*.e2e.ts'],
     environment: 'node',
-    testTimeout: 90_000,
+    testTimeout: 180_000,
+    // A screen waits on a request or two to this 2-core machine's stack: seconds, not one.
+    expect: { poll: { timeout: 5_000 } },
     hookTimeout: 60_000,
     fileParallelism: false,
     sequence: { concurrent: false },

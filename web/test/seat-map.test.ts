@@ -42,12 +42,16 @@ describe('the seat map', () => {
     expect(freeCount(seatMap(seats(), DATE, [hold(4, LATER)], NOW))).toBe(49);
   });
 
-  test('a seat the service just refused as taken shows taken until the refusal runs out', () => {
-    const refused = new Map([[4, NOW + 3000]]);
+  test('what the service just answered about a seat is shown over the map until it runs out', () => {
+    const refused = new Map([[4, { state: 'held' as const, until: NOW + 3000 }]]);
     expect(seatMap(seats(), DATE, [], NOW, refused)[3].state).toBe('held');
     expect(seatMap(seats(), DATE, [], NOW + 3000, refused)[3].state).toBe('free');
     expect(seatMap(seats({ 4: 'SOLD' }), DATE, [], NOW, refused)[3].state).toBe('sold');
     expect(freeCount(seatMap(seats(), DATE, [], NOW, refused))).toBe(49);
+    // A hold of mine just cancelled: free, though the map still shows it HELD.
+    const cancelled = new Map([[4, { state: 'free' as const, until: NOW + 3000 }]]);
+    expect(seatMap(seats({ 4: 'HELD' }), DATE, [], NOW, cancelled)[3].state).toBe('free');
+    expect(seatMap(seats({ 4: 'HELD' }), DATE, [hold(4, LATER)], NOW, cancelled)[3].state).toBe('mine');
   });
 
   test('mine only on the hold’s own date, and a sold seat is sold whoever bought it', () => {

@@ -34,27 +34,34 @@ export function isLive(hold: Reservation, now: number): boolean {
   return hold.status === 'HELD' && Date.parse(hold.expiresAt) > now;
 }
 
+/** What the service just answered about a seat, trusted over the map until `until` (ms). */
+export interface Heard {
+  state: 'free' | 'held';
+  until: number;
+}
+
 /**
- * The cells of `date`'s map; `myHolds` may be the fan's holds of any date. `refused` gives,
- * for seats the service just refused this fan as taken, until when (ms) to show them taken
- * even where the map still says AVAILABLE: the map may be up to a second old (ADR 0010),
- * the refusal is not.
+ * The cells of `date`'s map; `myHolds` may be the fan's holds of any date. `heard` gives, for
+ * seats of this date the service just answered about (refused as taken, or a hold of mine
+ * cancelled), what to show where the map still says otherwise: the map may be up to a second
+ * old (ADR 0010), the answer is not. A sold seat and a live hold of mine are shown as such.
  */
 export function seatMap(
   seats: Seat[],
   date: string,
   myHolds: Reservation[],
   now: number,
-  refused: ReadonlyMap<number, number> = new Map(),
+  heard: ReadonlyMap<number, Heard> = new Map(),
 ): SeatCell[] {
   const tiers = new Map(priceTiers(seats).map((t) => [t.price, t]));
   const mine = new Set(myHolds.filter((h) => h.date === date && isLive(h, now)).map((h) => h.seatNumber));
   return [...seats]
     .sort((a, b) => a.seatNumber - b.seatNumber)
     .map((s) => {
-      const state = stateOf(s, mine.has(s.seatNumber));
-      const taken = state === 'free' && (refused.get(s.seatNumber) ?? 0) > now;
-      return { seatNumber: s.seatNumber, price: s.price, state: taken ? 'held' : state, tier: tiers.get(s.price)! };
+      let state = stateOf(s, mine.has(s.seatNumber));
+      const answer = heard.get(s.seatNumber);
+      if ((state === 'free' || state === 'held') && answer && answer.until > now) state = answer.state;
+      return { seatNumber: s.seatNumber, price: s.price, state, tier: tiers.get(s.price)! };
     });
 }
 

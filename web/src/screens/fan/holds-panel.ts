@@ -35,7 +35,12 @@ export class HoldsPanel {
     private readonly scope: Scope,
     private readonly concertId: string,
     private readonly token: string,
-    private readonly hooks: { changed: () => void; totalChanged: (total: number) => void },
+    private readonly hooks: {
+      changed: () => void;
+      totalChanged: (total: number) => void;
+      /** A hold the fan cancelled (its seat is free now, whatever a map says). */
+      cancelled: (hold: Reservation) => void;
+    },
   ) {
     this.payButton.addEventListener('click', () => void whileBusy(this.payButton, t('paying'), () => this.pay()));
     this.node = h(
@@ -107,6 +112,7 @@ export class HoldsPanel {
       await this.app.fan.cancel(row.hold.reservationId, this.token);
       this.app.say(t('cancelled', { n: row.hold.seatNumber }));
       this.remove([row.hold.reservationId]);
+      this.hooks.cancelled(row.hold);
     } catch (e) {
       this.app.say(this.app.explain(e), 'error');
       if (outcomeKnown(e)) this.remove([row.hold.reservationId]);

@@ -3,10 +3,11 @@
 
 import type { ScreenFactory } from '../../app';
 import { ApiProblem } from '../../api/client';
+import type { Seat } from '../../api/types';
 import { concertById } from '../../fan/concert-info';
 import { turnLost } from '../../fan/turn';
 import { formatWon } from '../../domain/money';
-import { freeCount, priceTiers, seatMap, type SeatCell } from '../../domain/seat-map';
+import { freeCount, priceTiers, seatMap, type Heard, type SeatCell } from '../../domain/seat-map';
 import { formatCountdown, formatDay, msUntil } from '../../domain/time';
 import { lang } from '../../i18n/lang';
 import { problemMessage } from '../../i18n/problems';
@@ -36,6 +37,9 @@ export const seatsScreen: ScreenFactory = (app, { concertId, date }, scope) => {
   const holds = new HoldsPanel(app, scope, concertId, place.token, {
     changed: () => void refresh(),
     totalChanged: (total) => wallet.need(total),
+    cancelled: (hold) => {
+      if (hold.date === date) heard.set(hold.seatNumber, { state: 'free', until: Date.now() + SEAT_REFRESH_MS });
+    },
   });
   const mapSection = h(
     'section',
@@ -49,15 +53,20 @@ export const seatsScreen: ScreenFactory = (app, { concertId, date }, scope) => {
   const layout = h('div', { class: 'seat-layout' }, mapSection, h('aside', { class: 'checkout' }, holds.node, wallet.node));
   const node = h('section', {}, heading, turnBar(app, scope, concertId), layout);
 
-  // Seats the service refused this fan as taken, until when to show them so (`seatMap`).
-  const refused = new Map<number, number>();
+  // What the service just answered about seats (a refusal, a cancel), shown over the map
+  // for a refresh's time (`seatMap`); and the last map, to show a hold or a refusal at once.
+  const heard = new Map<number, Heard>();
+  let seats: Seat[] = [];
   let lastLegend = '';
+  const paint = () => {
+    const cells = seatMap(seats, date, store.holds(concertId), Date.now(), heard);
+    grid.update(cells);
+    setText(free, t('seatsFree', { n: freeCount(cells) }));
+  };
   const refresh = async () => {
     try {
-      const seats = await app.fan.seats(concertId, date, place.token);
-      const cells = seatMap(seats, date, store.holds(concertId), Date.now(), refused);
-      grid.update(cells);
-      setText(free, t('seatsFree', { n: freeCount(cells) }));
+      seats = await app.fan.seats(concertId, date, place.token);
+      paint();
       const tiers = priceTiers(seats);
       const key = tiers.map((x) => x.price).join();
       if (key !== lastLegend) {
@@ -83,10 +92,12 @@ export const seatsScreen: ScreenFactory = (app, { concertId, date }, scope) => {
       const hold = await app.fan.hold(concertId, date, cell.seatNumber, place.token);
       store.keepHold(hold);
       holds.sync();
+      paint();
       app.say(t('heldSeat', { n: hold.seatNumber, t: formatCountdown(msUntil(hold.expiresAt, Date.now()), lang()) }));
     } catch (e) {
       if (e instanceof ApiProblem && e.code === 'SEAT_UNAVAILABLE') {
-        refused.set(cell.seatNumber, Date.now() + SEAT_REFRESH_MS);
+        heard.set(cell.seatNumber, { state: 'held', until: Date.now() + SEAT_REFRESH_MS });
+        paint();
         app.say(app.explain(e), 'error');
       }
       else if (turnLost(app, concertId, e)) return void refresh();

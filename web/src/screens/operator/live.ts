@@ -108,9 +108,16 @@ export const liveScreen: ScreenFactory = (app, { concertId }, scope) => {
     fill(byDate, dateTable(n));
   };
 
+  // A poll the timer started before an action's own poll can answer after it: the older
+  // answer must not put the phase from before the action back on screen.
+  let started = 0;
+  let shown = 0;
   const poll = async () => {
+    const run = ++started;
     try {
       const n = await app.operator.numbers(concertId);
+      if (run < shown) return;
+      shown = run;
       samples = addSample(samples, sampleOf(n, Date.now()));
       show(n);
     } catch (e) {
