@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{Read, Write};
 
+use domain::ids::{ConcertId, UserId};
+use domain::operator::demo_spec;
+use edge::wiring::Services;
 use serde_json::{json, Value};
-use ticketing::ids::{ConcertId, UserId};
-use ticketing::operator::demo_spec;
-use ticketing::wiring::Services;
 
 /// AWS on-demand prices (us-east-1), USD per million request units.
 const USD_PER_MILLION_WRITE_UNITS: f64 = 0.625;
@@ -347,8 +347,8 @@ async fn joins(s: &Services, concert: &ConcertId) -> String {
             100.0 * hot as f64 / writes.max(1) as f64,
             100.0 * hot as f64 / JOINS as f64,
             1_000.0 * JOINS as f64 / hot.max(1) as f64,
-            ticketing::arrivals::STRIPES,
-            1_000 * ticketing::arrivals::STRIPES,
+            domain::arrivals::STRIPES,
+            1_000 * domain::arrivals::STRIPES,
         );
     }
     // The admitter lets them in: one batch, whatever its size (ADR 0008).

@@ -21,8 +21,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use edge::config::Settings;
 use serde::{Deserialize, Serialize};
-use ticketing::config::Settings;
 
 /// What one worker process is asked to do.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -90,7 +90,7 @@ fn parse_args() -> Args {
         workers: 4,
         concert: "aurora-live-2026".into(),
         // The demo concert's first date (make run seeds it a month ahead).
-        date: ticketing::operator::demo_spec(ticketing::clock::Clock::now(&ticketing::clock::SystemClock))
+        date: domain::operator::demo_spec(domain::clock::Clock::now(&domain::clock::SystemClock))
             .ok()
             .and_then(|s| s.dates.first().map(|(d, _)| d.to_string()))
             .unwrap_or_default(),

@@ -4,13 +4,13 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write;
 use std::time::Duration;
 
-use ticketing::catalog::{CatalogStore, SeatState};
-use ticketing::config::Settings;
-use ticketing::dynamo::{DynamoCatalog, DynamoPayments, DynamoRefunds, DynamoWallet, Tables};
-use ticketing::ids::{ConcertDate, ConcertId, UserId};
-use ticketing::payment::{Payment, PaymentStore};
-use ticketing::refund::{Refund, RefundStore};
-use ticketing::wallet::WalletStore;
+use adapters::dynamo::{DynamoCatalog, DynamoPayments, DynamoRefunds, DynamoWallet, Tables};
+use domain::catalog::{CatalogStore, SeatState};
+use domain::ids::{ConcertDate, ConcertId, UserId};
+use domain::payment::{Payment, PaymentStore};
+use domain::refund::{Refund, RefundStore};
+use domain::wallet::WalletStore;
+use edge::config::Settings;
 
 use crate::{Churn, WorkerReport};
 

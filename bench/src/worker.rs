@@ -12,7 +12,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 use serde_json::{json, Value};
 
-use ticketing::retry::{client_wait, random_share};
+use domain::retry::{client_wait, random_share};
 
 use crate::{now_ms, Sample, WorkerJob, WorkerReport};
 

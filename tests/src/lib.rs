@@ -7,18 +7,18 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 
+use adapters::dynamo::{DynamoQueue, Tables};
+use domain::catalog::{new_concert_seats, CatalogStore, Concert};
+use domain::clock::{Clock, SystemClock};
+use domain::ids::{ConcertDate, ConcertId, UserId};
+use domain::queue::QueueStore;
+use edge::config::Settings;
+use edge::wiring::Services;
 use futures::StreamExt;
 use local_gateway::identity::DevIdentity;
 use local_gateway::{handle, Route};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use ticketing::catalog::{new_concert_seats, CatalogStore, Concert};
-use ticketing::clock::{Clock, SystemClock};
-use ticketing::config::Settings;
-use ticketing::dynamo::{DynamoQueue, Tables};
-use ticketing::ids::{ConcertDate, ConcertId, UserId};
-use ticketing::queue::QueueStore;
-use ticketing::wiring::Services;
 
 fn local_aws_dir() -> String {
     std::env::var("LOCAL_AWS_DIR").expect("LOCAL_AWS_DIR is not set: run the integration tests with `make test`")
@@ -67,7 +67,7 @@ pub async fn new_concert(s: &Services, dates: &[&str]) -> ConcertId {
 pub async fn setup<T, F, Fut>(mut step: F) -> T
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = ticketing::Result<T>>,
+    Fut: std::future::Future<Output = domain::Result<T>>,
 {
     let mut last = None;
     for _ in 0..20 {
@@ -182,7 +182,7 @@ async fn authorization(s: &Services, c: &Call) -> Option<String> {
 
 /// The user a queue token was issued to, read straight from the table.
 async fn token_owner(s: &Services, raw: &str) -> Option<UserId> {
-    let id = ticketing::ids::TokenId::parse(raw).ok()?;
+    let id = domain::ids::TokenId::parse(raw).ok()?;
     let store = DynamoQueue::new(Tables::new(
         aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
         s.settings.resources.clone(),

@@ -33,9 +33,9 @@ fn every_http_sample_event_reaches_a_route_of_the_template() {
 fn query_parameters_reach_the_handler_through_the_request_uri() {
     let event: LambdaRequest = serde_json::from_str(&read("balance-statement.json")).unwrap();
     let req: lambda_http::Request = event.into();
-    assert_eq!(ticketing::http::query_param(&req, "limit"), Some("5"));
-    assert_eq!(ticketing::http::query_param(&req, "cursor"), Some("42"));
-    assert_eq!(ticketing::http::query_param(&req, "other"), None);
+    assert_eq!(edge::http::query_param(&req, "limit"), Some("5"));
+    assert_eq!(edge::http::query_param(&req, "cursor"), Some("42"));
+    assert_eq!(edge::http::query_param(&req, "other"), None);
 }
 
 #[test]
@@ -43,7 +43,7 @@ fn scheduled_and_queue_sample_events_parse() {
     let _: EventBridgeEvent<serde_json::Value> = serde_json::from_str(&read("admitter-schedule.json")).unwrap();
     let sqs: SqsEvent = serde_json::from_str(&read("hold-expiry-sqs.json")).unwrap();
     let body = sqs.records[0].body.as_deref().unwrap();
-    assert!(ticketing::sqs::HoldExpiryMessage::parse(body).is_ok());
+    assert!(adapters::sqs::HoldExpiryMessage::parse(body).is_ok());
 }
 
 #[test]

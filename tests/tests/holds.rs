@@ -4,13 +4,13 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use adapters::dynamo::{DynamoHolds, Tables};
+use domain::catalog::CatalogStore;
+use domain::clock::{Clock, ManualClock, SystemClock};
+use domain::ids::ReservationId;
+use domain::reservation::{HoldStore, ReservationState};
 use integration_tests::*;
 use serde_json::json;
-use ticketing::catalog::CatalogStore;
-use ticketing::clock::{Clock, ManualClock, SystemClock};
-use ticketing::dynamo::{DynamoHolds, Tables};
-use ticketing::ids::ReservationId;
-use ticketing::reservation::{HoldStore, ReservationState};
 
 const SWARM: &str = env!("CARGO_BIN_EXE_swarm");
 const DATE: &str = "2026-12-24";
@@ -19,13 +19,13 @@ fn hold(concert: &str, seat: i64, token: &str) -> Call {
     Call::post("/reservations", json!({ "concertId": concert, "date": DATE, "seatNumber": seat })).token(token)
 }
 
-async fn available_on(s: &ticketing::wiring::Services, concert: &str, token: &str) -> u64 {
+async fn available_on(s: &edge::wiring::Services, concert: &str, token: &str) -> u64 {
     let a = call(s, &routes(), &Call::get(format!("/concerts/{concert}/dates")).token(token)).await;
     assert_eq!(a.status, 200, "{a:?}");
     a.body["dates"][0]["availableSeats"].as_u64().unwrap()
 }
 
-async fn holds_store(s: &ticketing::wiring::Services) -> DynamoHolds {
+async fn holds_store(s: &edge::wiring::Services) -> DynamoHolds {
     DynamoHolds::new(Tables::new(
         aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
         s.settings.resources.clone(),
@@ -128,9 +128,9 @@ async fn release_message_marks_the_unpaid_hold_expired_and_is_harmless_when_repe
     setup(|| s.holds.on_expiry_message(id)).await;
     setup(|| s.holds.on_expiry_message(id)).await;
     assert_eq!(setup(|| store.reservation(id)).await.unwrap().state, ReservationState::Expired);
-    let (date, nine) = (ticketing::ids::ConcertDate::parse(DATE).unwrap(), ticketing::ids::SeatNumber::new(9).unwrap());
+    let (date, nine) = (domain::ids::ConcertDate::parse(DATE).unwrap(), domain::ids::SeatNumber::new(9).unwrap());
     let seat = setup(|| s.catalog_store.seat(&concert, date, nine)).await.unwrap();
-    assert_eq!(seat.state, ticketing::catalog::SeatState::Available);
+    assert_eq!(seat.state, domain::catalog::SeatState::Available);
 }
 
 #[tokio::test]

@@ -6,14 +6,14 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
+use domain::catalog::{CatalogStore, Concert, SeatState};
+use domain::clock::{Clock, ManualClock, SystemClock};
+use domain::ids::UserId;
+use domain::ids::{ConcertDate, SeatNumber};
+use edge::wiring::Services;
 use integration_tests::*;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
-use ticketing::catalog::{CatalogStore, Concert, SeatState};
-use ticketing::clock::{Clock, ManualClock, SystemClock};
-use ticketing::ids::UserId;
-use ticketing::ids::{ConcertDate, SeatNumber};
-use ticketing::wiring::Services;
 
 const SWARM: &str = env!("CARGO_BIN_EXE_swarm");
 const DATE: &str = "2026-12-24";

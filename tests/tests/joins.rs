@@ -6,12 +6,12 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
+use adapters::dynamo::{DynamoQueue, Tables};
+use domain::clock::SystemClock;
+use domain::ids::UserId;
+use domain::queue::QueueStore;
 use integration_tests::*;
 use serde_json::json;
-use ticketing::clock::SystemClock;
-use ticketing::dynamo::{DynamoQueue, Tables};
-use ticketing::ids::UserId;
-use ticketing::queue::QueueStore;
 
 const SWARM: &str = env!("CARGO_BIN_EXE_swarm");
 
@@ -55,7 +55,7 @@ async fn two_thousand_concurrent_joins_from_four_processes_spread_over_the_strip
     // emulator, took a number it sends again: the first one is a no-show.)
     let taken = arrivals.taken();
     assert!(taken >= FANS as u64, "{taken}");
-    let hottest = (0..ticketing::arrivals::STRIPES).map(|i| arrivals.count(i)).max().unwrap_or(0);
+    let hottest = (0..domain::arrivals::STRIPES).map(|i| arrivals.count(i)).max().unwrap_or(0);
     assert!(hottest * 20 <= taken, "the hottest stripe took {hottest} of {taken}");
     let highest = arrivals.highest();
     assert!(places.iter().all(|p| *p <= highest));

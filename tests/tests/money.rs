@@ -4,11 +4,11 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
+use domain::clock::SystemClock;
+use domain::ids::{ConcertId, UserId};
+use edge::wiring::Services;
 use integration_tests::*;
 use serde_json::{json, Value};
-use ticketing::clock::SystemClock;
-use ticketing::ids::{ConcertId, UserId};
-use ticketing::wiring::Services;
 
 const SWARM: &str = env!("CARGO_BIN_EXE_swarm");
 const DATE: &str = "2026-12-24";
@@ -267,7 +267,7 @@ async fn payment_event_is_delivered_after_sqs_was_down_during_the_payment() {
     let url = queue.queue_url().unwrap().to_owned();
     // A payment instance whose SQS endpoint is unreachable.
     let broken = {
-        let mut settings = ticketing::config::Settings::from_env().unwrap();
+        let mut settings = edge::config::Settings::from_env().unwrap();
         settings.resources.payment_events_queue_url = url.clone();
         let dead = aws_sdk_sqs::config::Builder::from(&aws).endpoint_url("http://127.0.0.1:9").build();
         Services::build(
@@ -290,7 +290,7 @@ async fn payment_event_is_delivered_after_sqs_was_down_during_the_payment() {
 
     // The relay (run by the admitter's tick) delivers what the outbox holds.
     let relay = {
-        let mut settings = ticketing::config::Settings::from_env().unwrap();
+        let mut settings = edge::config::Settings::from_env().unwrap();
         settings.resources.payment_events_queue_url = url.clone();
         Services::build(settings, aws_sdk_dynamodb::Client::new(&aws), sqs.clone(), Arc::new(SystemClock))
     };
@@ -311,10 +311,10 @@ async fn payment_event_is_delivered_after_sqs_was_down_during_the_payment() {
     assert_eq!(event["eventType"], "PaymentCompleted");
     assert_eq!(event["reservationId"], reservation.as_str());
     // Delivered events leave the outbox (other tests' events may pass through it meanwhile).
-    let outbox = ticketing::dynamo::DynamoPayments::new(ticketing::dynamo::Tables::new(
+    let outbox = adapters::dynamo::DynamoPayments::new(adapters::dynamo::Tables::new(
         aws_sdk_dynamodb::Client::new(&aws),
         relay.settings.resources.clone(),
     ));
-    let left = setup(|| ticketing::payment::PaymentStore::undelivered(&outbox, 10_000)).await;
+    let left = setup(|| domain::payment::PaymentStore::undelivered(&outbox, 10_000)).await;
     assert!(left.iter().all(|e| e.id != payment_id), "delivered events leave the outbox");
 }

@@ -2,15 +2,15 @@
 //! other (several OS processes), refused when tampered, foreign, or for another concert,
 //! and a spent one can never hold again (docs/adr/0007-admission-pass.md).
 
+use domain::ids::UserId;
 use integration_tests::*;
 use serde_json::json;
-use ticketing::ids::UserId;
 
 const SWARM: &str = env!("CARGO_BIN_EXE_swarm");
 const DATE: &str = "2026-12-24";
 
 /// A fan's check-in: the pass their token's answer carries once it is ACTIVE.
-async fn pass_of(s: &ticketing::wiring::Services, fan: &Fan) -> String {
+async fn pass_of(s: &edge::wiring::Services, fan: &Fan) -> String {
     let a = call(s, &routes(), &Call::get("/queue/tokens/current").token(&fan.token)).await;
     assert_eq!(a.status, 200, "{a:?}");
     assert_eq!(a.body["status"], "ACTIVE");

@@ -4,12 +4,12 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
+use adapters::dynamo::{DynamoQueue, Tables};
+use domain::clock::{Clock, ManualClock, SystemClock};
+use domain::ids::UserId;
+use domain::queue::{QueueStore, Spot, TokenStatus};
 use integration_tests::*;
 use serde_json::json;
-use ticketing::clock::{Clock, ManualClock, SystemClock};
-use ticketing::dynamo::{DynamoQueue, Tables};
-use ticketing::ids::UserId;
-use ticketing::queue::{QueueStore, Spot, TokenStatus};
 
 const SWARM: &str = env!("CARGO_BIN_EXE_swarm");
 
@@ -217,17 +217,13 @@ async fn ended_tokens_give_their_slots_back_to_the_line() {
 
 /// Check in every fan whose place was let in (an injected fault met on the way is sent
 /// again); whether all of them are ACTIVE.
-async fn check_in_all(
-    s: &ticketing::wiring::Services,
-    concert: &ticketing::ids::ConcertId,
-    fans: &[(UserId, String)],
-) -> bool {
+async fn check_in_all(s: &edge::wiring::Services, concert: &domain::ids::ConcertId, fans: &[(UserId, String)]) -> bool {
     let mut all = true;
     for (user, raw) in fans {
         for attempt in 0.. {
             match s.queue.authorize(*user, Some(raw), concert).await {
                 Ok(_) => break,
-                Err(ticketing::Error::TokenNotActive) => {
+                Err(domain::Error::TokenNotActive) => {
                     all = false;
                     break;
                 }
@@ -258,8 +254,8 @@ async fn unknown_concert_and_bad_bodies_are_4xx_and_write_nothing() {
         let a = call(&s, &routes, &Call::post("/queue/tokens", bad.clone())).await;
         assert_eq!((a.status, a.code()), (400, "INVALID_REQUEST"), "{bad}");
     }
-    let concert = ticketing::ids::ConcertId::parse("no-such-concert").unwrap();
-    let store = ticketing::dynamo::DynamoQueue::new(ticketing::dynamo::Tables::new(
+    let concert = domain::ids::ConcertId::parse("no-such-concert").unwrap();
+    let store = adapters::dynamo::DynamoQueue::new(adapters::dynamo::Tables::new(
         aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
         s.settings.resources.clone(),
     ));
@@ -419,10 +415,7 @@ async fn a_flood_of_admitted_fans_who_never_show_up_gives_the_slots_back_after_t
     // spent number, and be let in with the next batch like the fans): they missed their turn.
     for (user, raw, place) in &flood {
         if *place <= flood_through {
-            assert_eq!(
-                s.queue.authorize(*user, Some(raw.as_str()), &concert).await,
-                Err(ticketing::Error::TokenExpired)
-            );
+            assert_eq!(s.queue.authorize(*user, Some(raw.as_str()), &concert).await, Err(domain::Error::TokenExpired));
         }
     }
     assert!(faults_on() || flood.iter().all(|(_, _, p)| *p <= flood_through));

@@ -2,10 +2,10 @@
 //! refunds, some of them racing on one wallet, every change is one numbered entry and the
 //! statement adds up to the balance.
 
+use domain::ids::{ConcertId, UserId};
+use edge::wiring::Services;
 use integration_tests::*;
 use serde_json::{json, Value};
-use ticketing::ids::{ConcertId, UserId};
-use ticketing::wiring::Services;
 
 /// A show far enough ahead that refunds cost nothing.
 const DATE: &str = "2030-06-01";

@@ -17,6 +17,9 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
+use domain::clock::{Clock, SystemClock, Timestamp};
+use domain::ids::UserId;
+use domain::Error;
 use jsonwebtoken::jwk::{Jwk, JwkSet, PublicKeyUse, ThumbprintHash};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use lambda_http::aws_lambda_events::apigw::{
@@ -25,16 +28,13 @@ use lambda_http::aws_lambda_events::apigw::{
 use lambda_http::request::RequestContext;
 use lambda_http::RequestExt;
 use serde_json::{json, Map, Value};
-use ticketing::clock::{Clock, SystemClock, Timestamp};
-use ticketing::ids::UserId;
-use ticketing::Error;
 
 pub const KEY_FILE_VAR: &str = "DEV_JWT_KEY_FILE";
 pub const ISSUER_VAR: &str = "DEV_JWT_ISSUER";
 pub const AUDIENCE_VAR: &str = "DEV_JWT_AUDIENCE";
 
 /// The Cognito group whose members are operators (API.md, "Identity").
-pub use ticketing::identity::OPERATOR_GROUP as OPERATORS_GROUP;
+pub use edge::identity::OPERATOR_GROUP as OPERATORS_GROUP;
 
 /// Clock skew forgiven on `nbf` and `iat` (never on `exp`): a token minted by this very
 /// process is valid at once, one from a clock slightly ahead is not refused for it.

@@ -3,7 +3,7 @@
 //! and its JWT authorizer (`identity`, with a local token issuer in Cognito's place),
 //! EventBridge's schedule (the admitter tick) and the SQS event source (hold releases).
 
-pub mod edge;
+pub mod cdn;
 pub mod identity;
 pub mod web;
 
@@ -11,16 +11,16 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
+use domain::ids::UserId;
+use domain::Error;
+use edge::http::{body_json, header, json_response, problem};
+use edge::wiring::Services;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
 use serde::Deserialize;
 use serde_json::json;
-use ticketing::http::{body_json, header, json_response, problem};
-use ticketing::ids::UserId;
-use ticketing::wiring::Services;
-use ticketing::Error;
 
-pub use edge::EdgeCache;
+pub use cdn::EdgeCache;
 pub use identity::DevIdentity;
 
 /// One HttpApi route of template.yaml, as `scripts/provision.py` writes it to routes.json.

@@ -9,12 +9,12 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
+use domain::operator::demo_spec;
+use edge::wiring::{init_tracing, Services};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use local_gateway::{admitter_loop, hold_expiry_loop, serve, DevIdentity, EdgeCache, Route};
-use ticketing::operator::demo_spec;
-use ticketing::wiring::{init_tracing, Services};
 use tokio::net::TcpListener;
 
 #[tokio::main]
@@ -35,7 +35,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         // Through the operator service, as an operator would put a concert on sale.
         match services.operator.create(&demo_spec(services.operator.now())?).await {
             Ok(concert) => tracing::info!(concert = %concert.id, "demo concert created, on sale now"),
-            Err(ticketing::Error::ConcertExists) => tracing::info!("demo concert already there"),
+            Err(domain::Error::ConcertExists) => tracing::info!("demo concert already there"),
             Err(e) => return Err(e.into()),
         }
     }

@@ -4,11 +4,11 @@
 
 use std::time::Duration;
 
+use domain::ids::UserId;
+use domain::Error;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, RequestExt};
 use serde_json::{json, Value};
-use ticketing::ids::UserId;
-use ticketing::Error;
 
 use super::identity::tests::{identity, other_key_pem};
 use super::{authorize, local_route, DevIdentity, Route};
@@ -68,7 +68,7 @@ fn dev_login_with_an_empty_object_signs_in_a_new_user_for_an_hour() {
     let exp: i64 = claims["exp"].parse().unwrap();
     let iat: i64 = claims["iat"].parse().unwrap();
     assert_eq!(exp - iat, 3600);
-    let expires_at = ticketing::clock::Timestamp::from_millis(exp * 1000).to_rfc3339();
+    let expires_at = domain::clock::Timestamp::from_millis(exp * 1000).to_rfc3339();
     assert_eq!(body["expiresAt"], expires_at);
     assert_ne!(json_of(&login("{}"))["userId"], body["userId"], "each {{}} login is a new user");
 }
@@ -211,7 +211,7 @@ fn routes_json_without_public_means_protected() {
 #[tokio::test]
 async fn past_the_concurrency_limit_a_request_waits_for_a_turn_then_is_throttled() {
     let limit = tokio::sync::Semaphore::new(1);
-    let ok = || async { ticketing::http::json_response(200, json!({})) };
+    let ok = || async { edge::http::json_response(200, json!({})) };
     // A free turn: the invocation runs.
     assert_eq!(super::within_limit(&limit, Duration::from_millis(50), ok()).await.status(), 200);
     // Every turn busy for longer than the wait: 503 THROTTLED, with Retry-After, and the
@@ -220,7 +220,7 @@ async fn past_the_concurrency_limit_a_request_waits_for_a_turn_then_is_throttled
     let ran = std::sync::atomic::AtomicBool::new(false);
     let refused = super::within_limit(&limit, Duration::from_millis(50), async {
         ran.store(true, std::sync::atomic::Ordering::SeqCst);
-        ticketing::http::json_response(200, json!({}))
+        edge::http::json_response(200, json!({}))
     })
     .await;
     assert_eq!((refused.status().as_u16(), code_of(&refused)), (503, "THROTTLED".to_owned()));

@@ -7,9 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
+use edge::http::json_response;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;
-use ticketing::http::json_response;
 
 use crate::Route;
 

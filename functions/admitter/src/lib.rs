@@ -6,10 +6,10 @@
 
 use std::time::{Duration, Instant};
 
+use domain::Result;
+use edge::wiring::Services;
 use futures::StreamExt;
 use serde_json::{json, Value};
-use ticketing::wiring::Services;
-use ticketing::Result;
 
 /// Concerts ticked at once.
 const CONCURRENT_CONCERTS: usize = 16;

@@ -1,14 +1,14 @@
 //! The catalog and availability: concerts (no token), dates with available-seat counts and
 //! the seats of a date (ACTIVE token for that concert).
 
+use domain::ids::{ConcertDate, ConcertId};
+use domain::{Error, Result};
+use edge::http::{presented, respond, segments};
+use edge::identity::caller;
+use edge::wire::concert_json;
+use edge::wiring::Services;
 use lambda_http::{Body, Request, Response};
 use serde_json::{json, Value};
-use ticketing::http::{presented, respond, segments};
-use ticketing::identity::caller;
-use ticketing::ids::{ConcertDate, ConcertId};
-use ticketing::operator::wire::concert_json;
-use ticketing::wiring::Services;
-use ticketing::{Error, Result};
 
 pub async fn handle(s: &Services, req: Request) -> Response<Body> {
     let path = segments(&req);
@@ -33,7 +33,7 @@ async fn draw(s: &Services, raw: &str) -> Result<(u16, Value)> {
     let body = match s.operator.published_draw(&concert).await? {
         Some((d, stripes)) => json!({
             "concertId": concert.as_str(), "cohort": d.cohort, "seed": d.seed_hex(),
-            "prequeueStripes": stripes, "algorithm": ticketing::fair_start::ALGORITHM,
+            "prequeueStripes": stripes, "algorithm": domain::fair_start::ALGORITHM,
         }),
         None => json!({ "concertId": concert.as_str(), "cohort": 0, "seed": null }),
     };

@@ -1,13 +1,13 @@
 //! The prepaid wallet: query and charge a user's balance (no queue token needed).
 
+use domain::ids::UserId;
+use domain::{Error, Result};
+use edge::http::{body_json, idempotency_key, query_param, respond, segments};
+use edge::identity::caller;
+use edge::wiring::Services;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use ticketing::http::{body_json, idempotency_key, query_param, respond, segments};
-use ticketing::identity::caller;
-use ticketing::ids::UserId;
-use ticketing::wiring::Services;
-use ticketing::{Error, Result};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -1,8 +1,8 @@
 //! Consumer of the delayed hold-release messages.
 
-use ticketing::sqs::HoldExpiryMessage;
-use ticketing::wiring::Services;
-use ticketing::{Error, Result};
+use adapters::sqs::HoldExpiryMessage;
+use domain::{Error, Result};
+use edge::wiring::Services;
 
 /// Handle one message body. A body that is not a release message is dropped with a log
 /// line (retrying it could never succeed); infrastructure errors are returned so SQS

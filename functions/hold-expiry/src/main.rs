@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use edge::wiring::{init_tracing, Services};
 use lambda_runtime::{run, service_fn, LambdaEvent};
-use ticketing::wiring::{init_tracing, Services};
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_runtime::Error> {

@@ -2,14 +2,14 @@
 //! admission numbers, and watch its live numbers. Operators only (Cognito group
 //! `operators`); everyone else gets 403 before anything is read.
 
+use domain::ids::ConcertId;
+use domain::{Error, Result};
+use edge::http::{body_json, respond, segments};
+use edge::identity::caller;
+use edge::wire::{concert_json, numbers_json, AdmissionBody, SpecBody};
+use edge::wiring::Services;
 use lambda_http::{Body, Request, Response};
 use serde_json::Value;
-use ticketing::http::{body_json, respond, segments};
-use ticketing::identity::caller;
-use ticketing::ids::ConcertId;
-use ticketing::operator::wire::{concert_json, numbers_json, AdmissionBody, SpecBody};
-use ticketing::wiring::Services;
-use ticketing::{Error, Result};
 
 pub async fn handle(s: &Services, req: Request) -> Response<Body> {
     respond(route(s, &req).await)

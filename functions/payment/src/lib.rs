@@ -1,14 +1,14 @@
 //! Payments: pay a held seat from the balance in one transaction, and list a user's payments.
 
+use domain::ids::{ReservationId, UserId};
+use domain::payment::Payment;
+use domain::{Error, Result};
+use edge::http::{body_json, idempotency_key, presented, respond, segments};
+use edge::identity::caller;
+use edge::wiring::Services;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use ticketing::http::{body_json, idempotency_key, presented, respond, segments};
-use ticketing::identity::caller;
-use ticketing::ids::{ReservationId, UserId};
-use ticketing::payment::Payment;
-use ticketing::wiring::Services;
-use ticketing::{Error, Result};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -1,16 +1,16 @@
 //! Queue tokens: take a place in a concert's waiting room; and the line's public status,
 //! which waiting fans poll (through a CDN) to work out their own position.
 
+use domain::ids::{ConcertId, UserId};
+use domain::queue::{LineStatus, TokenStatus, TokenView, LINE_STATUS_MAX_AGE_SECONDS, POLL_SECONDS};
+use domain::sale::Phase;
+use domain::{Error, Result};
+use edge::http::{body_json, cache_publicly, presented, respond, segments};
+use edge::identity::caller;
+use edge::wiring::Services;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use ticketing::http::{body_json, cache_publicly, presented, respond, segments};
-use ticketing::identity::caller;
-use ticketing::ids::{ConcertId, UserId};
-use ticketing::queue::{LineStatus, TokenStatus, TokenView, LINE_STATUS_MAX_AGE_SECONDS, POLL_SECONDS};
-use ticketing::sale::Phase;
-use ticketing::wiring::Services;
-use ticketing::{Error, Result};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

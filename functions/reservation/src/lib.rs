@@ -1,14 +1,14 @@
 //! Seat holds: hold one seat for the token's user, read one's own reservation, cancel it.
 
+use domain::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber};
+use domain::reservation::Reservation;
+use domain::{Error, Result};
+use edge::http::{body_json, idempotency_key, presented, respond, segments};
+use edge::identity::caller;
+use edge::wiring::Services;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use ticketing::http::{body_json, idempotency_key, presented, respond, segments};
-use ticketing::identity::caller;
-use ticketing::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber};
-use ticketing::reservation::Reservation;
-use ticketing::wiring::Services;
-use ticketing::{Error, Result};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -4,9 +4,9 @@
 
 use std::io::Read;
 
+use domain::ids::ConcertId;
 use futures::StreamExt;
 use integration_tests::{call_all, services, Answer, Job};
-use ticketing::ids::ConcertId;
 
 #[tokio::main]
 async fn main() {
@@ -17,7 +17,7 @@ async fn main() {
     // pre-queue, say), so that several processes can act inside one phase on demand.
     let s = match std::env::var("CLOCK_AT_MS").ok().and_then(|ms| ms.parse().ok()) {
         Some(ms) => {
-            let clock = ticketing::clock::ManualClock::at(ticketing::clock::Timestamp::from_millis(ms));
+            let clock = domain::clock::ManualClock::at(domain::clock::Timestamp::from_millis(ms));
             integration_tests::services_with(std::sync::Arc::new(clock), |_| {}).await
         }
         None => services().await,
@@ -30,7 +30,7 @@ async fn main() {
             let concert = &concert;
             futures::stream::iter(0..count)
                 .map(|_| async move {
-                    ticketing::retry::pause(std::time::Duration::from_millis(spread_ms)).await;
+                    domain::retry::pause(std::time::Duration::from_millis(spread_ms)).await;
                     match s.queue.tick(concert).await {
                         // The places this tick let in.
                         Ok(report) => Answer {

@@ -4,13 +4,13 @@
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
+use domain::clock::Timestamp;
+use domain::ids::UserId;
+use domain::Error;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use lambda_http::request::RequestContext;
 use lambda_http::RequestExt;
 use serde_json::{json, Value};
-use ticketing::clock::Timestamp;
-use ticketing::ids::UserId;
-use ticketing::Error;
 
 use super::{claim_text, with_claims, DevIdentity};
 

@@ -4,14 +4,14 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{ConcertSpec, PriceTier, SaleNumbers};
-use crate::catalog::Concert;
-use crate::clock::Timestamp;
-use crate::error::{Error, Result};
-use crate::ids::{ConcertDate, ConcertId, SeatNumber};
-use crate::money::Won;
-use crate::refund_policy::RefundPolicy;
-use crate::sale::SaleWindow;
+use domain::catalog::Concert;
+use domain::clock::Timestamp;
+use domain::error::{Error, Result};
+use domain::ids::{ConcertDate, ConcertId, SeatNumber};
+use domain::money::Won;
+use domain::operator::{ConcertSpec, PriceTier, SaleNumbers};
+use domain::refund_policy::RefundPolicy;
+use domain::sale::SaleWindow;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

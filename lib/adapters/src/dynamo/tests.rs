@@ -31,5 +31,5 @@ fn a_transaction_cancelled_by_a_conflict_or_throttling_is_retryable() {
 fn a_transaction_cancelled_for_validation_is_a_defect_never_retried() {
     let e = cancellation(&[Some("None"), Some("ValidationError")]).unwrap_err();
     assert!(matches!(e, Error::Infrastructure(_)), "{e:?}");
-    assert_eq!(crate::retry::decide(&e, 0), crate::retry::Decision::GiveUp);
+    assert_eq!(domain::retry::decide(&e, 0), domain::retry::Decision::GiveUp);
 }

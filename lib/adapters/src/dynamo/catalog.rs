@@ -11,13 +11,13 @@ use aws_sdk_dynamodb::types::{
 use super::{
     applied, condition_failed, get_n, get_s, infra, key2, n, opt_n, query_all, s, sdk, sk_of, transact, Item, Tables,
 };
-use crate::catalog::{CatalogStore, Concert, Seat, SeatState};
-use crate::clock::Timestamp;
-use crate::error::{Error, Result};
-use crate::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber, UserId};
-use crate::money::Won;
-use crate::refund_policy::RefundPolicy;
-use crate::sale::{SaleControl, SaleWindow};
+use domain::catalog::{CatalogStore, Concert, Seat, SeatState};
+use domain::clock::Timestamp;
+use domain::error::{Error, Result};
+use domain::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber, UserId};
+use domain::money::Won;
+use domain::refund_policy::RefundPolicy;
+use domain::sale::{SaleControl, SaleWindow};
 
 pub struct DynamoCatalog {
     t: Tables,
@@ -391,6 +391,6 @@ impl DynamoCatalog {
                 self.t.client.batch_write_item().request_items(self.table(), requests).send().await.map_err(sdk)?;
             requests = out.unprocessed_items().and_then(|u| u.get(self.table())).cloned().unwrap_or_default();
         }
-        Err(crate::error::Error::Throttled)
+        Err(domain::error::Error::Throttled)
     }
 }

@@ -11,15 +11,15 @@ use super::queue::token_pk;
 use super::reservation::{account_pk, reservation_of, slot_attr};
 use super::wallet::{move_balance, user_pk, wallet_of, KEEP_IDEMPOTENCY, WALLET_SK};
 use super::{get_n, get_s, infra, key, key2, n, query_all, s, sdk, sk_of, transact, Item, Tables};
-use crate::clock::{Clock, SystemClock, Timestamp};
-use crate::config::Resources;
-use crate::error::{Error, Result};
-use crate::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, ReservationId, SeatNumber, UserId};
-use crate::money::Won;
-use crate::payment::{OutboxEvent, PaidSeat, PayConflict, Payment, PaymentPlan, PaymentSnapshot, PaymentStore};
-use crate::reservation::Reservation;
-use crate::seat_limit::SlotUse;
-use crate::wallet::Wallet;
+use crate::Resources;
+use domain::clock::{Clock, SystemClock, Timestamp};
+use domain::error::{Error, Result};
+use domain::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, ReservationId, SeatNumber, UserId};
+use domain::money::Won;
+use domain::payment::{OutboxEvent, PaidSeat, PayConflict, Payment, PaymentPlan, PaymentSnapshot, PaymentStore};
+use domain::reservation::Reservation;
+use domain::seat_limit::SlotUse;
+use domain::wallet::Wallet;
 
 /// The outbox is spread over a few partitions so that it is never one hot key.
 const OUTBOX_SHARDS: u32 = 4;

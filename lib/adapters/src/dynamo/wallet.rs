@@ -9,11 +9,11 @@ use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
 use super::payment::put;
 use super::{batch_get, get_n, get_s, infra, key2, n, opt_n, s, sdk, sk_of, transact, Item, Tables};
-use crate::clock::{Clock, SystemClock, Timestamp};
-use crate::error::Result;
-use crate::ids::{IdempotencyKey, UserId};
-use crate::money::Won;
-use crate::wallet::{ChargeReceipt, ChargeRecord, Credit, EntryKind, StatementEntry, Wallet, WalletStore};
+use domain::clock::{Clock, SystemClock, Timestamp};
+use domain::error::Result;
+use domain::ids::{IdempotencyKey, UserId};
+use domain::money::Won;
+use domain::wallet::{ChargeReceipt, ChargeRecord, Credit, EntryKind, StatementEntry, Wallet, WalletStore};
 
 /// Idempotency records outlive any client's retry window.
 pub(crate) const KEEP_IDEMPOTENCY: Duration = Duration::from_secs(48 * 3600);
@@ -95,7 +95,7 @@ fn entry_of(item: &Item) -> Result<StatementEntry> {
     let seq = sk_of(item)
         .strip_prefix("LEDGER#")
         .and_then(|d| d.parse().ok())
-        .ok_or_else(|| crate::Error::Infrastructure("a statement entry without its number".into()))?;
+        .ok_or_else(|| domain::Error::Infrastructure("a statement entry without its number".into()))?;
     Ok(StatementEntry {
         seq,
         kind: EntryKind::parse(get_s(item, "kind")?)?,

@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use crate::catalog::{CatalogStore, Concert, Seat, SeatState, SeatStatus};
 use crate::clock::{Clock, Timestamp};
-use crate::config::QueuePolicy;
 use crate::error::{Error, Result};
 use crate::ids::{ConcertDate, ConcertId, SeatNumber};
 use crate::money::Won;
@@ -17,6 +16,7 @@ use crate::queue::{LineTotals, QueueStore};
 use crate::refund::{RefundStore, RefundTotals};
 use crate::refund_policy::RefundPolicy;
 use crate::retry::retrying;
+use crate::sale::QueuePolicy;
 use crate::sale::{Phase, SaleControl, SaleWindow};
 
 /// The price of seats `from..=to` (on every date).
@@ -471,8 +471,6 @@ impl OperatorService {
         self.clock.now()
     }
 }
-
-pub mod wire;
 
 #[cfg(test)]
 mod tests;

@@ -11,14 +11,14 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 use super::catalog::{concert_pk, seat_sk};
 use super::queue::token_pk;
 use super::{condition_failed, get_n, get_s, infra, key, key2, n, opt_n, s, sdk, transact, Item, Tables};
-use crate::catalog::Concert;
-use crate::clock::Timestamp;
-use crate::error::Result;
-use crate::ids::{ConcertDate, ConcertId, PaymentId, ReservationId, SeatNumber, UserId};
-use crate::money::Won;
-use crate::queue::Admission;
-use crate::reservation::{HoldOutcome, HoldStore, Reservation, ReservationState};
-use crate::seat_limit::{AccountSeats, SlotUse};
+use domain::catalog::Concert;
+use domain::clock::Timestamp;
+use domain::error::Result;
+use domain::ids::{ConcertDate, ConcertId, PaymentId, ReservationId, SeatNumber, UserId};
+use domain::money::Won;
+use domain::queue::Admission;
+use domain::reservation::{HoldOutcome, HoldStore, Reservation, ReservationState};
+use domain::seat_limit::{AccountSeats, SlotUse};
 
 /// Unpaid reservations are kept this long after their hold ends, then TTL may remove them.
 const KEEP_UNPAID: Duration = Duration::from_secs(30 * 24 * 3600);

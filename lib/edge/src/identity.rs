@@ -8,8 +8,8 @@ use std::collections::HashMap;
 use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
 
-use crate::error::Error;
-use crate::ids::UserId;
+use domain::error::Error;
+use domain::ids::UserId;
 
 /// The Cognito group (or the `role` claim of another issuer) that operator routes require.
 pub const OPERATOR_GROUP: &str = "operators";

@@ -19,7 +19,6 @@ use crate::arrivals::{Arrivals, EmptyPlaces, HoleRun};
 use crate::catalog::CatalogStore;
 use crate::catalog::Concert;
 use crate::clock::{Clock, Timestamp};
-use crate::config::QueuePolicy;
 use crate::error::{Error, Result};
 use crate::fair_start::Draw;
 use crate::glance::Glances;
@@ -27,6 +26,7 @@ use crate::ids::{ConcertId, TokenId, UserId};
 use crate::pass::{Pass, PassKey};
 use crate::retry::{decide, pause, pause_before_retry, repeating, retrying, Decision, MAX_ATTEMPTS};
 use crate::sale::Phase;
+use crate::sale::QueuePolicy;
 
 /// How many past minutes the measured pace looks back over.
 pub const PACE_MINUTES: i64 = 5;

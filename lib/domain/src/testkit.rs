@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use crate::catalog::{new_concert_seats, CatalogStore, Concert};
 use crate::clock::{ManualClock, Timestamp};
-use crate::config::QueuePolicy;
 use crate::ids::{ConcertDate, ConcertId, UserId};
 use crate::memory::Memory;
 use crate::money::{WalletLimits, Won};
@@ -13,6 +12,7 @@ use crate::payment::PaymentService;
 use crate::queue::{Admission, QueueService};
 use crate::refund::RefundService;
 use crate::reservation::HoldService;
+use crate::sale::QueuePolicy;
 use crate::wallet::WalletService;
 
 pub const HOLD: Duration = Duration::from_secs(300);

@@ -4,8 +4,9 @@
 //! to run: SCHEDULED -> PRE_QUEUE -> ON_SALE -> CLOSED, or SOLD_OUT once every seat is
 //! sold; PAUSED while an operator holds admission.
 
+use std::time::Duration;
+
 use crate::clock::Timestamp;
-use crate::config::QueuePolicy;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
@@ -94,6 +95,24 @@ pub fn phase_at(window: &SaleWindow, control: &SaleControl, sold_out: bool, now:
     } else {
         Phase::OnSale
     }
+}
+
+/// The waiting room's knobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueuePolicy {
+    /// Most tokens admitted per concert per tick.
+    pub admit_per_tick: u32,
+    /// Most ACTIVE tokens per concert at once.
+    pub active_cap: u32,
+    /// How long an admitted token stays ACTIVE.
+    pub active_for: Duration,
+    /// How long an admitted fan has to show up (their first request after admission)
+    /// before their slot goes to the next fan.
+    pub check_in_for: Duration,
+    /// How long an ACTIVE fan may make no request before their slot goes to the next fan.
+    pub idle_for: Duration,
+    /// Time between admitter ticks (used for the wait estimate).
+    pub tick_every: Duration,
 }
 
 #[cfg(test)]

@@ -19,8 +19,8 @@ use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 
-use crate::config::Resources;
-use crate::error::{Error, Result};
+use crate::Resources;
+use domain::error::{Error, Result};
 
 pub use catalog::DynamoCatalog;
 pub use payment::DynamoPayments;
@@ -232,9 +232,9 @@ pub(crate) async fn batch_get(client: &Client, table: &str, keys: Vec<Item>) -> 
             return Ok(out);
         }
         if attempt > 0 {
-            match crate::retry::decide(&Error::Throttled, attempt - 1) {
-                crate::retry::Decision::RetryWithin(cap) => crate::retry::pause(cap).await,
-                crate::retry::Decision::GiveUp => break,
+            match domain::retry::decide(&Error::Throttled, attempt - 1) {
+                domain::retry::Decision::RetryWithin(cap) => domain::retry::pause(cap).await,
+                domain::retry::Decision::GiveUp => break,
             }
         }
         let request = KeysAndAttributes::builder()

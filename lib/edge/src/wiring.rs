@@ -7,18 +7,18 @@ use std::time::Duration;
 
 use aws_config::timeout::TimeoutConfig;
 
-use crate::catalog::CatalogService;
-use crate::clock::{Clock, SystemClock};
 use crate::config::Settings;
-use crate::dynamo::{DynamoCatalog, DynamoHolds, DynamoPayments, DynamoQueue, DynamoRefunds, DynamoWallet, Tables};
-use crate::error::Result;
-use crate::operator::OperatorService;
-use crate::payment::PaymentService;
-use crate::queue::QueueService;
-use crate::refund::RefundService;
-use crate::reservation::HoldService;
-use crate::sqs::SqsQueue;
-use crate::wallet::WalletService;
+use adapters::dynamo::{DynamoCatalog, DynamoHolds, DynamoPayments, DynamoQueue, DynamoRefunds, DynamoWallet, Tables};
+use adapters::sqs::SqsQueue;
+use domain::catalog::CatalogService;
+use domain::clock::{Clock, SystemClock};
+use domain::error::Result;
+use domain::operator::OperatorService;
+use domain::payment::PaymentService;
+use domain::queue::QueueService;
+use domain::refund::RefundService;
+use domain::reservation::HoldService;
+use domain::wallet::WalletService;
 
 pub struct Services {
     pub settings: Settings,

@@ -3,38 +3,11 @@
 
 use std::time::Duration;
 
-use crate::error::Error;
-use crate::money::{WalletLimits, Won};
-use crate::pass::PassKey;
-
-/// Where the data lives.
-#[derive(Debug, Clone)]
-pub struct Resources {
-    pub queue_table: String,
-    pub catalog_table: String,
-    pub reservation_table: String,
-    pub wallet_table: String,
-    pub hold_expiry_queue_url: String,
-    pub payment_events_queue_url: String,
-}
-
-/// The waiting room's knobs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct QueuePolicy {
-    /// Most tokens admitted per concert per tick.
-    pub admit_per_tick: u32,
-    /// Most ACTIVE tokens per concert at once.
-    pub active_cap: u32,
-    /// How long an admitted token stays ACTIVE.
-    pub active_for: Duration,
-    /// How long an admitted fan has to show up (their first request after admission)
-    /// before their slot goes to the next fan.
-    pub check_in_for: Duration,
-    /// How long an ACTIVE fan may make no request before their slot goes to the next fan.
-    pub idle_for: Duration,
-    /// Time between admitter ticks (used for the wait estimate).
-    pub tick_every: Duration,
-}
+use adapters::Resources;
+use domain::error::Error;
+use domain::money::{WalletLimits, Won};
+use domain::pass::PassKey;
+use domain::sale::QueuePolicy;
 
 #[derive(Debug, Clone)]
 pub struct Settings {

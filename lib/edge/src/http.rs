@@ -6,9 +6,9 @@ use lambda_http::{Body, Request, Response};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-use crate::error::Error;
-use crate::ids::IdempotencyKey;
-use crate::queue::Presented;
+use domain::error::Error;
+use domain::ids::IdempotencyKey;
+use domain::queue::Presented;
 
 pub const QUEUE_TOKEN_HEADER: &str = "x-queue-token";
 pub const ADMISSION_PASS_HEADER: &str = "x-admission-pass";

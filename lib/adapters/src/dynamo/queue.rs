@@ -14,12 +14,12 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, ReturnValue, TransactWriteItem, Update};
 
 use super::{applied, batch_get, condition_failed, get_n, get_s, infra, key, n, opt_n, s, sdk, transact, Item, Tables};
-use crate::arrivals::{self, Arrivals, HoleRun, STRIPES};
-use crate::clock::{Clock, SystemClock, Timestamp};
-use crate::error::{Error, Result};
-use crate::fair_start::Draw;
-use crate::ids::{ConcertId, TokenId, UserId};
-use crate::queue::{
+use domain::arrivals::{self, Arrivals, HoleRun, STRIPES};
+use domain::clock::{Clock, SystemClock, Timestamp};
+use domain::error::{Error, Result};
+use domain::fair_start::Draw;
+use domain::ids::{ConcertId, TokenId, UserId};
+use domain::queue::{
     AdmissionPlan, Batch, CreateOutcome, LineCounters, LineTotals, QueueStore, SlotLease, Spot, Token, TokenState,
 };
 

@@ -10,10 +10,10 @@ use aws_sdk_sqs::Client;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::error::{Error, Result};
-use crate::ids::ReservationId;
-use crate::payment::{EventPublisher, OutboxEvent};
-use crate::reservation::HoldExpiryScheduler;
+use domain::error::{Error, Result};
+use domain::ids::ReservationId;
+use domain::payment::{EventPublisher, OutboxEvent};
+use domain::reservation::HoldExpiryScheduler;
 
 /// SQS's longest delivery delay.
 pub const MAX_DELAY: Duration = Duration::from_secs(900);
