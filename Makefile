@@ -11,6 +11,7 @@ bench:
 	scripts/bench.sh
 
 lint:
+	scripts/check-layers.py
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
 

@@ -8,7 +8,8 @@ scripts/install-tools.sh
 echo "== sam validate --lint, cfn-lint (informational checks included)"
 SAM_CLI_TELEMETRY=0 .local/venv/bin/sam validate --lint -t template.yaml
 .local/venv/bin/cfn-lint -c I -- template.yaml
-echo "== format"
+echo "== the library's layers (scripts/check-layers.py), and format"
+scripts/check-layers.py
 cargo fmt --all --check
 echo "== build"
 cargo build --workspace --all-targets

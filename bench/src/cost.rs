@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{Read, Write};
 
-use domain::ids::{ConcertId, UserId};
-use domain::operator::demo_spec;
+use domain::catalog::spec::demo_spec;
+use domain::values::ids::{ConcertId, UserId};
 use edge::wiring::Services;
 use serde_json::{json, Value};
 
@@ -152,7 +152,7 @@ pub async fn run() -> String {
     }
 
     // On sale and sealed, as a minute into an on-sale: the admitter's first tick sealed it.
-    s.queue.seal(&concert).await.expect("seal the probe concert's draw");
+    s.admitter.seal(&concert).await.expect("seal the probe concert's draw");
     // The first join in an instance reads the sale and the line (its glance, ADR 0009);
     // the joins after it within GLANCE_MS, nearly every join of a rush, do not.
     let issued = step!(
@@ -170,7 +170,7 @@ pub async fn run() -> String {
         "GET /queue/tokens/current (waiting)",
         probe.http("queue", "GET", "/queue/tokens/current", t, None, None).await
     );
-    step!("admitter tick, one concert (not per fan)", s.queue.tick(&concert).await.expect("tick"));
+    step!("admitter tick, one concert (not per fan)", s.admitter.tick(&concert).await.expect("tick"));
     step!(
         "GET /concerts/{id}/line (at the origin: a CDN miss, about once a second per edge)",
         probe.http("queue", "GET", &format!("/concerts/{c}/line"), None, None, None).await
@@ -347,13 +347,13 @@ async fn joins(s: &Services, concert: &ConcertId) -> String {
             100.0 * hot as f64 / writes.max(1) as f64,
             100.0 * hot as f64 / JOINS as f64,
             1_000.0 * JOINS as f64 / hot.max(1) as f64,
-            domain::arrivals::STRIPES,
-            1_000 * domain::arrivals::STRIPES,
+            domain::rules::arrivals::STRIPES,
+            1_000 * domain::rules::arrivals::STRIPES,
         );
     }
     // The admitter lets them in: one batch, whatever its size (ADR 0008).
     meter("POST");
-    let report = s.queue.tick(concert).await.expect("tick");
+    let report = s.admitter.tick(concert).await.expect("tick");
     let item_writes = hottest_item().map_or(0, |(writes, _, _)| writes);
     let _ = writeln!(
         out,

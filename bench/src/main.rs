@@ -90,7 +90,7 @@ fn parse_args() -> Args {
         workers: 4,
         concert: "aurora-live-2026".into(),
         // The demo concert's first date (make run seeds it a month ahead).
-        date: domain::operator::demo_spec(domain::clock::Clock::now(&domain::clock::SystemClock))
+        date: domain::catalog::spec::demo_spec(domain::values::clock::Clock::now(&domain::values::clock::SystemClock))
             .ok()
             .and_then(|s| s.dates.first().map(|(d, _)| d.to_string()))
             .unwrap_or_default(),

@@ -5,11 +5,14 @@ use std::fmt::Write;
 use std::time::Duration;
 
 use adapters::dynamo::{DynamoCatalog, DynamoPayments, DynamoRefunds, DynamoWallet, Tables};
-use domain::catalog::{CatalogStore, SeatState};
-use domain::ids::{ConcertDate, ConcertId, UserId};
-use domain::payment::{Payment, PaymentStore};
-use domain::refund::{Refund, RefundStore};
-use domain::wallet::WalletStore;
+use domain::booking::records::Payment;
+use domain::booking::records::Refund;
+use domain::booking::store::PaymentStore;
+use domain::booking::store::RefundStore;
+use domain::catalog::concert::SeatState;
+use domain::catalog::store::CatalogStore;
+use domain::values::ids::{ConcertDate, ConcertId, UserId};
+use domain::wallet::store::WalletStore;
 use edge::config::Settings;
 
 use crate::{Churn, WorkerReport};

@@ -8,10 +8,12 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use adapters::dynamo::{DynamoQueue, Tables};
-use domain::catalog::{new_concert_seats, CatalogStore, Concert};
-use domain::clock::{Clock, SystemClock};
-use domain::ids::{ConcertDate, ConcertId, UserId};
-use domain::queue::QueueStore;
+use domain::catalog::concert::Concert;
+use domain::catalog::spec::new_concert_seats;
+use domain::catalog::store::CatalogStore;
+use domain::line::store::LineStore;
+use domain::values::clock::{Clock, SystemClock};
+use domain::values::ids::{ConcertDate, ConcertId, UserId};
 use edge::config::Settings;
 use edge::wiring::Services;
 use futures::StreamExt;
@@ -58,7 +60,7 @@ pub async fn new_concert(s: &Services, dates: &[&str]) -> ConcertId {
     let concert = Concert::on_sale(id.clone(), "Test concert", "Test hall", since, until);
     setup(|| s.catalog_store.add_concert(&concert, &seats)).await;
     // Open for an hour: the admitter's first tick after the opening sealed its draw.
-    setup(|| s.queue.seal(&id)).await;
+    setup(|| s.admitter.seal(&id)).await;
     id
 }
 
@@ -182,7 +184,7 @@ async fn authorization(s: &Services, c: &Call) -> Option<String> {
 
 /// The user a queue token was issued to, read straight from the table.
 async fn token_owner(s: &Services, raw: &str) -> Option<UserId> {
-    let id = domain::ids::TokenId::parse(raw).ok()?;
+    let id = domain::values::ids::TokenId::parse(raw).ok()?;
     let store = DynamoQueue::new(Tables::new(
         aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
         s.settings.resources.clone(),
@@ -331,7 +333,7 @@ pub async fn admitted_fans(s: &Services, concert: &ConcertId, n: usize) -> Vec<F
         if waiting.is_empty() {
             return fans;
         }
-        setup(|| s.queue.tick(concert)).await;
+        setup(|| s.admitter.tick(concert)).await;
     }
     panic!("{} fans were never let in", waiting.len())
 }

@@ -2,8 +2,9 @@
 //! injector (scripts/moto_server.py): each named case meets its fault exactly where AWS
 //! would produce it, and the service still answers correctly with nothing half-done.
 
-use domain::catalog::{CatalogStore, SeatState};
-use domain::ids::{ConcertDate, SeatNumber};
+use domain::catalog::concert::SeatState;
+use domain::catalog::store::CatalogStore;
+use domain::values::ids::{ConcertDate, SeatNumber};
 use edge::wiring::Services;
 use integration_tests::*;
 use local_gateway::Route;
@@ -91,7 +92,7 @@ async fn a_token_issue_during_an_admitter_transaction_gets_its_place_not_a_500()
     // The arrival stripe's ADD meets a transaction in flight on the same item:
     // TransactionConflictException, which the SDK does not retry.
     let rule = add_fault("UpdateItem", &format!("ARRIVALS#{concert}#"), "conflict", 2);
-    let user = domain::ids::UserId::random();
+    let user = domain::values::ids::UserId::random();
     let a = once_or_again(
         &s,
         &routes(),
@@ -104,13 +105,13 @@ async fn a_token_issue_during_an_admitter_transaction_gets_its_place_not_a_500()
     // Right behind the three let in: only numbers nobody holds yet on the other stripes
     // between (a number spent by a random fault ahead may count too).
     let position = a.body["position"].as_u64().expect("a position");
-    assert!(position < u64::from(domain::arrivals::STRIPES) || faults_on(), "{a:?}");
+    assert!(position < u64::from(domain::rules::arrivals::STRIPES) || faults_on(), "{a:?}");
 }
 
 #[tokio::test]
 async fn a_keyless_charge_whose_commit_is_followed_by_a_500_is_credited_once() {
     let s = services().await;
-    let user = domain::ids::UserId::random();
+    let user = domain::values::ids::UserId::random();
     let r = routes();
     let rule = add_fault("TransactWriteItems", &user.to_string(), "after_commit", 1);
     let a = call_once(&s, &r, &Call::post(format!("/users/{user}/balance/charges"), json!({ "amount": 5_000 }))).await;
@@ -127,7 +128,7 @@ async fn a_keyless_charge_whose_commit_is_followed_by_a_500_is_credited_once() {
 #[tokio::test]
 async fn a_keyless_charge_whose_outcome_stays_unknown_answers_503_and_says_so() {
     let s = services().await;
-    let user = domain::ids::UserId::random();
+    let user = domain::values::ids::UserId::random();
     let r = routes();
     // Every attempt the SDK makes is applied (or replayed) and answered with a 500.
     let rule = add_fault("TransactWriteItems", &user.to_string(), "after_commit", 10);
@@ -142,7 +143,7 @@ async fn a_keyless_charge_whose_outcome_stays_unknown_answers_503_and_says_so() 
 #[tokio::test]
 async fn a_keyed_charge_whose_commit_is_followed_by_a_dropped_connection_credits_once() {
     let s = services().await;
-    let user = domain::ids::UserId::random();
+    let user = domain::values::ids::UserId::random();
     let r = routes();
     let rule = add_fault("TransactWriteItems", &user.to_string(), "after_commit_drop", 1);
     let charge = Call::post(format!("/users/{user}/balance/charges"), json!({ "amount": 7_000 })).key("once");

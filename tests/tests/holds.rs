@@ -5,10 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use adapters::dynamo::{DynamoHolds, Tables};
-use domain::catalog::CatalogStore;
-use domain::clock::{Clock, ManualClock, SystemClock};
-use domain::ids::ReservationId;
-use domain::reservation::{HoldStore, ReservationState};
+use domain::booking::reservation::ReservationState;
+use domain::booking::store::HoldStore;
+use domain::catalog::store::CatalogStore;
+use domain::values::clock::{Clock, ManualClock, SystemClock};
+use domain::values::ids::ReservationId;
 use integration_tests::*;
 use serde_json::json;
 
@@ -128,9 +129,10 @@ async fn release_message_marks_the_unpaid_hold_expired_and_is_harmless_when_repe
     setup(|| s.holds.on_expiry_message(id)).await;
     setup(|| s.holds.on_expiry_message(id)).await;
     assert_eq!(setup(|| store.reservation(id)).await.unwrap().state, ReservationState::Expired);
-    let (date, nine) = (domain::ids::ConcertDate::parse(DATE).unwrap(), domain::ids::SeatNumber::new(9).unwrap());
+    let (date, nine) =
+        (domain::values::ids::ConcertDate::parse(DATE).unwrap(), domain::values::ids::SeatNumber::new(9).unwrap());
     let seat = setup(|| s.catalog_store.seat(&concert, date, nine)).await.unwrap();
-    assert_eq!(seat.state, domain::catalog::SeatState::Available);
+    assert_eq!(seat.state, domain::catalog::concert::SeatState::Available);
 }
 
 #[tokio::test]

@@ -6,10 +6,11 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::Duration;
 
-use domain::catalog::{CatalogStore, Concert, SeatState};
-use domain::clock::{Clock, ManualClock, SystemClock};
-use domain::ids::UserId;
-use domain::ids::{ConcertDate, SeatNumber};
+use domain::catalog::concert::{Concert, SeatState};
+use domain::catalog::store::CatalogStore;
+use domain::values::clock::{Clock, ManualClock, SystemClock};
+use domain::values::ids::UserId;
+use domain::values::ids::{ConcertDate, SeatNumber};
 use edge::wiring::Services;
 use integration_tests::*;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
@@ -208,7 +209,7 @@ async fn one_account_holds_at_most_its_limit_from_four_processes_and_frees_a_sha
     let s_later: Arc<Services> = services_with(later.clone(), |c| c.queue.active_for = Duration::from_secs(3600)).await;
     let token = setup(|| s_later.queue.issue(fan.user, &concert)).await.0.token.to_string();
     for _ in 0..5 {
-        setup(|| s_later.queue.tick(&concert)).await;
+        setup(|| s_later.admitter.tick(&concert)).await;
     }
     let last: Vec<Call> = (41..=50).map(|seat| hold(concert.as_str(), seat, &token)).collect();
     let answers = call_all(&s_later, last, 10).await;

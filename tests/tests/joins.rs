@@ -7,9 +7,9 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use adapters::dynamo::{DynamoQueue, Tables};
-use domain::clock::SystemClock;
-use domain::ids::UserId;
-use domain::queue::QueueStore;
+use domain::line::store::{AdmitterStore, LineStore};
+use domain::values::clock::SystemClock;
+use domain::values::ids::UserId;
 use integration_tests::*;
 use serde_json::json;
 
@@ -55,7 +55,7 @@ async fn two_thousand_concurrent_joins_from_four_processes_spread_over_the_strip
     // emulator, took a number it sends again: the first one is a no-show.)
     let taken = arrivals.taken();
     assert!(taken >= FANS as u64, "{taken}");
-    let hottest = (0..domain::arrivals::STRIPES).map(|i| arrivals.count(i)).max().unwrap_or(0);
+    let hottest = (0..domain::rules::arrivals::STRIPES).map(|i| arrivals.count(i)).max().unwrap_or(0);
     assert!(hottest * 20 <= taken, "the hottest stripe took {hottest} of {taken}");
     let highest = arrivals.highest();
     assert!(places.iter().all(|p| *p <= highest));
@@ -63,7 +63,7 @@ async fn two_thousand_concurrent_joins_from_four_processes_spread_over_the_strip
     // One tick levels the stripes and lets everyone in: every place up to the highest is a
     // fan's or a hole, and the holes take no slot (gap-free, counted exactly).
     for _ in 0..20 {
-        setup(|| s.queue.tick(&concert)).await;
+        setup(|| s.admitter.tick(&concert)).await;
         if setup(|| store.counters(&concert)).await.admitted_through >= highest {
             break;
         }

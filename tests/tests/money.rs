@@ -4,8 +4,8 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use domain::clock::SystemClock;
-use domain::ids::{ConcertId, UserId};
+use domain::values::clock::SystemClock;
+use domain::values::ids::{ConcertId, UserId};
 use edge::wiring::Services;
 use integration_tests::*;
 use serde_json::{json, Value};
@@ -187,7 +187,7 @@ async fn balance_for_two_of_five_held_seats_pays_exactly_two() {
             if s.queue.authorize(user, Some(&fan.token), &concert).await.is_ok() {
                 break;
             }
-            setup(|| s.queue.tick(&concert)).await;
+            setup(|| s.admitter.tick(&concert)).await;
         }
         let (reservation, p) = holding(&s, &concert, &fan, 40).await;
         price = p;
@@ -315,6 +315,6 @@ async fn payment_event_is_delivered_after_sqs_was_down_during_the_payment() {
         aws_sdk_dynamodb::Client::new(&aws),
         relay.settings.resources.clone(),
     ));
-    let left = setup(|| domain::payment::PaymentStore::undelivered(&outbox, 10_000)).await;
+    let left = setup(|| domain::booking::store::PaymentStore::undelivered(&outbox, 10_000)).await;
     assert!(left.iter().all(|e| e.id != payment_id), "delivered events leave the outbox");
 }

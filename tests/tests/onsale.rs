@@ -7,10 +7,10 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use domain::clock::{Clock, ManualClock, SystemClock, Timestamp};
-use domain::fair_start::Draw;
-use domain::ids::UserId;
-use domain::queue::Spot;
+use domain::rules::fair_start::Draw;
+use domain::rules::line::Spot;
+use domain::values::clock::{Clock, ManualClock, SystemClock, Timestamp};
+use domain::values::ids::UserId;
 use edge::wiring::Services;
 use integration_tests::*;
 use serde_json::{json, Value};
@@ -45,29 +45,29 @@ async fn token_user(s: &Services, raw: &str) -> String {
         aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
         s.settings.resources.clone(),
     ));
-    let id = domain::ids::TokenId::parse(raw).unwrap();
-    let token = setup(|| domain::queue::QueueStore::token(&line, id)).await.expect("a token");
+    let id = domain::values::ids::TokenId::parse(raw).unwrap();
+    let token = setup(|| domain::line::store::LineStore::token(&line, id)).await.expect("a token");
     token.user.to_string()
 }
 
 /// Tick until `user`'s token is admitted (under injected faults a tick can be cancelled,
 /// and a number spent by a join whose answer was lost is let in ahead as a no-show, whose
 /// slot comes back when its batch's check-in window closes).
-async fn admit(s: &Services, concert: &domain::ids::ConcertId, user: UserId, token: &str) {
+async fn admit(s: &Services, concert: &domain::values::ids::ConcertId, user: UserId, token: &str) {
     // (Under injected faults numbers nobody holds can stand ahead, each a no-show of its
     // batch until the check-in window closes: a few windows.)
     for _ in 0..150 {
         if s.queue.authorize(user, Some(token), concert).await.is_ok() {
             return;
         }
-        setup(|| s.queue.tick(concert)).await;
+        setup(|| s.admitter.tick(concert)).await;
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     let store = adapters::dynamo::DynamoQueue::new(adapters::dynamo::Tables::new(
         aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
         s.settings.resources.clone(),
     ));
-    let line = domain::queue::QueueStore::counters(&store, concert).await;
+    let line = domain::line::store::LineStore::counters(&store, concert).await;
     let mine = s.queue.token(user, Some(token)).await;
     panic!("{token} was never admitted: {mine:?} {line:?}");
 }
@@ -103,8 +103,8 @@ async fn the_pre_queue_is_drawn_into_a_fair_order_once_and_anyone_can_recompute_
 
     // The opening: two openers race; the draw is sealed once.
     let after = at(opens.plus(Duration::from_secs(1))).await;
-    let concert = domain::ids::ConcertId::parse(&id).unwrap();
-    let (a, b) = tokio::join!(after.queue.seal(&concert), after.queue.seal(&concert));
+    let concert = domain::values::ids::ConcertId::parse(&id).unwrap();
+    let (a, b) = tokio::join!(after.admitter.seal(&concert), after.admitter.seal(&concert));
     let draw = a.unwrap();
     assert_eq!(b.unwrap(), draw, "sealed once");
     // Under injected faults an index can be spent without a fan (an increment applied whose
@@ -160,7 +160,7 @@ async fn the_pre_queue_is_drawn_into_a_fair_order_once_and_anyone_can_recompute_
         .map(|c| c.as_u64().unwrap())
         .collect();
     assert_eq!(stripes.iter().sum::<u64>(), draw.cohort);
-    let stripes = domain::arrivals::Arrivals::new(stripes);
+    let stripes = domain::rules::arrivals::Arrivals::new(stripes);
     // Each fan's place, recomputed from the published draw and their pre-queue index alone.
     let mut by_seed: Vec<u64> = Vec::new();
     for a in &early {
@@ -194,9 +194,9 @@ async fn pause_stops_admission_and_resume_continues_in_order() {
     let t0 = SystemClock.now();
     let id = unique_id();
     assert_eq!(create(&s, spec(&id, t0, t0, t0.plus(HOUR), 50)).await.status, 201);
-    let concert = domain::ids::ConcertId::parse(&id).unwrap();
+    let concert = domain::values::ids::ConcertId::parse(&id).unwrap();
     // The admitter's first tick after the opening seals the draw: joins then learn their place.
-    setup(|| s.queue.tick(&concert)).await;
+    setup(|| s.admitter.tick(&concert)).await;
     let mut places = Vec::new();
     for _ in 0..6 {
         places.push(call(&s, &routes(), &join(&id)).await.body["place"].as_u64().unwrap());
@@ -204,22 +204,22 @@ async fn pause_stops_admission_and_resume_continues_in_order() {
     let pause =
         call(&s, &routes(), &Call::post(format!("/operator/concerts/{id}/pause"), json!({})).sign_in(operator())).await;
     assert_eq!(pause.body["phase"], "PAUSED", "{pause:?}");
-    assert_eq!(setup(|| s.queue.tick(&concert)).await.admitted, None, "paused: nobody in");
+    assert_eq!(setup(|| s.admitter.tick(&concert)).await.admitted, None, "paused: nobody in");
     // The line, not the ticks' reports, says what was let in: under injected faults an
     // admission can apply with its answer lost.
     let line = adapters::dynamo::DynamoQueue::new(adapters::dynamo::Tables::new(
         aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
         s.settings.resources.clone(),
     ));
-    let paused_through = setup(|| domain::queue::QueueStore::counters(&line, &concert)).await.admitted_through;
+    let paused_through = setup(|| domain::line::store::LineStore::counters(&line, &concert)).await.admitted_through;
     assert!(places.iter().all(|p| *p > paused_through), "paused: no fan let in {paused_through} {places:?}");
     call(&s, &routes(), &Call::post(format!("/operator/concerts/{id}/resume"), json!({})).sign_in(operator())).await;
     let last = *places.iter().max().unwrap();
     let mut serving = Vec::new();
     for _ in 0..10 {
-        let report = setup(|| s.queue.tick(&concert)).await;
+        let report = setup(|| s.admitter.tick(&concert)).await;
         assert!(report.admitted_count() <= 3, "three fans a tick: {report:?}");
-        let through = setup(|| domain::queue::QueueStore::counters(&line, &concert)).await.admitted_through;
+        let through = setup(|| domain::line::store::LineStore::counters(&line, &concert)).await.admitted_through;
         serving.push(through);
         if through >= last {
             break;
@@ -253,7 +253,7 @@ async fn the_sell_out_reaches_waiting_fans_and_new_joins() {
     let t0 = SystemClock.now();
     let id = unique_id();
     assert_eq!(create(&s, spec(&id, t0, t0, t0.plus(HOUR), 1)).await.status, 201);
-    let concert = domain::ids::ConcertId::parse(&id).unwrap();
+    let concert = domain::values::ids::ConcertId::parse(&id).unwrap();
     let buyer = UserId::random();
     let waiter = UserId::random();
     let r = routes();
@@ -278,7 +278,7 @@ async fn the_sell_out_reaches_waiting_fans_and_new_joins() {
     assert_eq!(paid.status, 201, "{paid:?}");
     let mut polled = Answer { status: 0, body: Value::Null };
     for _ in 0..10 {
-        setup(|| s.queue.tick(&concert)).await;
+        setup(|| s.admitter.tick(&concert)).await;
         polled = call(&s, &r, &Call::get("/queue/tokens/current").token(waiting.body["token"].as_str().unwrap())).await;
         if polled.body["status"] == "SOLD_OUT" {
             break;
@@ -308,7 +308,7 @@ async fn only_operators_run_sales_and_a_sold_seat_is_never_edited_away() {
 
     // Sell seat 2, then try to shrink the date to one seat.
     let buyer = UserId::random();
-    let concert = domain::ids::ConcertId::parse(&id).unwrap();
+    let concert = domain::values::ids::ConcertId::parse(&id).unwrap();
     let token = call(&s, &r, &Call::post("/queue/tokens", json!({ "concertId": id })).as_user(buyer)).await.body
         ["token"]
         .as_str()
@@ -351,16 +351,16 @@ async fn the_operator_sees_joins_and_admissions_per_minute() {
     let s = services_with(clock.clone(), |c| c.queue.admit_per_tick = 2).await;
     let id = unique_id();
     assert_eq!(create(&s, spec(&id, t0, t0, t0.plus(HOUR), 50)).await.status, 201);
-    let concert = domain::ids::ConcertId::parse(&id).unwrap();
+    let concert = domain::values::ids::ConcertId::parse(&id).unwrap();
     for _ in 0..3 {
         call(&s, &routes(), &join(&id)).await;
     }
-    setup(|| s.queue.tick(&concert)).await;
+    setup(|| s.admitter.tick(&concert)).await;
     clock.advance(Duration::from_secs(60));
     for _ in 0..5 {
         call(&s, &routes(), &join(&id)).await;
     }
-    setup(|| s.queue.tick(&concert)).await;
+    setup(|| s.admitter.tick(&concert)).await;
     let numbers = call(&s, &routes(), &Call::get(format!("/operator/concerts/{id}")).sign_in(operator())).await;
     let minutes = numbers.body["perMinute"].as_array().expect("perMinute");
     let last = minutes.last().expect("two minutes noted");

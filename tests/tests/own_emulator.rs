@@ -7,9 +7,9 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use domain::catalog::CatalogStore;
-use domain::clock::{Clock, SystemClock};
-use domain::ids::UserId;
+use domain::catalog::store::CatalogStore;
+use domain::values::clock::{Clock, SystemClock};
+use domain::values::ids::UserId;
 use futures::StreamExt;
 use integration_tests::*;
 use serde_json::json;
@@ -80,10 +80,13 @@ async fn the_admitter_visits_live_sales_only_and_a_broken_concert_never_stops_th
     let s = services().await;
     // A sale that closed an hour ago.
     let over =
-        domain::ids::ConcertId::parse(&format!("over-{}", &uuid::Uuid::new_v4().simple().to_string()[..8])).unwrap();
+        domain::values::ids::ConcertId::parse(&format!("over-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]))
+            .unwrap();
     let now = SystemClock.now();
-    let closed = domain::catalog::Concert::on_sale(over.clone(), "Over", "Hall", now.minus(HOUR * 2), now.minus(HOUR));
-    let seats = domain::catalog::new_concert_seats(&[domain::ids::ConcertDate::parse("2026-12-24").unwrap()]);
+    let closed =
+        domain::catalog::concert::Concert::on_sale(over.clone(), "Over", "Hall", now.minus(HOUR * 2), now.minus(HOUR));
+    let seats =
+        domain::catalog::spec::new_concert_seats(&[domain::values::ids::ConcertDate::parse("2026-12-24").unwrap()]);
     setup(|| s.catalog_store.add_concert(&closed, &seats)).await;
     let broken = new_concert(&s, &["2026-12-24"]).await;
     let healthy = new_concert(&s, &["2026-12-24"]).await;

@@ -2,7 +2,7 @@
 //! other (several OS processes), refused when tampered, foreign, or for another concert,
 //! and a spent one can never hold again (docs/adr/0007-admission-pass.md).
 
-use domain::ids::UserId;
+use domain::values::ids::UserId;
 use integration_tests::*;
 use serde_json::json;
 

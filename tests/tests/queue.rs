@@ -5,9 +5,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use adapters::dynamo::{DynamoQueue, Tables};
-use domain::clock::{Clock, ManualClock, SystemClock};
-use domain::ids::UserId;
-use domain::queue::{QueueStore, Spot, TokenStatus};
+use domain::line::store::{FanStore, LineStore};
+use domain::line::token::TokenStatus;
+use domain::rules::line::Spot;
+use domain::values::clock::{Clock, ManualClock, SystemClock};
+use domain::values::ids::UserId;
 use integration_tests::*;
 use serde_json::json;
 
@@ -81,7 +83,7 @@ async fn overlapping_admitters_never_exceed_the_cap_and_never_admit_twice() {
     assert!(admitted.len() > 7, "the overlapping runs admitted in several rounds");
     // Overlapping runs lose rounds to each other; finish with plain ticks until the cap holds.
     for _ in 0..10 {
-        let report = setup(|| s.queue.tick(&concert)).await;
+        let report = setup(|| s.admitter.tick(&concert)).await;
         admitted.extend(report.admitted.into_iter().flat_map(|b| b.from..=b.through));
     }
     let unique: HashSet<&u64> = admitted.iter().collect();
@@ -176,7 +178,7 @@ async fn ended_tokens_give_their_slots_back_to_the_line() {
     // Let both in. Under injected faults a join can spend a number whose answer was lost: a
     // no-show of its batch, whose slot comes back once the batch's check-in window closes.
     for round in 0.. {
-        setup(|| s.queue.tick(&concert)).await;
+        setup(|| s.admitter.tick(&concert)).await;
         if check_in_all(&s, &concert, &first).await {
             break;
         }
@@ -185,7 +187,7 @@ async fn ended_tokens_give_their_slots_back_to_the_line() {
     }
     let third_user = UserId::random();
     let third = setup(|| s.queue.issue(third_user, &concert)).await.0;
-    assert_eq!(setup(|| s.queue.tick(&concert)).await.admitted, None, "cap reached");
+    assert_eq!(setup(|| s.admitter.tick(&concert)).await.admitted, None, "cap reached");
     clock.advance(s.settings.queue.active_for);
     // Under injected faults a tick's write can be cancelled (the next one finishes it) or
     // apply with its answer lost: the line says what was let in.
@@ -196,7 +198,7 @@ async fn ended_tokens_give_their_slots_back_to_the_line() {
     let place = third.place.expect("a place");
     let (mut released, mut admitted) = (0, Vec::new());
     for _ in 0..if faults_on() { 10 } else { 1 } {
-        let report = setup(|| s.queue.tick(&concert)).await;
+        let report = setup(|| s.admitter.tick(&concert)).await;
         released += report.released;
         admitted.extend(report.admitted);
         if setup(|| store.counters(&concert)).await.admitted_through >= place {
@@ -217,7 +219,11 @@ async fn ended_tokens_give_their_slots_back_to_the_line() {
 
 /// Check in every fan whose place was let in (an injected fault met on the way is sent
 /// again); whether all of them are ACTIVE.
-async fn check_in_all(s: &edge::wiring::Services, concert: &domain::ids::ConcertId, fans: &[(UserId, String)]) -> bool {
+async fn check_in_all(
+    s: &edge::wiring::Services,
+    concert: &domain::values::ids::ConcertId,
+    fans: &[(UserId, String)],
+) -> bool {
     let mut all = true;
     for (user, raw) in fans {
         for attempt in 0.. {
@@ -254,7 +260,7 @@ async fn unknown_concert_and_bad_bodies_are_4xx_and_write_nothing() {
         let a = call(&s, &routes, &Call::post("/queue/tokens", bad.clone())).await;
         assert_eq!((a.status, a.code()), (400, "INVALID_REQUEST"), "{bad}");
     }
-    let concert = domain::ids::ConcertId::parse("no-such-concert").unwrap();
+    let concert = domain::values::ids::ConcertId::parse("no-such-concert").unwrap();
     let store = adapters::dynamo::DynamoQueue::new(adapters::dynamo::Tables::new(
         aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
         s.settings.resources.clone(),
@@ -274,7 +280,7 @@ async fn waiting_fans_work_out_their_position_from_the_public_line_status() {
         places.push(a.body["place"].as_u64().expect("a place number"));
         assert_eq!(a.body["pollAfterSeconds"], 2);
         // The admitter's tick levels the arrival stripes: who joins after it is placed after.
-        setup(|| s.queue.tick(&concert)).await;
+        setup(|| s.admitter.tick(&concert)).await;
     }
     assert!(places.windows(2).all(|p| p[1] > p[0]), "in arrival order from one tick to the next: {places:?}");
 
@@ -345,7 +351,7 @@ async fn a_flood_of_admitted_fans_who_never_show_up_gives_the_slots_back_after_t
         s.settings.resources.clone(),
     ));
     for _ in 0..20 {
-        setup(|| s.queue.tick(&concert)).await;
+        setup(|| s.admitter.tick(&concert)).await;
         if setup(|| store.counters(&concert)).await.active >= 5 {
             break;
         }
@@ -363,7 +369,7 @@ async fn a_flood_of_admitted_fans_who_never_show_up_gives_the_slots_back_after_t
         fans.push((user, view.token.to_string(), view.place.expect("a place")));
     }
     assert!(fans.iter().all(|f| f.2 > flood_through));
-    assert_eq!(setup(|| s.queue.tick(&concert)).await.admitted, None);
+    assert_eq!(setup(|| s.admitter.tick(&concert)).await.admitted, None);
 
     // The check-in window closes: the flood's batch is settled and the places behind it let in.
     let window = s.settings.queue.check_in_for + Duration::from_secs(1);
@@ -373,7 +379,7 @@ async fn a_flood_of_admitted_fans_who_never_show_up_gives_the_slots_back_after_t
     let mut no_shows = 0;
     let mut line = setup(|| store.counters(&concert)).await;
     for _ in 0..20 {
-        no_shows += setup(|| s.queue.tick(&concert)).await.no_shows;
+        no_shows += setup(|| s.admitter.tick(&concert)).await.no_shows;
         line = setup(|| store.counters(&concert)).await;
         if line.batches.iter().all(|b| b.from > flood_through) && line.admitted_through > flood_through {
             break;
@@ -408,7 +414,7 @@ async fn a_flood_of_admitted_fans_who_never_show_up_gives_the_slots_back_after_t
         }
         assert!(faults_on(), "as moto behaves one batch lets every fan in: {line:?}");
         clock.advance(window);
-        setup(|| s.queue.tick(&concert)).await;
+        setup(|| s.admitter.tick(&concert)).await;
     }
     assert_eq!(checked_in.len(), fans.len(), "every fan got in");
     // The flood took the first places (under injected faults one of it may stand behind a
@@ -422,7 +428,7 @@ async fn a_flood_of_admitted_fans_who_never_show_up_gives_the_slots_back_after_t
     // Every batch settled, the cap counts exactly who holds a slot: the three fans.
     clock.advance(window);
     for _ in 0..20 {
-        setup(|| s.queue.tick(&concert)).await;
+        setup(|| s.admitter.tick(&concert)).await;
         if setup(|| store.counters(&concert)).await.batches.is_empty() {
             break;
         }

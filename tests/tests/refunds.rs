@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use domain::clock::ManualClock;
-use domain::ids::{ConcertDate, UserId};
+use domain::values::clock::ManualClock;
+use domain::values::ids::{ConcertDate, UserId};
 use edge::wiring::Services;
 use integration_tests::*;
 use serde_json::json;
@@ -23,7 +23,7 @@ async fn balance(s: &Services, user: UserId) -> i64 {
 }
 
 /// A fan of `concert` who paid seat `seat`; returns (fan, reservation id, price).
-async fn bought(s: &Services, concert: &domain::ids::ConcertId, seat: i64) -> (Fan, String, i64) {
+async fn bought(s: &Services, concert: &domain::values::ids::ConcertId, seat: i64) -> (Fan, String, i64) {
     let fan = admitted_fans(s, concert, 1).await.remove(0);
     let r = routes();
     call(s, &r, &Call::post(format!("/users/{}/balance/charges", fan.user), json!({ "amount": 1_000_000 })).key("top"))

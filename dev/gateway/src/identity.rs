@@ -17,8 +17,8 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
-use domain::clock::{Clock, SystemClock, Timestamp};
-use domain::ids::UserId;
+use domain::values::clock::{Clock, SystemClock, Timestamp};
+use domain::values::ids::UserId;
 use domain::Error;
 use jsonwebtoken::jwk::{Jwk, JwkSet, PublicKeyUse, ThumbprintHash};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};

@@ -11,7 +11,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 
-use domain::ids::UserId;
+use domain::values::ids::UserId;
 use domain::Error;
 use edge::http::{body_json, header, json_response, problem};
 use edge::wiring::Services;

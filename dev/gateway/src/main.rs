@@ -9,7 +9,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use domain::operator::demo_spec;
+use domain::catalog::spec::demo_spec;
 use edge::wiring::{init_tracing, Services};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use domain::ids::UserId;
+use domain::values::ids::UserId;
 use domain::Error;
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, RequestExt};
@@ -68,7 +68,7 @@ fn dev_login_with_an_empty_object_signs_in_a_new_user_for_an_hour() {
     let exp: i64 = claims["exp"].parse().unwrap();
     let iat: i64 = claims["iat"].parse().unwrap();
     assert_eq!(exp - iat, 3600);
-    let expires_at = domain::clock::Timestamp::from_millis(exp * 1000).to_rfc3339();
+    let expires_at = domain::values::clock::Timestamp::from_millis(exp * 1000).to_rfc3339();
     assert_eq!(body["expiresAt"], expires_at);
     assert_ne!(json_of(&login("{}"))["userId"], body["userId"], "each {{}} login is a new user");
 }

@@ -42,12 +42,12 @@ pub async fn tick(s: &Services) -> Result<TickSummary> {
     let concerts = s.catalog.live_concerts().await?;
     let mut summary = TickSummary { concerts: concerts.len(), ..TickSummary::default() };
     let budget = step_budget(s);
-    let queue = s.queue.clone();
+    let admitter = s.admitter.clone();
     let outcomes: Vec<_> = futures::stream::iter(concerts)
         .map(move |concert| {
-            let queue = queue.clone();
+            let admitter = admitter.clone();
             async move {
-                let outcome = tokio::time::timeout(budget, queue.tick(&concert)).await;
+                let outcome = tokio::time::timeout(budget, admitter.tick(&concert)).await;
                 (concert, outcome)
             }
         })

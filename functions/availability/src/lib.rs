@@ -1,7 +1,7 @@
 //! The catalog and availability: concerts (no token), dates with available-seat counts and
 //! the seats of a date (ACTIVE token for that concert).
 
-use domain::ids::{ConcertDate, ConcertId};
+use domain::values::ids::{ConcertDate, ConcertId};
 use domain::{Error, Result};
 use edge::http::{presented, respond, segments};
 use edge::identity::caller;
@@ -33,7 +33,7 @@ async fn draw(s: &Services, raw: &str) -> Result<(u16, Value)> {
     let body = match s.operator.published_draw(&concert).await? {
         Some((d, stripes)) => json!({
             "concertId": concert.as_str(), "cohort": d.cohort, "seed": d.seed_hex(),
-            "prequeueStripes": stripes, "algorithm": domain::fair_start::ALGORITHM,
+            "prequeueStripes": stripes, "algorithm": domain::rules::fair_start::ALGORITHM,
         }),
         None => json!({ "concertId": concert.as_str(), "cohort": 0, "seed": null }),
     };

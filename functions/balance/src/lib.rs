@@ -1,6 +1,6 @@
 //! The prepaid wallet: query and charge a user's balance (no queue token needed).
 
-use domain::ids::UserId;
+use domain::values::ids::UserId;
 use domain::{Error, Result};
 use edge::http::{body_json, idempotency_key, query_param, respond, segments};
 use edge::identity::caller;

@@ -2,7 +2,7 @@
 //! admission numbers, and watch its live numbers. Operators only (Cognito group
 //! `operators`); everyone else gets 403 before anything is read.
 
-use domain::ids::ConcertId;
+use domain::values::ids::ConcertId;
 use domain::{Error, Result};
 use edge::http::{body_json, respond, segments};
 use edge::identity::caller;

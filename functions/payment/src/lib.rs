@@ -1,7 +1,7 @@
 //! Payments: pay a held seat from the balance in one transaction, and list a user's payments.
 
-use domain::ids::{ReservationId, UserId};
-use domain::payment::Payment;
+use domain::booking::records::Payment;
+use domain::values::ids::{ReservationId, UserId};
 use domain::{Error, Result};
 use edge::http::{body_json, idempotency_key, presented, respond, segments};
 use edge::identity::caller;

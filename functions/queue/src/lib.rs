@@ -1,9 +1,10 @@
 //! Queue tokens: take a place in a concert's waiting room; and the line's public status,
 //! which waiting fans poll (through a CDN) to work out their own position.
 
-use domain::ids::{ConcertId, UserId};
-use domain::queue::{LineStatus, TokenStatus, TokenView, LINE_STATUS_MAX_AGE_SECONDS, POLL_SECONDS};
-use domain::sale::Phase;
+use domain::line::status::{LineStatus, LINE_STATUS_MAX_AGE_SECONDS, POLL_SECONDS};
+use domain::line::token::{TokenStatus, TokenView};
+use domain::rules::sale::Phase;
+use domain::values::ids::{ConcertId, UserId};
 use domain::{Error, Result};
 use edge::http::{body_json, cache_publicly, presented, respond, segments};
 use edge::identity::caller;

@@ -1,7 +1,7 @@
 //! Seat holds: hold one seat for the token's user, read one's own reservation, cancel it.
 
-use domain::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber};
-use domain::reservation::Reservation;
+use domain::booking::reservation::Reservation;
+use domain::values::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber};
 use domain::{Error, Result};
 use edge::http::{body_json, idempotency_key, presented, respond, segments};
 use edge::identity::caller;

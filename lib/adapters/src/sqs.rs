@@ -10,10 +10,11 @@ use aws_sdk_sqs::Client;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+use domain::booking::records::OutboxEvent;
+use domain::booking::store::EventPublisher;
+use domain::booking::store::HoldExpiryScheduler;
 use domain::error::{Error, Result};
-use domain::ids::ReservationId;
-use domain::payment::{EventPublisher, OutboxEvent};
-use domain::reservation::HoldExpiryScheduler;
+use domain::values::ids::ReservationId;
 
 /// SQS's longest delivery delay.
 pub const MAX_DELAY: Duration = Duration::from_secs(900);

@@ -9,7 +9,7 @@ use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use crate::clock::Timestamp;
+use crate::values::clock::Timestamp;
 
 /// Values by key, each with the instant it was read.
 pub struct Glances<K, V> {

@@ -2,30 +2,26 @@
 //! through storage traits it owns. Nothing here knows AWS or HTTP (`cargo tree -p domain`
 //! lists no `aws-*`, `lambda_*` or `hyper`); the `adapters` crate implements the traits on
 //! DynamoDB and SQS, and the `edge` crate wires them for the Lambdas.
+//!
+//! - `values`: ids, money, instants: the types every layer speaks.
+//! - `rules`: the pure rules (a sale's phase, the draw, the line's arithmetic, seat
+//!   limits, refund schedules, the admission pass).
+//! - one folder per capability, each with its services and its `store` traits: `line`
+//!   (the waiting room), `catalog` (concerts, seats, the operator's side), `booking`
+//!   (holds, payments, refunds), `wallet` (balances and statements).
+//! - `retry` (the one retry policy and optimistic-write loop), `glance` (what an instance
+//!   keeps of hot items for a second), `error` (every outcome a caller can act on).
 
-pub mod arrivals;
+pub mod booking;
 pub mod catalog;
-pub mod clock;
 pub mod error;
-pub mod fair_start;
 pub mod glance;
-pub mod hex;
-pub mod ids;
-#[cfg(any(test, feature = "testkit"))]
-pub mod memory;
-pub mod money;
-pub mod operator;
-pub mod pass;
-pub mod payment;
-pub mod queue;
-pub mod refund;
-pub mod refund_policy;
-pub mod reservation;
+pub mod line;
 pub mod retry;
-pub mod sale;
-pub mod seat_limit;
-#[cfg(test)]
-mod testkit;
+pub mod rules;
+#[cfg(any(test, feature = "testkit"))]
+pub mod testkit;
+pub mod values;
 pub mod wallet;
 
 pub use error::{Error, Result};

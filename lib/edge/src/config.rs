@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use adapters::Resources;
 use domain::error::Error;
-use domain::money::{WalletLimits, Won};
-use domain::pass::PassKey;
-use domain::sale::QueuePolicy;
+use domain::rules::pass::PassKey;
+use domain::rules::sale::QueuePolicy;
+use domain::values::money::{WalletLimits, Won};
 
 #[derive(Debug, Clone)]
 pub struct Settings {

@@ -7,8 +7,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
 use domain::error::Error;
-use domain::ids::IdempotencyKey;
-use domain::queue::Presented;
+use domain::line::token::Presented;
+use domain::values::ids::IdempotencyKey;
 
 pub const QUEUE_TOKEN_HEADER: &str = "x-queue-token";
 pub const ADMISSION_PASS_HEADER: &str = "x-admission-pass";

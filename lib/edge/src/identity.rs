@@ -9,7 +9,7 @@ use lambda_http::request::RequestContext;
 use lambda_http::{Request, RequestExt};
 
 use domain::error::Error;
-use domain::ids::UserId;
+use domain::values::ids::UserId;
 
 /// The Cognito group (or the `role` claim of another issuer) that operator routes require.
 pub const OPERATOR_GROUP: &str = "operators";

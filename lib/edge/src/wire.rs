@@ -4,14 +4,15 @@
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use domain::catalog::Concert;
-use domain::clock::Timestamp;
+use domain::catalog::concert::Concert;
+use domain::catalog::numbers::SaleNumbers;
+use domain::catalog::spec::{ConcertSpec, PriceTier};
 use domain::error::{Error, Result};
-use domain::ids::{ConcertDate, ConcertId, SeatNumber};
-use domain::money::Won;
-use domain::operator::{ConcertSpec, PriceTier, SaleNumbers};
-use domain::refund_policy::RefundPolicy;
-use domain::sale::SaleWindow;
+use domain::rules::refund_policy::RefundPolicy;
+use domain::rules::sale::SaleWindow;
+use domain::values::clock::Timestamp;
+use domain::values::ids::{ConcertDate, ConcertId, SeatNumber};
+use domain::values::money::Won;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

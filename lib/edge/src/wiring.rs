@@ -10,19 +10,21 @@ use aws_config::timeout::TimeoutConfig;
 use crate::config::Settings;
 use adapters::dynamo::{DynamoCatalog, DynamoHolds, DynamoPayments, DynamoQueue, DynamoRefunds, DynamoWallet, Tables};
 use adapters::sqs::SqsQueue;
-use domain::catalog::CatalogService;
-use domain::clock::{Clock, SystemClock};
+use domain::booking::hold::HoldService;
+use domain::booking::payment::PaymentService;
+use domain::booking::refund::RefundService;
+use domain::catalog::browse::CatalogService;
+use domain::catalog::operator::OperatorService;
 use domain::error::Result;
-use domain::operator::OperatorService;
-use domain::payment::PaymentService;
-use domain::queue::QueueService;
-use domain::refund::RefundService;
-use domain::reservation::HoldService;
-use domain::wallet::WalletService;
+use domain::line::admission::Admitter;
+use domain::line::service::QueueService;
+use domain::values::clock::{Clock, SystemClock};
+use domain::wallet::balance::WalletService;
 
 pub struct Services {
     pub settings: Settings,
     pub queue: Arc<QueueService>,
+    pub admitter: Arc<Admitter>,
     pub catalog: CatalogService,
     pub holds: HoldService,
     pub wallet: WalletService,
@@ -82,7 +84,7 @@ impl Services {
             catalog: CatalogService::new(catalog_store.clone(), clock.clone()).glancing_for(settings.glance),
             operator: OperatorService::new(
                 catalog_store.clone(),
-                line,
+                line.clone(),
                 Arc::new(DynamoRefunds::new(tables.clone())),
                 clock.clone(),
                 settings.queue,
@@ -98,6 +100,7 @@ impl Services {
             .glancing_for(settings.glance),
             wallet: WalletService::new(Arc::new(DynamoWallet::new(tables.clone())), settings.wallet, clock.clone()),
             payments,
+            admitter: Arc::new(Admitter::new(line.clone(), catalog_store.clone(), clock.clone(), settings.queue)),
             queue,
             catalog_store,
             settings,

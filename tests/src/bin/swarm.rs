@@ -4,7 +4,7 @@
 
 use std::io::Read;
 
-use domain::ids::ConcertId;
+use domain::values::ids::ConcertId;
 use futures::StreamExt;
 use integration_tests::{call_all, services, Answer, Job};
 
@@ -17,7 +17,7 @@ async fn main() {
     // pre-queue, say), so that several processes can act inside one phase on demand.
     let s = match std::env::var("CLOCK_AT_MS").ok().and_then(|ms| ms.parse().ok()) {
         Some(ms) => {
-            let clock = domain::clock::ManualClock::at(domain::clock::Timestamp::from_millis(ms));
+            let clock = domain::values::clock::ManualClock::at(domain::values::clock::Timestamp::from_millis(ms));
             integration_tests::services_with(std::sync::Arc::new(clock), |_| {}).await
         }
         None => services().await,
@@ -31,7 +31,7 @@ async fn main() {
             futures::stream::iter(0..count)
                 .map(|_| async move {
                     domain::retry::pause(std::time::Duration::from_millis(spread_ms)).await;
-                    match s.queue.tick(concert).await {
+                    match s.admitter.tick(concert).await {
                         // The places this tick let in.
                         Ok(report) => Answer {
                             status: 200,

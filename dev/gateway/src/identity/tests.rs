@@ -4,8 +4,8 @@
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
-use domain::clock::Timestamp;
-use domain::ids::UserId;
+use domain::values::clock::Timestamp;
+use domain::values::ids::UserId;
 use domain::Error;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use lambda_http::request::RequestContext;

@@ -11,13 +11,14 @@ use aws_sdk_dynamodb::types::{
 use super::{
     applied, condition_failed, get_n, get_s, infra, key2, n, opt_n, query_all, s, sdk, sk_of, transact, Item, Tables,
 };
-use domain::catalog::{CatalogStore, Concert, Seat, SeatState};
-use domain::clock::Timestamp;
+use domain::catalog::concert::{Concert, Seat, SeatState};
+use domain::catalog::store::CatalogStore;
 use domain::error::{Error, Result};
-use domain::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber, UserId};
-use domain::money::Won;
-use domain::refund_policy::RefundPolicy;
-use domain::sale::{SaleControl, SaleWindow};
+use domain::rules::refund_policy::RefundPolicy;
+use domain::rules::sale::{SaleControl, SaleWindow};
+use domain::values::clock::Timestamp;
+use domain::values::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber, UserId};
+use domain::values::money::Won;
 
 pub struct DynamoCatalog {
     t: Tables,

@@ -3,8 +3,8 @@
 //! conditions are listed in docs/data-model.md.
 
 mod catalog;
+mod line;
 mod payment;
-mod queue;
 mod refund;
 mod reservation;
 #[cfg(test)]
@@ -23,8 +23,8 @@ use crate::Resources;
 use domain::error::{Error, Result};
 
 pub use catalog::DynamoCatalog;
+pub use line::DynamoQueue;
 pub use payment::DynamoPayments;
-pub use queue::DynamoQueue;
 pub use refund::DynamoRefunds;
 pub use reservation::DynamoHolds;
 pub use wallet::DynamoWallet;

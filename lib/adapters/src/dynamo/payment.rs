@@ -7,19 +7,20 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem, Update};
 
 use super::catalog::{concert_pk, seat_sk};
-use super::queue::token_pk;
+use super::line::keys::token_pk;
 use super::reservation::{account_pk, reservation_of, slot_attr};
 use super::wallet::{move_balance, user_pk, wallet_of, KEEP_IDEMPOTENCY, WALLET_SK};
 use super::{get_n, get_s, infra, key, key2, n, query_all, s, sdk, sk_of, transact, Item, Tables};
 use crate::Resources;
-use domain::clock::{Clock, SystemClock, Timestamp};
+use domain::booking::records::{OutboxEvent, PaidSeat, Payment};
+use domain::booking::reservation::Reservation;
+use domain::booking::store::{PayConflict, PaymentPlan, PaymentSnapshot, PaymentStore};
 use domain::error::{Error, Result};
-use domain::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, ReservationId, SeatNumber, UserId};
-use domain::money::Won;
-use domain::payment::{OutboxEvent, PaidSeat, PayConflict, Payment, PaymentPlan, PaymentSnapshot, PaymentStore};
-use domain::reservation::Reservation;
-use domain::seat_limit::SlotUse;
-use domain::wallet::Wallet;
+use domain::rules::seat_limit::SlotUse;
+use domain::values::clock::{Clock, SystemClock, Timestamp};
+use domain::values::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, ReservationId, SeatNumber, UserId};
+use domain::values::money::Won;
+use domain::wallet::statement::Wallet;
 
 /// The outbox is spread over a few partitions so that it is never one hot key.
 const OUTBOX_SHARDS: u32 = 4;

@@ -11,12 +11,15 @@ use super::payment::{outbox_put, put};
 use super::reservation::{account_pk, reservation_of, slot_attr};
 use super::wallet::{move_balance, user_pk, wallet_of, KEEP_IDEMPOTENCY, WALLET_SK};
 use super::{get_n, get_s, infra, key, key2, n, opt_n, query_all, s, sdk, sk_of, transact, Item, Tables};
-use domain::clock::{Clock, SystemClock, Timestamp};
+use domain::booking::records::Refund;
+use domain::booking::store::{RefundPlan, RefundSnapshot, RefundStore, RefundTotals};
 use domain::error::{Error, Result};
-use domain::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, RefundId, ReservationId, SeatNumber, UserId};
-use domain::money::Won;
-use domain::refund::{Refund, RefundPlan, RefundSnapshot, RefundStore, RefundTotals};
-use domain::wallet::Wallet;
+use domain::values::clock::{Clock, SystemClock, Timestamp};
+use domain::values::ids::{
+    ConcertDate, ConcertId, IdempotencyKey, PaymentId, RefundId, ReservationId, SeatNumber, UserId,
+};
+use domain::values::money::Won;
+use domain::wallet::statement::Wallet;
 
 pub struct DynamoRefunds {
     t: Tables,

@@ -9,16 +9,17 @@ use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 
 use super::catalog::{concert_pk, seat_sk};
-use super::queue::token_pk;
+use super::line::keys::token_pk;
 use super::{condition_failed, get_n, get_s, infra, key, key2, n, opt_n, s, sdk, transact, Item, Tables};
-use domain::catalog::Concert;
-use domain::clock::Timestamp;
+use domain::booking::reservation::{Reservation, ReservationState};
+use domain::booking::store::{HoldOutcome, HoldStore};
+use domain::catalog::concert::Concert;
 use domain::error::Result;
-use domain::ids::{ConcertDate, ConcertId, PaymentId, ReservationId, SeatNumber, UserId};
-use domain::money::Won;
-use domain::queue::Admission;
-use domain::reservation::{HoldOutcome, HoldStore, Reservation, ReservationState};
-use domain::seat_limit::{AccountSeats, SlotUse};
+use domain::line::token::Admission;
+use domain::rules::seat_limit::{AccountSeats, SlotUse};
+use domain::values::clock::Timestamp;
+use domain::values::ids::{ConcertDate, ConcertId, PaymentId, ReservationId, SeatNumber, UserId};
+use domain::values::money::Won;
 
 /// Unpaid reservations are kept this long after their hold ends, then TTL may remove them.
 const KEEP_UNPAID: Duration = Duration::from_secs(30 * 24 * 3600);

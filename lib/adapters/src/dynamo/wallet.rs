@@ -9,11 +9,12 @@ use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
 use super::payment::put;
 use super::{batch_get, get_n, get_s, infra, key2, n, opt_n, s, sdk, sk_of, transact, Item, Tables};
-use domain::clock::{Clock, SystemClock, Timestamp};
 use domain::error::Result;
-use domain::ids::{IdempotencyKey, UserId};
-use domain::money::Won;
-use domain::wallet::{ChargeReceipt, ChargeRecord, Credit, EntryKind, StatementEntry, Wallet, WalletStore};
+use domain::values::clock::{Clock, SystemClock, Timestamp};
+use domain::values::ids::{IdempotencyKey, UserId};
+use domain::values::money::Won;
+use domain::wallet::statement::{EntryKind, StatementEntry, Wallet};
+use domain::wallet::store::{ChargeReceipt, ChargeRecord, Credit, WalletStore};
 
 /// Idempotency records outlive any client's retry window.
 pub(crate) const KEEP_IDEMPOTENCY: Duration = Duration::from_secs(48 * 3600);

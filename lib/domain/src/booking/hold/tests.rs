@@ -1,0 +1,347 @@
+//! Unit tests of `reservation`.
+
+use super::*;
+use crate::catalog::store::CatalogStore;
+use crate::testkit::world::{world, World, HOLD};
+use crate::values::ids::{PaymentId, UserId};
+
+fn reservation(expires_ms: i64, state: ReservationState) -> Reservation {
+    Reservation {
+        id: ReservationId::random(),
+        user: UserId::random(),
+        concert: ConcertId::parse("c").unwrap(),
+        date: ConcertDate::parse("2026-12-24").unwrap(),
+        seat: SeatNumber::new(7).unwrap(),
+        price: Won::new(150_000).unwrap(),
+        created_at: Timestamp::from_millis(0),
+        expires_at: Timestamp::from_millis(expires_ms),
+        slot: 0,
+        state,
+    }
+}
+
+#[test]
+fn held_reservation_expires_at_its_deadline_exactly() {
+    let r = reservation(1_000, ReservationState::Held);
+    assert_eq!(r.status_at(Timestamp::from_millis(999)), ReservationStatus::Held);
+    assert_eq!(r.status_at(Timestamp::from_millis(1_000)), ReservationStatus::Expired);
+    assert_eq!(r.status_at(Timestamp::from_millis(1_001)), ReservationStatus::Expired);
+}
+
+#[test]
+fn confirmed_reservation_never_expires() {
+    let r = reservation(1_000, ReservationState::Confirmed { payment: PaymentId::random() });
+    assert_eq!(r.status_at(Timestamp::from_millis(10_000)), ReservationStatus::Confirmed);
+}
+
+#[test]
+fn released_reservation_stays_expired() {
+    let r = reservation(1_000, ReservationState::Expired);
+    assert_eq!(r.status_at(Timestamp::from_millis(0)), ReservationStatus::Expired);
+}
+
+#[tokio::test]
+async fn a_hold_takes_the_seat_records_the_reservation_and_schedules_its_release() {
+    let w = world().await;
+    let (fan, _) = w.fan().await;
+    let seat = SeatNumber::new(7).unwrap();
+    let r = w.holds.hold(&fan, w.date, seat).await.unwrap();
+    assert_eq!((r.user, r.seat, r.price.get()), (fan.user, seat, 220_000));
+    assert_eq!(r.expires_at, w.clock.now().plus(HOLD));
+    let stored = w.mem.seat(&w.concert, w.date, seat).await.unwrap().unwrap();
+    assert_eq!(stored.status_at(w.clock.now()), SeatStatus::Held);
+    assert_eq!(*w.mem.scheduled.lock().unwrap(), vec![(r.id, HOLD)]);
+    assert_eq!(w.holds.get(&fan, r.id).await.unwrap(), r);
+}
+
+#[tokio::test]
+async fn a_held_seat_is_refused_to_others_until_the_hold_ends() {
+    let w = world().await;
+    let (a, _) = w.fan().await;
+    let (b, raw_b) = w.fan().await;
+    let seat = SeatNumber::new(3).unwrap();
+    let first = w.holds.hold(&a, w.date, seat).await.unwrap();
+    assert_eq!(w.holds.hold(&b, w.date, seat).await, Err(Error::SeatUnavailable));
+    assert_eq!(w.holds.hold(&a, w.date, seat).await, Ok(first), "its holder gets the same hold back, not a second");
+    w.clock.advance(HOLD - Duration::from_millis(1));
+    // Each of b's requests is authorized first, as the handlers do (it keeps b's slot).
+    let b = w.again(&b, &raw_b).await;
+    assert_eq!(w.holds.hold(&b, w.date, seat).await, Err(Error::SeatUnavailable));
+    w.clock.advance(Duration::from_millis(1));
+    let b = w.again(&b, &raw_b).await;
+    assert!(w.holds.hold(&b, w.date, seat).await.is_ok());
+}
+
+#[tokio::test]
+async fn unknown_seats_and_others_reservations_are_not_found() {
+    let w = world().await;
+    let (a, _) = w.fan().await;
+    let (b, _) = w.fan().await;
+    let other_day = ConcertDate::parse("2030-01-01").unwrap();
+    assert_eq!(w.holds.hold(&a, other_day, SeatNumber::new(1).unwrap()).await, Err(Error::SeatNotFound));
+    let r = w.holds.hold(&a, w.date, SeatNumber::new(1).unwrap()).await.unwrap();
+    assert_eq!(w.holds.get(&b, r.id).await, Err(Error::ReservationNotFound));
+    assert_eq!(w.holds.get(&a, ReservationId::random()).await, Err(Error::ReservationNotFound));
+}
+
+#[tokio::test]
+async fn the_release_message_expires_only_unpaid_holds_whose_time_has_come() {
+    let w = world().await;
+    let (a, _) = w.fan().await;
+    let seat = SeatNumber::new(5).unwrap();
+    let r = w.holds.hold(&a, w.date, seat).await.unwrap();
+    w.clock.advance(Duration::from_secs(100));
+    w.holds.on_expiry_message(r.id).await.unwrap();
+    assert_eq!(w.mem.reservation(r.id).await.unwrap().unwrap().state, ReservationState::Held, "early: kept");
+    assert_eq!(
+        w.mem.scheduled.lock().unwrap().last(),
+        Some(&(r.id, HOLD - Duration::from_secs(100))),
+        "looked at again later"
+    );
+    w.clock.advance(HOLD);
+    w.holds.on_expiry_message(r.id).await.unwrap();
+    w.holds.on_expiry_message(r.id).await.unwrap();
+    assert_eq!(w.mem.reservation(r.id).await.unwrap().unwrap().state, ReservationState::Expired);
+    let stored = w.mem.seat(&w.concert, w.date, seat).await.unwrap().unwrap();
+    assert_eq!(stored.state, crate::catalog::concert::SeatState::Available);
+    w.holds.on_expiry_message(ReservationId::random()).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_hold_cancelled_by_a_conflicting_transaction_reads_the_seat_again_and_retries() {
+    let w = world().await;
+    let (fan, _) = w.fan().await;
+    w.mem.inject("hold", Error::Contention, false);
+    w.mem.inject("hold", Error::Contention, false);
+    let r = w.holds.hold(&fan, w.date, SeatNumber::new(11).unwrap()).await.unwrap();
+    assert_eq!(w.mem.pending_faults(), 0, "both conflicts were met");
+    assert_eq!(w.holds.get(&fan, r.id).await.unwrap().seat.get(), 11);
+}
+
+#[tokio::test]
+async fn a_throttled_hold_is_retried_with_backoff_and_a_throttled_seat_read_too() {
+    let w = world().await;
+    let (fan, _) = w.fan().await;
+    w.mem.inject("seat", Error::Throttled, false);
+    w.mem.inject("hold", Error::Throttled, false);
+    let r = w.holds.hold(&fan, w.date, SeatNumber::new(12).unwrap()).await.unwrap();
+    assert_eq!(w.mem.pending_faults(), 0);
+    assert_eq!(r.seat.get(), 12);
+}
+
+#[tokio::test]
+async fn a_hold_with_an_unknown_outcome_answers_503_and_the_fans_retry_gets_that_same_hold() {
+    let w = world().await;
+    let (fan, _) = w.fan().await;
+    let seat = SeatNumber::new(13).unwrap();
+    w.mem.inject("hold", Error::Unavailable, true);
+    assert_eq!(w.holds.hold(&fan, w.date, seat).await, Err(Error::Unavailable), "not retried blindly");
+    let stored = w.mem.seat(&w.concert, w.date, seat).await.unwrap().unwrap();
+    let crate::catalog::concert::SeatState::Held { by, reservation, .. } = stored.state else { panic!("{stored:?}") };
+    assert_eq!(by, fan.user, "the write was applied");
+    let again = w.holds.hold(&fan, w.date, seat).await.unwrap();
+    assert_eq!(again.id, reservation, "the retry learns the reservation instead of SEAT_UNAVAILABLE");
+    let (other, _) = w.fan().await;
+    assert_eq!(w.holds.hold(&other, w.date, seat).await, Err(Error::SeatUnavailable));
+}
+
+#[tokio::test]
+async fn a_hold_cancelled_for_a_defect_is_not_retried() {
+    let w = world().await;
+    let (fan, _) = w.fan().await;
+    w.mem.inject("hold", Error::Infrastructure("ValidationError".into()), false);
+    w.mem.inject("hold", Error::Infrastructure("ValidationError".into()), false);
+    assert!(matches!(w.holds.hold(&fan, w.date, SeatNumber::new(14).unwrap()).await, Err(Error::Infrastructure(_))));
+    assert_eq!(w.mem.pending_faults(), 1, "given up after the first");
+}
+
+#[tokio::test]
+async fn an_account_holds_at_most_the_concerts_limit_and_an_expired_hold_stops_counting_at_its_instant() {
+    let w = world().await;
+    let (fan, raw) = w.fan().await;
+    let limit = crate::catalog::concert::Concert::DEFAULT_SEAT_LIMIT;
+    for n in 1..=i64::from(limit) {
+        w.holds.hold(&fan, w.date, SeatNumber::new(n).unwrap()).await.unwrap();
+    }
+    let next = SeatNumber::new(40).unwrap();
+    assert_eq!(w.holds.hold(&fan, w.date, next).await, Err(Error::SeatLimitReached { limit }));
+    w.clock.advance(HOLD - std::time::Duration::from_millis(1));
+    let fan = w.again(&fan, &raw).await;
+    assert_eq!(w.holds.hold(&fan, w.date, next).await, Err(Error::SeatLimitReached { limit }), "1 ms early");
+    w.clock.advance(std::time::Duration::from_millis(1));
+    let fan = w.again(&fan, &raw).await;
+    assert!(w.holds.hold(&fan, w.date, next).await.is_ok(), "every hold ended at its instant");
+    let (other, _) = w.fan().await;
+    assert!(w.holds.hold(&other, w.date, SeatNumber::new(41).unwrap()).await.is_ok(), "the limit is per account");
+}
+
+#[tokio::test]
+async fn cancelling_a_hold_frees_the_seat_and_the_accounts_share_at_once() {
+    let w = world().await;
+    let (fan, _) = w.fan().await;
+    let limit = i64::from(crate::catalog::concert::Concert::DEFAULT_SEAT_LIMIT);
+    let mut holds = Vec::new();
+    for n in 1..=limit {
+        holds.push(w.holds.hold(&fan, w.date, SeatNumber::new(n).unwrap()).await.unwrap());
+    }
+    let first = &holds[0];
+    let cancelled = w.holds.cancel(&fan, first.id).await.unwrap();
+    assert_eq!(cancelled.status_at(w.clock.now()), ReservationStatus::Cancelled);
+    assert_eq!(w.holds.cancel(&fan, first.id).await.unwrap().id, first.id, "cancelling again answers it again");
+    let (other, _) = w.fan().await;
+    assert!(w.holds.hold(&other, w.date, first.seat).await.is_ok(), "the seat is free at once");
+    assert!(w.holds.hold(&fan, w.date, SeatNumber::new(45).unwrap()).await.is_ok(), "the share is back");
+    assert!(matches!(
+        w.holds.hold(&fan, w.date, SeatNumber::new(46).unwrap()).await,
+        Err(Error::SeatLimitReached { .. })
+    ));
+}
+
+#[tokio::test]
+async fn only_an_unpaid_unexpired_hold_of_ones_own_can_be_cancelled() {
+    let w = world().await;
+    let (fan, _) = w.fan().await;
+    let (other, _) = w.fan().await;
+    let r = w.holds.hold(&fan, w.date, SeatNumber::new(30).unwrap()).await.unwrap();
+    assert_eq!(w.holds.cancel(&other, r.id).await.map(|_| ()), Err(Error::ReservationNotFound));
+    w.clock.advance(HOLD);
+    assert_eq!(w.holds.cancel(&fan, r.id).await.map(|_| ()), Err(Error::HoldExpired));
+}
+
+#[tokio::test]
+async fn a_cancel_that_meets_a_conflict_reads_again_and_finishes() {
+    let w = world().await;
+    let (fan, _) = w.fan().await;
+    let r = w.holds.hold(&fan, w.date, SeatNumber::new(31).unwrap()).await.unwrap();
+    w.mem.inject("cancel", Error::Contention, false);
+    assert_eq!(w.holds.cancel(&fan, r.id).await.unwrap().state, ReservationState::Cancelled);
+    assert_eq!(w.mem.pending_faults(), 0);
+}
+
+#[tokio::test]
+async fn a_token_used_up_between_its_check_and_the_hold_cannot_hold() {
+    let w = world().await;
+    let (fan, raw) = w.fan().await;
+    let first = w.holds.hold(&fan, w.date, SeatNumber::new(20).unwrap()).await.unwrap();
+    w.mem.set_balance(fan.user, crate::testkit::world::won(1_000_000)).unwrap();
+    w.payments.pay(fan.user, Some(&raw), &[first.id], None).await.unwrap();
+    // `fan` was authorized before the payment used the token up: the hold's own
+    // transaction checks the token, and nothing is taken.
+    let seat = SeatNumber::new(21).unwrap();
+    assert_eq!(w.holds.hold(&fan, w.date, seat).await, Err(Error::TokenExpired));
+    assert_eq!(
+        w.mem.seat(&w.concert, w.date, seat).await.unwrap().unwrap().state,
+        crate::catalog::concert::SeatState::Available
+    );
+    assert_eq!(
+        w.queue.authorize(fan.user, Some(&raw), &w.concert).await,
+        Err(Error::TokenExpired),
+        "the retry learns why"
+    );
+}
+
+#[tokio::test]
+async fn a_hold_keeps_its_fans_slot_until_the_hold_ends_so_deciding_to_pay_is_never_idle() {
+    let w = world().await;
+    let (fan, raw) = w.fan().await;
+    // Checked in at 0 (slot to 300 s); at 100 s the slot is not yet due for renewal.
+    w.clock.advance(Duration::from_secs(100));
+    let fan = w.again(&fan, &raw).await;
+    let slot = || async {
+        match crate::line::store::LineStore::token(w.mem.as_ref(), fan.token).await.unwrap().map(|t| t.state) {
+            Some(crate::line::token::TokenState::Active { slot_until, .. }) => slot_until,
+            other => panic!("not active: {other:?}"),
+        }
+    };
+    assert_eq!(slot().await, w.clock.now().plus(Duration::from_secs(200)));
+    let hold = w.holds.hold(&fan, w.date, SeatNumber::new(22).unwrap()).await.unwrap();
+    assert_eq!(slot().await, hold.expires_at, "a hold renews the slot to its own end");
+    // No request for 250 s, past the slot as it was: the hold kept it to its own end.
+    w.clock.advance(Duration::from_secs(250));
+    w.mem.set_balance(fan.user, crate::testkit::world::won(1_000_000)).unwrap();
+    assert!(w.payments.pay(fan.user, Some(&raw), &[hold.id], None).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_spent_pass_cannot_hold_or_pay_again() {
+    let w = world().await;
+    let (fan, raw) = w.fan().await;
+    let pass = w.queue.current(fan.user, Some(&raw)).await.unwrap().pass.expect("pass").value;
+    let presented = crate::line::token::Presented { token: None, pass: Some(&pass) };
+    let by_pass = w.queue.authorize(fan.user, presented, &w.concert).await.unwrap();
+    let first = w.holds.hold(&by_pass, w.date, SeatNumber::new(30).unwrap()).await.unwrap();
+    w.mem.set_balance(fan.user, crate::testkit::world::won(1_000_000)).unwrap();
+    w.payments.pay(fan.user, presented, &[first.id], None).await.unwrap();
+    // The pass has not expired, but the payment used its token up.
+    let by_pass = w.queue.authorize(fan.user, presented, &w.concert).await.unwrap();
+    let seat = SeatNumber::new(31).unwrap();
+    assert_eq!(w.holds.hold(&by_pass, w.date, seat).await, Err(Error::TokenExpired));
+    assert_eq!(w.mem.seat(&w.concert, w.date, seat).await.unwrap().unwrap().state, SeatState::Available);
+    assert_eq!(
+        w.payments.pay(fan.user, presented, &[first.id], None).await.map(|p| p.seats.len()),
+        Ok(1),
+        "a repeat learns its payment"
+    );
+}
+
+#[tokio::test]
+async fn a_first_hold_reads_neither_the_seat_nor_the_account_and_a_second_reads_them_for_the_next_slot() {
+    let w = world().await;
+    let (fan, _) = w.fan().await;
+    w.mem.inject("seat", Error::Infrastructure("the seat was read".into()), false);
+    w.mem.inject("account", Error::Infrastructure("the account was read".into()), false);
+    let first = w.holds.hold(&fan, w.date, SeatNumber::new(5).unwrap()).await.unwrap();
+    assert_eq!((first.slot, first.price.get()), (0, 220_000), "priced from the date's seats");
+    assert_eq!(w.mem.pending_faults(), 2, "the seat and the account were assumed free, not read");
+    w.mem.seat(&w.concert, w.date, SeatNumber::new(5).unwrap()).await.unwrap_err();
+    w.mem.account(&w.concert, fan.user).await.unwrap_err();
+    // The first slot is taken now: the transaction says so, and the second try reads both.
+    let second = w.holds.hold(&fan, w.date, SeatNumber::new(6).unwrap()).await.unwrap();
+    assert_eq!(second.slot, 1);
+    assert_eq!(w.holds.hold(&fan, w.date, SeatNumber::new(6).unwrap()).await, Ok(second), "a repeat finds its hold");
+}
+
+#[tokio::test]
+async fn with_a_glance_a_hold_is_one_write_and_a_close_reaches_holds_within_the_glance() {
+    let w = world().await;
+    let w = World { holds: w.holds.glancing_for(Duration::from_secs(1)), ..w };
+    let (a, _) = w.fan().await;
+    let (b, raw_b) = w.fan().await;
+    w.holds.hold(&a, w.date, SeatNumber::new(1).unwrap()).await.unwrap();
+    for read in ["concert", "date_seats", "seat", "account"] {
+        w.mem.inject(read, Error::Infrastructure(format!("{read} was read")), false);
+    }
+    w.holds.hold(&b, w.date, SeatNumber::new(2).unwrap()).await.unwrap();
+    assert_eq!(w.mem.pending_faults(), 4, "nothing read: the sale and the prices from the glance");
+    w.mem.concert(&w.concert).await.unwrap_err();
+    w.mem.date_seats(&w.concert, w.date).await.unwrap_err();
+    w.mem.seat(&w.concert, w.date, SeatNumber::new(1).unwrap()).await.unwrap_err();
+    w.mem.account(&w.concert, b.user).await.unwrap_err();
+    // The operator closes the sale: holds learn it once their glance is a second old.
+    let before = w.mem.concert(&w.concert).await.unwrap().unwrap();
+    let mut after = before.clone();
+    after.sale.closes_at = w.clock.now();
+    after.version += 1;
+    assert!(w.mem.update_concert(&before, &after).await.unwrap());
+    w.clock.advance(Duration::from_millis(999));
+    let b = w.again(&b, &raw_b).await;
+    assert!(w.holds.hold(&b, w.date, SeatNumber::new(3).unwrap()).await.is_ok(), "within the glance");
+    w.clock.advance(Duration::from_millis(1));
+    assert_eq!(w.holds.hold(&b, w.date, SeatNumber::new(4).unwrap()).await, Err(Error::SaleClosed));
+}
+
+#[tokio::test]
+async fn the_prices_of_a_date_without_seats_are_not_kept() {
+    let w = world().await;
+    let w = World { holds: w.holds.glancing_for(Duration::from_secs(1)), ..w };
+    let (fan, _) = w.fan().await;
+    let made_up = ConcertDate::parse("2030-01-01").unwrap();
+    let seat = SeatNumber::new(1).unwrap();
+    assert_eq!(w.holds.hold(&fan, made_up, seat).await, Err(Error::SeatNotFound));
+    w.mem.inject("date_seats", Error::Infrastructure("the date was read".into()), false);
+    assert_eq!(w.holds.hold(&fan, made_up, seat).await, Err(Error::Infrastructure("the date was read".into())));
+    w.holds.hold(&fan, w.date, seat).await.unwrap();
+    w.mem.inject("date_seats", Error::Infrastructure("the date was read".into()), false);
+    w.holds.hold(&fan, w.date, SeatNumber::new(2).unwrap()).await.unwrap();
+    assert_eq!(w.mem.pending_faults(), 1, "a real date's prices are kept");
+}

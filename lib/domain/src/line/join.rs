@@ -1,0 +1,99 @@
+//! Joining the line: a place (a pre-queue index, or an arrival number after the opening)
+//! and a token, or the live token the fan already has.
+
+use crate::catalog::concert::Concert;
+use crate::error::{Error, Result};
+use crate::line::service::{Glance, QueueService};
+use crate::line::store::CreateOutcome;
+use crate::line::token::{Token, TokenState, TokenView};
+use crate::retry::{decide, pause, retrying, Decision, MAX_ATTEMPTS};
+use crate::rules::line::{Spot, Standing};
+use crate::rules::pace::LinePace;
+use crate::rules::sale::Phase;
+use crate::values::ids::{ConcertId, TokenId, UserId};
+
+impl QueueService {
+    /// Take a place in the concert's line, or get back the live token the user already has.
+    /// During the pre-queue the place is an index the opening's draw will place; after the
+    /// opening, an arrival number behind the whole cohort. Returns the view and whether the
+    /// token is new.
+    pub async fn issue(&self, user: UserId, concert_id: &ConcertId) -> Result<(TokenView, bool)> {
+        // Independent reads, at once: the sale and its line (a glance: ADR 0009) and the
+        // user's earlier token, if any.
+        let (Glance { concert, counters: glanced, .. }, mut previous) =
+            tokio::try_join!(self.glance(concert_id), retrying(|| self.store.holder_token(concert_id, user)))?;
+        let mut attempt = 0;
+        let mut mine: Option<Token> = None;
+        loop {
+            let now = self.clock.now();
+            if let Some(live) = previous.as_ref().filter(|t| t.is_alive(now)) {
+                // Whether its batch's check-in passed is a decision: read the line itself.
+                let counters = retrying(|| self.store.counters(concert_id)).await?;
+                // A WAITING token whose batch's check-in passed is over: a new place, at the back.
+                if live.state != TokenState::Waiting || counters.standing(live.spot, now) != Standing::Missed {
+                    let pace = LinePace::nominal(&concert.control.policy(self.policy));
+                    return Ok((self.view(live, Some(&counters), &concert, &pace, now), false));
+                }
+            }
+            let phase = concert.phase_at(now);
+            match phase {
+                Phase::Scheduled => return Err(Error::SaleNotOpen),
+                Phase::SoldOut => return Err(Error::SoldOut),
+                Phase::Closed => return Err(Error::SaleClosed),
+                Phase::PreQueue | Phase::OnSale | Phase::Paused => {}
+            }
+            // One number per join: a write refused by a conflict or a throttle applied
+            // nothing, so it is sent again with the same token and number. A number whose
+            // token is never written (a concurrent join of the same fan won, or we died) is
+            // let in with its batch as a no-show: the line never stalls on it, and its slot
+            // comes back when the batch's check-in window closes.
+            let token = match mine.take() {
+                Some(taken) => taken,
+                None => {
+                    let spot = self.take_spot(&concert, phase).await?;
+                    Token { id: TokenId::random(), user, concert: concert_id.clone(), spot, state: TokenState::Waiting }
+                }
+            };
+            match self.store.create_token(&token, previous.as_ref()).await {
+                Ok(CreateOutcome::Created) => {
+                    tracing::info!(user = %user, concert = %concert_id, spot = ?token.spot, "queue token issued");
+                    // A join reads nothing more: its position is from the glance, and the
+                    // fan's next poll, of the line, has the pace.
+                    let pace = LinePace::nominal(&concert.control.policy(self.policy));
+                    return Ok((self.view(&token, Some(&glanced), &concert, &pace, now), true));
+                }
+                Ok(CreateOutcome::HolderTaken) => {
+                    // A concurrent request for the same user won: answer with its token.
+                    previous = retrying(|| self.store.holder_token(concert_id, user)).await?;
+                }
+                Err(e) => match decide(&e, attempt) {
+                    Decision::RetryWithin(cap) => {
+                        pause(cap).await;
+                        // The transaction may have met a concurrent issue for this user.
+                        previous = retrying(|| self.store.holder_token(concert_id, user)).await?;
+                        mine = Some(token);
+                    }
+                    Decision::GiveUp => return Err(e),
+                },
+            }
+            attempt += 1;
+            if attempt >= MAX_ATTEMPTS {
+                return Err(Error::Contention);
+            }
+        }
+    }
+
+    /// A new spot in line: a pre-queue index while the draw is not sealed and the sale has
+    /// not opened, else an arrival number (no item takes every join). Never the seal: the
+    /// admitter's tick makes it.
+    pub(crate) async fn take_spot(&self, concert: &Concert, phase: Phase) -> Result<Spot> {
+        if phase == Phase::PreQueue {
+            if let Some(index) = retrying(|| self.store.next_prequeue_index(&concert.id)).await? {
+                return Ok(Spot::Cohort(index));
+            }
+        }
+        // No seal here: at the opening every join would race to it. The admitter's first
+        // tick after the opening seals; until then a fan's place is not known yet.
+        Ok(Spot::Arrival(retrying(|| self.store.next_arrival(&concert.id)).await?))
+    }
+}

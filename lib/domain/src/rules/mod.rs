@@ -1,0 +1,11 @@
+//! The rules, pure: no I/O, no async, no clock read (the instant is an argument). Each is
+//! unit-tested on its own; the services apply them to what they read.
+
+pub mod arrivals;
+pub mod fair_start;
+pub mod line;
+pub mod pace;
+pub mod pass;
+pub mod refund_policy;
+pub mod sale;
+pub mod seat_limit;

@@ -1,0 +1,102 @@
+//! A whole service on in-memory stores and a manual clock, for the domain's unit tests.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::booking::hold::HoldService;
+use crate::booking::payment::PaymentService;
+use crate::booking::refund::RefundService;
+use crate::catalog::concert::Concert;
+use crate::catalog::spec::new_concert_seats;
+use crate::catalog::store::CatalogStore;
+use crate::line::admission::Admitter;
+use crate::line::service::QueueService;
+use crate::line::token::Admission;
+use crate::rules::sale::QueuePolicy;
+use crate::testkit::memory::Memory;
+use crate::values::clock::{ManualClock, Timestamp};
+use crate::values::ids::UserId;
+use crate::values::ids::{ConcertDate, ConcertId};
+use crate::values::money::{WalletLimits, Won};
+use crate::wallet::balance::WalletService;
+
+pub const HOLD: Duration = Duration::from_secs(300);
+pub const ACTIVE: Duration = Duration::from_secs(600);
+
+/// The admission key of unit tests.
+pub fn pass_key() -> crate::rules::pass::PassKey {
+    crate::rules::pass::PassKey::new(b"unit tests' admission key, 32 b.").expect("a long enough key")
+}
+
+pub struct World {
+    pub mem: Arc<Memory>,
+    pub clock: Arc<ManualClock>,
+    pub queue: Arc<QueueService>,
+    pub admitter: Admitter,
+    pub holds: HoldService,
+    pub wallet: WalletService,
+    pub payments: Arc<PaymentService>,
+    pub refunds: RefundService,
+    pub concert: ConcertId,
+    pub date: ConcertDate,
+}
+
+pub fn won(v: i64) -> Won {
+    Won::new(v).expect("a non-negative amount")
+}
+
+pub async fn world() -> World {
+    let mem = Arc::new(Memory::default());
+    let clock = Arc::new(ManualClock::at(Timestamp::from_millis(1_800_000_000_000)));
+    let concert = ConcertId::parse("unit-concert").expect("slug");
+    let date = ConcertDate::parse("2026-12-24").expect("date");
+    mem.add_concert(
+        &Concert::on_sale(concert.clone(), "T", "V", Timestamp::from_millis(0), Timestamp::from_millis(i64::MAX / 4)),
+        &new_concert_seats(&[date]),
+    )
+    .await
+    .expect("seed");
+    let policy = QueuePolicy {
+        admit_per_tick: 100,
+        active_cap: 1000,
+        active_for: ACTIVE,
+        check_in_for: Duration::from_secs(60),
+        idle_for: Duration::from_secs(300),
+        tick_every: Duration::from_secs(2),
+    };
+    let queue = Arc::new(QueueService::new(mem.clone(), mem.clone(), clock.clone(), policy, pass_key()));
+    let payments = Arc::new(PaymentService::new(queue.clone(), mem.clone(), mem.clone(), clock.clone()));
+    World {
+        holds: HoldService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), HOLD, policy.idle_for),
+        wallet: WalletService::new(
+            mem.clone(),
+            WalletLimits { per_charge: won(10_000_000), ceiling: won(50_000_000) },
+            clock.clone(),
+        ),
+        payments: payments.clone(),
+        refunds: RefundService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone()),
+        admitter: Admitter::new(mem.clone(), mem.clone(), clock.clone(), policy),
+        queue,
+        mem,
+        clock,
+        concert,
+        date,
+    }
+}
+
+impl World {
+    /// A new user with an ACTIVE token; returns the admission and the raw token.
+    pub async fn fan(&self) -> (Admission, String) {
+        let user = UserId::random();
+        let (view, _) = self.queue.issue(user, &self.concert).await.expect("issue");
+        self.admitter.tick(&self.concert).await.expect("tick");
+        let raw = view.token.to_string();
+        (self.queue.authorize(user, Some(&raw), &self.concert).await.expect("admitted"), raw)
+    }
+
+    /// The fan's next request: authorized again, as every handler does (which keeps the
+    /// fan's slot while they are active).
+    pub async fn again(&self, fan: &Admission, raw: &str) -> Admission {
+        self.queue.authorize(fan.user, Some(raw), &self.concert).await.expect("still admitted")
+    }
+}

@@ -1,0 +1,92 @@
+//! A wallet as read and its statement: every change of a balance is one numbered entry
+//! with the balance after it.
+
+use crate::error::{Error, Result};
+use crate::values::clock::Timestamp;
+use crate::values::money::Won;
+use serde_json::{json, Value};
+
+/// A wallet as read: its balance and how many statement entries led to it. Every write
+/// to a balance is conditioned on both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Wallet {
+    pub balance: Won,
+    pub entries: u64,
+}
+
+impl Wallet {
+    /// The statement entry that moves this wallet to `after`: the next one.
+    pub fn entry(&self, kind: EntryKind, after: Won, reference: Option<String>, at: Timestamp) -> StatementEntry {
+        StatementEntry {
+            seq: self.entries + 1,
+            kind,
+            amount: after.get() - self.balance.get(),
+            balance_after: after,
+            at,
+            reference,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    Charge,
+    Payment,
+    Refund,
+}
+
+impl EntryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Charge => "CHARGE",
+            EntryKind::Payment => "PAYMENT",
+            EntryKind::Refund => "REFUND",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self> {
+        match raw {
+            "CHARGE" => Ok(EntryKind::Charge),
+            "PAYMENT" => Ok(EntryKind::Payment),
+            "REFUND" => Ok(EntryKind::Refund),
+            other => Err(Error::Infrastructure(format!("unknown statement entry kind {other}"))),
+        }
+    }
+}
+
+/// One line of a wallet's statement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementEntry {
+    /// 1, 2, 3... in the order the balance moved.
+    pub seq: u64,
+    pub kind: EntryKind,
+    /// What the entry added to the balance: negative for a payment.
+    pub amount: i64,
+    pub balance_after: Won,
+    pub at: Timestamp,
+    /// The payment or refund behind the entry; none for a charge.
+    pub reference: Option<String>,
+}
+
+impl StatementEntry {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "seq": self.seq,
+            "kind": self.kind.as_str(),
+            "amount": self.amount,
+            "balanceAfter": self.balance_after.get(),
+            "at": self.at.to_rfc3339(),
+            "reference": self.reference,
+        })
+    }
+}
+
+/// One page of a statement, newest first, and the cursor of the page after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementPage {
+    pub entries: Vec<StatementEntry>,
+    pub next: Option<String>,
+}
+
+pub const STATEMENT_PAGE: usize = 20;
+pub const STATEMENT_PAGE_MAX: usize = 100;
