@@ -113,5 +113,53 @@ where
     }
 }
 
+/// What one round of an optimistic write came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Round<T> {
+    /// Decided: the answer (the write applied, or there was nothing to write).
+    Done(T),
+    /// The write's condition failed: someone changed what this round read. Read again.
+    Lost,
+    /// The write failed; `decide` says whether reading again may help.
+    Failed(Error),
+}
+
+impl<T> Round<T> {
+    /// A write's outcome as a round: applied is `Done(value)`, a failed condition `Lost`.
+    pub fn from_write(written: Result<bool>, value: impl FnOnce() -> T) -> Self {
+        match written {
+            Ok(true) => Round::Done(value()),
+            Ok(false) => Round::Lost,
+            Err(e) => Round::Failed(e),
+        }
+    }
+}
+
+/// The one optimistic loop: each round reads, plans purely, and writes conditionally on
+/// what it read. A lost condition is read again after a short jittered pause; a failed
+/// write as `decide` says (contention and throttling again, anything else goes back to the
+/// caller); after `MAX_ATTEMPTS` rounds, CONTENTION. An error a round returns (a read that
+/// failed after its own retries, or a plan that refuses) ends the loop at once. The round
+/// is given its number (from 0). (A closure returning an `async move` block rather than an
+/// async closure: the futures of async closures cannot yet be proven `Send` for a spawned
+/// task, so a round captures references, and state it changes lives in a `Mutex`.)
+pub async fn optimistic<T, F, Fut>(mut round: F) -> Result<T>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Result<Round<T>>>,
+{
+    for attempt in 0..MAX_ATTEMPTS {
+        match round(attempt).await? {
+            Round::Done(v) => return Ok(v),
+            Round::Lost => pause_before_retry(attempt).await,
+            Round::Failed(e) => match decide(&e, attempt) {
+                Decision::RetryWithin(cap) => pause(cap).await,
+                Decision::GiveUp => return Err(e),
+            },
+        }
+    }
+    Err(Error::Contention)
+}
+
 #[cfg(test)]
 mod tests;

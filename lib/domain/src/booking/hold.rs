@@ -14,7 +14,7 @@ use crate::catalog::store::CatalogStore;
 use crate::error::{Error, Result};
 use crate::glance::Glances;
 use crate::line::token::Admission;
-use crate::retry::{decide, pause, pause_before_retry, retrying, Decision, MAX_ATTEMPTS};
+use crate::retry::{optimistic, retrying, Round};
 use crate::rules::seat_limit::AccountSeats;
 use crate::values::clock::{Clock, Timestamp};
 use crate::values::ids::ReservationId;
@@ -122,47 +122,29 @@ impl HoldService {
             price,
             state: SeatState::Available,
         });
-        let mut read = Some((assumed, AccountSeats::default()));
-        let mut attempt = 0;
-        loop {
-            // After a lost race, the seat and the account again, at once.
-            let (seat, account) = match read.take() {
-                Some(first) => first,
-                None => tokio::try_join!(
+        let assumed = &assumed;
+        optimistic(|attempt| async move {
+            // The first round assumes; after a lost race, the seat and the account are read
+            // again, at once.
+            let (seat, account) = match attempt {
+                0 => (assumed.clone(), AccountSeats::default()),
+                _ => tokio::try_join!(
                     retrying(|| self.catalog.seat(&who.concert, date, seat_number)),
                     retrying(|| self.store.account(&who.concert, who.user))
                 )?,
             };
-            let seat = seat.ok_or(Error::SeatNotFound)?;
             let now = self.clock.now();
-            match seat.state {
-                SeatState::Held { by, reservation, until } if by == who.user && now < until => {
-                    if let Some(mine) = retrying(|| self.store.reservation(reservation)).await? {
-                        tracing::info!(user = %who.user, reservation = %reservation, "hold repeated: answered with the live hold");
-                        return Ok(mine);
-                    }
+            let reservation = match plan_hold(who, date, seat, &account, limit, now, self.hold_for)? {
+                HoldPlan::Take(reservation) => reservation,
+                HoldPlan::Mine(reservation) => {
+                    return match retrying(|| self.store.reservation(reservation)).await? {
+                        Some(mine) => {
+                            tracing::info!(user = %who.user, reservation = %reservation, "hold repeated: answered with the live hold");
+                            Ok(Round::Done(mine))
+                        }
+                        None => Err(Error::SeatUnavailable),
+                    };
                 }
-                _ => {}
-            }
-            if seat.status_at(now) != SeatStatus::Available {
-                tracing::info!(user = %who.user, concert = %who.concert, %date, seat = seat_number.get(), "hold rejected: seat taken");
-                return Err(Error::SeatUnavailable);
-            }
-            let Some(slot) = account.free_slot(limit, now) else {
-                tracing::info!(user = %who.user, concert = %who.concert, limit, "hold rejected: seat limit reached");
-                return Err(Error::SeatLimitReached { limit });
-            };
-            let reservation = Reservation {
-                id: ReservationId::random(),
-                user: who.user,
-                concert: who.concert.clone(),
-                date,
-                seat: seat_number,
-                price: seat.price,
-                created_at: now,
-                expires_at: now.plus(self.hold_for),
-                slot,
-                state: ReservationState::Held,
             };
             // The slot lasts until the hold ends and, like any request, for the idle timeout.
             let keep = reservation.expires_at.max(now.plus(self.idle_for)).min(who.active_until);
@@ -173,24 +155,18 @@ impl HoldService {
                     if let Err(e) = self.expiry.schedule(reservation.id, self.hold_for).await {
                         tracing::warn!(reservation = %reservation.id, error = %e, "could not schedule hold release");
                     }
-                    return Ok(reservation);
+                    Ok(Round::Done(reservation))
                 }
                 // Taken since we read it: read the seat again, it says who won.
-                Ok(HoldOutcome::SeatTaken) => {}
-                Ok(HoldOutcome::NoSuchSeat) => return Err(Error::SeatNotFound),
+                Ok(HoldOutcome::SeatTaken) => Ok(Round::Lost),
+                Ok(HoldOutcome::NoSuchSeat) => Err(Error::SeatNotFound),
                 // Used up by a payment, past its period or its slot lost: the token (or the
                 // pass naming it) no longer admits anyone to write.
-                Ok(HoldOutcome::TokenEnded) => return Err(Error::TokenExpired),
-                Err(e) => match decide(&e, attempt) {
-                    Decision::RetryWithin(cap) => pause(cap).await,
-                    Decision::GiveUp => return Err(e),
-                },
+                Ok(HoldOutcome::TokenEnded) => Err(Error::TokenExpired),
+                Err(e) => Ok(Round::Failed(e)),
             }
-            attempt += 1;
-            if attempt >= MAX_ATTEMPTS {
-                return Err(Error::Contention);
-            }
-        }
+        })
+        .await
     }
 
     /// The user's own reservation (someone else's reads as not found).
@@ -208,34 +184,23 @@ impl HoldService {
     /// End the user's own unpaid hold now: the seat is free at once and no longer counts
     /// toward the account's limit. Cancelling a cancelled hold answers it again.
     pub async fn cancel(&self, who: &Admission, id: ReservationId) -> Result<Reservation> {
-        let mut attempt = 0;
-        loop {
+        optimistic(async |_| {
             let mut reservation = self.get(who, id).await?;
             let now = self.clock.now();
             match reservation.status_at(now) {
-                ReservationStatus::Cancelled => return Ok(reservation),
+                ReservationStatus::Cancelled => return Ok(Round::Done(reservation)),
                 ReservationStatus::Confirmed => return Err(Error::AlreadyPaid),
                 ReservationStatus::Expired => return Err(Error::HoldExpired),
                 ReservationStatus::Held => {}
             }
-            match self.store.cancel(&reservation, now).await {
-                Ok(true) => {
-                    tracing::info!(user = %who.user, reservation = %id, "hold cancelled");
-                    reservation.state = ReservationState::Cancelled;
-                    return Ok(reservation);
-                }
-                // Paid, expired or cancelled meanwhile: the next read says which.
-                Ok(false) => pause_before_retry(attempt).await,
-                Err(e) => match decide(&e, attempt) {
-                    Decision::RetryWithin(cap) => pause(cap).await,
-                    Decision::GiveUp => return Err(e),
-                },
-            }
-            attempt += 1;
-            if attempt >= MAX_ATTEMPTS {
-                return Err(Error::Contention);
-            }
-        }
+            // Paid, expired or cancelled meanwhile (lost): the next read says which.
+            Ok(Round::from_write(self.store.cancel(&reservation, now).await, || {
+                tracing::info!(user = %who.user, reservation = %id, "hold cancelled");
+                reservation.state = ReservationState::Cancelled;
+                reservation
+            }))
+        })
+        .await
     }
 
     /// Handle a release message: mark the unpaid hold EXPIRED and free its seat. A message
@@ -261,6 +226,55 @@ impl HoldService {
     pub fn clock_now(&self) -> Timestamp {
         self.clock.now()
     }
+}
+
+/// What a hold should do, decided from the seat and the account as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HoldPlan {
+    /// The fan's own live hold on this seat: answer with it (a repeated request).
+    Mine(ReservationId),
+    /// Take the seat with this reservation, on the account's free slot.
+    Take(Reservation),
+}
+
+/// Can this fan hold this seat at `now`? The rule, pure: a seat that exists, available at
+/// this instant (free, or its hold's time passed), and a free slot of the account's seat
+/// limit. The write that follows is conditional on exactly what this assumed.
+pub fn plan_hold(
+    who: &Admission,
+    date: ConcertDate,
+    seat: Option<Seat>,
+    account: &AccountSeats,
+    limit: u8,
+    now: Timestamp,
+    hold_for: Duration,
+) -> Result<HoldPlan> {
+    let seat = seat.ok_or(Error::SeatNotFound)?;
+    if let SeatState::Held { by, reservation, until } = seat.state {
+        if by == who.user && now < until {
+            return Ok(HoldPlan::Mine(reservation));
+        }
+    }
+    if seat.status_at(now) != SeatStatus::Available {
+        tracing::info!(user = %who.user, concert = %who.concert, %date, seat = seat.number.get(), "hold rejected: seat taken");
+        return Err(Error::SeatUnavailable);
+    }
+    let Some(slot) = account.free_slot(limit, now) else {
+        tracing::info!(user = %who.user, concert = %who.concert, limit, "hold rejected: seat limit reached");
+        return Err(Error::SeatLimitReached { limit });
+    };
+    Ok(HoldPlan::Take(Reservation {
+        id: ReservationId::random(),
+        user: who.user,
+        concert: who.concert.clone(),
+        date,
+        seat: seat.number,
+        price: seat.price,
+        created_at: now,
+        expires_at: now.plus(hold_for),
+        slot,
+        state: ReservationState::Held,
+    }))
 }
 
 #[cfg(test)]

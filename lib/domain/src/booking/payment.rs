@@ -15,7 +15,7 @@ use crate::booking::store::{EventPublisher, PayConflict, PaymentPlan, PaymentSto
 use crate::error::{Error, Result};
 use crate::line::service::QueueService;
 use crate::line::token::{Presented, TokenStatus};
-use crate::retry::{decide, pause, pause_before_retry, repeating, retrying, Decision, MAX_ATTEMPTS};
+use crate::retry::{optimistic, repeating, retrying, Round};
 use crate::values::clock::Clock;
 use crate::values::ids::IdempotencyKey;
 use crate::values::ids::{PaymentId, ReservationId, UserId};
@@ -71,16 +71,11 @@ impl PaymentService {
     ) -> Result<Payment> {
         let bearer = self.queue.bearer(caller, presented).await?;
         check_request(ids)?;
-        let mut attempt = 0;
-        loop {
-            if attempt >= MAX_ATTEMPTS {
-                return Err(Error::Contention);
-            }
-            attempt += 1;
+        optimistic(async |_| {
             let snap = retrying(|| self.store.snapshot(bearer.user, ids, key.as_ref())).await?;
             if let Some(prior) = snap.prior {
                 // The key's first outcome, whatever has happened since (the token is used up by now).
-                return if prior.paid_exactly(ids) { Ok(prior) } else { Err(Error::IdempotencyKeyReused) };
+                return if prior.paid_exactly(ids) { Ok(Round::Done(prior)) } else { Err(Error::IdempotencyKeyReused) };
             }
             let reservations: Vec<Reservation> = snap
                 .reservations
@@ -89,7 +84,7 @@ impl PaymentService {
                 .collect::<Result<_>>()?;
             let now = self.clock.now();
             if reservations.iter().any(|r| r.status_at(now) == ReservationStatus::Confirmed) {
-                return self.already_paid(&reservations, key.as_ref()).await;
+                return self.already_paid(&reservations, key.as_ref()).await.map(Round::Done);
             }
             if reservations.iter().any(|r| r.status_at(now) != ReservationStatus::Held) {
                 return Err(Error::HoldExpired);
@@ -126,33 +121,25 @@ impl PaymentService {
                 now,
                 key: key.clone(),
             };
-            let outcome = match self.store.pay(&plan).await {
-                Ok(outcome) => outcome,
+            match self.store.pay(&plan).await {
                 // Nothing applied (conflict, throttling): read again. An unknown outcome goes
                 // back as 503; the client's retry reads what happened.
-                Err(e) => match decide(&e, attempt - 1) {
-                    Decision::RetryWithin(cap) => {
-                        pause(cap).await;
-                        continue;
-                    }
-                    Decision::GiveUp => return Err(e),
-                },
-            };
-            match outcome {
-                Ok(()) => {
+                Err(e) => Ok(Round::Failed(e)),
+                Ok(Ok(())) => {
                     // Its PaymentCompleted event waits in the outbox for the relay (ADR 0010).
                     tracing::info!(user = %bearer.user, payment = %plan.payment.id, seats = plan.payment.seats.len(), amount = plan.payment.amount.get(), "paid");
-                    return Ok(plan.payment);
+                    Ok(Round::Done(plan.payment))
                 }
-                Err(conflicts) => match after_conflict(&conflicts) {
+                Ok(Err(conflicts)) => match after_conflict(&conflicts) {
                     AfterConflict::Fail(e) => {
                         tracing::info!(user = %bearer.user, ?conflicts, "payment refused");
-                        return Err(e);
+                        Err(e)
                     }
-                    AfterConflict::ReadAgain => pause_before_retry(attempt - 1).await,
+                    AfterConflict::ReadAgain => Ok(Round::Lost),
                 },
             }
-        }
+        })
+        .await
     }
 
     /// Paid reservations asked to be paid again. Without a key, the same request repeated

@@ -14,7 +14,7 @@ use crate::booking::store::{RefundPlan, RefundStore, RefundTotals};
 use crate::catalog::concert::Concert;
 use crate::catalog::store::CatalogStore;
 use crate::error::{Error, Result};
-use crate::retry::{decide, pause, pause_before_retry, retrying, Decision, MAX_ATTEMPTS};
+use crate::retry::{optimistic, retrying, Round};
 use crate::rules::refund_policy::Quote;
 use crate::values::clock::Clock;
 use crate::values::ids::{ConcertId, IdempotencyKey};
@@ -39,15 +39,15 @@ impl RefundService {
 
     /// Cancel the caller's paid reservation and refund it by its concert's schedule.
     pub async fn refund(&self, caller: UserId, id: ReservationId, key: Option<IdempotencyKey>) -> Result<Refund> {
-        for attempt in 0..MAX_ATTEMPTS {
+        optimistic(async |_| {
             let snap = retrying(|| self.store.snapshot(caller, id, key.as_ref())).await?;
             if let Some(prior) = snap.prior {
-                return if prior.reservation == id { Ok(prior) } else { Err(Error::IdempotencyKeyReused) };
+                return if prior.reservation == id { Ok(Round::Done(prior)) } else { Err(Error::IdempotencyKeyReused) };
             }
             let reservation = snap.reservation.filter(|r| r.user == caller).ok_or(Error::ReservationNotFound)?;
             if let Some(done) = snap.existing {
                 // The same request repeated without a key is answered; another key is a second refund.
-                return if key.is_none() { Ok(done) } else { Err(Error::AlreadyRefunded) };
+                return if key.is_none() { Ok(Round::Done(done)) } else { Err(Error::AlreadyRefunded) };
             }
             let ReservationState::Confirmed { payment } = reservation.state else { return Err(Error::NotPaid) };
             let concert = self.concert(&reservation.concert).await?;
@@ -82,20 +82,13 @@ impl RefundService {
                 wallet: snap.wallet,
                 key: key.clone(),
             };
-            match self.store.refund(&plan).await {
-                Ok(true) => {
-                    tracing::info!(user = %caller, reservation = %id, refunded = refund.get(), fee = fee.get(), "paid seat refunded");
-                    return Ok(plan.refund);
-                }
-                // Refunded, or the balance moved, meanwhile: the next read says which.
-                Ok(false) => pause_before_retry(attempt).await,
-                Err(e) => match decide(&e, attempt) {
-                    Decision::RetryWithin(cap) => pause(cap).await,
-                    Decision::GiveUp => return Err(e),
-                },
-            }
-        }
-        Err(Error::Contention)
+            // Refunded, or the balance moved, meanwhile (lost): the next read says which.
+            Ok(Round::from_write(self.store.refund(&plan).await, || {
+                tracing::info!(user = %caller, reservation = %id, refunded = refund.get(), fee = fee.get(), "paid seat refunded");
+                plan.refund
+            }))
+        })
+        .await
     }
 
     pub async fn refunds(&self, user: UserId) -> Result<Vec<Refund>> {

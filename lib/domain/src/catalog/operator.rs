@@ -13,7 +13,7 @@ use crate::catalog::spec::{tiers_of, ConcertSpec, MAX_ACTIVE_CAP, MAX_ADMIT_PER_
 use crate::catalog::store::CatalogStore;
 use crate::error::{Error, Result};
 use crate::line::store::LineStore;
-use crate::retry::retrying;
+use crate::retry::{optimistic, retrying, Round};
 use crate::rules::sale::Phase;
 use crate::rules::sale::QueuePolicy;
 use crate::values::clock::{Clock, Timestamp};
@@ -140,17 +140,17 @@ impl OperatorService {
 
     /// Apply `edit` to the current concert, on its version (read again if it moved).
     async fn change(&self, id: &ConcertId, edit: impl Fn(&mut Concert)) -> Result<Concert> {
-        for _ in 0..crate::retry::MAX_ATTEMPTS {
+        optimistic(async |_| {
             let before = self.current(id).await?;
             let mut after = before.clone();
             edit(&mut after);
             after.version = before.version + 1;
             match self.save(&before, after).await {
-                Err(Error::EditConflict) => continue,
-                other => return other,
+                Err(Error::EditConflict) => Ok(Round::Lost),
+                other => other.map(Round::Done),
             }
-        }
-        Err(Error::Contention)
+        })
+        .await
     }
 
     /// Write `after` over `before`. A retry that finds `after` already in place (DynamoDB

@@ -1,12 +1,14 @@
 //! Joining the line: a place (a pre-queue index, or an arrival number after the opening)
 //! and a token, or the live token the fan already has.
 
+use std::sync::Mutex;
+
 use crate::catalog::concert::Concert;
 use crate::error::{Error, Result};
 use crate::line::service::{Glance, QueueService};
 use crate::line::store::CreateOutcome;
 use crate::line::token::{Token, TokenState, TokenView};
-use crate::retry::{decide, pause, retrying, Decision, MAX_ATTEMPTS};
+use crate::retry::{optimistic, retrying, Round};
 use crate::rules::line::{Spot, Standing};
 use crate::rules::pace::LinePace;
 use crate::rules::sale::Phase;
@@ -20,11 +22,20 @@ impl QueueService {
     pub async fn issue(&self, user: UserId, concert_id: &ConcertId) -> Result<(TokenView, bool)> {
         // Independent reads, at once: the sale and its line (a glance: ADR 0009) and the
         // user's earlier token, if any.
-        let (Glance { concert, counters: glanced, .. }, mut previous) =
+        let (Glance { concert, counters: glanced, .. }, previous) =
             tokio::try_join!(self.glance(concert_id), retrying(|| self.store.holder_token(concert_id, user)))?;
-        let mut attempt = 0;
-        let mut mine: Option<Token> = None;
-        loop {
+        // Between rounds: the fan's live token as last read, and the token whose write failed
+        // (sent again, with its number, if the loop tries again).
+        let rounds = Mutex::new((previous, None::<Token>));
+        let rounds = &rounds;
+        let (concert, glanced) = (&concert, &glanced);
+        let between = || rounds.lock().map_err(|_| Error::Infrastructure("a join's state lock poisoned".into()));
+        optimistic(|_| async move {
+            let (mut previous, mut mine) = std::mem::take(&mut *between()?);
+            if mine.is_some() {
+                // The last write failed and may have met a concurrent join of this fan.
+                previous = retrying(|| self.store.holder_token(concert_id, user)).await?;
+            }
             let now = self.clock.now();
             if let Some(live) = previous.as_ref().filter(|t| t.is_alive(now)) {
                 // Whether its batch's check-in passed is a decision: read the line itself.
@@ -32,7 +43,7 @@ impl QueueService {
                 // A WAITING token whose batch's check-in passed is over: a new place, at the back.
                 if live.state != TokenState::Waiting || counters.standing(live.spot, now) != Standing::Missed {
                     let pace = LinePace::nominal(&concert.control.policy(self.policy));
-                    return Ok((self.view(live, Some(&counters), &concert, &pace, now), false));
+                    return Ok(Round::Done((self.view(live, Some(&counters), concert, &pace, now), false)));
                 }
             }
             let phase = concert.phase_at(now);
@@ -50,7 +61,7 @@ impl QueueService {
             let token = match mine.take() {
                 Some(taken) => taken,
                 None => {
-                    let spot = self.take_spot(&concert, phase).await?;
+                    let spot = self.take_spot(concert, phase).await?;
                     Token { id: TokenId::random(), user, concert: concert_id.clone(), spot, state: TokenState::Waiting }
                 }
             };
@@ -60,27 +71,22 @@ impl QueueService {
                     // A join reads nothing more: its position is from the glance, and the
                     // fan's next poll, of the line, has the pace.
                     let pace = LinePace::nominal(&concert.control.policy(self.policy));
-                    return Ok((self.view(&token, Some(&glanced), &concert, &pace, now), true));
+                    Ok(Round::Done((self.view(&token, Some(glanced), concert, &pace, now), true)))
                 }
                 Ok(CreateOutcome::HolderTaken) => {
                     // A concurrent request for the same user won: answer with its token.
-                    previous = retrying(|| self.store.holder_token(concert_id, user)).await?;
+                    let winner = retrying(|| self.store.holder_token(concert_id, user)).await?;
+                    *between()? = (winner, None);
+                    Ok(Round::Lost)
                 }
-                Err(e) => match decide(&e, attempt) {
-                    Decision::RetryWithin(cap) => {
-                        pause(cap).await;
-                        // The transaction may have met a concurrent issue for this user.
-                        previous = retrying(|| self.store.holder_token(concert_id, user)).await?;
-                        mine = Some(token);
-                    }
-                    Decision::GiveUp => return Err(e),
-                },
+                // Nothing applied, if the loop tries again: the same token and number then.
+                Err(e) => {
+                    *between()? = (previous, Some(token));
+                    Ok(Round::Failed(e))
+                }
             }
-            attempt += 1;
-            if attempt >= MAX_ATTEMPTS {
-                return Err(Error::Contention);
-            }
-        }
+        })
+        .await
     }
 
     /// A new spot in line: a pre-queue index while the draw is not sealed and the sale has

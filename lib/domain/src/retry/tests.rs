@@ -111,3 +111,68 @@ async fn repeating_sends_an_unknown_outcome_again_a_few_times() {
     assert_eq!(out, Err(Error::Unavailable));
     assert_eq!(calls.load(Ordering::SeqCst), REPEATS);
 }
+
+#[tokio::test(start_paused = true)]
+async fn the_optimistic_loop_reads_again_after_a_lost_condition_and_a_retryable_failure() {
+    let log = std::sync::Mutex::new(Vec::new());
+    let rounds = &log;
+    let out = optimistic(|attempt| async move {
+        rounds.lock().unwrap().push(attempt);
+        Ok(match attempt {
+            0 => Round::Lost,
+            1 => Round::Failed(Error::Throttled),
+            2 => Round::Failed(Error::Contention),
+            _ => Round::Done("written"),
+        })
+    })
+    .await;
+    assert_eq!(out, Ok("written"));
+    assert_eq!(*rounds.lock().unwrap(), vec![0, 1, 2, 3], "each round is numbered from 0");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_optimistic_loop_gives_up_on_what_reading_again_cannot_mend() {
+    let count = AtomicU32::new(0);
+    let rounds = &count;
+    let failed = optimistic(|_| async move {
+        rounds.fetch_add(1, Ordering::SeqCst);
+        Ok(Round::<()>::Failed(Error::Unavailable))
+    })
+    .await;
+    assert_eq!(
+        (failed, rounds.load(Ordering::SeqCst)),
+        (Err(Error::Unavailable), 1),
+        "an unknown outcome goes back to the caller"
+    );
+    let count = AtomicU32::new(0);
+    let rounds = &count;
+    let refused = optimistic(|_| async move {
+        rounds.fetch_add(1, Ordering::SeqCst);
+        Err::<Round<()>, _>(Error::SeatUnavailable)
+    })
+    .await;
+    assert_eq!(
+        (refused, rounds.load(Ordering::SeqCst)),
+        (Err(Error::SeatUnavailable), 1),
+        "a plan's refusal ends the loop"
+    );
+    let count = AtomicU32::new(0);
+    let rounds = &count;
+    let lost = optimistic(|_| async move {
+        rounds.fetch_add(1, Ordering::SeqCst);
+        Ok(Round::<()>::Lost)
+    })
+    .await;
+    assert_eq!(
+        (lost, rounds.load(Ordering::SeqCst)),
+        (Err(Error::Contention), MAX_ATTEMPTS),
+        "lost every round: CONTENTION"
+    );
+}
+
+#[test]
+fn a_conditional_write_becomes_a_round() {
+    assert_eq!(Round::from_write(Ok(true), || 1), Round::Done(1));
+    assert_eq!(Round::from_write(Ok(false), || 1), Round::Lost);
+    assert_eq!(Round::from_write(Ok(true).and(Err(Error::Throttled)), || 1), Round::Failed(Error::Throttled));
+}

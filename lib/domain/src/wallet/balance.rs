@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::retry::{decide, pause, retrying, Decision};
+use crate::retry::{optimistic, retrying, Round};
 use crate::values::clock::Clock;
 use crate::values::ids::IdempotencyKey;
 use crate::values::ids::UserId;
@@ -40,36 +40,28 @@ impl WalletService {
     /// Without one, an outcome DynamoDB left unknown is reported as such (503
     /// CHARGE_OUTCOME_UNKNOWN): only a key makes the retry safe.
     pub async fn charge(&self, user: UserId, amount: Won, key: Option<&IdempotencyKey>) -> Result<ChargeReceipt> {
-        let mut attempt = 0;
-        loop {
+        optimistic(async |_| {
             let (record, before) = retrying(|| self.store.charge_state(user, key)).await?;
             if let Some(record) = record {
-                return record.answer(amount);
+                return record.answer(amount).map(Round::Done);
             }
             let after = self.limits.credit(before.balance, amount)?;
             let record = ChargeRecord { receipt: ChargeReceipt { user, balance: after, charged: amount } };
             let entry = before.entry(EntryKind::Charge, after, None, self.clock.now());
-            let retry_within = match self.store.credit(key, &record, before, &entry).await {
+            match self.store.credit(key, &record, before, &entry).await {
                 Ok(Credit::Committed) => {
                     tracing::info!(user = %user, charged = amount.get(), keyed = key.is_some(), "wallet charged");
-                    return Ok(record.receipt);
+                    Ok(Round::Done(record.receipt))
                 }
-                Ok(Credit::KeyTaken | Credit::WalletMoved) => decide(&Error::Contention, attempt),
+                Ok(Credit::KeyTaken | Credit::WalletMoved) => Ok(Round::Lost),
                 // Without a key nothing tells a repeat from a second charge. A throttle can
                 // be the answer to the SDK's own retry of a transaction that applied on an
                 // earlier attempt (its answer lost): that is an unknown outcome too.
-                Err(Error::Unavailable | Error::Throttled) if key.is_none() => return Err(Error::ChargeOutcomeUnknown),
-                Err(e) => match decide(&e, attempt) {
-                    Decision::GiveUp => return Err(e),
-                    retry => retry,
-                },
-            };
-            match retry_within {
-                Decision::RetryWithin(cap) => pause(cap).await,
-                Decision::GiveUp => return Err(Error::Contention),
+                Err(Error::Unavailable | Error::Throttled) if key.is_none() => Err(Error::ChargeOutcomeUnknown),
+                Err(e) => Ok(Round::Failed(e)),
             }
-            attempt += 1;
-        }
+        })
+        .await
     }
 
     /// A page of the statement, newest first. `cursor` is the `next` of the page before

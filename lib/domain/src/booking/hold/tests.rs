@@ -345,3 +345,53 @@ async fn the_prices_of_a_date_without_seats_are_not_kept() {
     w.holds.hold(&fan, w.date, SeatNumber::new(2).unwrap()).await.unwrap();
     assert_eq!(w.mem.pending_faults(), 1, "a real date's prices are kept");
 }
+
+fn admitted(user: UserId) -> Admission {
+    Admission {
+        token: crate::values::ids::TokenId::random(),
+        user,
+        concert: ConcertId::parse("plan-concert").unwrap(),
+        active_until: Timestamp::from_millis(10_000_000),
+    }
+}
+
+fn seat(state: SeatState) -> Option<Seat> {
+    Some(Seat {
+        date: ConcertDate::parse("2026-12-24").unwrap(),
+        number: SeatNumber::new(7).unwrap(),
+        price: Won::new(1000).unwrap(),
+        state,
+    })
+}
+
+#[test]
+fn plan_hold_takes_a_free_seat_on_the_accounts_free_slot_until_the_hold_ends() {
+    let who = admitted(UserId::random());
+    let (date, now) = (ConcertDate::parse("2026-12-24").unwrap(), Timestamp::from_millis(1_000));
+    let plan = plan_hold(&who, date, seat(SeatState::Available), &AccountSeats::default(), 4, now, HOLD).unwrap();
+    let HoldPlan::Take(r) = plan else { panic!("a free seat is taken: {plan:?}") };
+    assert_eq!((r.user, r.seat.get(), r.price.get(), r.slot), (who.user, 7, 1000, 0));
+    assert_eq!((r.created_at, r.expires_at, r.state), (now, now.plus(HOLD), ReservationState::Held));
+}
+
+#[test]
+fn plan_hold_refuses_a_missing_or_taken_seat_and_a_full_account_and_answers_a_repeat_with_the_live_hold() {
+    let who = admitted(UserId::random());
+    let (date, now) = (ConcertDate::parse("2026-12-24").unwrap(), Timestamp::from_millis(1_000));
+    let free = AccountSeats::default();
+    let plan = |seat, account: &AccountSeats, limit| plan_hold(&who, date, seat, account, limit, now, HOLD);
+    assert_eq!(plan(None, &free, 4), Err(Error::SeatNotFound));
+    let mine = ReservationId::random();
+    let held_until = |by, until| SeatState::Held { by, reservation: mine, until: Timestamp::from_millis(until) };
+    assert_eq!(plan(seat(held_until(who.user, 2_000)), &free, 4), Ok(HoldPlan::Mine(mine)), "the fan's own live hold");
+    assert_eq!(plan(seat(held_until(UserId::random(), 2_000)), &free, 4), Err(Error::SeatUnavailable));
+    assert!(
+        matches!(plan(seat(held_until(UserId::random(), 1_000)), &free, 4), Ok(HoldPlan::Take(_))),
+        "a hold ends at its deadline exactly"
+    );
+    assert_eq!(
+        plan(seat(SeatState::Sold { by: UserId::random(), reservation: mine }), &free, 4),
+        Err(Error::SeatUnavailable)
+    );
+    assert_eq!(plan(seat(SeatState::Available), &free, 0), Err(Error::SeatLimitReached { limit: 0 }), "no free slot");
+}
