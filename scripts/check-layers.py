@@ -55,6 +55,13 @@ def file_graph(src_root: str) -> dict[str, set[str]]:
         # Test modules inside the file are test code: cut from `#[cfg(test)]\nmod tests {`.
         text = re.split(r"#\[cfg\(test\)\]\s*mod tests\s*\{", text)[0]
         named = set()
+        # `super::` paths, made absolute: a file's `super` is its parent module.
+        def absolute(m):
+            ups = m.group(0).count("super::")
+            base = list(mod[: len(mod) - ups]) if ups <= len(mod) else []
+            return "crate::" + "".join(p + "::" for p in base)
+
+        text = re.sub(r"\b(?:super::)+", absolute, text)
         for m in re.finditer(r"crate::((?:\w+::)*\w+)(?:::\{([^;]*?)\})?", text):
             parts = m.group(1).split("::")
             # the longest prefix that is a file's module

@@ -11,6 +11,10 @@ use aws_sdk_dynamodb::types::{
 use super::{
     applied, condition_failed, get_n, get_s, infra, key2, n, opt_n, query_all, s, sdk, sk_of, transact, Item, Tables,
 };
+use crate::dynamo::schema::attr::*;
+use crate::dynamo::schema::catalog::{
+    concert_pk, date_seats_prefix, live_sk, seat_sk, status, CATALOG_PK, LIVE_PK, META_SK, SEAT_PREFIX,
+};
 use domain::catalog::concert::{Concert, Seat, SeatState};
 use domain::catalog::store::CatalogStore;
 use domain::error::{Error, Result};
@@ -34,38 +38,23 @@ impl DynamoCatalog {
     }
 }
 
-/// The index of live sales: `LIVE`/`<end of sale, ms, 13 digits>#<concert>`.
-const LIVE_PK: &str = "LIVE";
-
-fn live_sk(ends: Timestamp, c: &ConcertId) -> String {
-    format!("{:013}#{c}", ends.millis())
-}
-
-pub(crate) fn concert_pk(c: &ConcertId) -> String {
-    format!("CONCERT#{c}")
-}
-
-pub(crate) fn seat_sk(date: ConcertDate, seat: SeatNumber) -> String {
-    format!("SEAT#{date}#{:02}", seat.get())
-}
-
 fn seat_of(item: &Item) -> Result<Seat> {
-    let state = match get_s(item, "status")? {
-        "HELD" => SeatState::Held {
-            by: UserId::parse(get_s(item, "holder")?)?,
-            reservation: ReservationId::parse(get_s(item, "reservationId")?)?,
-            until: Timestamp::from_millis(get_n(item, "holdUntil")?),
+    let state = match get_s(item, STATUS)? {
+        status::HELD => SeatState::Held {
+            by: UserId::parse(get_s(item, HOLDER)?)?,
+            reservation: ReservationId::parse(get_s(item, RESERVATION_ID)?)?,
+            until: Timestamp::from_millis(get_n(item, HOLD_UNTIL)?),
         },
-        "SOLD" => SeatState::Sold {
-            by: UserId::parse(get_s(item, "holder")?)?,
-            reservation: ReservationId::parse(get_s(item, "reservationId")?)?,
+        status::SOLD => SeatState::Sold {
+            by: UserId::parse(get_s(item, HOLDER)?)?,
+            reservation: ReservationId::parse(get_s(item, RESERVATION_ID)?)?,
         },
         _ => SeatState::Available,
     };
     Ok(Seat {
-        date: ConcertDate::parse(get_s(item, "date")?)?,
-        number: SeatNumber::new(get_n(item, "seatNumber")?)?,
-        price: Won::new(get_n(item, "price")?)?,
+        date: ConcertDate::parse(get_s(item, DATE)?)?,
+        number: SeatNumber::new(get_n(item, SEAT_NUMBER)?)?,
+        price: Won::new(get_n(item, PRICE)?)?,
         state,
     })
 }
@@ -75,19 +64,19 @@ fn concert_of(item: &Item, id: ConcertId) -> Result<Concert> {
     let at = |name: &str| get_n(item, name).map(Timestamp::from_millis);
     Ok(Concert {
         id,
-        title: get_s(item, "title")?.to_owned(),
-        venue: get_s(item, "venue")?.to_owned(),
-        seat_limit: opt_n(item, "seatLimit")?.unwrap_or(Concert::DEFAULT_SEAT_LIMIT),
-        sale: SaleWindow { prequeue_at: at("prequeueAt")?, opens_at: at("opensAt")?, closes_at: at("closesAt")? },
+        title: get_s(item, TITLE)?.to_owned(),
+        venue: get_s(item, VENUE)?.to_owned(),
+        seat_limit: opt_n(item, SEAT_LIMIT)?.unwrap_or(Concert::DEFAULT_SEAT_LIMIT),
+        sale: SaleWindow { prequeue_at: at(PREQUEUE_AT)?, opens_at: at(OPENS_AT)?, closes_at: at(CLOSES_AT)? },
         control: SaleControl {
-            paused: flag("paused"),
-            admit_per_tick: opt_n(item, "admitPerTick")?,
-            active_cap: opt_n(item, "activeCap")?,
+            paused: flag(PAUSED),
+            admit_per_tick: opt_n(item, ADMIT_PER_TICK)?,
+            active_cap: opt_n(item, ACTIVE_CAP)?,
         },
-        sold_out: flag("soldOut"),
-        version: opt_n(item, "version")?.unwrap_or(0),
-        refunds: opt_n(item, "refunds")?.unwrap_or(0),
-        refund_policy: match item.get("refundPolicy").and_then(|v| v.as_s().ok()) {
+        sold_out: flag(SOLD_OUT),
+        version: opt_n(item, VERSION)?.unwrap_or(0),
+        refunds: opt_n(item, REFUNDS)?.unwrap_or(0),
+        refund_policy: match item.get(REFUND_POLICY).and_then(|v| v.as_s().ok()) {
             None => RefundPolicy::standard(),
             Some(text) => serde_json::from_str(text)
                 .map_err(|_| Error::Infrastructure("a stored refund policy is not JSON".into()))
@@ -98,46 +87,51 @@ fn concert_of(item: &Item, id: ConcertId) -> Result<Concert> {
 
 /// The attributes of a concert, as its META item and its CATALOG listing both carry them.
 fn concert_attrs(c: &Concert, mut item: Item) -> Item {
-    item.insert("concertId".into(), s(c.id.as_str()));
-    item.insert("title".into(), s(&c.title));
-    item.insert("venue".into(), s(&c.venue));
-    item.insert("seatLimit".into(), n(c.seat_limit));
-    item.insert("prequeueAt".into(), n(c.sale.prequeue_at.millis()));
-    item.insert("opensAt".into(), n(c.sale.opens_at.millis()));
-    item.insert("closesAt".into(), n(c.sale.closes_at.millis()));
-    item.insert("paused".into(), AttributeValue::Bool(c.control.paused));
-    item.insert("soldOut".into(), AttributeValue::Bool(c.sold_out));
-    item.insert("version".into(), n(c.version));
-    item.insert("refundPolicy".into(), s(c.refund_policy.to_json().to_string()));
+    item.insert(CONCERT_ID.into(), s(c.id.as_str()));
+    item.insert(TITLE.into(), s(&c.title));
+    item.insert(VENUE.into(), s(&c.venue));
+    item.insert(SEAT_LIMIT.into(), n(c.seat_limit));
+    item.insert(PREQUEUE_AT.into(), n(c.sale.prequeue_at.millis()));
+    item.insert(OPENS_AT.into(), n(c.sale.opens_at.millis()));
+    item.insert(CLOSES_AT.into(), n(c.sale.closes_at.millis()));
+    item.insert(PAUSED.into(), AttributeValue::Bool(c.control.paused));
+    item.insert(SOLD_OUT.into(), AttributeValue::Bool(c.sold_out));
+    item.insert(VERSION.into(), n(c.version));
+    item.insert(REFUND_POLICY.into(), s(c.refund_policy.to_json().to_string()));
     if let Some(k) = c.control.admit_per_tick {
-        item.insert("admitPerTick".into(), n(k));
+        item.insert(ADMIT_PER_TICK.into(), n(k));
     }
     if let Some(cap) = c.control.active_cap {
-        item.insert("activeCap".into(), n(cap));
+        item.insert(ACTIVE_CAP.into(), n(cap));
     }
     item
 }
 
 fn seat_item(concert: &ConcertId, seat: &Seat) -> Item {
     let mut item = key2(concert_pk(concert), seat_sk(seat.date, seat.number));
-    item.insert("date".into(), s(seat.date.to_string()));
-    item.insert("seatNumber".into(), n(seat.number.get()));
-    item.insert("price".into(), n(seat.price.get()));
-    item.insert("status".into(), s("AVAILABLE"));
+    item.insert(DATE.into(), s(seat.date.to_string()));
+    item.insert(SEAT_NUMBER.into(), n(seat.number.get()));
+    item.insert(PRICE.into(), n(seat.price.get()));
+    item.insert(STATUS.into(), s(status::AVAILABLE));
     item
 }
 
 fn is_seat(item: &Item) -> bool {
-    sk_of(item).starts_with("SEAT#")
+    sk_of(item).starts_with(SEAT_PREFIX)
 }
 
 #[async_trait]
 impl CatalogStore for DynamoCatalog {
     async fn concerts(&self) -> Result<Vec<Concert>> {
-        let items =
-            query_all(&self.t.client, self.table(), "pk = :pk", [(":pk".to_owned(), s("CATALOG"))].into(), false)
-                .await?;
-        items.iter().map(|i| concert_of(i, ConcertId::parse(get_s(i, "concertId")?)?)).collect()
+        let items = query_all(
+            &self.t.client,
+            self.table(),
+            &format!("{PK} = :pk"),
+            [(":pk".to_owned(), s(CATALOG_PK))].into(),
+            false,
+        )
+        .await?;
+        items.iter().map(|i| concert_of(i, ConcertId::parse(get_s(i, CONCERT_ID)?)?)).collect()
     }
 
     async fn live_concerts(&self, now: Timestamp) -> Result<Vec<ConcertId>> {
@@ -145,12 +139,12 @@ impl CatalogStore for DynamoCatalog {
         let items = query_all(
             &self.t.client,
             self.table(),
-            "pk = :pk AND sk > :now",
+            &format!("{PK} = :pk AND {SK} > :now"),
             [(":pk".to_owned(), s(LIVE_PK)), (":now".to_owned(), s(format!("{:013}#~", now.millis())))].into(),
             false,
         )
         .await?;
-        items.iter().map(|i| ConcertId::parse(get_s(i, "concertId")?)).collect()
+        items.iter().map(|i| ConcertId::parse(get_s(i, CONCERT_ID)?)).collect()
     }
 
     async fn concert(&self, concert: &ConcertId) -> Result<Option<Concert>> {
@@ -159,7 +153,7 @@ impl CatalogStore for DynamoCatalog {
             .client
             .get_item()
             .table_name(self.table())
-            .set_key(Some(key2(concert_pk(concert), "META")))
+            .set_key(Some(key2(concert_pk(concert), META_SK)))
             .consistent_read(true)
             .send()
             .await
@@ -171,7 +165,7 @@ impl CatalogStore for DynamoCatalog {
         let items = query_all(
             &self.t.client,
             self.table(),
-            "pk = :pk",
+            &format!("{PK} = :pk"),
             [(":pk".to_owned(), s(concert_pk(concert)))].into(),
             false,
         )
@@ -186,8 +180,8 @@ impl CatalogStore for DynamoCatalog {
         let items = query_all(
             &self.t.client,
             self.table(),
-            "pk = :pk AND begins_with(sk, :prefix)",
-            [(":pk".to_owned(), s(concert_pk(concert))), (":prefix".to_owned(), s(format!("SEAT#{date}#")))].into(),
+            &format!("{PK} = :pk AND begins_with({SK}, :prefix)"),
+            [(":pk".to_owned(), s(concert_pk(concert))), (":prefix".to_owned(), s(date_seats_prefix(date)))].into(),
             false,
         )
         .await?;
@@ -214,9 +208,9 @@ impl CatalogStore for DynamoCatalog {
         }
         let mut items: Vec<Item> = seats.iter().map(|seat| seat_item(&concert.id, seat)).collect();
         let mut live = key2(LIVE_PK, live_sk(concert.sale.closes_at, &concert.id));
-        live.insert("concertId".into(), s(concert.id.as_str()));
+        live.insert(CONCERT_ID.into(), s(concert.id.as_str()));
         items.push(live);
-        items.push(concert_attrs(concert, key2("CATALOG", concert_pk(&concert.id))));
+        items.push(concert_attrs(concert, key2(CATALOG_PK, concert_pk(&concert.id))));
         for chunk in items.chunks(25) {
             self.write_batch(chunk.to_vec()).await?;
         }
@@ -227,8 +221,8 @@ impl CatalogStore for DynamoCatalog {
             .client
             .put_item()
             .table_name(self.table())
-            .set_item(Some(concert_attrs(concert, key2(concert_pk(&concert.id), "META"))))
-            .condition_expression("attribute_not_exists(pk)")
+            .set_item(Some(concert_attrs(concert, key2(concert_pk(&concert.id), META_SK))))
+            .condition_expression(format!("attribute_not_exists({PK})"))
             .send()
             .await;
         applied(out)
@@ -242,7 +236,7 @@ impl CatalogStore for DynamoCatalog {
             let mut u = Update::builder().table_name(table).set_key(Some(key2(pk, sk)));
             let mut sets = Vec::new();
             for (name, value) in concert_attrs(after, Item::new()) {
-                if matches!(name.as_str(), "soldOut" | "admitPerTick" | "activeCap") {
+                if matches!(name.as_str(), SOLD_OUT | ADMIT_PER_TICK | ACTIVE_CAP) {
                     continue;
                 }
                 sets.push(format!("#{name} = :{name}"));
@@ -252,7 +246,7 @@ impl CatalogStore for DynamoCatalog {
             }
             let mut removes = Vec::new();
             for (name, value) in
-                [("admitPerTick", after.control.admit_per_tick), ("activeCap", after.control.active_cap)]
+                [(ADMIT_PER_TICK, after.control.admit_per_tick), (ACTIVE_CAP, after.control.active_cap)]
             {
                 match value {
                     Some(v) => {
@@ -273,13 +267,13 @@ impl CatalogStore for DynamoCatalog {
             }
             u.update_expression(expression)
         };
-        let meta = edit(concert_pk(&after.id), "META".into())
+        let meta = edit(concert_pk(&after.id), META_SK.into())
             .condition_expression("#version = :v OR (attribute_not_exists(#version) AND :v = :zero)")
             .expression_attribute_values(":v", n(before.version))
             .expression_attribute_values(":zero", n(0))
             .build()
             .map_err(infra)?;
-        let listing = edit("CATALOG".into(), concert_pk(&after.id)).build().map_err(infra)?;
+        let listing = edit(CATALOG_PK.into(), concert_pk(&after.id)).build().map_err(infra)?;
         let mut items = vec![
             TransactWriteItem::builder().update(meta).build(),
             TransactWriteItem::builder().update(listing).build(),
@@ -291,7 +285,7 @@ impl CatalogStore for DynamoCatalog {
                 .build()
                 .map_err(infra)?;
             let mut live = key2(LIVE_PK, live_sk(after.sale.closes_at, &after.id));
-            live.insert("concertId".into(), s(after.id.as_str()));
+            live.insert(CONCERT_ID.into(), s(after.id.as_str()));
             let new = Put::builder().table_name(table).set_item(Some(live)).build().map_err(infra)?;
             items.push(TransactWriteItem::builder().delete(old).build());
             items.push(TransactWriteItem::builder().put(new).build());
@@ -307,9 +301,9 @@ impl CatalogStore for DynamoCatalog {
             let p = Put::builder()
                 .table_name(self.table())
                 .set_item(Some(seat_item(&concert.id, seat)))
-                .condition_expression("attribute_not_exists(pk) OR #status = :available")
-                .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":available", s("AVAILABLE"))
+                .condition_expression(format!("attribute_not_exists({PK}) OR #status = :available"))
+                .expression_attribute_names("#status", STATUS)
+                .expression_attribute_values(":available", s(status::AVAILABLE))
                 .build()
                 .map_err(infra)?;
             writes.push(TransactWriteItem::builder().put(p).build());
@@ -319,8 +313,8 @@ impl CatalogStore for DynamoCatalog {
                 .table_name(self.table())
                 .set_key(Some(key2(concert_pk(&concert.id), seat_sk(seat.date, seat.number))))
                 .condition_expression("#status = :available")
-                .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":available", s("AVAILABLE"))
+                .expression_attribute_names("#status", STATUS)
+                .expression_attribute_values(":available", s(status::AVAILABLE))
                 .build()
                 .map_err(infra)?;
             writes.push(TransactWriteItem::builder().delete(d).build());
@@ -328,8 +322,8 @@ impl CatalogStore for DynamoCatalog {
         for chunk in writes.chunks(99) {
             let guard = ConditionCheck::builder()
                 .table_name(self.table())
-                .set_key(Some(key2(concert_pk(&concert.id), "META")))
-                .condition_expression("version = :v")
+                .set_key(Some(key2(concert_pk(&concert.id), META_SK)))
+                .condition_expression(format!("{VERSION} = :v"))
                 .expression_attribute_values(":v", n(concert.version))
                 .build()
                 .map_err(infra)?;
@@ -344,18 +338,18 @@ impl CatalogStore for DynamoCatalog {
 
     async fn mark_sold_out(&self, concert: &ConcertId, refunds_seen: u64) -> Result<()> {
         // The concert's marker and its listing; the phase reads either.
-        for (pk, sk) in [(concert_pk(concert), "META".to_owned()), ("CATALOG".to_owned(), concert_pk(concert))] {
+        for (pk, sk) in [(concert_pk(concert), META_SK.to_owned()), (CATALOG_PK.to_owned(), concert_pk(concert))] {
             let out = self
                 .t
                 .client
                 .update_item()
                 .table_name(self.table())
                 .set_key(Some(key2(pk, sk)))
-                .update_expression("SET soldOut = :yes")
+                .update_expression(format!("SET {SOLD_OUT} = :yes"))
                 // Not if a refund freed a seat since the admitter counted them.
-                .condition_expression(
-                    "attribute_exists(pk) AND (refunds = :n OR (attribute_not_exists(refunds) AND :n = :zero))",
-                )
+                .condition_expression(format!(
+                    "attribute_exists({PK}) AND ({REFUNDS} = :n OR (attribute_not_exists({REFUNDS}) AND :n = :zero))"
+                ))
                 .expression_attribute_values(":yes", AttributeValue::Bool(true))
                 .expression_attribute_values(":n", n(refunds_seen))
                 .expression_attribute_values(":zero", n(0))

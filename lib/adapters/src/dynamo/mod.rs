@@ -7,6 +7,7 @@ mod line;
 mod payment;
 mod refund;
 mod reservation;
+pub mod schema;
 #[cfg(test)]
 mod tests;
 mod wallet;
@@ -16,11 +17,12 @@ use std::str::FromStr;
 
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 
 use crate::Resources;
 use domain::error::{Error, Result};
+use schema::attr::{PK, SK};
 
 pub use catalog::DynamoCatalog;
 pub use line::DynamoQueue;
@@ -53,11 +55,11 @@ pub(crate) fn n(v: impl ToString) -> AttributeValue {
 }
 
 pub(crate) fn key(pk: impl Into<String>) -> Item {
-    HashMap::from([("pk".to_owned(), s(pk))])
+    HashMap::from([(PK.to_owned(), s(pk))])
 }
 
 pub(crate) fn key2(pk: impl Into<String>, sk: impl Into<String>) -> Item {
-    HashMap::from([("pk".to_owned(), s(pk)), ("sk".to_owned(), s(sk))])
+    HashMap::from([(PK.to_owned(), s(pk)), (SK.to_owned(), s(sk))])
 }
 
 fn corrupt(name: &str) -> Error {
@@ -70,7 +72,7 @@ pub(crate) fn get_s<'a>(item: &'a Item, name: &str) -> Result<&'a str> {
 
 /// The sort key of an item, empty for items of single-key tables.
 pub(crate) fn sk_of(item: &Item) -> &str {
-    item.get("sk").and_then(|v| v.as_s().ok()).map_or("", String::as_str)
+    item.get(SK).and_then(|v| v.as_s().ok()).map_or("", String::as_str)
 }
 
 pub(crate) fn get_n<T: FromStr>(item: &Item, name: &str) -> Result<T> {
@@ -251,4 +253,15 @@ pub(crate) async fn batch_get(client: &Client, table: &str, keys: Vec<Item>) -> 
         }
     }
     Err(Error::Throttled)
+}
+
+/// A transaction item that creates `item`, which must not exist yet.
+pub(crate) fn put(table: &str, item: Item) -> Result<TransactWriteItem> {
+    let p = Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .condition_expression(format!("attribute_not_exists({PK})"))
+        .build()
+        .map_err(infra)?;
+    Ok(TransactWriteItem::builder().put(p).build())
 }

@@ -4,13 +4,23 @@
 //! `OUTBOX#<shard>`/`EVENT#<paymentId>` (PaymentCompleted not yet handed to SQS).
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, TransactWriteItem, Update};
 
-use super::catalog::{concert_pk, seat_sk};
-use super::line::keys::token_pk;
-use super::reservation::{account_pk, reservation_of, slot_attr};
-use super::wallet::{move_balance, user_pk, wallet_of, KEEP_IDEMPOTENCY, WALLET_SK};
-use super::{get_n, get_s, infra, key, key2, n, query_all, s, sdk, sk_of, transact, Item, Tables};
+use super::reservation::reservation_of;
+use super::wallet::{move_balance, wallet_of};
+use super::{get_n, get_s, infra, key, key2, n, put, query_all, s, sdk, sk_of, transact, Item, Tables};
+use crate::dynamo::schema::attr::*;
+use crate::dynamo::schema::catalog::status as seat_status;
+use crate::dynamo::schema::catalog::{concert_pk, seat_sk};
+use crate::dynamo::schema::queue::status as token_status;
+use crate::dynamo::schema::queue::token_pk;
+use crate::dynamo::schema::reservation::status as reservation_status;
+use crate::dynamo::schema::reservation::{account_pk, slot_attr};
+use crate::dynamo::schema::wallet::user_pk;
+use crate::dynamo::schema::wallet::{
+    event_sk, outbox_pk, outbox_shard, payment_key_sk, payment_sk, KEEP_IDEMPOTENCY, OUTBOX_SHARDS, PAYMENT_PREFIX,
+    WALLET_SK,
+};
 use crate::Resources;
 use domain::booking::records::{OutboxEvent, PaidSeat, Payment};
 use domain::booking::reservation::Reservation;
@@ -22,9 +32,6 @@ use domain::values::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, Res
 use domain::values::money::Won;
 use domain::wallet::statement::Wallet;
 
-/// The outbox is spread over a few partitions so that it is never one hot key.
-const OUTBOX_SHARDS: u32 = 4;
-
 pub struct DynamoPayments {
     t: Tables,
 }
@@ -35,32 +42,23 @@ impl DynamoPayments {
     }
 }
 
-fn payment_key_sk(key: &IdempotencyKey) -> String {
-    format!("IDEMPOTENCY#PAYMENT#{}", key.as_str())
-}
-
-fn payment_sk(p: &Payment) -> String {
-    format!("PAYMENT#{:013}#{}", p.paid_at.millis(), p.id)
-}
-
 pub(crate) fn outbox_key(id: &str) -> Item {
-    let shard = id.bytes().last().map_or(0, |b| u32::from(b) % OUTBOX_SHARDS);
-    key2(format!("OUTBOX#{shard}"), format!("EVENT#{id}"))
+    key2(outbox_pk(outbox_shard(id)), event_sk(id))
 }
 
 /// The outbox item of an event, put in the transaction that makes the event true.
 pub(crate) fn outbox_put(table: &str, event: &OutboxEvent) -> Result<TransactWriteItem> {
     let mut item = outbox_key(&event.id);
-    item.insert("eventId".into(), s(&event.id));
-    item.insert("kind".into(), s(&event.kind));
-    item.insert("body".into(), s(event.body.to_string()));
+    item.insert(EVENT_ID.into(), s(&event.id));
+    item.insert(KIND.into(), s(&event.kind));
+    item.insert(BODY.into(), s(event.body.to_string()));
     put(table, item)
 }
 
 fn outbox_event_of(item: &Item) -> Result<OutboxEvent> {
-    let body = serde_json::from_str(get_s(item, "body")?)
+    let body = serde_json::from_str(get_s(item, BODY)?)
         .map_err(|_| Error::Infrastructure("an outbox event's body is not JSON".into()))?;
-    Ok(OutboxEvent { id: get_s(item, "eventId")?.to_owned(), kind: get_s(item, "kind")?.to_owned(), body })
+    Ok(OutboxEvent { id: get_s(item, EVENT_ID)?.to_owned(), kind: get_s(item, KIND)?.to_owned(), body })
 }
 
 fn payment_item(p: &Payment, mut item: Item) -> Item {
@@ -70,48 +68,48 @@ fn payment_item(p: &Payment, mut item: Item) -> Item {
         .map(|seat| {
             AttributeValue::M(
                 [
-                    ("reservationId".to_owned(), s(seat.reservation.to_string())),
-                    ("date".to_owned(), s(seat.date.to_string())),
-                    ("seatNumber".to_owned(), n(seat.seat.get())),
-                    ("price".to_owned(), n(seat.price.get())),
+                    (RESERVATION_ID.to_owned(), s(seat.reservation.to_string())),
+                    (DATE.to_owned(), s(seat.date.to_string())),
+                    (SEAT_NUMBER.to_owned(), n(seat.seat.get())),
+                    (PRICE.to_owned(), n(seat.price.get())),
                 ]
                 .into(),
             )
         })
         .collect();
-    item.insert("paymentId".into(), s(p.id.to_string()));
-    item.insert("userId".into(), s(p.user.to_string()));
-    item.insert("concertId".into(), s(p.concert.as_str()));
-    item.insert("seats".into(), AttributeValue::L(seats));
-    item.insert("amount".into(), n(p.amount.get()));
-    item.insert("balanceAfter".into(), n(p.balance_after.get()));
-    item.insert("paidAt".into(), n(p.paid_at.millis()));
+    item.insert(PAYMENT_ID.into(), s(p.id.to_string()));
+    item.insert(USER_ID.into(), s(p.user.to_string()));
+    item.insert(CONCERT_ID.into(), s(p.concert.as_str()));
+    item.insert(SEATS.into(), AttributeValue::L(seats));
+    item.insert(AMOUNT.into(), n(p.amount.get()));
+    item.insert(BALANCE_AFTER.into(), n(p.balance_after.get()));
+    item.insert(PAID_AT.into(), n(p.paid_at.millis()));
     item
 }
 
 fn payment_of(item: &Item) -> Result<Payment> {
     Ok(Payment {
-        id: PaymentId::parse(get_s(item, "paymentId")?)?,
-        user: UserId::parse(get_s(item, "userId")?)?,
-        concert: ConcertId::parse(get_s(item, "concertId")?)?,
+        id: PaymentId::parse(get_s(item, PAYMENT_ID)?)?,
+        user: UserId::parse(get_s(item, USER_ID)?)?,
+        concert: ConcertId::parse(get_s(item, CONCERT_ID)?)?,
         seats: item
-            .get("seats")
+            .get(SEATS)
             .and_then(|v| v.as_l().ok())
             .ok_or_else(|| Error::Infrastructure("a payment lacks its seats".into()))?
             .iter()
             .map(|v| {
                 let m = v.as_m().map_err(|_| Error::Infrastructure("a paid seat is not a map".into()))?;
                 Ok(PaidSeat {
-                    reservation: ReservationId::parse(get_s(m, "reservationId")?)?,
-                    date: ConcertDate::parse(get_s(m, "date")?)?,
-                    seat: SeatNumber::new(get_n(m, "seatNumber")?)?,
-                    price: Won::new(get_n(m, "price")?)?,
+                    reservation: ReservationId::parse(get_s(m, RESERVATION_ID)?)?,
+                    date: ConcertDate::parse(get_s(m, DATE)?)?,
+                    seat: SeatNumber::new(get_n(m, SEAT_NUMBER)?)?,
+                    price: Won::new(get_n(m, PRICE)?)?,
                 })
             })
             .collect::<Result<_>>()?,
-        amount: Won::new(get_n(item, "amount")?)?,
-        balance_after: Won::new(get_n(item, "balanceAfter")?)?,
-        paid_at: Timestamp::from_millis(get_n(item, "paidAt")?),
+        amount: Won::new(get_n(item, AMOUNT)?)?,
+        balance_after: Won::new(get_n(item, BALANCE_AFTER)?)?,
+        paid_at: Timestamp::from_millis(get_n(item, PAID_AT)?),
     })
 }
 
@@ -121,11 +119,11 @@ fn sell(names: &Resources, r: &Reservation, p: &Payment, now: Timestamp) -> Resu
     let seat = Update::builder()
         .table_name(&names.catalog_table)
         .set_key(Some(key2(concert_pk(&r.concert), seat_sk(r.date, r.seat))))
-        .update_expression("SET #status = :sold REMOVE holdUntil")
-        .condition_expression("#status = :held AND reservationId = :r AND holdUntil > :now")
-        .expression_attribute_names("#status", "status")
-        .expression_attribute_values(":sold", s("SOLD"))
-        .expression_attribute_values(":held", s("HELD"))
+        .update_expression(format!("SET #status = :sold REMOVE {HOLD_UNTIL}"))
+        .condition_expression(format!("#status = :held AND {RESERVATION_ID} = :r AND {HOLD_UNTIL} > :now"))
+        .expression_attribute_names("#status", STATUS)
+        .expression_attribute_values(":sold", s(seat_status::SOLD))
+        .expression_attribute_values(":held", s(seat_status::HELD))
         .expression_attribute_values(":r", s(r.id.to_string()))
         .expression_attribute_values(":now", n(now.millis()))
         .build()
@@ -133,11 +131,11 @@ fn sell(names: &Resources, r: &Reservation, p: &Payment, now: Timestamp) -> Resu
     let reservation = Update::builder()
         .table_name(&names.reservation_table)
         .set_key(Some(key(r.id.to_string())))
-        .update_expression("SET #status = :confirmed, paymentId = :p REMOVE expiresAt")
-        .condition_expression("#status = :held AND userId = :u")
-        .expression_attribute_names("#status", "status")
-        .expression_attribute_values(":confirmed", s("CONFIRMED"))
-        .expression_attribute_values(":held", s("HELD"))
+        .update_expression(format!("SET #status = :confirmed, {PAYMENT_ID} = :p REMOVE {EXPIRES_AT}"))
+        .condition_expression(format!("#status = :held AND {USER_ID} = :u"))
+        .expression_attribute_names("#status", STATUS)
+        .expression_attribute_values(":confirmed", s(reservation_status::CONFIRMED))
+        .expression_attribute_values(":held", s(reservation_status::HELD))
         .expression_attribute_values(":p", s(p.id.to_string()))
         .expression_attribute_values(":u", s(p.user.to_string()))
         .build()
@@ -150,8 +148,8 @@ fn keep_slots(names: &Resources, paid: &[Reservation], p: &Payment) -> Result<Tr
     let mut update = Update::builder()
         .table_name(&names.reservation_table)
         .set_key(Some(key(account_pk(&p.concert, p.user))))
-        .expression_attribute_names("#until", "until")
-        .expression_attribute_names("#r", "r")
+        .expression_attribute_names("#until", UNTIL)
+        .expression_attribute_names("#r", R)
         .expression_attribute_values(":forever", n(SlotUse::FOREVER.millis()));
     let mut sets = Vec::new();
     let mut conditions = Vec::new();
@@ -168,17 +166,6 @@ fn keep_slots(names: &Resources, paid: &[Reservation], p: &Payment) -> Result<Tr
         .build()
         .map_err(infra)?;
     Ok(TransactWriteItem::builder().update(update).build())
-}
-
-/// A transaction item that creates `item`, which must not exist yet.
-pub(crate) fn put(table: &str, item: Item) -> Result<TransactWriteItem> {
-    let p = Put::builder()
-        .table_name(table)
-        .set_item(Some(item))
-        .condition_expression("attribute_not_exists(pk)")
-        .build()
-        .map_err(infra)?;
-    Ok(TransactWriteItem::builder().put(p).build())
 }
 
 #[async_trait]
@@ -237,11 +224,11 @@ impl PaymentStore for DynamoPayments {
         let token = Update::builder()
             .table_name(&names.queue_table)
             .set_key(Some(key(token_pk(plan.token))))
-            .update_expression("SET #status = :expired, slotUntil = :now")
-            .condition_expression("#status = :active AND activeUntil > :now AND slotUntil > :now")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":expired", s("EXPIRED"))
-            .expression_attribute_values(":active", s("ACTIVE"))
+            .update_expression(format!("SET #status = :expired, {SLOT_UNTIL} = :now"))
+            .condition_expression(format!("#status = :active AND {ACTIVE_UNTIL} > :now AND {SLOT_UNTIL} > :now"))
+            .expression_attribute_names("#status", STATUS)
+            .expression_attribute_values(":expired", s(token_status::EXPIRED))
+            .expression_attribute_values(":active", s(token_status::ACTIVE))
             .expression_attribute_values(":now", n(plan.now.millis()))
             .build()
             .map_err(infra)?;
@@ -251,7 +238,7 @@ impl PaymentStore for DynamoPayments {
             balance,
             entry,
             TransactWriteItem::builder().update(token).build(),
-            put(&names.wallet_table, payment_item(p, key2(user_pk(p.user), payment_sk(p))))?,
+            put(&names.wallet_table, payment_item(p, key2(user_pk(p.user), payment_sk(p.paid_at, p.id))))?,
             outbox_put(&names.wallet_table, &OutboxEvent::payment_completed(p))?,
         ];
         let mut meaning = vec![
@@ -264,7 +251,7 @@ impl PaymentStore for DynamoPayments {
         if let Some(k) = &plan.key {
             let mut record = payment_item(p, key2(user_pk(p.user), payment_key_sk(k)));
             let ttl = SystemClock.now().plus(KEEP_IDEMPOTENCY).epoch_seconds_ceil();
-            record.insert("expiresAt".into(), n(ttl));
+            record.insert(EXPIRES_AT.into(), n(ttl));
             items.push(put(&names.wallet_table, record)?);
             meaning.push(PayConflict::Key);
         }
@@ -284,8 +271,8 @@ impl PaymentStore for DynamoPayments {
         let items = query_all(
             &self.t.client,
             &self.t.names.wallet_table,
-            "pk = :pk AND begins_with(sk, :prefix)",
-            [(":pk".to_owned(), s(user_pk(user))), (":prefix".to_owned(), s("PAYMENT#"))].into(),
+            &format!("{PK} = :pk AND begins_with({SK}, :prefix)"),
+            [(":pk".to_owned(), s(user_pk(user))), (":prefix".to_owned(), s(PAYMENT_PREFIX))].into(),
             true,
         )
         .await?;
@@ -305,8 +292,8 @@ impl PaymentStore for DynamoPayments {
             let items = query_all(
                 &self.t.client,
                 &self.t.names.wallet_table,
-                "pk = :pk",
-                [(":pk".to_owned(), s(format!("OUTBOX#{shard}")))].into(),
+                &format!("{PK} = :pk"),
+                [(":pk".to_owned(), s(outbox_pk(shard)))].into(),
                 false,
             )
             .await?;

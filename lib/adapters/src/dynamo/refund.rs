@@ -6,11 +6,20 @@
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{KeysAndAttributes, TransactWriteItem, Update};
 
-use super::catalog::{concert_pk, seat_sk};
-use super::payment::{outbox_put, put};
-use super::reservation::{account_pk, reservation_of, slot_attr};
-use super::wallet::{move_balance, user_pk, wallet_of, KEEP_IDEMPOTENCY, WALLET_SK};
+use super::payment::outbox_put;
+use super::put;
+use super::reservation::reservation_of;
+use super::wallet::{move_balance, wallet_of};
 use super::{get_n, get_s, infra, key, key2, n, opt_n, query_all, s, sdk, sk_of, transact, Item, Tables};
+use crate::dynamo::schema::attr::*;
+use crate::dynamo::schema::catalog::status as seat_status;
+use crate::dynamo::schema::catalog::{concert_pk, seat_sk, CATALOG_PK, META_SK};
+use crate::dynamo::schema::reservation::status as reservation_status;
+use crate::dynamo::schema::reservation::{account_pk, slot_attr};
+use crate::dynamo::schema::wallet::user_pk;
+use crate::dynamo::schema::wallet::{
+    refund_key_sk, refund_sk, totals_pk, KEEP_IDEMPOTENCY, REFUND_PREFIX, TOTALS_SK, WALLET_SK,
+};
 use domain::booking::records::Refund;
 use domain::booking::store::{RefundPlan, RefundSnapshot, RefundStore, RefundTotals};
 use domain::error::{Error, Result};
@@ -31,49 +40,36 @@ impl DynamoRefunds {
     }
 }
 
-fn refund_sk(r: ReservationId) -> String {
-    format!("REFUND#{r}")
-}
-
-fn key_sk(k: &IdempotencyKey) -> String {
-    format!("IDEMPOTENCY#REFUND#{}", k.as_str())
-}
-
-/// The concert's refund totals (count, refunded, fees), kept by the refunds themselves.
-pub(crate) fn totals_pk(c: &ConcertId) -> String {
-    format!("REFUNDS#{c}")
-}
-
 fn refund_item(r: &Refund, mut item: Item) -> Item {
-    item.insert("refundId".into(), s(r.id.to_string()));
-    item.insert("userId".into(), s(r.user.to_string()));
-    item.insert("reservationId".into(), s(r.reservation.to_string()));
-    item.insert("paymentId".into(), s(r.payment.to_string()));
-    item.insert("concertId".into(), s(r.concert.as_str()));
-    item.insert("date".into(), s(r.date.to_string()));
-    item.insert("seatNumber".into(), n(r.seat.get()));
-    item.insert("price".into(), n(r.price.get()));
-    item.insert("fee".into(), n(r.fee.get()));
-    item.insert("amount".into(), n(r.amount.get()));
-    item.insert("balanceAfter".into(), n(r.balance_after.get()));
-    item.insert("refundedAt".into(), n(r.refunded_at.millis()));
+    item.insert(REFUND_ID.into(), s(r.id.to_string()));
+    item.insert(USER_ID.into(), s(r.user.to_string()));
+    item.insert(RESERVATION_ID.into(), s(r.reservation.to_string()));
+    item.insert(PAYMENT_ID.into(), s(r.payment.to_string()));
+    item.insert(CONCERT_ID.into(), s(r.concert.as_str()));
+    item.insert(DATE.into(), s(r.date.to_string()));
+    item.insert(SEAT_NUMBER.into(), n(r.seat.get()));
+    item.insert(PRICE.into(), n(r.price.get()));
+    item.insert(FEE.into(), n(r.fee.get()));
+    item.insert(AMOUNT.into(), n(r.amount.get()));
+    item.insert(BALANCE_AFTER.into(), n(r.balance_after.get()));
+    item.insert(REFUNDED_AT.into(), n(r.refunded_at.millis()));
     item
 }
 
 pub(crate) fn refund_of(item: &Item) -> Result<Refund> {
     Ok(Refund {
-        id: RefundId::parse(get_s(item, "refundId")?)?,
-        user: UserId::parse(get_s(item, "userId")?)?,
-        reservation: ReservationId::parse(get_s(item, "reservationId")?)?,
-        payment: PaymentId::parse(get_s(item, "paymentId")?)?,
-        concert: ConcertId::parse(get_s(item, "concertId")?)?,
-        date: ConcertDate::parse(get_s(item, "date")?)?,
-        seat: SeatNumber::new(get_n(item, "seatNumber")?)?,
-        price: Won::new(get_n(item, "price")?)?,
-        fee: Won::new(get_n(item, "fee")?)?,
-        amount: Won::new(get_n(item, "amount")?)?,
-        balance_after: Won::new(get_n(item, "balanceAfter")?)?,
-        refunded_at: Timestamp::from_millis(get_n(item, "refundedAt")?),
+        id: RefundId::parse(get_s(item, REFUND_ID)?)?,
+        user: UserId::parse(get_s(item, USER_ID)?)?,
+        reservation: ReservationId::parse(get_s(item, RESERVATION_ID)?)?,
+        payment: PaymentId::parse(get_s(item, PAYMENT_ID)?)?,
+        concert: ConcertId::parse(get_s(item, CONCERT_ID)?)?,
+        date: ConcertDate::parse(get_s(item, DATE)?)?,
+        seat: SeatNumber::new(get_n(item, SEAT_NUMBER)?)?,
+        price: Won::new(get_n(item, PRICE)?)?,
+        fee: Won::new(get_n(item, FEE)?)?,
+        amount: Won::new(get_n(item, AMOUNT)?)?,
+        balance_after: Won::new(get_n(item, BALANCE_AFTER)?)?,
+        refunded_at: Timestamp::from_millis(get_n(item, REFUNDED_AT)?),
     })
 }
 
@@ -88,7 +84,7 @@ impl RefundStore for DynamoRefunds {
         let names = &self.t.names;
         let mut wallet_keys = vec![key2(user_pk(user), WALLET_SK), key2(user_pk(user), refund_sk(reservation))];
         if let Some(k) = key {
-            wallet_keys.push(key2(user_pk(user), key_sk(k)));
+            wallet_keys.push(key2(user_pk(user), refund_key_sk(k)));
         }
         let request = |keys: Vec<Item>| KeysAndAttributes::builder().set_keys(Some(keys)).consistent_read(true).build();
         let out = self
@@ -111,7 +107,7 @@ impl RefundStore for DynamoRefunds {
             let sk = sk_of(item);
             if sk == WALLET_SK {
                 snap.wallet = wallet_of(item)?;
-            } else if sk.starts_with("REFUND#") {
+            } else if sk.starts_with(REFUND_PREFIX) {
                 snap.existing = Some(refund_of(item)?);
             } else {
                 snap.prior = Some(refund_of(item)?);
@@ -126,11 +122,11 @@ impl RefundStore for DynamoRefunds {
         let reservation = Update::builder()
             .table_name(&names.reservation_table)
             .set_key(Some(key(r.reservation.to_string())))
-            .update_expression("SET #status = :cancelled, refundId = :rf, cancelledAt = :now")
-            .condition_expression("#status = :confirmed AND userId = :u AND paymentId = :p")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":cancelled", s("CANCELLED"))
-            .expression_attribute_values(":confirmed", s("CONFIRMED"))
+            .update_expression(format!("SET #status = :cancelled, {REFUND_ID} = :rf, {CANCELLED_AT} = :now"))
+            .condition_expression(format!("#status = :confirmed AND {USER_ID} = :u AND {PAYMENT_ID} = :p"))
+            .expression_attribute_names("#status", STATUS)
+            .expression_attribute_values(":cancelled", s(reservation_status::CANCELLED))
+            .expression_attribute_values(":confirmed", s(reservation_status::CONFIRMED))
             .expression_attribute_values(":rf", s(r.id.to_string()))
             .expression_attribute_values(":now", n(r.refunded_at.millis()))
             .expression_attribute_values(":u", s(r.user.to_string()))
@@ -141,11 +137,11 @@ impl RefundStore for DynamoRefunds {
         let seat = Update::builder()
             .table_name(&names.catalog_table)
             .set_key(Some(key2(concert_pk(&r.concert), seat_sk(r.date, r.seat))))
-            .update_expression("SET #status = :available REMOVE holder, reservationId, holdUntil")
-            .condition_expression("#status = :sold AND reservationId = :r")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":available", s("AVAILABLE"))
-            .expression_attribute_values(":sold", s("SOLD"))
+            .update_expression(format!("SET #status = :available REMOVE {HOLDER}, {RESERVATION_ID}, {HOLD_UNTIL}"))
+            .condition_expression(format!("#status = :sold AND {RESERVATION_ID} = :r"))
+            .expression_attribute_names("#status", STATUS)
+            .expression_attribute_values(":available", s(seat_status::AVAILABLE))
+            .expression_attribute_values(":sold", s(seat_status::SOLD))
             .expression_attribute_values(":r", s(r.reservation.to_string()))
             .build()
             .map_err(infra)?;
@@ -153,8 +149,8 @@ impl RefundStore for DynamoRefunds {
             Update::builder()
                 .table_name(&names.catalog_table)
                 .set_key(Some(key2(pk, sk)))
-                .update_expression("SET soldOut = :no ADD refunds :one")
-                .condition_expression("attribute_exists(pk)")
+                .update_expression(format!("SET {SOLD_OUT} = :no ADD {REFUNDS} :one"))
+                .condition_expression(format!("attribute_exists({PK})"))
                 .expression_attribute_values(":no", aws_sdk_dynamodb::types::AttributeValue::Bool(false))
                 .expression_attribute_values(":one", n(1))
                 .build()
@@ -166,14 +162,14 @@ impl RefundStore for DynamoRefunds {
             .update_expression("REMOVE #slot")
             .condition_expression("#slot.#r = :r")
             .expression_attribute_names("#slot", slot_attr(res.slot))
-            .expression_attribute_names("#r", "r")
+            .expression_attribute_names("#r", R)
             .expression_attribute_values(":r", s(r.reservation.to_string()))
             .build()
             .map_err(infra)?;
         let totals = Update::builder()
             .table_name(&names.wallet_table)
-            .set_key(Some(key2(totals_pk(&r.concert), "TOTALS")))
-            .update_expression("ADD refunds :one, refunded :amount, fees :fee")
+            .set_key(Some(key2(totals_pk(&r.concert), TOTALS_SK)))
+            .update_expression(format!("ADD {REFUNDS} :one, {REFUNDED} :amount, {FEES} :fee"))
             .expression_attribute_values(":one", n(1))
             .expression_attribute_values(":amount", n(r.amount.get()))
             .expression_attribute_values(":fee", n(r.fee.get()))
@@ -183,8 +179,8 @@ impl RefundStore for DynamoRefunds {
         let mut items = vec![
             TransactWriteItem::builder().update(reservation).build(),
             TransactWriteItem::builder().update(seat).build(),
-            TransactWriteItem::builder().update(unsold(concert_pk(&r.concert), "META".into())?).build(),
-            TransactWriteItem::builder().update(unsold("CATALOG".into(), concert_pk(&r.concert))?).build(),
+            TransactWriteItem::builder().update(unsold(concert_pk(&r.concert), META_SK.into())?).build(),
+            TransactWriteItem::builder().update(unsold(CATALOG_PK.into(), concert_pk(&r.concert))?).build(),
             TransactWriteItem::builder().update(slot).build(),
             balance,
             entry,
@@ -193,8 +189,8 @@ impl RefundStore for DynamoRefunds {
             outbox_put(&names.wallet_table, &r.cancelled_event())?,
         ];
         if let Some(k) = &plan.key {
-            let mut record = refund_item(r, key2(user_pk(r.user), key_sk(k)));
-            record.insert("expiresAt".into(), n(SystemClock.now().plus(KEEP_IDEMPOTENCY).epoch_seconds_ceil()));
+            let mut record = refund_item(r, key2(user_pk(r.user), refund_key_sk(k)));
+            record.insert(EXPIRES_AT.into(), n(SystemClock.now().plus(KEEP_IDEMPOTENCY).epoch_seconds_ceil()));
             items.push(put(&names.wallet_table, record)?);
         }
         Ok(transact(&self.t.client, items).await?.is_ok())
@@ -206,16 +202,16 @@ impl RefundStore for DynamoRefunds {
             .client
             .get_item()
             .table_name(&self.t.names.wallet_table)
-            .set_key(Some(key2(totals_pk(concert), "TOTALS")))
+            .set_key(Some(key2(totals_pk(concert), TOTALS_SK)))
             .consistent_read(true)
             .send()
             .await
             .map_err(sdk)?;
         let Some(item) = out.item() else { return Ok(RefundTotals::default()) };
         Ok(RefundTotals {
-            count: opt_n(item, "refunds")?.unwrap_or(0),
-            refunded: Won::new(opt_n(item, "refunded")?.unwrap_or(0))?,
-            fees: Won::new(opt_n(item, "fees")?.unwrap_or(0))?,
+            count: opt_n(item, REFUNDS)?.unwrap_or(0),
+            refunded: Won::new(opt_n(item, REFUNDED)?.unwrap_or(0))?,
+            fees: Won::new(opt_n(item, FEES)?.unwrap_or(0))?,
         })
     }
 
@@ -223,8 +219,8 @@ impl RefundStore for DynamoRefunds {
         let items = query_all(
             &self.t.client,
             &self.t.names.wallet_table,
-            "pk = :pk AND begins_with(sk, :prefix)",
-            [(":pk".to_owned(), s(user_pk(user))), (":prefix".to_owned(), s("REFUND#"))].into(),
+            &format!("{PK} = :pk AND begins_with({SK}, :prefix)"),
+            [(":pk".to_owned(), s(user_pk(user))), (":prefix".to_owned(), s(REFUND_PREFIX))].into(),
             false,
         )
         .await?;

@@ -3,14 +3,17 @@
 //! `s0`..`s9` = {r: reservation, until: ms}) in the reservation table, written in one
 //! transaction.
 
-use std::time::Duration;
-
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem, Update};
 
-use super::catalog::{concert_pk, seat_sk};
-use super::line::keys::token_pk;
 use super::{condition_failed, get_n, get_s, infra, key, key2, n, opt_n, s, sdk, transact, Item, Tables};
+use crate::dynamo::schema::attr::*;
+use crate::dynamo::schema::catalog::status as seat_status;
+use crate::dynamo::schema::catalog::{concert_pk, seat_sk};
+use crate::dynamo::schema::queue::status as token_status;
+use crate::dynamo::schema::queue::token_pk;
+use crate::dynamo::schema::reservation::status as reservation_status;
+use crate::dynamo::schema::reservation::{account_pk, slot_attr, KEEP_UNPAID};
 use domain::booking::reservation::{Reservation, ReservationState};
 use domain::booking::store::{HoldOutcome, HoldStore};
 use domain::catalog::concert::Concert;
@@ -20,9 +23,6 @@ use domain::rules::seat_limit::{AccountSeats, SlotUse};
 use domain::values::clock::Timestamp;
 use domain::values::ids::{ConcertDate, ConcertId, PaymentId, ReservationId, SeatNumber, UserId};
 use domain::values::money::Won;
-
-/// Unpaid reservations are kept this long after their hold ends, then TTL may remove them.
-const KEEP_UNPAID: Duration = Duration::from_secs(30 * 24 * 3600);
 
 pub struct DynamoHolds {
     t: Tables,
@@ -34,35 +34,29 @@ impl DynamoHolds {
     }
 }
 
-pub(crate) fn account_pk(c: &ConcertId, u: UserId) -> String {
-    format!("ACCOUNT#{c}#{u}")
-}
-
-pub(crate) fn slot_attr(i: u8) -> String {
-    format!("s{i}")
-}
-
 fn slot_use(r: ReservationId, until: Timestamp) -> AttributeValue {
-    AttributeValue::M([("r".to_owned(), s(r.to_string())), ("until".to_owned(), n(until.millis()))].into())
+    AttributeValue::M([(R.to_owned(), s(r.to_string())), (UNTIL.to_owned(), n(until.millis()))].into())
 }
 
 pub(crate) fn reservation_of(item: &Item) -> Result<Reservation> {
-    let state = match get_s(item, "status")? {
-        "CONFIRMED" => ReservationState::Confirmed { payment: PaymentId::parse(get_s(item, "paymentId")?)? },
-        "EXPIRED" => ReservationState::Expired,
-        "CANCELLED" => ReservationState::Cancelled,
+    let state = match get_s(item, STATUS)? {
+        reservation_status::CONFIRMED => {
+            ReservationState::Confirmed { payment: PaymentId::parse(get_s(item, PAYMENT_ID)?)? }
+        }
+        reservation_status::EXPIRED => ReservationState::Expired,
+        reservation_status::CANCELLED => ReservationState::Cancelled,
         _ => ReservationState::Held,
     };
     Ok(Reservation {
-        id: ReservationId::parse(get_s(item, "pk")?)?,
-        user: UserId::parse(get_s(item, "userId")?)?,
-        concert: ConcertId::parse(get_s(item, "concertId")?)?,
-        date: ConcertDate::parse(get_s(item, "date")?)?,
-        seat: SeatNumber::new(get_n(item, "seatNumber")?)?,
-        price: Won::new(get_n(item, "price")?)?,
-        created_at: Timestamp::from_millis(get_n(item, "createdAt")?),
-        expires_at: Timestamp::from_millis(get_n(item, "holdUntil")?),
-        slot: opt_n(item, "slot")?.unwrap_or(0),
+        id: ReservationId::parse(get_s(item, PK)?)?,
+        user: UserId::parse(get_s(item, USER_ID)?)?,
+        concert: ConcertId::parse(get_s(item, CONCERT_ID)?)?,
+        date: ConcertDate::parse(get_s(item, DATE)?)?,
+        seat: SeatNumber::new(get_n(item, SEAT_NUMBER)?)?,
+        price: Won::new(get_n(item, PRICE)?)?,
+        created_at: Timestamp::from_millis(get_n(item, CREATED_AT)?),
+        expires_at: Timestamp::from_millis(get_n(item, HOLD_UNTIL)?),
+        slot: opt_n(item, SLOT)?.unwrap_or(0),
         state,
     })
 }
@@ -73,13 +67,15 @@ impl HoldStore for DynamoHolds {
         let seat = Update::builder()
             .table_name(&self.t.names.catalog_table)
             .set_key(Some(key2(concert_pk(&r.concert), seat_sk(r.date, r.seat))))
-            .update_expression("SET #status = :held, holder = :user, reservationId = :r, holdUntil = :until")
-            .condition_expression(
-                "attribute_exists(pk) AND (#status = :available OR (#status = :held AND holdUntil <= :now))",
-            )
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":held", s("HELD"))
-            .expression_attribute_values(":available", s("AVAILABLE"))
+            .update_expression(format!(
+                "SET #status = :held, {HOLDER} = :user, {RESERVATION_ID} = :r, {HOLD_UNTIL} = :until"
+            ))
+            .condition_expression(format!(
+                "attribute_exists({PK}) AND (#status = :available OR (#status = :held AND {HOLD_UNTIL} <= :now))"
+            ))
+            .expression_attribute_names("#status", STATUS)
+            .expression_attribute_values(":held", s(seat_status::HELD))
+            .expression_attribute_values(":available", s(seat_status::AVAILABLE))
             .expression_attribute_values(":user", s(r.user.to_string()))
             .expression_attribute_values(":r", s(r.id.to_string()))
             .expression_attribute_values(":until", n(r.expires_at.millis()))
@@ -88,18 +84,18 @@ impl HoldStore for DynamoHolds {
             .map_err(infra)?;
         let record = Put::builder()
             .table_name(&self.t.names.reservation_table)
-            .item("pk", s(r.id.to_string()))
-            .item("userId", s(r.user.to_string()))
-            .item("concertId", s(r.concert.as_str()))
-            .item("date", s(r.date.to_string()))
-            .item("seatNumber", n(r.seat.get()))
-            .item("price", n(r.price.get()))
-            .item("createdAt", n(r.created_at.millis()))
-            .item("holdUntil", n(r.expires_at.millis()))
-            .item("slot", n(r.slot))
-            .item("status", s("HELD"))
-            .item("expiresAt", n(r.expires_at.plus(KEEP_UNPAID).epoch_seconds_ceil()))
-            .condition_expression("attribute_not_exists(pk)")
+            .item(PK, s(r.id.to_string()))
+            .item(USER_ID, s(r.user.to_string()))
+            .item(CONCERT_ID, s(r.concert.as_str()))
+            .item(DATE, s(r.date.to_string()))
+            .item(SEAT_NUMBER, n(r.seat.get()))
+            .item(PRICE, n(r.price.get()))
+            .item(CREATED_AT, n(r.created_at.millis()))
+            .item(HOLD_UNTIL, n(r.expires_at.millis()))
+            .item(SLOT, n(r.slot))
+            .item(STATUS, s(reservation_status::HELD))
+            .item(EXPIRES_AT, n(r.expires_at.plus(KEEP_UNPAID).epoch_seconds_ceil()))
+            .condition_expression(format!("attribute_not_exists({PK})"))
             .build()
             .map_err(infra)?;
         // The account's slot, free at this instant (absent, or its hold has ended).
@@ -109,7 +105,7 @@ impl HoldStore for DynamoHolds {
             .update_expression("SET #slot = :use")
             .condition_expression("attribute_not_exists(#slot) OR #slot.#until <= :now")
             .expression_attribute_names("#slot", slot_attr(r.slot))
-            .expression_attribute_names("#until", "until")
+            .expression_attribute_names("#until", UNTIL)
             .expression_attribute_values(":use", slot_use(r.id, r.expires_at))
             .expression_attribute_values(":now", n(now.millis()))
             .build()
@@ -120,10 +116,10 @@ impl HoldStore for DynamoHolds {
         let token = Update::builder()
             .table_name(&self.t.names.queue_table)
             .set_key(Some(key(token_pk(who.token))))
-            .update_expression("SET slotUntil = :keep")
-            .condition_expression("#status = :active AND activeUntil > :now AND slotUntil > :now")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":active", s("ACTIVE"))
+            .update_expression(format!("SET {SLOT_UNTIL} = :keep"))
+            .condition_expression(format!("#status = :active AND {ACTIVE_UNTIL} > :now AND {SLOT_UNTIL} > :now"))
+            .expression_attribute_names("#status", STATUS)
+            .expression_attribute_values(":active", s(token_status::ACTIVE))
             .expression_attribute_values(":now", n(now.millis()))
             .expression_attribute_values(":keep", n(keep.millis()))
             .build()
@@ -157,8 +153,8 @@ impl HoldStore for DynamoHolds {
         for (i, slot) in slots.iter_mut().enumerate() {
             if let Some(AttributeValue::M(m)) = item.get(&slot_attr(i as u8)) {
                 *slot = Some(SlotUse {
-                    reservation: ReservationId::parse(get_s(m, "r")?)?,
-                    until: Timestamp::from_millis(get_n(m, "until")?),
+                    reservation: ReservationId::parse(get_s(m, R)?)?,
+                    until: Timestamp::from_millis(get_n(m, UNTIL)?),
                 });
             }
         }
@@ -169,11 +165,11 @@ impl HoldStore for DynamoHolds {
         let record = Update::builder()
             .table_name(&self.t.names.reservation_table)
             .set_key(Some(key(r.id.to_string())))
-            .update_expression("SET #status = :cancelled, cancelledAt = :now")
-            .condition_expression("#status = :held AND userId = :u AND holdUntil > :now")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":cancelled", s("CANCELLED"))
-            .expression_attribute_values(":held", s("HELD"))
+            .update_expression(format!("SET #status = :cancelled, {CANCELLED_AT} = :now"))
+            .condition_expression(format!("#status = :held AND {USER_ID} = :u AND {HOLD_UNTIL} > :now"))
+            .expression_attribute_names("#status", STATUS)
+            .expression_attribute_values(":cancelled", s(reservation_status::CANCELLED))
+            .expression_attribute_values(":held", s(reservation_status::HELD))
             .expression_attribute_values(":u", s(r.user.to_string()))
             .expression_attribute_values(":now", n(now.millis()))
             .build()
@@ -181,11 +177,11 @@ impl HoldStore for DynamoHolds {
         let seat = Update::builder()
             .table_name(&self.t.names.catalog_table)
             .set_key(Some(key2(concert_pk(&r.concert), seat_sk(r.date, r.seat))))
-            .update_expression("SET #status = :available REMOVE holder, reservationId, holdUntil")
-            .condition_expression("#status = :held AND reservationId = :r")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":available", s("AVAILABLE"))
-            .expression_attribute_values(":held", s("HELD"))
+            .update_expression(format!("SET #status = :available REMOVE {HOLDER}, {RESERVATION_ID}, {HOLD_UNTIL}"))
+            .condition_expression(format!("#status = :held AND {RESERVATION_ID} = :r"))
+            .expression_attribute_names("#status", STATUS)
+            .expression_attribute_values(":available", s(seat_status::AVAILABLE))
+            .expression_attribute_values(":held", s(seat_status::HELD))
             .expression_attribute_values(":r", s(r.id.to_string()))
             .build()
             .map_err(infra)?;
@@ -195,7 +191,7 @@ impl HoldStore for DynamoHolds {
             .update_expression("REMOVE #slot")
             .condition_expression("#slot.#r = :r")
             .expression_attribute_names("#slot", slot_attr(r.slot))
-            .expression_attribute_names("#r", "r")
+            .expression_attribute_names("#r", R)
             .expression_attribute_values(":r", s(r.id.to_string()))
             .build()
             .map_err(infra)?;
@@ -228,11 +224,11 @@ impl HoldStore for DynamoHolds {
             .update_item()
             .table_name(&self.t.names.reservation_table)
             .set_key(Some(key(r.id.to_string())))
-            .update_expression("SET #status = :expired, releasedAt = :now")
-            .condition_expression("#status = :held AND holdUntil <= :now")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":expired", s("EXPIRED"))
-            .expression_attribute_values(":held", s("HELD"))
+            .update_expression(format!("SET #status = :expired, {RELEASED_AT} = :now"))
+            .condition_expression(format!("#status = :held AND {HOLD_UNTIL} <= :now"))
+            .expression_attribute_names("#status", STATUS)
+            .expression_attribute_values(":expired", s(reservation_status::EXPIRED))
+            .expression_attribute_values(":held", s(reservation_status::HELD))
             .expression_attribute_values(":now", n(now.millis()))
             .send()
             .await;
@@ -248,11 +244,11 @@ impl HoldStore for DynamoHolds {
             .update_item()
             .table_name(&self.t.names.catalog_table)
             .set_key(Some(key2(concert_pk(&r.concert), seat_sk(r.date, r.seat))))
-            .update_expression("SET #status = :available REMOVE holder, reservationId, holdUntil")
-            .condition_expression("#status = :held AND reservationId = :r AND holdUntil <= :now")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":available", s("AVAILABLE"))
-            .expression_attribute_values(":held", s("HELD"))
+            .update_expression(format!("SET #status = :available REMOVE {HOLDER}, {RESERVATION_ID}, {HOLD_UNTIL}"))
+            .condition_expression(format!("#status = :held AND {RESERVATION_ID} = :r AND {HOLD_UNTIL} <= :now"))
+            .expression_attribute_names("#status", STATUS)
+            .expression_attribute_values(":available", s(seat_status::AVAILABLE))
+            .expression_attribute_values(":held", s(seat_status::HELD))
             .expression_attribute_values(":r", s(r.id.to_string()))
             .expression_attribute_values(":now", n(now.millis()))
             .send()

@@ -2,22 +2,21 @@
 //! statement entries (`entries`), `USER#<id>`/`LEDGER#<seq, 12 digits>` each entry,
 //! `USER#<id>`/`IDEMPOTENCY#CHARGE#<key>` the first outcome of a keyed charge (48 h).
 
-use std::time::Duration;
-
 use async_trait::async_trait;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
-use super::payment::put;
+use super::put;
 use super::{batch_get, get_n, get_s, infra, key2, n, opt_n, s, sdk, sk_of, transact, Item, Tables};
+use crate::dynamo::schema::attr::*;
+use crate::dynamo::schema::wallet::{
+    charge_key_sk, entry_sk, user_pk, KEEP_IDEMPOTENCY, LEDGER_END, LEDGER_PREFIX, WALLET_SK,
+};
 use domain::error::Result;
 use domain::values::clock::{Clock, SystemClock, Timestamp};
 use domain::values::ids::{IdempotencyKey, UserId};
 use domain::values::money::Won;
 use domain::wallet::statement::{EntryKind, StatementEntry, Wallet};
 use domain::wallet::store::{ChargeReceipt, ChargeRecord, Credit, WalletStore};
-
-/// Idempotency records outlive any client's retry window.
-pub(crate) const KEEP_IDEMPOTENCY: Duration = Duration::from_secs(48 * 3600);
 
 pub struct DynamoWallet {
     t: Tables,
@@ -33,20 +32,6 @@ impl DynamoWallet {
     }
 }
 
-pub(crate) fn user_pk(u: UserId) -> String {
-    format!("USER#{u}")
-}
-
-pub(crate) const WALLET_SK: &str = "WALLET";
-
-fn entry_sk(seq: u64) -> String {
-    format!("LEDGER#{seq:012}")
-}
-
-fn charge_key_sk(key: &IdempotencyKey) -> String {
-    format!("IDEMPOTENCY#CHARGE#{}", key.as_str())
-}
-
 /// The two transaction items of every change of a balance (charge, payment, refund): the
 /// wallet moved from the state read (`expected`) to `entry`'s balance, conditioned on that
 /// state (so two changes never both apply to the same balance), and the statement entry,
@@ -59,14 +44,14 @@ pub(crate) fn move_balance(
 ) -> Result<[TransactWriteItem; 2]> {
     let condition = if expected.entries == 0 {
         // A wallet never changed: no item yet, or one without entries.
-        "attribute_not_exists(entries) AND (attribute_not_exists(balance) OR balance = :expected)"
+        format!("attribute_not_exists({ENTRIES}) AND (attribute_not_exists({BALANCE}) OR {BALANCE} = :expected)")
     } else {
-        "entries = :entries AND balance = :expected"
+        format!("{ENTRIES} = :entries AND {BALANCE} = :expected")
     };
     let mut update = Update::builder()
         .table_name(table)
         .set_key(Some(key2(user_pk(user), WALLET_SK)))
-        .update_expression("SET balance = :after, entries = :seq")
+        .update_expression(format!("SET {BALANCE} = :after, {ENTRIES} = :seq"))
         .condition_expression(condition)
         .expression_attribute_values(":after", n(entry.balance_after.get()))
         .expression_attribute_values(":seq", n(entry.seq))
@@ -75,35 +60,32 @@ pub(crate) fn move_balance(
         update = update.expression_attribute_values(":entries", n(expected.entries));
     }
     let mut line = key2(user_pk(user), entry_sk(entry.seq));
-    line.insert("kind".into(), s(entry.kind.as_str()));
-    line.insert("amount".into(), n(entry.amount));
-    line.insert("balanceAfter".into(), n(entry.balance_after.get()));
-    line.insert("at".into(), n(entry.at.millis()));
+    line.insert(KIND.into(), s(entry.kind.as_str()));
+    line.insert(AMOUNT.into(), n(entry.amount));
+    line.insert(BALANCE_AFTER.into(), n(entry.balance_after.get()));
+    line.insert(AT.into(), n(entry.at.millis()));
     if let Some(r) = &entry.reference {
-        line.insert("ref".into(), s(r.as_str()));
+        line.insert(REF.into(), s(r.as_str()));
     }
     Ok([TransactWriteItem::builder().update(update.build().map_err(infra)?).build(), put(table, line)?])
 }
 
 pub(crate) fn wallet_of(item: &Item) -> Result<Wallet> {
-    Ok(Wallet {
-        balance: Won::new(opt_n(item, "balance")?.unwrap_or(0))?,
-        entries: opt_n(item, "entries")?.unwrap_or(0),
-    })
+    Ok(Wallet { balance: Won::new(opt_n(item, BALANCE)?.unwrap_or(0))?, entries: opt_n(item, ENTRIES)?.unwrap_or(0) })
 }
 
 fn entry_of(item: &Item) -> Result<StatementEntry> {
     let seq = sk_of(item)
-        .strip_prefix("LEDGER#")
+        .strip_prefix(LEDGER_PREFIX)
         .and_then(|d| d.parse().ok())
         .ok_or_else(|| domain::Error::Infrastructure("a statement entry without its number".into()))?;
     Ok(StatementEntry {
         seq,
-        kind: EntryKind::parse(get_s(item, "kind")?)?,
-        amount: get_n(item, "amount")?,
-        balance_after: Won::new(get_n(item, "balanceAfter")?)?,
-        at: Timestamp::from_millis(get_n(item, "at")?),
-        reference: match item.get("ref") {
+        kind: EntryKind::parse(get_s(item, KIND)?)?,
+        amount: get_n(item, AMOUNT)?,
+        balance_after: Won::new(get_n(item, BALANCE_AFTER)?)?,
+        at: Timestamp::from_millis(get_n(item, AT)?),
+        reference: match item.get(REF) {
             Some(AttributeValue::S(r)) => Some(r.clone()),
             _ => None,
         },
@@ -138,8 +120,8 @@ impl WalletStore for DynamoWallet {
                 record = Some(ChargeRecord {
                     receipt: ChargeReceipt {
                         user,
-                        balance: Won::new(get_n(&item, "balance")?)?,
-                        charged: Won::new(get_n(&item, "charged")?)?,
+                        balance: Won::new(get_n(&item, BALANCE)?)?,
+                        charged: Won::new(get_n(&item, CHARGED)?)?,
                     },
                 });
             }
@@ -159,9 +141,9 @@ impl WalletStore for DynamoWallet {
         let mut items = Vec::from(move_balance(self.table(), r.user, expected, entry)?);
         if let Some(key) = key {
             let mut receipt = key2(user_pk(r.user), charge_key_sk(key));
-            receipt.insert("charged".into(), n(r.charged.get()));
-            receipt.insert("balance".into(), n(r.balance.get()));
-            receipt.insert("expiresAt".into(), n(SystemClock.now().plus(KEEP_IDEMPOTENCY).epoch_seconds_ceil()));
+            receipt.insert(CHARGED.into(), n(r.charged.get()));
+            receipt.insert(BALANCE.into(), n(r.balance.get()));
+            receipt.insert(EXPIRES_AT.into(), n(SystemClock.now().plus(KEEP_IDEMPOTENCY).epoch_seconds_ceil()));
             items.push(put(self.table(), receipt)?);
         }
         // The SDK's retries of a transaction carry its ClientRequestToken, so they are safe
@@ -174,13 +156,13 @@ impl WalletStore for DynamoWallet {
     }
 
     async fn statement(&self, user: UserId, before: Option<u64>, limit: usize) -> Result<Vec<StatementEntry>> {
-        let upper = before.map_or_else(|| "LEDGER$".to_owned(), |b| entry_sk(b.saturating_sub(1)));
+        let upper = before.map_or_else(|| LEDGER_END.to_owned(), |b| entry_sk(b.saturating_sub(1)));
         let out = self
             .t
             .client
             .query()
             .table_name(self.table())
-            .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
+            .key_condition_expression(format!("{PK} = :pk AND {SK} BETWEEN :from AND :to"))
             .expression_attribute_values(":pk", s(user_pk(user)))
             .expression_attribute_values(":from", s(entry_sk(1)))
             .expression_attribute_values(":to", s(upper))

@@ -14,12 +14,15 @@ use crate::booking::reservation::{Reservation, ReservationState, ReservationStat
 use crate::booking::store::{EventPublisher, PayConflict, PaymentPlan, PaymentStore};
 use crate::error::{Error, Result};
 use crate::line::service::QueueService;
+use crate::line::token::Bearer;
 use crate::line::token::{Presented, TokenStatus};
 use crate::retry::{optimistic, repeating, retrying, Round};
 use crate::values::clock::Clock;
+use crate::values::clock::Timestamp;
 use crate::values::ids::IdempotencyKey;
 use crate::values::ids::{PaymentId, ReservationId, UserId};
 use crate::values::money::{debit, Won};
+use crate::wallet::statement::Wallet;
 
 /// What to do after the transaction was cancelled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,7 +72,7 @@ impl PaymentService {
         ids: &[ReservationId],
         key: Option<IdempotencyKey>,
     ) -> Result<Payment> {
-        let bearer = self.queue.bearer(caller, presented).await?;
+        let bearer = &self.queue.bearer(caller, presented).await?;
         check_request(ids)?;
         optimistic(async |_| {
             let snap = retrying(|| self.store.snapshot(bearer.user, ids, key.as_ref())).await?;
@@ -86,41 +89,7 @@ impl PaymentService {
             if reservations.iter().any(|r| r.status_at(now) == ReservationStatus::Confirmed) {
                 return self.already_paid(&reservations, key.as_ref()).await.map(Round::Done);
             }
-            if reservations.iter().any(|r| r.status_at(now) != ReservationStatus::Held) {
-                return Err(Error::HoldExpired);
-            }
-            if reservations.iter().any(|r| r.concert != bearer.concert) {
-                return Err(Error::TokenWrongConcert);
-            }
-            match bearer.status {
-                TokenStatus::Active { until } if now < until => {}
-                TokenStatus::Active { .. } => return Err(Error::TokenExpired),
-                TokenStatus::Waiting => return Err(Error::TokenNotActive),
-                TokenStatus::Expired => return Err(Error::TokenExpired),
-            }
-            let amount = reservations
-                .iter()
-                .try_fold(Won::ZERO, |sum, r| sum.checked_add(r.price))
-                .ok_or_else(|| Error::Infrastructure("payment total overflows".into()))?;
-            let plan = PaymentPlan {
-                payment: Payment {
-                    id: PaymentId::random(),
-                    user: bearer.user,
-                    concert: bearer.concert.clone(),
-                    seats: reservations
-                        .iter()
-                        .map(|r| PaidSeat { reservation: r.id, date: r.date, seat: r.seat, price: r.price })
-                        .collect(),
-                    amount,
-                    balance_after: debit(snap.wallet.balance, amount)?,
-                    paid_at: now,
-                },
-                reservations,
-                token: bearer.token,
-                wallet: snap.wallet,
-                now,
-                key: key.clone(),
-            };
+            let plan = plan_payment(bearer, reservations, snap.wallet, now, key.clone())?;
             match self.store.pay(&plan).await {
                 // Nothing applied (conflict, throttling): read again. An unknown outcome goes
                 // back as 503; the client's retry reads what happened.
@@ -205,6 +174,53 @@ fn check_request(ids: &[ReservationId]) -> Result<()> {
         return Err(Error::InvalidInput("a reservation is listed twice".into()));
     }
     Ok(())
+}
+
+/// The payment of the caller's reservations as read, or why not: every one still HELD at
+/// `now` and of the concert the caller's token is for, the token ACTIVE, the balance
+/// enough for their total. Pure; the transaction is conditioned on exactly what it assumed.
+pub fn plan_payment(
+    bearer: &Bearer,
+    reservations: Vec<Reservation>,
+    wallet: Wallet,
+    now: Timestamp,
+    key: Option<IdempotencyKey>,
+) -> Result<PaymentPlan> {
+    if reservations.iter().any(|r| r.status_at(now) != ReservationStatus::Held) {
+        return Err(Error::HoldExpired);
+    }
+    if reservations.iter().any(|r| r.concert != bearer.concert) {
+        return Err(Error::TokenWrongConcert);
+    }
+    match bearer.status {
+        TokenStatus::Active { until } if now < until => {}
+        TokenStatus::Active { .. } => return Err(Error::TokenExpired),
+        TokenStatus::Waiting => return Err(Error::TokenNotActive),
+        TokenStatus::Expired => return Err(Error::TokenExpired),
+    }
+    let amount = reservations
+        .iter()
+        .try_fold(Won::ZERO, |sum, r| sum.checked_add(r.price))
+        .ok_or_else(|| Error::Infrastructure("payment total overflows".into()))?;
+    Ok(PaymentPlan {
+        payment: Payment {
+            id: PaymentId::random(),
+            user: bearer.user,
+            concert: bearer.concert.clone(),
+            seats: reservations
+                .iter()
+                .map(|r| PaidSeat { reservation: r.id, date: r.date, seat: r.seat, price: r.price })
+                .collect(),
+            amount,
+            balance_after: debit(wallet.balance, amount)?,
+            paid_at: now,
+        },
+        reservations,
+        token: bearer.token,
+        wallet,
+        now,
+        key,
+    })
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use crate::booking::records::Refund;
+use crate::booking::reservation::Reservation;
 use crate::booking::reservation::ReservationState;
 use crate::booking::store::PaymentStore;
 use crate::booking::store::{RefundPlan, RefundStore, RefundTotals};
@@ -16,9 +17,13 @@ use crate::catalog::store::CatalogStore;
 use crate::error::{Error, Result};
 use crate::retry::{optimistic, retrying, Round};
 use crate::rules::refund_policy::Quote;
+use crate::rules::refund_policy::RefundPolicy;
 use crate::values::clock::Clock;
+use crate::values::clock::Timestamp;
+use crate::values::ids::PaymentId;
 use crate::values::ids::{ConcertId, IdempotencyKey};
 use crate::values::ids::{RefundId, ReservationId, UserId};
+use crate::wallet::statement::Wallet;
 
 pub struct RefundService {
     store: Arc<dyn RefundStore>,
@@ -52,36 +57,8 @@ impl RefundService {
             let ReservationState::Confirmed { payment } = reservation.state else { return Err(Error::NotPaid) };
             let concert = self.concert(&reservation.concert).await?;
             let paid = retrying(|| self.payments.payment(caller, payment)).await?.ok_or(Error::NotPaid)?;
-            let now = self.clock.now();
-            let Quote::Refund { fee, refund } =
-                concert.refund_policy.quote(reservation.price, paid.paid_at, reservation.date.start(), now)
-            else {
-                return Err(Error::RefundDeadlinePassed);
-            };
-            let balance_after = snap
-                .wallet
-                .balance
-                .checked_add(refund)
-                .ok_or_else(|| Error::Infrastructure("a balance overflows".into()))?;
-            let plan = RefundPlan {
-                refund: Refund {
-                    id: RefundId::random(),
-                    user: caller,
-                    reservation: id,
-                    payment,
-                    concert: reservation.concert.clone(),
-                    date: reservation.date,
-                    seat: reservation.seat,
-                    price: reservation.price,
-                    fee,
-                    amount: refund,
-                    balance_after,
-                    refunded_at: now,
-                },
-                reservation,
-                wallet: snap.wallet,
-                key: key.clone(),
-            };
+            let plan = plan_refund(reservation, payment, paid.paid_at, &concert.refund_policy, snap.wallet, self.clock.now(), key.clone())?;
+            let (fee, refund) = (plan.refund.fee, plan.refund.amount);
             // Refunded, or the balance moved, meanwhile (lost): the next read says which.
             Ok(Round::from_write(self.store.refund(&plan).await, || {
                 tracing::info!(user = %caller, reservation = %id, refunded = refund.get(), fee = fee.get(), "paid seat refunded");
@@ -102,6 +79,44 @@ impl RefundService {
     async fn concert(&self, id: &ConcertId) -> Result<Concert> {
         retrying(|| self.catalog.concert(id)).await?.ok_or(Error::ConcertNotFound)
     }
+}
+
+/// The refund of a paid reservation as read, or why not: the concert's schedule quotes the
+/// fee at `now` (nothing once its deadline has passed), and the wallet takes the rest back.
+/// Pure; the transaction is conditioned on exactly what it assumed.
+pub fn plan_refund(
+    reservation: Reservation,
+    payment: PaymentId,
+    paid_at: Timestamp,
+    policy: &RefundPolicy,
+    wallet: Wallet,
+    now: Timestamp,
+    key: Option<IdempotencyKey>,
+) -> Result<RefundPlan> {
+    let Quote::Refund { fee, refund } = policy.quote(reservation.price, paid_at, reservation.date.start(), now) else {
+        return Err(Error::RefundDeadlinePassed);
+    };
+    let balance_after =
+        wallet.balance.checked_add(refund).ok_or_else(|| Error::Infrastructure("a balance overflows".into()))?;
+    Ok(RefundPlan {
+        refund: Refund {
+            id: RefundId::random(),
+            user: reservation.user,
+            reservation: reservation.id,
+            payment,
+            concert: reservation.concert.clone(),
+            date: reservation.date,
+            seat: reservation.seat,
+            price: reservation.price,
+            fee,
+            amount: refund,
+            balance_after,
+            refunded_at: now,
+        },
+        reservation,
+        wallet,
+        key,
+    })
 }
 
 #[cfg(test)]

@@ -14,8 +14,9 @@ use domain::rules::line::{Batch, LineTotals};
 use domain::values::clock::Timestamp;
 use domain::values::ids::ConcertId;
 
-use super::keys::*;
 use super::DynamoQueue;
+use crate::dynamo::schema::attr::*;
+use crate::dynamo::schema::queue::*;
 
 #[async_trait]
 impl AdmitterStore for DynamoQueue {
@@ -38,13 +39,13 @@ impl AdmitterStore for DynamoQueue {
                     .update_item()
                     .table_name(self.table())
                     .set_key(Some(key(prequeue_pk(concert, stripe))))
-                    .update_expression("SET sealed = :yes")
+                    .update_expression(format!("SET {SEALED} = :yes"))
                     .expression_attribute_values(":yes", AttributeValue::Bool(true))
                     .return_values(ReturnValue::AllNew)
                     .send()
                     .await
                     .map_err(sdk)?;
-                opt_n(&out.attributes().cloned().unwrap_or_default(), "taken").map(|t| t.unwrap_or(0))
+                opt_n(&out.attributes().cloned().unwrap_or_default(), TAKEN).map(|t| t.unwrap_or(0))
             },
         ))
         .await?;
@@ -52,7 +53,7 @@ impl AdmitterStore for DynamoQueue {
     }
 
     async fn note_prequeued(&self, concert: &ConcertId, prequeued: u64) -> Result<()> {
-        self.note_at_least(concert, "prequeued", prequeued).await
+        self.note_at_least(concert, PREQUEUED, prequeued).await
     }
 
     async fn arrivals(&self, concert: &ConcertId) -> Result<Arrivals> {
@@ -60,7 +61,7 @@ impl AdmitterStore for DynamoQueue {
     }
 
     async fn note_issued(&self, concert: &ConcertId, issued: u64) -> Result<()> {
-        self.note_at_least(concert, "issued", issued).await
+        self.note_at_least(concert, ISSUED, issued).await
     }
 
     async fn claim_tick(&self, concert: &ConcertId, ticker: &str, now: Timestamp, until: Timestamp) -> Result<bool> {
@@ -70,8 +71,10 @@ impl AdmitterStore for DynamoQueue {
             .update_item()
             .table_name(self.table())
             .set_key(Some(key(line_pk(concert))))
-            .update_expression("SET ticker = :me, tickingUntil = :until")
-            .condition_expression("attribute_not_exists(ticker) OR ticker = :me OR tickingUntil <= :now")
+            .update_expression(format!("SET {TICKER} = :me, {TICKING_UNTIL} = :until"))
+            .condition_expression(format!(
+                "attribute_not_exists({TICKER}) OR {TICKER} = :me OR {TICKING_UNTIL} <= :now"
+            ))
             .expression_attribute_values(":me", s(ticker))
             .expression_attribute_values(":until", n(until.millis()))
             .expression_attribute_values(":now", n(now.millis()))
@@ -87,8 +90,8 @@ impl AdmitterStore for DynamoQueue {
             .update_item()
             .table_name(self.table())
             .set_key(Some(key(line_pk(concert))))
-            .update_expression("REMOVE ticker, tickingUntil")
-            .condition_expression("ticker = :me")
+            .update_expression(format!("REMOVE {TICKER}, {TICKING_UNTIL}"))
+            .condition_expression(format!("{TICKER} = :me"))
             .expression_attribute_values(":me", s(ticker))
             .send()
             .await;
@@ -104,9 +107,9 @@ impl AdmitterStore for DynamoQueue {
             .update_item()
             .table_name(self.table())
             .set_key(Some(key(line_pk(concert))))
-            .update_expression("SET sealer = :me, sealingUntil = :until")
+            .update_expression(format!("SET {SEALER} = :me, {SEALING_UNTIL} = :until"))
             .condition_expression(
-                "attribute_not_exists(cohort) AND (attribute_not_exists(sealer) OR sealer = :me OR sealingUntil <= :now)",
+                format!("attribute_not_exists({COHORT}) AND (attribute_not_exists({SEALER}) OR {SEALER} = :me OR {SEALING_UNTIL} <= :now)"),
             )
             .expression_attribute_values(":me", s(sealer))
             .expression_attribute_values(":until", n(until.millis()))
@@ -124,8 +127,10 @@ impl AdmitterStore for DynamoQueue {
             .update_item()
             .table_name(self.table())
             .set_key(Some(key(line_pk(concert))))
-            .update_expression("SET cohort = :n, seed = :seed, issued = :n, prequeued = :n, cohortStripes = :stripes")
-            .condition_expression("attribute_not_exists(cohort)")
+            .update_expression(format!(
+                "SET {COHORT} = :n, {SEED} = :seed, {ISSUED} = :n, {PREQUEUED} = :n, {COHORT_STRIPES} = :stripes"
+            ))
+            .condition_expression(format!("attribute_not_exists({COHORT})"))
             .expression_attribute_values(":n", n(draw.cohort))
             .expression_attribute_values(":seed", s(draw.seed_hex()))
             .expression_attribute_values(":stripes", AttributeValue::L(stripes))
@@ -141,8 +146,8 @@ impl AdmitterStore for DynamoQueue {
             .update_item()
             .table_name(self.table())
             .set_key(Some(key(minute_pk(concert, minute))))
-            .update_expression("SET joinedBy = :j, admittedBy = :a, expiresAt = :ttl")
-            .condition_expression("attribute_not_exists(joinedBy) OR joinedBy <= :j")
+            .update_expression(format!("SET {JOINED_BY} = :j, {ADMITTED_BY} = :a, {EXPIRES_AT} = :ttl"))
+            .condition_expression(format!("attribute_not_exists({JOINED_BY}) OR {JOINED_BY} <= :j"))
             .expression_attribute_values(":j", n(totals.joined))
             .expression_attribute_values(":a", n(totals.admitted))
             .expression_attribute_values(":ttl", n(cleanup_at()))
@@ -163,8 +168,8 @@ impl AdmitterStore for DynamoQueue {
             .client
             .query()
             .table_name(self.table())
-            .index_name("BySlot")
-            .key_condition_expression("concertId = :c AND slotUntil <= :now")
+            .index_name(BY_SLOT)
+            .key_condition_expression(format!("{CONCERT_ID} = :c AND {SLOT_UNTIL} <= :now"))
             .expression_attribute_values(":c", s(concert.as_str()))
             .expression_attribute_values(":now", n(now.millis()))
             .limit(i32::try_from(limit).unwrap_or(i32::MAX))
@@ -175,8 +180,8 @@ impl AdmitterStore for DynamoQueue {
             .iter()
             .map(|item| {
                 Ok(SlotLease {
-                    token: token_id_of_pk(get_s(item, "pk")?)?,
-                    until: Timestamp::from_millis(get_n(item, "slotUntil")?),
+                    token: token_id_of_pk(get_s(item, PK)?)?,
+                    until: Timestamp::from_millis(get_n(item, SLOT_UNTIL)?),
                 })
             })
             .collect()
@@ -188,8 +193,8 @@ impl AdmitterStore for DynamoQueue {
             let update = Update::builder()
                 .table_name(self.table())
                 .set_key(Some(key(token_pk(lease.token))))
-                .update_expression("REMOVE slotUntil")
-                .condition_expression("slotUntil = :until")
+                .update_expression(format!("REMOVE {SLOT_UNTIL}"))
+                .condition_expression(format!("{SLOT_UNTIL} = :until"))
                 .expression_attribute_values(":until", n(lease.until.millis()))
                 .build()
                 .map_err(infra)?;
@@ -198,8 +203,8 @@ impl AdmitterStore for DynamoQueue {
         let counter = Update::builder()
             .table_name(self.table())
             .set_key(Some(key(line_pk(concert))))
-            .update_expression("SET active = active - :k")
-            .condition_expression("active >= :k")
+            .update_expression(format!("SET {ACTIVE} = {ACTIVE} - :k"))
+            .condition_expression(format!("{ACTIVE} >= :k"))
             .expression_attribute_values(":k", n(leases.len()))
             .build()
             .map_err(infra)?;
@@ -234,10 +239,12 @@ impl AdmitterStore for DynamoQueue {
             .set_key(Some(key(line_pk(&plan.concert))))
             .update_expression(update)
             .condition_expression(if old == 0 {
-                "(attribute_not_exists(admittedThrough) OR admittedThrough = :old) \
-                 AND (attribute_not_exists(active) OR active <= :capBefore)"
+                format!(
+                    "(attribute_not_exists({ADMITTED_THROUGH}) OR {ADMITTED_THROUGH} = :old) \
+                     AND (attribute_not_exists({ACTIVE}) OR {ACTIVE} <= :capBefore)"
+                )
             } else {
-                "admittedThrough = :old AND (attribute_not_exists(active) OR active <= :capBefore)"
+                format!("{ADMITTED_THROUGH} = :old AND (attribute_not_exists({ACTIVE}) OR {ACTIVE} <= :capBefore)")
             })
             .set_expression_attribute_names(Some(names))
             .expression_attribute_values(":through", n(b.through))
@@ -248,11 +255,11 @@ impl AdmitterStore for DynamoQueue {
             .expression_attribute_values(
                 ":batch",
                 AttributeValue::M(HashMap::from([
-                    ("through".to_owned(), n(b.through)),
-                    ("checkInUntil".to_owned(), n(b.check_in_until.millis())),
-                    ("activeUntil".to_owned(), n(b.active_until.millis())),
-                    ("shards".to_owned(), n(b.shards)),
-                    ("holes".to_owned(), n(b.holes)),
+                    (THROUGH.to_owned(), n(b.through)),
+                    (CHECK_IN_UNTIL.to_owned(), n(b.check_in_until.millis())),
+                    (ACTIVE_UNTIL.to_owned(), n(b.active_until.millis())),
+                    (SHARDS.to_owned(), n(b.shards)),
+                    (HOLES.to_owned(), n(b.holes)),
                 ])),
             )
             .send()
@@ -273,7 +280,7 @@ impl AdmitterStore for DynamoQueue {
         if runs.is_empty() {
             return Ok(());
         }
-        let mut update = String::from("ADD holesTaken :taken SET ");
+        let mut update = format!("ADD {HOLES_TAKEN} :taken SET ");
         let mut names = HashMap::new();
         let taken: u64 = runs.iter().map(|r| r.through - r.after).sum();
         let mut values = HashMap::from([(":taken".to_owned(), n(taken))]);
@@ -308,8 +315,8 @@ impl AdmitterStore for DynamoQueue {
         (0..batch.shards)
             .map(|i| {
                 let pk = batch_pk(concert, batch.from, i);
-                match items.iter().find(|item| get_s(item, "pk").is_ok_and(|p| p == pk)) {
-                    Some(item) => Ok(opt_n(item, "checkedIn")?.unwrap_or(0)),
+                match items.iter().find(|item| get_s(item, PK).is_ok_and(|p| p == pk)) {
+                    Some(item) => Ok(opt_n(item, CHECKED_IN)?.unwrap_or(0)),
                     None => Ok(0),
                 }
             })
@@ -321,12 +328,13 @@ impl AdmitterStore for DynamoQueue {
         let mut items = Vec::with_capacity(checked_in.len() + 1);
         for (shard, count) in (0..batch.shards).zip(checked_in) {
             // Each shard exactly as read (absent: nobody counted there), and settled from now on.
-            let counted = if *count == 0 { "attribute_not_exists(checkedIn)" } else { "checkedIn = :c" };
+            let counted =
+                if *count == 0 { format!("attribute_not_exists({CHECKED_IN})") } else { format!("{CHECKED_IN} = :c") };
             let mut update = Update::builder()
                 .table_name(self.table())
                 .set_key(Some(key(batch_pk(concert, batch.from, shard))))
-                .update_expression("SET settled = :yes, expiresAt = :ttl")
-                .condition_expression(format!("attribute_not_exists(settled) AND {counted}"))
+                .update_expression(format!("SET {SETTLED} = :yes, {EXPIRES_AT} = :ttl"))
+                .condition_expression(format!("attribute_not_exists({SETTLED}) AND {counted}"))
                 .expression_attribute_values(":yes", AttributeValue::Bool(true))
                 .expression_attribute_values(":ttl", n(cleanup_at()));
             if *count > 0 {
@@ -337,8 +345,8 @@ impl AdmitterStore for DynamoQueue {
         let counter = Update::builder()
             .table_name(self.table())
             .set_key(Some(key(line_pk(concert))))
-            .update_expression("SET active = active - :k REMOVE #b")
-            .condition_expression("attribute_exists(#b) AND active >= :k")
+            .update_expression(format!("SET {ACTIVE} = {ACTIVE} - :k REMOVE #b"))
+            .condition_expression(format!("attribute_exists(#b) AND {ACTIVE} >= :k"))
             .expression_attribute_names("#b", batch_attr(batch.from))
             .expression_attribute_values(":k", n(no_shows))
             .build()

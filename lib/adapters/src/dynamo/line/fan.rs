@@ -12,9 +12,12 @@ use domain::rules::line::{Batch, LineCounters, LineTotals};
 use domain::values::clock::Timestamp;
 use domain::values::ids::{ConcertId, TokenId, UserId};
 
-use super::keys::KEEP;
-use super::keys::*;
+use super::items::*;
 use super::DynamoQueue;
+use crate::dynamo::schema::attr::*;
+use crate::dynamo::schema::queue::status;
+use crate::dynamo::schema::queue::KEEP;
+use crate::dynamo::schema::queue::*;
 
 #[async_trait]
 impl LineStore for DynamoQueue {
@@ -52,8 +55,8 @@ impl LineStore for DynamoQueue {
         let items = batch_get(&self.t.client, self.table(), keys).await?;
         let mut out = Vec::new();
         for m in wanted {
-            if let Some(item) = items.iter().find(|i| get_s(i, "pk").is_ok_and(|pk| pk == minute_pk(concert, m))) {
-                out.push((m, LineTotals { joined: get_n(item, "joinedBy")?, admitted: get_n(item, "admittedBy")? }));
+            if let Some(item) = items.iter().find(|i| get_s(i, PK).is_ok_and(|pk| pk == minute_pk(concert, m))) {
+                out.push((m, LineTotals { joined: get_n(item, JOINED_BY)?, admitted: get_n(item, ADMITTED_BY)? }));
             }
         }
         Ok(out)
@@ -74,12 +77,13 @@ impl FanStore for DynamoQueue {
             .await
             .map_err(sdk)?;
         let Some(item) = holder.item() else { return Ok(None) };
-        self.token(TokenId::parse(get_s(item, "tokenId")?)?).await
+        self.token(TokenId::parse(get_s(item, TOKEN_ID)?)?).await
     }
 
     async fn next_prequeue_index(&self, concert: &ConcertId) -> Result<Option<u64>> {
         let stripe = arrivals::any_stripe();
-        let taken = self.add_taken(prequeue_pk(concert, stripe), 1, Some("attribute_not_exists(sealed)")).await?;
+        let taken =
+            self.add_taken(prequeue_pk(concert, stripe), 1, Some(&format!("attribute_not_exists({SEALED})"))).await?;
         Ok(taken.map(|rank| arrivals::number(stripe, rank) - 1))
     }
 
@@ -94,26 +98,26 @@ impl FanStore for DynamoQueue {
         let ttl = cleanup_at();
         let token_item = Put::builder()
             .table_name(self.table())
-            .item("pk", s(token_pk(token.id)))
-            .item("tokenId", s(token.id.to_string()))
-            .item("userId", s(token.user.to_string()))
-            .item("concertId", s(token.concert.as_str()))
+            .item(PK, s(token_pk(token.id)))
+            .item(TOKEN_ID, s(token.id.to_string()))
+            .item(USER_ID, s(token.user.to_string()))
+            .item(CONCERT_ID, s(token.concert.as_str()))
             .item(spot_attr(token.spot).0, n(spot_attr(token.spot).1))
-            .item("status", s("WAITING"))
-            .item("expiresAt", n(&ttl))
-            .condition_expression("attribute_not_exists(pk)")
+            .item(STATUS, s(status::WAITING))
+            .item(EXPIRES_AT, n(&ttl))
+            .condition_expression(format!("attribute_not_exists({PK})"))
             .build()
             .map_err(infra)?;
         let holder = Put::builder()
             .table_name(self.table())
-            .item("pk", s(holder_pk(&token.concert, token.user)))
-            .item("tokenId", s(token.id.to_string()))
-            .item("expiresAt", n(&ttl));
+            .item(PK, s(holder_pk(&token.concert, token.user)))
+            .item(TOKEN_ID, s(token.id.to_string()))
+            .item(EXPIRES_AT, n(&ttl));
         let holder = match replaces {
-            None => holder.condition_expression("attribute_not_exists(pk)"),
-            Some(old) => {
-                holder.condition_expression("tokenId = :old").expression_attribute_values(":old", s(old.id.to_string()))
-            }
+            None => holder.condition_expression(format!("attribute_not_exists({PK})")),
+            Some(old) => holder
+                .condition_expression(format!("{TOKEN_ID} = :old"))
+                .expression_attribute_values(":old", s(old.id.to_string())),
         }
         .build()
         .map_err(infra)?;
@@ -127,8 +131,8 @@ impl FanStore for DynamoQueue {
                 .table_name(self.table())
                 .set_key(Some(key(token_pk(old.id))))
                 .condition_expression("#status = :waiting")
-                .expression_attribute_names("#status", "status")
-                .expression_attribute_values(":waiting", s("WAITING"))
+                .expression_attribute_names("#status", STATUS)
+                .expression_attribute_values(":waiting", s(status::WAITING))
                 .build()
                 .map_err(infra)?;
             items.push(TransactWriteItem::builder().condition_check(still_waiting).build());
@@ -145,11 +149,13 @@ impl FanStore for DynamoQueue {
         let token_item = Update::builder()
             .table_name(self.table())
             .set_key(Some(key(token_pk(token.id))))
-            .update_expression("SET #status = :active, activeUntil = :until, slotUntil = :slot, expiresAt = :ttl")
+            .update_expression(format!(
+                "SET #status = :active, {ACTIVE_UNTIL} = :until, {SLOT_UNTIL} = :slot, {EXPIRES_AT} = :ttl"
+            ))
             .condition_expression("#status = :waiting")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":active", s("ACTIVE"))
-            .expression_attribute_values(":waiting", s("WAITING"))
+            .expression_attribute_names("#status", STATUS)
+            .expression_attribute_values(":active", s(status::ACTIVE))
+            .expression_attribute_values(":waiting", s(status::WAITING))
             .expression_attribute_values(":until", n(batch.active_until.millis()))
             .expression_attribute_values(":slot", n(slot_until.millis()))
             .expression_attribute_values(":ttl", n(ttl))
@@ -158,8 +164,8 @@ impl FanStore for DynamoQueue {
         let count = Update::builder()
             .table_name(self.table())
             .set_key(Some(key(batch_pk(&token.concert, batch.from, batch.shard_of(token.id)))))
-            .update_expression("ADD checkedIn :one")
-            .condition_expression("attribute_not_exists(settled)")
+            .update_expression(format!("ADD {CHECKED_IN} :one"))
+            .condition_expression(format!("attribute_not_exists({SETTLED})"))
             .expression_attribute_values(":one", n(1))
             .build()
             .map_err(infra)?;
@@ -167,7 +173,7 @@ impl FanStore for DynamoQueue {
         let holder = ConditionCheck::builder()
             .table_name(self.table())
             .set_key(Some(key(holder_pk(&token.concert, token.user))))
-            .condition_expression("tokenId = :me")
+            .condition_expression(format!("{TOKEN_ID} = :me"))
             .expression_attribute_values(":me", s(token.id.to_string()))
             .build()
             .map_err(infra)?;
@@ -186,12 +192,12 @@ impl FanStore for DynamoQueue {
             .update_item()
             .table_name(self.table())
             .set_key(Some(key(token_pk(token))))
-            .update_expression("SET slotUntil = :slot")
+            .update_expression(format!("SET {SLOT_UNTIL} = :slot"))
             // Still ACTIVE and still holding its slot: a released slot (no slotUntil) or one
             // already over stays lost, whatever the fan sends.
-            .condition_expression("#status = :active AND slotUntil > :now")
-            .expression_attribute_names("#status", "status")
-            .expression_attribute_values(":active", s("ACTIVE"))
+            .condition_expression(format!("#status = :active AND {SLOT_UNTIL} > :now"))
+            .expression_attribute_names("#status", STATUS)
+            .expression_attribute_values(":active", s(status::ACTIVE))
             .expression_attribute_values(":now", n(now.millis()))
             .expression_attribute_values(":slot", n(slot_until.millis()))
             .send()

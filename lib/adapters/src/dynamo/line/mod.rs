@@ -8,14 +8,15 @@
 
 mod admitter;
 mod fan;
-pub(crate) mod keys;
+mod items;
 
-use keys::line_pk;
+use crate::dynamo::schema::queue::line_pk;
 
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::ReturnValue;
 
+use crate::dynamo::schema::attr::*;
 use crate::dynamo::{applied, batch_get, condition_failed, get_n, get_s, key, n, opt_n, sdk, Item, Tables};
 use domain::error::{Error, Result};
 use domain::rules::arrivals::{Arrivals, STRIPES};
@@ -42,11 +43,11 @@ impl DynamoQueue {
         let items = batch_get(&self.t.client, self.table(), keys).await?;
         let mut stripes = vec![(0, false); STRIPES as usize];
         for item in &items {
-            let pk = get_s(item, "pk")?;
+            let pk = get_s(item, PK)?;
             let Some(stripe) = wanted.get(pk) else {
                 return Err(Error::Infrastructure(format!("a stripe with an unexpected key {pk}")));
             };
-            stripes[*stripe] = (opt_n(item, "taken")?.unwrap_or(0), item.contains_key("sealed"));
+            stripes[*stripe] = (opt_n(item, TAKEN)?.unwrap_or(0), item.contains_key(SEALED));
         }
         Ok(stripes)
     }
@@ -60,14 +61,14 @@ impl DynamoQueue {
             .update_item()
             .table_name(self.table())
             .set_key(Some(key(pk)))
-            .update_expression("ADD taken :ranks")
+            .update_expression(format!("ADD {TAKEN} :ranks"))
             .set_condition_expression(condition.map(str::to_owned))
             .expression_attribute_values(":ranks", n(ranks))
             .return_values(ReturnValue::UpdatedNew)
             .send()
             .await;
         match out {
-            Ok(o) => Ok(Some(get_n(&o.attributes().cloned().unwrap_or_default(), "taken")?)),
+            Ok(o) => Ok(Some(get_n(&o.attributes().cloned().unwrap_or_default(), TAKEN)?)),
             Err(e) if condition_failed(&e) => Ok(None),
             Err(e) => Err(sdk(e)),
         }

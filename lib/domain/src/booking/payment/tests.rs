@@ -12,6 +12,7 @@ use crate::line::token::Presented;
 use crate::testkit::memory::Memory;
 use crate::testkit::world::{won, world, HOLD};
 use crate::values::clock::Timestamp;
+use crate::values::ids::ConcertId;
 use crate::values::ids::{SeatNumber, TokenId};
 
 #[test]
@@ -268,4 +269,58 @@ async fn paid_seats_keep_counting_toward_the_limit_forever() {
         w.holds.hold(&again, w.date, SeatNumber::new(49).unwrap()).await,
         Err(Error::SeatLimitReached { limit })
     );
+}
+
+fn held(user: UserId, concert: &str, price: i64, until_ms: i64) -> Reservation {
+    Reservation {
+        id: ReservationId::random(),
+        user,
+        concert: ConcertId::parse(concert).unwrap(),
+        date: crate::values::ids::ConcertDate::parse("2026-12-24").unwrap(),
+        seat: SeatNumber::new(3).unwrap(),
+        price: won(price),
+        created_at: Timestamp::from_millis(0),
+        expires_at: Timestamp::from_millis(until_ms),
+        slot: 0,
+        state: ReservationState::Held,
+    }
+}
+
+fn bearer_of(user: UserId, concert: &str, status: TokenStatus) -> crate::line::token::Bearer {
+    crate::line::token::Bearer { token: TokenId::random(), user, concert: ConcertId::parse(concert).unwrap(), status }
+}
+
+#[test]
+fn plan_payment_debits_the_total_of_live_holds_of_the_tokens_concert() {
+    let user = UserId::random();
+    let active = TokenStatus::Active { until: Timestamp::from_millis(10_000) };
+    let now = Timestamp::from_millis(1_000);
+    let wallet = crate::wallet::statement::Wallet { balance: won(500), entries: 2 };
+    let plan = plan_payment(
+        &bearer_of(user, "c", active),
+        vec![held(user, "c", 200, 2_000), held(user, "c", 100, 2_000)],
+        wallet,
+        now,
+        None,
+    )
+    .unwrap();
+    assert_eq!((plan.payment.amount, plan.payment.balance_after, plan.payment.seats.len()), (won(300), won(200), 2));
+    assert_eq!((plan.wallet, plan.now, plan.payment.paid_at), (wallet, now, now));
+}
+
+#[test]
+fn plan_payment_refuses_an_ended_hold_another_concert_an_inactive_token_and_a_short_balance() {
+    let user = UserId::random();
+    let active = TokenStatus::Active { until: Timestamp::from_millis(10_000) };
+    let now = Timestamp::from_millis(1_000);
+    let rich = crate::wallet::statement::Wallet { balance: won(1_000), entries: 1 };
+    let plan = |status, r: Reservation, wallet| plan_payment(&bearer_of(user, "c", status), vec![r], wallet, now, None);
+    assert_eq!(plan(active, held(user, "c", 100, 1_000), rich).err(), Some(Error::HoldExpired), "ends at its deadline");
+    assert_eq!(plan(active, held(user, "other", 100, 2_000), rich).err(), Some(Error::TokenWrongConcert));
+    assert_eq!(plan(TokenStatus::Waiting, held(user, "c", 100, 2_000), rich).err(), Some(Error::TokenNotActive));
+    assert_eq!(plan(TokenStatus::Expired, held(user, "c", 100, 2_000), rich).err(), Some(Error::TokenExpired));
+    let ended = TokenStatus::Active { until: now };
+    assert_eq!(plan(ended, held(user, "c", 100, 2_000), rich).err(), Some(Error::TokenExpired));
+    let poor = crate::wallet::statement::Wallet { balance: won(99), entries: 1 };
+    assert_eq!(plan(active, held(user, "c", 100, 2_000), poor).err(), Some(Error::InsufficientBalance));
 }

@@ -122,3 +122,34 @@ async fn a_sell_out_counted_before_a_refund_is_never_written_after_it() {
     w.mem.mark_sold_out(&w.concert, seen + 1).await.unwrap();
     assert!(w.mem.concert(&w.concert).await.unwrap().unwrap().sold_out, "a count after the refund is written");
 }
+
+#[test]
+fn plan_refund_credits_the_price_less_the_schedules_fee_and_refuses_past_the_deadline() {
+    let user = crate::values::ids::UserId::random();
+    let date = crate::values::ids::ConcertDate::parse("2026-12-24").unwrap();
+    let paid_at = date.start().minus(Duration::from_secs(30 * 24 * 3600));
+    let payment = crate::values::ids::PaymentId::random();
+    let reservation = Reservation {
+        id: crate::values::ids::ReservationId::random(),
+        user,
+        concert: crate::values::ids::ConcertId::parse("c").unwrap(),
+        date,
+        seat: SeatNumber::new(1).unwrap(),
+        price: won(100_000),
+        created_at: paid_at,
+        expires_at: paid_at,
+        slot: 0,
+        state: crate::booking::reservation::ReservationState::Confirmed { payment },
+    };
+    let policy = crate::rules::refund_policy::RefundPolicy::standard();
+    let wallet = crate::wallet::statement::Wallet { balance: won(5), entries: 3 };
+    let within_grace = paid_at.plus(Duration::from_secs(60));
+    let plan = plan_refund(reservation.clone(), payment, paid_at, &policy, wallet, within_grace, None).unwrap();
+    assert_eq!((plan.refund.fee, plan.refund.amount, plan.refund.balance_after), (won(0), won(100_000), won(100_005)));
+    assert_eq!((plan.refund.user, plan.refund.payment, plan.wallet), (user, payment, wallet));
+    let at_the_show = date.start();
+    assert_eq!(
+        plan_refund(reservation, payment, paid_at, &policy, wallet, at_the_show, None).err(),
+        Some(Error::RefundDeadlinePassed)
+    );
+}
