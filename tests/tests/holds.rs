@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use adapters::dynamo::{DynamoHolds, Tables};
+use adapters::dynamo::DynamoHolds;
 use domain::booking::reservation::ReservationState;
 use domain::booking::store::HoldStore;
 use domain::catalog::store::CatalogStore;
@@ -16,29 +16,18 @@ use serde_json::json;
 const SWARM: &str = env!("CARGO_BIN_EXE_swarm");
 const DATE: &str = "2026-12-24";
 
-fn hold(concert: &str, seat: i64, token: &str) -> Call {
-    Call::post("/reservations", json!({ "concertId": concert, "date": DATE, "seatNumber": seat })).token(token)
-}
-
-async fn available_on(s: &edge::wiring::Services, concert: &str, token: &str) -> u64 {
-    let a = call(s, &routes(), &Call::get(format!("/concerts/{concert}/dates")).token(token)).await;
+async fn available_on(app: &App, concert: &str, token: &str) -> u64 {
+    let a = app.dates(concert).token(token).await;
     assert_eq!(a.status, 200, "{a:?}");
     a.body["dates"][0]["availableSeats"].as_u64().unwrap()
 }
 
-async fn holds_store(s: &edge::wiring::Services) -> DynamoHolds {
-    DynamoHolds::new(Tables::new(
-        aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
-        s.settings.resources.clone(),
-    ))
-}
-
 #[tokio::test]
 async fn hundred_concurrent_holds_of_one_seat_from_four_processes_yield_exactly_one() {
-    let s = services().await;
-    let concert = new_concert(&s, &[DATE]).await;
-    let fans = admitted_fans(&s, &concert, 100).await;
-    let calls: Vec<Call> = fans.iter().map(|f| hold(concert.as_str(), 7, &f.token)).collect();
+    let app = App::start().await;
+    let concert = app.new_concert(&[DATE]).await;
+    let fans = app.admitted_fans(&concert, 100).await;
+    let calls: Vec<Call> = fans.iter().map(|f| Call::hold(&concert, DATE, 7).token(&f.token)).collect();
     let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 25 }).collect();
     let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
 
@@ -46,25 +35,24 @@ async fn hundred_concurrent_holds_of_one_seat_from_four_processes_yield_exactly_
     let refused: Vec<&Answer> = answers.iter().filter(|a| a.status != 201).collect();
     assert_eq!(refused.len(), 99);
     assert!(refused.iter().all(|a| a.status == 409 && a.code() == "SEAT_UNAVAILABLE"), "{refused:?}");
-    assert_eq!(available_on(&s, concert.as_str(), &fans[0].token).await, 49);
+    assert_eq!(available_on(&app, concert.as_str(), &fans[0].token).await, 49);
 }
 
 #[tokio::test]
 async fn fifty_users_holding_fifty_seats_at_once_leave_none_available() {
-    let s = services().await;
-    let concert = new_concert(&s, &[DATE, "2026-12-25"]).await;
-    let fans = admitted_fans(&s, &concert, 50).await;
+    let app = App::start().await;
+    let concert = app.new_concert(&[DATE, "2026-12-25"]).await;
+    let fans = app.admitted_fans(&concert, 50).await;
     let calls: Vec<Call> =
-        fans.iter().enumerate().map(|(i, f)| hold(concert.as_str(), i as i64 + 1, &f.token)).collect();
+        fans.iter().enumerate().map(|(i, f)| Call::hold(&concert, DATE, i as u64 + 1).token(&f.token)).collect();
     let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 13 }).collect();
     let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
     assert!(answers.iter().all(|a| a.status == 201), "{answers:?}");
 
-    let a = call(&s, &routes(), &Call::get(format!("/concerts/{concert}/dates")).token(&fans[0].token)).await;
+    let a = app.dates(&concert).token(&fans[0].token).await;
     assert_eq!(a.body["dates"][0], json!({ "date": DATE, "availableSeats": 0, "totalSeats": 50 }));
     assert_eq!(a.body["dates"][1]["availableSeats"], 50);
-    let seats =
-        call(&s, &routes(), &Call::get(format!("/concerts/{concert}/dates/{DATE}/seats")).token(&fans[0].token)).await;
+    let seats = app.seats(&concert, DATE).token(&fans[0].token).await;
     let list = seats.body["seats"].as_array().unwrap();
     assert_eq!(list.len(), 50);
     assert!(list.iter().enumerate().all(|(i, seat)| seat["seatNumber"] == i as u64 + 1 && seat["status"] == "HELD"));
@@ -73,74 +61,65 @@ async fn fifty_users_holding_fifty_seats_at_once_leave_none_available() {
 #[tokio::test]
 async fn expired_hold_is_available_at_once_and_taken_over_and_the_first_user_cannot_pay() {
     let clock = Arc::new(ManualClock::at(SystemClock.now()));
-    let s = services_with(clock.clone(), |_| {}).await;
-    let routes = routes();
-    let concert = new_concert(&s, &[DATE]).await;
-    let fans = admitted_fans(&s, &concert, 2).await;
+    let app = App::with(clock.clone(), |_| {}).await;
+    let concert = app.new_concert(&[DATE]).await;
+    let fans = app.admitted_fans(&concert, 2).await;
     let (first, second) = (&fans[0], &fans[1]);
-    call(
-        &s,
-        &routes,
-        &Call::post(format!("/users/{}/balance/charges", first.user), json!({ "amount": 1_000_000 })).key("top-up"),
-    )
-    .await;
+    app.charge(first.user, 1_000_000).key("top-up").await;
 
-    let held = call(&s, &routes, &hold(concert.as_str(), 3, &first.token)).await;
+    let held = app.hold(&concert, DATE, 3).token(&first.token).await;
     assert_eq!(held.status, 201, "{held:?}");
-    let taken = call(&s, &routes, &hold(concert.as_str(), 3, &second.token)).await;
+    let taken = app.hold(&concert, DATE, 3).token(&second.token).await;
     assert_eq!((taken.status, taken.code()), (409, "SEAT_UNAVAILABLE"));
 
     // One millisecond before the end the hold stands; at the end the seat is free to all.
-    clock.advance(s.settings.hold_for - Duration::from_millis(1));
-    assert_eq!(available_on(&s, concert.as_str(), &second.token).await, 49);
+    clock.advance(app.settings.hold_for - Duration::from_millis(1));
+    assert_eq!(available_on(&app, concert.as_str(), &second.token).await, 49);
     // The first fan looks too: an idle fan would lose their turn when the hold ends.
-    assert_eq!(available_on(&s, concert.as_str(), &first.token).await, 49);
+    assert_eq!(available_on(&app, concert.as_str(), &first.token).await, 49);
     clock.advance(Duration::from_millis(1));
-    assert_eq!(available_on(&s, concert.as_str(), &second.token).await, 50);
-    let taken = call(&s, &routes, &hold(concert.as_str(), 3, &second.token)).await;
+    assert_eq!(available_on(&app, concert.as_str(), &second.token).await, 50);
+    let taken = app.hold(&concert, DATE, 3).token(&second.token).await;
     assert_eq!(taken.status, 201, "{taken:?}");
 
-    let reservation = held.body["reservationId"].as_str().unwrap();
-    let paid =
-        call(&s, &routes, &Call::post("/payments", json!({ "reservationId": reservation })).token(&first.token)).await;
+    let reservation = held.text("reservationId");
+    let paid = app.pay(reservation).token(&first.token).await;
     assert_eq!((paid.status, paid.code()), (410, "HOLD_EXPIRED"));
-    let balance = call(&s, &routes, &Call::get(format!("/users/{}/balance", first.user))).await;
-    assert_eq!(balance.body["balance"], 1_000_000);
-    let mine = call(&s, &routes, &Call::get(format!("/reservations/{reservation}")).token(&first.token)).await;
+    assert_eq!(app.balance(first.user).await, 1_000_000);
+    let mine = app.reservation(reservation).token(&first.token).await;
     assert_eq!(mine.body["status"], "EXPIRED");
 }
 
 #[tokio::test]
 async fn release_message_marks_the_unpaid_hold_expired_and_is_harmless_when_repeated_or_early() {
     let clock = Arc::new(ManualClock::at(SystemClock.now()));
-    let s = services_with(clock.clone(), |_| {}).await;
-    let concert = new_concert(&s, &[DATE]).await;
-    let fans = admitted_fans(&s, &concert, 1).await;
-    let held = call(&s, &routes(), &hold(concert.as_str(), 9, &fans[0].token)).await;
-    let id = ReservationId::parse(held.body["reservationId"].as_str().unwrap()).unwrap();
-    let store = holds_store(&s).await;
+    let app = App::with(clock.clone(), |_| {}).await;
+    let concert = app.new_concert(&[DATE]).await;
+    let fan = app.fan(&concert).await;
+    let held = app.hold(&concert, DATE, 9).token(&fan.token).await;
+    let id = ReservationId::parse(held.text("reservationId")).unwrap();
+    let store = DynamoHolds::new(app.tables().await);
 
     // Early: nothing changes (the message is sent again for the remaining time). A failed
     // handling is redelivered by SQS, as `setup` repeats it here under injected faults.
-    setup(|| s.holds.on_expiry_message(id)).await;
+    setup(|| app.holds.on_expiry_message(id)).await;
     assert_eq!(setup(|| store.reservation(id)).await.unwrap().state, ReservationState::Held);
 
-    clock.advance(s.settings.hold_for);
-    setup(|| s.holds.on_expiry_message(id)).await;
-    setup(|| s.holds.on_expiry_message(id)).await;
+    clock.advance(app.settings.hold_for);
+    setup(|| app.holds.on_expiry_message(id)).await;
+    setup(|| app.holds.on_expiry_message(id)).await;
     assert_eq!(setup(|| store.reservation(id)).await.unwrap().state, ReservationState::Expired);
     let (date, nine) =
         (domain::values::ids::ConcertDate::parse(DATE).unwrap(), domain::values::ids::SeatNumber::new(9).unwrap());
-    let seat = setup(|| s.catalog_store.seat(&concert, date, nine)).await.unwrap();
+    let seat = setup(|| app.catalog_store.seat(&concert, date, nine)).await.unwrap();
     assert_eq!(seat.state, domain::catalog::concert::SeatState::Available);
 }
 
 #[tokio::test]
 async fn bad_hold_requests_are_4xx_and_change_nothing() {
-    let s = services().await;
-    let routes = routes();
-    let concert = new_concert(&s, &[DATE]).await;
-    let fans = admitted_fans(&s, &concert, 2).await;
+    let app = App::start().await;
+    let concert = app.new_concert(&[DATE]).await;
+    let fans = app.admitted_fans(&concert, 2).await;
     let t = &fans[0].token;
     let c = concert.as_str();
     let cases = [
@@ -152,39 +131,39 @@ async fn bad_hold_requests_are_4xx_and_change_nothing() {
         (json!({ "concertId": c, "date": DATE }), 400, "INVALID_REQUEST"),
     ];
     for (body, status, code) in cases {
-        let a = call(&s, &routes, &Call::post("/reservations", body.clone()).token(t)).await;
+        let a = app.post("/reservations", body.clone()).token(t).await;
         assert_eq!((a.status, a.code()), (status, code), "{body}");
     }
     let mut raw = Call::post("/reservations", json!(null)).token(t);
     raw.body = None;
-    assert_eq!(call(&s, &routes, &raw).await.status, 400);
-    assert_eq!(available_on(&s, c, t).await, 50, "nothing was held");
+    assert_eq!(app.request(raw).await.status, 400);
+    assert_eq!(available_on(&app, c, t).await, 50, "nothing was held");
 
-    let a = call(&s, &routes, &Call::get(format!("/concerts/{c}/dates/2030-01-01/seats")).token(t)).await;
+    let a = app.seats(c, "2030-01-01").token(t).await;
     assert_eq!((a.status, a.code()), (404, "SCHEDULE_NOT_FOUND"));
-    let a = call(&s, &routes, &Call::get(format!("/concerts/{c}/dates/not-a-date/seats")).token(t)).await;
+    let a = app.seats(c, "not-a-date").token(t).await;
     assert_eq!(a.status, 400);
 
     // Someone else's reservation reads as not found; so does a malformed id.
-    let held = call(&s, &routes, &hold(c, 1, &fans[0].token)).await;
-    let id = held.body["reservationId"].as_str().unwrap();
-    let a = call(&s, &routes, &Call::get(format!("/reservations/{id}")).token(&fans[1].token)).await;
+    let held = app.hold(c, DATE, 1).token(&fans[0].token).await;
+    let id = held.text("reservationId");
+    let a = app.reservation(id).token(&fans[1].token).await;
     assert_eq!((a.status, a.code()), (404, "RESERVATION_NOT_FOUND"));
-    let a = call(&s, &routes, &Call::get("/reservations/not-a-uuid").token(&fans[1].token)).await;
+    let a = app.reservation("not-a-uuid").token(&fans[1].token).await;
     assert_eq!((a.status, a.code()), (404, "RESERVATION_NOT_FOUND"));
-    let a = call(&s, &routes, &Call::get(format!("/reservations/{id}")).token(&fans[0].token)).await;
+    let a = app.reservation(id).token(&fans[0].token).await;
     assert_eq!((a.status, a.body["status"].as_str()), (200, Some("HELD")));
 }
 
 #[tokio::test]
 async fn the_delayed_release_message_arrives_through_sqs_and_expires_the_unpaid_hold() {
-    let s = services_with(Arc::new(SystemClock), |c| c.hold_for = Duration::from_secs(1)).await;
-    let concert = new_concert(&s, &[DATE]).await;
-    let fans = admitted_fans(&s, &concert, 1).await;
-    let held = call(&s, &routes(), &hold(concert.as_str(), 4, &fans[0].token)).await;
-    let id = ReservationId::parse(held.body["reservationId"].as_str().unwrap()).unwrap();
+    let app = App::with(Arc::new(SystemClock), |c| c.hold_for = Duration::from_secs(1)).await;
+    let concert = app.new_concert(&[DATE]).await;
+    let fan = app.fan(&concert).await;
+    let held = app.hold(&concert, DATE, 4).token(&fan.token).await;
+    let id = ReservationId::parse(held.text("reservationId")).unwrap();
     let sqs = aws_sdk_sqs::Client::new(&aws_config::load_from_env().await);
-    let url = &s.settings.resources.hold_expiry_queue_url;
+    let url = &app.settings.resources.hold_expiry_queue_url;
 
     // What the SQS event source does: receive, hand each body to the consumer, delete.
     let mut seen = false;
@@ -193,7 +172,7 @@ async fn the_delayed_release_message_arrives_through_sqs_and_expires_the_unpaid_
         for m in got.messages() {
             let body = m.body().unwrap_or_default();
             // An error would have SQS deliver the message again: handled again here at once.
-            setup(|| fn_hold_expiry::process(&s, body)).await;
+            setup(|| fn_hold_expiry::process(&app, body)).await;
             seen |= body.contains(&id.to_string());
             sqs.delete_message().queue_url(url).receipt_handle(m.receipt_handle().unwrap()).send().await.unwrap();
         }
@@ -203,7 +182,7 @@ async fn the_delayed_release_message_arrives_through_sqs_and_expires_the_unpaid_
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     assert!(seen, "the release message was delivered after the hold period");
-    let store = holds_store(&s).await;
+    let store = DynamoHolds::new(app.tables().await);
     let stored = setup(|| store.reservation(id)).await.unwrap();
     assert_eq!(stored.state, ReservationState::Expired);
 }

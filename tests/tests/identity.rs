@@ -11,7 +11,6 @@ use domain::catalog::store::CatalogStore;
 use domain::values::clock::{Clock, ManualClock, SystemClock};
 use domain::values::ids::UserId;
 use domain::values::ids::{ConcertDate, SeatNumber};
-use edge::wiring::Services;
 use integration_tests::*;
 use jsonwebtoken::{encode, Algorithm, EncodingKey, Header};
 use serde_json::{json, Value};
@@ -50,8 +49,7 @@ fn claims(user: UserId, shift: impl Fn(&mut Value)) -> Value {
 
 #[tokio::test]
 async fn bad_sign_ins_get_401_and_write_nothing() {
-    let s = services().await;
-    let r = routes();
+    let app = App::start().await;
     let user = UserId::random();
     let real = EncodingKey::from_rsa_pem(&key_pem()).unwrap();
     let good = signed(&claims(user, |_| {}), Algorithm::RS256, &real);
@@ -99,84 +97,60 @@ async fn bad_sign_ins_get_401_and_write_nothing() {
         ),
         ("garbage", "not.a.jwt".into(), "AUTH_INVALID"),
     ];
-    let charge = |sign_in: SignIn| {
-        Call::post(format!("/users/{user}/balance/charges"), json!({ "amount": 1_000 })).key("k").sign_in(sign_in)
-    };
+    let charge = |sign_in: SignIn| app.charge(user, 1_000).key("k").sign_in(sign_in);
     for (what, token, code) in &bad {
-        let a = call_once(&s, &r, &charge(SignIn::Header(format!("Bearer {token}")))).await;
+        let a = charge(SignIn::Header(format!("Bearer {token}"))).once().await;
         assert_eq!((a.status, a.code()), (401, *code), "{what}: {a:?}");
     }
     for header in [None, Some("Basic dXNlcjpwdw=="), Some("Bearer")] {
         let sign_in = header.map_or(SignIn::Anonymous, |h| SignIn::Header(h.to_owned()));
-        let a = call_once(&s, &r, &charge(sign_in)).await;
+        let a = charge(sign_in).once().await;
         assert_eq!((a.status, a.code()), (401, "AUTH_MISSING"), "{header:?}: {a:?}");
     }
     // The same request with the good token is accepted, and nothing was written before it.
-    let a = call(&s, &r, &charge(SignIn::Header(format!("Bearer {good}")))).await;
+    let a = charge(SignIn::Header(format!("Bearer {good}"))).await;
     assert_eq!((a.status, &a.body["balance"]), (200, &json!(1_000)), "{a:?}");
     // The catalog stays public.
-    assert_eq!(call_once(&s, &r, &Call::get("/concerts").sign_in(SignIn::Anonymous)).await.status, 200);
+    assert_eq!(app.get("/concerts").sign_in(SignIn::Anonymous).once().await.status, 200);
 }
 
 #[tokio::test]
 async fn nobody_acts_as_someone_else() {
-    let s = services().await;
-    let r = routes();
-    let concert = new_concert(&s, &[DATE]).await;
-    let fans = admitted_fans(&s, &concert, 2).await;
+    let app = App::start().await;
+    let concert = app.new_concert(&[DATE]).await;
+    let fans = app.admitted_fans(&concert, 2).await;
     let (a, b) = (&fans[0], &fans[1]);
-    call(&s, &r, &Call::post(format!("/users/{}/balance/charges", b.user), json!({ "amount": 900_000 })).key("b"))
-        .await;
-    let held = call(
-        &s,
-        &r,
-        &Call::post("/reservations", json!({ "concertId": concert.as_str(), "date": DATE, "seatNumber": 5 }))
-            .token(&b.token),
-    )
-    .await;
+    app.charge(b.user, 900_000).key("b").await;
+    let held = app.hold(&concert, DATE, 5).token(&b.token).await;
     assert_eq!(held.status, 201, "{held:?}");
-    let b_reservation = held.body["reservationId"].as_str().unwrap().to_owned();
+    let b_reservation = held.text("reservationId").to_owned();
 
     let as_a = |c: Call| c.as_user(a.user);
     let attempts = [
         (as_a(Call::get(format!("/users/{}/balance", b.user))), 403),
-        (as_a(Call::post(format!("/users/{}/balance/charges", b.user), json!({ "amount": 1 })).key("x")), 403),
+        (as_a(Call::charge(b.user, 1).key("x")), 403),
         (as_a(Call::get(format!("/users/{}/payments", b.user))), 403),
-        (
-            as_a(Call::post("/queue/tokens", json!({ "userId": b.user.to_string(), "concertId": concert.as_str() }))),
-            403,
-        ),
+        (as_a(Call::join_for(b.user, &concert)), 403),
         (as_a(Call::get("/queue/tokens/current").token(&b.token)), 403),
         (as_a(Call::get(format!("/concerts/{concert}/dates")).token(&b.token)), 403),
-        (
-            as_a(
-                Call::post("/reservations", json!({ "concertId": concert.as_str(), "date": DATE, "seatNumber": 6 }))
-                    .token(&b.token),
-            ),
-            403,
-        ),
-        (as_a(Call::post("/payments", json!({ "reservationId": b_reservation })).token(&b.token)), 403),
+        (as_a(Call::hold(&concert, DATE, 6).token(&b.token)), 403),
+        (as_a(Call::pay(&b_reservation).token(&b.token)), 403),
         (as_a(Call::get(format!("/reservations/{b_reservation}")).token(&a.token)), 404),
-        (as_a(Call::delete(format!("/reservations/{b_reservation}")).token(&a.token)), 404),
-        (as_a(Call::post("/payments", json!({ "reservationId": b_reservation })).token(&a.token)), 404),
+        (as_a(Call::cancel(&b_reservation).token(&a.token)), 404),
+        (as_a(Call::pay(&b_reservation).token(&a.token)), 404),
     ];
     for (c, status) in &attempts {
-        let answer = call(&s, &r, c).await;
+        let answer = app.request(c.clone()).await;
         assert_eq!(answer.status, *status, "{} {}: {answer:?}", c.method, c.path);
     }
     // Nothing of B's changed: balance, hold, token.
-    let bal = call(&s, &r, &Call::get(format!("/users/{}/balance", b.user))).await;
-    assert_eq!(bal.body["balance"], 900_000);
-    let res = call(&s, &r, &Call::get(format!("/reservations/{b_reservation}")).token(&b.token)).await;
+    assert_eq!(app.balance(b.user).await, 900_000);
+    let res = app.reservation(&b_reservation).token(&b.token).await;
     assert_eq!(res.body["status"], "HELD");
-    let seats = call(&s, &r, &Call::get(format!("/concerts/{concert}/dates/{DATE}/seats")).token(&b.token)).await;
+    let seats = app.seats(&concert, DATE).token(&b.token).await;
     assert_eq!(seats.body["seats"][5]["status"], "AVAILABLE", "seat 6 was not taken with B's token");
-    let payments = call(&s, &r, &Call::get(format!("/users/{}/payments", b.user))).await;
+    let payments = app.payments(b.user).await;
     assert_eq!(payments.body["payments"], json!([]));
-}
-
-fn hold(concert: &str, seat: usize, token: &str) -> Call {
-    Call::post("/reservations", json!({ "concertId": concert, "date": DATE, "seatNumber": seat })).token(token)
 }
 
 fn count(answers: &[Answer], status: u16, code: &str) -> usize {
@@ -185,11 +159,10 @@ fn count(answers: &[Answer], status: u16, code: &str) -> usize {
 
 #[tokio::test]
 async fn one_account_holds_at_most_its_limit_from_four_processes_and_frees_a_share_by_cancel_or_expiry() {
-    let s = services().await;
-    let r = routes();
-    let concert = new_concert(&s, &[DATE]).await;
-    let fan = admitted_fans(&s, &concert, 1).await.remove(0);
-    let calls: Vec<Call> = (1..=20).map(|seat| hold(concert.as_str(), seat, &fan.token)).collect();
+    let app = App::start().await;
+    let concert = app.new_concert(&[DATE]).await;
+    let fan = app.fan(&concert).await;
+    let calls: Vec<Call> = (1..=20).map(|seat| Call::hold(&concert, DATE, seat).token(&fan.token)).collect();
     let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 5 }).collect();
     let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
     assert_eq!(count(&answers, 201, ""), LIMIT, "{answers:?}");
@@ -197,49 +170,42 @@ async fn one_account_holds_at_most_its_limit_from_four_processes_and_frees_a_sha
 
     // Cancelling one gives exactly one share back.
     let held: Vec<&Answer> = answers.iter().filter(|a| a.status == 201).collect();
-    let first = held[0].body["reservationId"].as_str().unwrap();
-    let cancelled = call(&s, &r, &Call::delete(format!("/reservations/{first}")).token(&fan.token)).await;
+    let first = held[0].text("reservationId");
+    let cancelled = app.cancel(first).token(&fan.token).await;
     assert_eq!((cancelled.status, &cancelled.body["status"]), (200, &json!("CANCELLED")), "{cancelled:?}");
-    let again: Vec<Call> = (21..=40).map(|seat| hold(concert.as_str(), seat, &fan.token)).collect();
-    let answers = call_all(&s, again, 20).await;
+    let again: Vec<Call> = (21..=40).map(|seat| Call::hold(&concert, DATE, seat).token(&fan.token)).collect();
+    let answers = app.send_all(again, 20).await;
     assert_eq!(count(&answers, 201, ""), 1, "{answers:?}");
 
     // Once the holds' time has passed (a clock at that instant), they stop counting at once.
-    let later = Arc::new(ManualClock::at(SystemClock.now().plus(s.settings.hold_for).plus(Duration::from_secs(1))));
-    let s_later: Arc<Services> = services_with(later.clone(), |c| c.queue.active_for = Duration::from_secs(3600)).await;
-    let token = setup(|| s_later.queue.issue(fan.user, &concert)).await.0.token.to_string();
+    let later = Arc::new(ManualClock::at(SystemClock.now().plus(app.settings.hold_for).plus(Duration::from_secs(1))));
+    let app_later = App::with(later.clone(), |c| c.queue.active_for = Duration::from_secs(3600)).await;
+    let token = setup(|| app_later.queue.issue(fan.user, &concert)).await.0.token.to_string();
     for _ in 0..5 {
-        setup(|| s_later.admitter.tick(&concert)).await;
+        setup(|| app_later.admitter.tick(&concert)).await;
     }
-    let last: Vec<Call> = (41..=50).map(|seat| hold(concert.as_str(), seat, &token)).collect();
-    let answers = call_all(&s_later, last, 10).await;
+    let last: Vec<Call> = (41..=50).map(|seat| Call::hold(&concert, DATE, seat).token(&token)).collect();
+    let answers = app_later.send_all(last, 10).await;
     assert_eq!(count(&answers, 201, ""), LIMIT, "{answers:?}");
 }
 
 #[tokio::test]
 async fn a_cancel_racing_a_payment_ends_in_exactly_one_of_them() {
-    let s = services().await;
-    let r = routes();
+    let app = App::start().await;
     for round in 0..6 {
-        let concert = new_concert(&s, &[DATE]).await;
-        let fan = admitted_fans(&s, &concert, 1).await.remove(0);
-        call(
-            &s,
-            &r,
-            &Call::post(format!("/users/{}/balance/charges", fan.user), json!({ "amount": 500_000 })).key("top-up"),
-        )
-        .await;
-        let held = call(&s, &r, &hold(concert.as_str(), 1, &fan.token)).await;
-        let id = held.body["reservationId"].as_str().unwrap().to_owned();
-        let price = held.body["price"].as_i64().unwrap();
-        let pay = Call::post("/payments", json!({ "reservationId": id })).token(&fan.token).key(&format!("p{round}"));
-        let cancel = Call::delete(format!("/reservations/{id}")).token(&fan.token);
-        let (paid, cancelled) = tokio::join!(call(&s, &r, &pay), call(&s, &r, &cancel));
+        let concert = app.new_concert(&[DATE]).await;
+        let fan = app.fan(&concert).await;
+        app.charge(fan.user, 500_000).key("top-up").await;
+        let held = app.hold(&concert, DATE, 1).token(&fan.token).await;
+        let id = held.text("reservationId");
+        let price = held.number("price");
+        let pay = app.pay(id).token(&fan.token).key(&format!("p{round}"));
+        let cancel = app.cancel(id).token(&fan.token);
+        let (paid, cancelled) = tokio::join!(pay, cancel);
         assert!((paid.status == 201) ^ (cancelled.status == 200), "round {round}: {paid:?} / {cancelled:?}");
-        let balance =
-            call(&s, &r, &Call::get(format!("/users/{}/balance", fan.user))).await.body["balance"].as_i64().unwrap();
+        let balance = app.balance(fan.user).await;
         let (date, one) = (ConcertDate::parse(DATE).unwrap(), SeatNumber::new(1).unwrap());
-        let seat = setup(|| s.catalog_store.seat(&concert, date, one)).await.unwrap().state;
+        let seat = setup(|| app.catalog_store.seat(&concert, date, one)).await.unwrap().state;
         if paid.status == 201 {
             // Refused: paid, or (if the cancel came after the payment used the token up) expired.
             assert!(matches!(cancelled.code(), "ALREADY_PAID" | "TOKEN_EXPIRED"), "{cancelled:?}");
@@ -255,34 +221,29 @@ async fn a_cancel_racing_a_payment_ends_in_exactly_one_of_them() {
 
 #[tokio::test]
 async fn paying_three_holds_with_money_for_two_pays_none_and_with_enough_pays_all_at_once() {
-    let s = services().await;
-    let r = routes();
-    let concert = new_concert(&s, &[DATE]).await;
-    let fan = admitted_fans(&s, &concert, 1).await.remove(0);
+    let app = App::start().await;
+    let concert = app.new_concert(&[DATE]).await;
+    let fan = app.fan(&concert).await;
     let mut ids = Vec::new();
     let mut total = 0;
     for seat in [1, 2, 3] {
-        let a = call(&s, &r, &hold(concert.as_str(), seat, &fan.token)).await;
-        ids.push(a.body["reservationId"].as_str().unwrap().to_owned());
-        total += a.body["price"].as_i64().unwrap();
+        let a = app.hold(&concert, DATE, seat).token(&fan.token).await;
+        ids.push(a.text("reservationId").to_owned());
+        total += a.number("price");
     }
-    let top_up = |amount: i64, key: &str| {
-        Call::post(format!("/users/{}/balance/charges", fan.user), json!({ "amount": amount })).key(key)
-    };
-    call(&s, &r, &top_up(total - 1, "most")).await;
-    let pay = Call::post("/payments", json!({ "reservationIds": ids })).token(&fan.token).key("all-three");
-    let refused = call(&s, &r, &pay).await;
+    app.charge(fan.user, total - 1).key("most").await;
+    let pay = app.post("/payments", json!({ "reservationIds": ids })).token(&fan.token).key("all-three");
+    let refused = pay.clone().await;
     assert_eq!((refused.status, refused.code()), (402, "INSUFFICIENT_BALANCE"), "{refused:?}");
-    let seats = call(&s, &r, &Call::get(format!("/concerts/{concert}/dates/{DATE}/seats")).token(&fan.token)).await;
+    let seats = app.seats(&concert, DATE).token(&fan.token).await;
     assert!(seats.body["seats"].as_array().unwrap()[..3].iter().all(|x| x["status"] == "HELD"), "nothing sold");
-    let bal = call(&s, &r, &Call::get(format!("/users/{}/balance", fan.user))).await;
-    assert_eq!(bal.body["balance"], total - 1, "nothing debited");
+    assert_eq!(app.balance(fan.user).await, total - 1, "nothing debited");
 
-    call(&s, &r, &top_up(1, "last-won")).await;
-    let paid = call(&s, &r, &pay.clone().key("all-three-again")).await;
+    app.charge(fan.user, 1).key("last-won").await;
+    let paid = pay.key("all-three-again").await;
     assert_eq!(paid.status, 201, "{paid:?}");
     assert_eq!((paid.body["amount"].as_i64(), paid.body["balance"].as_i64()), (Some(total), Some(0)));
     assert_eq!(paid.body["reservationIds"].as_array().unwrap().len(), 3);
-    let seats = call(&s, &r, &Call::get(format!("/concerts/{concert}/dates/{DATE}/seats")).token(&fan.token)).await;
+    let seats = app.seats(&concert, DATE).token(&fan.token).await;
     assert_eq!(seats.status, 410, "the payment used the token up: {seats:?}");
 }

@@ -6,12 +6,11 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use adapters::dynamo::{DynamoQueue, Tables};
+use adapters::dynamo::DynamoQueue;
 use domain::line::store::{AdmitterStore, LineStore};
 use domain::values::clock::SystemClock;
 use domain::values::ids::UserId;
 use integration_tests::*;
-use serde_json::json;
 
 const SWARM: &str = env!("CARGO_BIN_EXE_swarm");
 
@@ -19,20 +18,13 @@ const SWARM: &str = env!("CARGO_BIN_EXE_swarm");
 #[ignore = "run by scripts/test.sh on an emulator of its own"]
 async fn two_thousand_concurrent_joins_from_four_processes_spread_over_the_stripes_and_get_unique_gap_free_places() {
     const FANS: usize = 2000;
-    let s = services_with(Arc::new(SystemClock), |c| {
+    let app = App::with(Arc::new(SystemClock), |c| {
         c.queue.active_cap = 5000;
         c.queue.admit_per_tick = 5000;
     })
     .await;
-    let concert = new_concert(&s, &["2026-12-24"]).await;
-    let calls: Vec<Call> = (0..FANS)
-        .map(|_| {
-            Call::post(
-                "/queue/tokens",
-                json!({ "userId": UserId::random().to_string(), "concertId": concert.as_str() }),
-            )
-        })
-        .collect();
+    let concert = app.new_concert(&["2026-12-24"]).await;
+    let calls: Vec<Call> = (0..FANS).map(|_| Call::join_for(UserId::random(), &concert)).collect();
     let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 16 }).collect();
     let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
 
@@ -46,10 +38,7 @@ async fn two_thousand_concurrent_joins_from_four_processes_spread_over_the_strip
     assert_eq!(places.len(), FANS, "unique places");
 
     // No one item took the joins: each stripe took at most a twentieth of them.
-    let store = DynamoQueue::new(Tables::new(
-        aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
-        s.settings.resources.clone(),
-    ));
+    let store = DynamoQueue::new(app.tables().await);
     let arrivals = setup(|| store.arrivals(&concert)).await;
     // (A join whose answer was lost, to an injected fault or to a timeout of the busy
     // emulator, took a number it sends again: the first one is a no-show.)
@@ -63,7 +52,7 @@ async fn two_thousand_concurrent_joins_from_four_processes_spread_over_the_strip
     // One tick levels the stripes and lets everyone in: every place up to the highest is a
     // fan's or a hole, and the holes take no slot (gap-free, counted exactly).
     for _ in 0..20 {
-        setup(|| s.admitter.tick(&concert)).await;
+        setup(|| app.admitter.tick(&concert)).await;
         if setup(|| store.counters(&concert)).await.admitted_through >= highest {
             break;
         }

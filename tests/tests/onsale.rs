@@ -7,11 +7,12 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
+use adapters::dynamo::DynamoQueue;
+use domain::line::store::LineStore;
 use domain::rules::fair_start::Draw;
 use domain::rules::line::Spot;
 use domain::values::clock::{Clock, ManualClock, SystemClock, Timestamp};
-use domain::values::ids::UserId;
-use edge::wiring::Services;
+use domain::values::ids::{ConcertId, UserId};
 use integration_tests::*;
 use serde_json::{json, Value};
 
@@ -27,57 +28,44 @@ fn spec(id: &str, pre_queue: Timestamp, opens: Timestamp, closes: Timestamp, sea
     })
 }
 
-fn operator() -> SignIn {
-    SignIn::As(UserId::random().to_string(), true)
-}
-
 fn unique_id() -> String {
     format!("sale-{}", &uuid::Uuid::new_v4().simple().to_string()[..10])
 }
 
-async fn at(t: Timestamp) -> Arc<Services> {
-    services_with(Arc::new(ManualClock::at(t)), |_| {}).await
-}
-
 /// The user a token was issued to (the test knows the fans only by their answers).
-async fn token_user(s: &Services, raw: &str) -> String {
-    let line = adapters::dynamo::DynamoQueue::new(adapters::dynamo::Tables::new(
-        aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
-        s.settings.resources.clone(),
-    ));
+async fn token_user(app: &App, raw: &str) -> String {
+    let line = DynamoQueue::new(app.tables().await);
     let id = domain::values::ids::TokenId::parse(raw).unwrap();
-    let token = setup(|| domain::line::store::LineStore::token(&line, id)).await.expect("a token");
+    let token = setup(|| LineStore::token(&line, id)).await.expect("a token");
     token.user.to_string()
 }
 
 /// Tick until `user`'s token is admitted (under injected faults a tick can be cancelled,
 /// and a number spent by a join whose answer was lost is let in ahead as a no-show, whose
 /// slot comes back when its batch's check-in window closes).
-async fn admit(s: &Services, concert: &domain::values::ids::ConcertId, user: UserId, token: &str) {
+async fn admit(app: &App, concert: &ConcertId, user: UserId, token: &str) {
     // (Under injected faults numbers nobody holds can stand ahead, each a no-show of its
     // batch until the check-in window closes: a few windows.)
     for _ in 0..150 {
-        if s.queue.authorize(user, Some(token), concert).await.is_ok() {
+        if app.queue.authorize(user, Some(token), concert).await.is_ok() {
             return;
         }
-        setup(|| s.admitter.tick(concert)).await;
+        setup(|| app.admitter.tick(concert)).await;
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
-    let store = adapters::dynamo::DynamoQueue::new(adapters::dynamo::Tables::new(
-        aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
-        s.settings.resources.clone(),
-    ));
-    let line = domain::line::store::LineStore::counters(&store, concert).await;
-    let mine = s.queue.token(user, Some(token)).await;
+    let store = DynamoQueue::new(app.tables().await);
+    let line = LineStore::counters(&store, concert).await;
+    let mine = app.queue.token(user, Some(token)).await;
     panic!("{token} was never admitted: {mine:?} {line:?}");
 }
 
-async fn create(s: &Services, body: Value) -> Answer {
-    call(s, &routes(), &Call::post("/operator/concerts", body).sign_in(operator())).await
+async fn create(app: &App, body: Value) -> Answer {
+    app.post("/operator/concerts", body).as_operator().await
 }
 
+/// A join by a new fan.
 fn join(concert: &str) -> Call {
-    Call::post("/queue/tokens", json!({ "concertId": concert })).as_user(UserId::random())
+    Call::join(concert).as_user(UserId::random())
 }
 
 #[tokio::test]
@@ -85,7 +73,7 @@ async fn the_pre_queue_is_drawn_into_a_fair_order_once_and_anyone_can_recompute_
     let t0 = SystemClock.now();
     let (pre, opens, closes) = (t0, t0.plus(HOUR), t0.plus(HOUR * 2));
     let id = unique_id();
-    let before = at(pre.plus(Duration::from_secs(60))).await;
+    let before = App::at(pre.plus(Duration::from_secs(60))).await;
     let made = create(&before, spec(&id, pre, opens, closes, 50)).await;
     assert_eq!((made.status, &made.body["phase"]), (201, &json!("PRE_QUEUE")), "{made:?}");
 
@@ -102,8 +90,8 @@ async fn the_pre_queue_is_drawn_into_a_fair_order_once_and_anyone_can_recompute_
     assert!(early.iter().all(|a| a.body["phase"] == "PRE_QUEUE"));
 
     // The opening: two openers race; the draw is sealed once.
-    let after = at(opens.plus(Duration::from_secs(1))).await;
-    let concert = domain::values::ids::ConcertId::parse(&id).unwrap();
+    let after = App::at(opens.plus(Duration::from_secs(1))).await;
+    let concert = ConcertId::parse(&id).unwrap();
     let (a, b) = tokio::join!(after.admitter.seal(&concert), after.admitter.seal(&concert));
     let draw = a.unwrap();
     assert_eq!(b.unwrap(), draw, "sealed once");
@@ -115,11 +103,10 @@ async fn the_pre_queue_is_drawn_into_a_fair_order_once_and_anyone_can_recompute_
     // tick, their order among themselves is the arrival stripes' interleaving).
     let mut late = Vec::new();
     for _ in 0..10 {
-        late.push(call(&after, &routes(), &join(&id)).await);
+        late.push(after.request(join(&id)).await);
     }
-    async fn place(s: &Services, a: &Answer) -> u64 {
-        let token = a.body["token"].as_str().unwrap();
-        let polled = call(s, &routes(), &Call::get("/queue/tokens/current").token(token)).await;
+    async fn place(app: &App, a: &Answer) -> u64 {
+        let polled = app.current_token().token(a.text("token")).await;
         polled.body["position"].as_u64().unwrap_or_else(|| panic!("a position once drawn: {polled:?}"))
     }
     let mut positions = Vec::new();
@@ -143,12 +130,9 @@ async fn the_pre_queue_is_drawn_into_a_fair_order_once_and_anyone_can_recompute_
     assert!(late_places.iter().all(|p| *p >= draw.cohort), "behind the whole cohort: {late_places:?}");
 
     // After the sale, the seed is published and recomputes every place.
-    let closed =
-        call(&after, &routes(), &Call::post(format!("/operator/concerts/{id}/close"), json!({})).sign_in(operator()))
-            .await;
+    let closed = after.post(format!("/operator/concerts/{id}/close"), json!({})).as_operator().await;
     assert_eq!(closed.body["phase"], "CLOSED", "{closed:?}");
-    let published =
-        call(&after, &routes(), &Call::get(format!("/concerts/{id}/draw")).sign_in(SignIn::Anonymous)).await;
+    let published = after.get(format!("/concerts/{id}/draw")).sign_in(SignIn::Anonymous).await;
     assert_eq!(published.status, 200, "{published:?}");
     let seed = Draw::parse_seed_hex(published.body["seed"].as_str().unwrap()).unwrap();
     let recomputed = Draw { cohort: published.body["cohort"].as_u64().unwrap(), seed };
@@ -178,48 +162,44 @@ async fn the_pre_queue_is_drawn_into_a_fair_order_once_and_anyone_can_recompute_
 async fn joining_outside_the_window_is_refused_with_the_reason() {
     let t0 = SystemClock.now();
     let id = unique_id();
-    let s = services().await;
+    let app = App::start().await;
     let body = spec(&id, t0.plus(HOUR), t0.plus(HOUR * 2), t0.plus(HOUR * 3), 50);
-    assert_eq!(create(&s, body).await.status, 201);
-    let a = call(&s, &routes(), &join(&id)).await;
+    assert_eq!(create(&app, body).await.status, 201);
+    let a = app.request(join(&id)).await;
     assert_eq!((a.status, a.code()), (409, "SALE_NOT_OPEN"), "{a:?}");
-    let later = at(t0.plus(HOUR * 3)).await;
-    let a = call(&later, &routes(), &join(&id)).await;
+    let later = App::at(t0.plus(HOUR * 3)).await;
+    let a = later.request(join(&id)).await;
     assert_eq!((a.status, a.code()), (409, "SALE_CLOSED"), "{a:?}");
 }
 
 #[tokio::test]
 async fn pause_stops_admission_and_resume_continues_in_order() {
-    let s = services_with(Arc::new(SystemClock), |c| c.queue.admit_per_tick = 3).await;
+    let app = App::with(Arc::new(SystemClock), |c| c.queue.admit_per_tick = 3).await;
     let t0 = SystemClock.now();
     let id = unique_id();
-    assert_eq!(create(&s, spec(&id, t0, t0, t0.plus(HOUR), 50)).await.status, 201);
-    let concert = domain::values::ids::ConcertId::parse(&id).unwrap();
+    assert_eq!(create(&app, spec(&id, t0, t0, t0.plus(HOUR), 50)).await.status, 201);
+    let concert = ConcertId::parse(&id).unwrap();
     // The admitter's first tick after the opening seals the draw: joins then learn their place.
-    setup(|| s.admitter.tick(&concert)).await;
+    setup(|| app.admitter.tick(&concert)).await;
     let mut places = Vec::new();
     for _ in 0..6 {
-        places.push(call(&s, &routes(), &join(&id)).await.body["place"].as_u64().unwrap());
+        places.push(app.request(join(&id)).await.body["place"].as_u64().unwrap());
     }
-    let pause =
-        call(&s, &routes(), &Call::post(format!("/operator/concerts/{id}/pause"), json!({})).sign_in(operator())).await;
+    let pause = app.post(format!("/operator/concerts/{id}/pause"), json!({})).as_operator().await;
     assert_eq!(pause.body["phase"], "PAUSED", "{pause:?}");
-    assert_eq!(setup(|| s.admitter.tick(&concert)).await.admitted, None, "paused: nobody in");
+    assert_eq!(setup(|| app.admitter.tick(&concert)).await.admitted, None, "paused: nobody in");
     // The line, not the ticks' reports, says what was let in: under injected faults an
     // admission can apply with its answer lost.
-    let line = adapters::dynamo::DynamoQueue::new(adapters::dynamo::Tables::new(
-        aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
-        s.settings.resources.clone(),
-    ));
-    let paused_through = setup(|| domain::line::store::LineStore::counters(&line, &concert)).await.admitted_through;
+    let line = DynamoQueue::new(app.tables().await);
+    let paused_through = setup(|| LineStore::counters(&line, &concert)).await.admitted_through;
     assert!(places.iter().all(|p| *p > paused_through), "paused: no fan let in {paused_through} {places:?}");
-    call(&s, &routes(), &Call::post(format!("/operator/concerts/{id}/resume"), json!({})).sign_in(operator())).await;
+    app.post(format!("/operator/concerts/{id}/resume"), json!({})).as_operator().await;
     let last = *places.iter().max().unwrap();
     let mut serving = Vec::new();
     for _ in 0..10 {
-        let report = setup(|| s.admitter.tick(&concert)).await;
+        let report = setup(|| app.admitter.tick(&concert)).await;
         assert!(report.admitted_count() <= 3, "three fans a tick: {report:?}");
-        let through = setup(|| domain::line::store::LineStore::counters(&line, &concert)).await.admitted_through;
+        let through = setup(|| LineStore::counters(&line, &concert)).await.admitted_through;
         serving.push(through);
         if through >= last {
             break;
@@ -241,7 +221,7 @@ async fn pause_stops_admission_and_resume_continues_in_order() {
 
 #[tokio::test]
 async fn the_sell_out_reaches_waiting_fans_and_new_joins() {
-    let s = services_with(Arc::new(SystemClock), |c| {
+    let app = App::with(Arc::new(SystemClock), |c| {
         c.queue.active_cap = 1;
         // One slot: a number spent under injected faults must not hold it for a minute, and
         // the buyer's check-in must not miss the window: between the admitting tick and the
@@ -252,93 +232,62 @@ async fn the_sell_out_reaches_waiting_fans_and_new_joins() {
     .await;
     let t0 = SystemClock.now();
     let id = unique_id();
-    assert_eq!(create(&s, spec(&id, t0, t0, t0.plus(HOUR), 1)).await.status, 201);
-    let concert = domain::values::ids::ConcertId::parse(&id).unwrap();
+    assert_eq!(create(&app, spec(&id, t0, t0, t0.plus(HOUR), 1)).await.status, 201);
+    let concert = ConcertId::parse(&id).unwrap();
     let buyer = UserId::random();
     let waiter = UserId::random();
-    let r = routes();
-    let bought = call(&s, &r, &Call::post("/queue/tokens", json!({ "concertId": id })).as_user(buyer)).await;
-    let token = bought.body["token"].as_str().unwrap();
-    admit(&s, &concert, buyer, token).await;
+    let bought = app.join(&id).as_user(buyer).await;
+    let token = bought.text("token");
+    admit(&app, &concert, buyer, token).await;
     // Joined after the buyer's admission: behind the buyer, who holds the one slot.
-    let waiting = call(&s, &r, &Call::post("/queue/tokens", json!({ "concertId": id })).as_user(waiter)).await;
-    call(&s, &r, &Call::post(format!("/users/{buyer}/balance/charges"), json!({ "amount": 100_000 })).key("c")).await;
-    let held = call(
-        &s,
-        &r,
-        &Call::post("/reservations", json!({ "concertId": id, "date": "2027-03-01", "seatNumber": 1 })).token(token),
-    )
-    .await;
-    let paid = call(
-        &s,
-        &r,
-        &Call::post("/payments", json!({ "reservationId": held.body["reservationId"] })).token(token).key("p"),
-    )
-    .await;
+    let waiting = app.join(&id).as_user(waiter).await;
+    app.charge(buyer, 100_000).key("c").await;
+    let held = app.hold(&id, "2027-03-01", 1).token(token).await;
+    let paid = app.pay(held.text("reservationId")).token(token).key("p").await;
     assert_eq!(paid.status, 201, "{paid:?}");
     let mut polled = Answer { status: 0, body: Value::Null };
     for _ in 0..10 {
-        setup(|| s.admitter.tick(&concert)).await;
-        polled = call(&s, &r, &Call::get("/queue/tokens/current").token(waiting.body["token"].as_str().unwrap())).await;
+        setup(|| app.admitter.tick(&concert)).await;
+        polled = app.current_token().token(waiting.text("token")).await;
         if polled.body["status"] == "SOLD_OUT" {
             break;
         }
     }
     assert_eq!((polled.status, &polled.body["status"]), (200, &json!("SOLD_OUT")), "{polled:?}");
-    let late = call(&s, &r, &join(&id)).await;
+    let late = app.request(join(&id)).await;
     assert_eq!((late.status, late.code()), (409, "SOLD_OUT"));
 }
 
 #[tokio::test]
 async fn only_operators_run_sales_and_a_sold_seat_is_never_edited_away() {
-    let s = services().await;
-    let r = routes();
+    let app = App::start().await;
     let t0 = SystemClock.now();
     let id = unique_id();
     let body = spec(&id, t0, t0, t0.plus(HOUR), 2);
-    let fan = Call::post("/operator/concerts", body.clone()).as_user(UserId::random());
-    assert_eq!(call(&s, &r, &fan).await.status, 403, "a fan's JWT");
-    assert_eq!(create(&s, body.clone()).await.status, 201);
-    assert_eq!(create(&s, body.clone()).await.status, 201, "the same create again answers as the first");
+    let fan = app.post("/operator/concerts", body.clone()).as_user(UserId::random());
+    assert_eq!(fan.await.status, 403, "a fan's JWT");
+    assert_eq!(create(&app, body.clone()).await.status, 201);
+    assert_eq!(create(&app, body.clone()).await.status, 201, "the same create again answers as the first");
     let mut other = body.clone();
     other["title"] = json!("Another show");
-    assert_eq!(create(&s, other).await.code(), "CONCERT_EXISTS");
-    let peek = Call::get(format!("/operator/concerts/{id}")).as_user(UserId::random());
-    assert_eq!(call(&s, &r, &peek).await.status, 403);
+    assert_eq!(create(&app, other).await.code(), "CONCERT_EXISTS");
+    let peek = app.get(format!("/operator/concerts/{id}")).as_user(UserId::random());
+    assert_eq!(peek.await.status, 403);
 
     // Sell seat 2, then try to shrink the date to one seat.
     let buyer = UserId::random();
-    let concert = domain::values::ids::ConcertId::parse(&id).unwrap();
-    let token = call(&s, &r, &Call::post("/queue/tokens", json!({ "concertId": id })).as_user(buyer)).await.body
-        ["token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    admit(&s, &concert, buyer, &token).await;
-    call(&s, &r, &Call::post(format!("/users/{buyer}/balance/charges"), json!({ "amount": 100_000 })).key("c")).await;
-    let held = call(
-        &s,
-        &r,
-        &Call::post("/reservations", json!({ "concertId": id, "date": "2027-03-01", "seatNumber": 2 })).token(&token),
-    )
-    .await;
-    let paid = call(
-        &s,
-        &r,
-        &Call::post("/payments", json!({ "reservationId": held.body["reservationId"] })).token(&token).key("p"),
-    )
-    .await;
+    let concert = ConcertId::parse(&id).unwrap();
+    let token = app.join(&id).as_user(buyer).await.text("token").to_owned();
+    admit(&app, &concert, buyer, &token).await;
+    app.charge(buyer, 100_000).key("c").await;
+    let held = app.hold(&id, "2027-03-01", 2).token(&token).await;
+    let paid = app.pay(held.text("reservationId")).token(&token).key("p").await;
     assert_eq!(paid.status, 201, "{paid:?}");
     let mut smaller = body.clone();
     smaller["dates"][0]["seats"] = json!(1);
-    let edit = call(
-        &s,
-        &r,
-        &Call { method: "PUT".into(), ..Call::post(format!("/operator/concerts/{id}"), smaller) }.sign_in(operator()),
-    )
-    .await;
+    let edit = app.put(format!("/operator/concerts/{id}"), smaller).as_operator().await;
     assert_eq!((edit.status, edit.code()), (409, "SEAT_IN_USE"), "{edit:?}");
-    let numbers = call(&s, &r, &Call::get(format!("/operator/concerts/{id}")).sign_in(operator())).await;
+    let numbers = app.numbers(&id).await;
     assert_eq!(numbers.body["dates"][0]["totalSeats"], 2, "nothing changed: {numbers:?}");
     assert_eq!(numbers.body["dates"][0]["soldSeats"], 1);
     assert_eq!(numbers.body["dates"][0]["revenue"], 100_000);
@@ -348,20 +297,20 @@ async fn only_operators_run_sales_and_a_sold_seat_is_never_edited_away() {
 async fn the_operator_sees_joins_and_admissions_per_minute() {
     let t0 = SystemClock.now();
     let clock = Arc::new(ManualClock::at(t0));
-    let s = services_with(clock.clone(), |c| c.queue.admit_per_tick = 2).await;
+    let app = App::with(clock.clone(), |c| c.queue.admit_per_tick = 2).await;
     let id = unique_id();
-    assert_eq!(create(&s, spec(&id, t0, t0, t0.plus(HOUR), 50)).await.status, 201);
-    let concert = domain::values::ids::ConcertId::parse(&id).unwrap();
+    assert_eq!(create(&app, spec(&id, t0, t0, t0.plus(HOUR), 50)).await.status, 201);
+    let concert = ConcertId::parse(&id).unwrap();
     for _ in 0..3 {
-        call(&s, &routes(), &join(&id)).await;
+        app.request(join(&id)).await;
     }
-    setup(|| s.admitter.tick(&concert)).await;
+    setup(|| app.admitter.tick(&concert)).await;
     clock.advance(Duration::from_secs(60));
     for _ in 0..5 {
-        call(&s, &routes(), &join(&id)).await;
+        app.request(join(&id)).await;
     }
-    setup(|| s.admitter.tick(&concert)).await;
-    let numbers = call(&s, &routes(), &Call::get(format!("/operator/concerts/{id}")).sign_in(operator())).await;
+    setup(|| app.admitter.tick(&concert)).await;
+    let numbers = app.numbers(&id).await;
     let minutes = numbers.body["perMinute"].as_array().expect("perMinute");
     let last = minutes.last().expect("two minutes noted");
     // Noted at each tick: 3 joined and 0 passed at the first, 8 and 2 at the second.

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use adapters::dynamo::{DynamoQueue, Tables};
+use adapters::dynamo::DynamoQueue;
 use domain::line::store::{FanStore, LineStore};
 use domain::line::token::TokenStatus;
 use domain::rules::line::Spot;
@@ -17,12 +17,10 @@ const SWARM: &str = env!("CARGO_BIN_EXE_swarm");
 
 #[tokio::test]
 async fn concurrent_reissues_for_one_user_return_one_token_and_one_place() {
-    let s = services().await;
-    let concert = new_concert(&s, &["2026-12-24"]).await;
+    let app = App::start().await;
+    let concert = app.new_concert(&["2026-12-24"]).await;
     let user = UserId::random().to_string();
-    let calls: Vec<Call> = (0..20)
-        .map(|_| Call::post("/queue/tokens", json!({ "userId": user, "concertId": concert.as_str() })))
-        .collect();
+    let calls: Vec<Call> = (0..20).map(|_| Call::join_for(&user, &concert)).collect();
     let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 5 }).collect();
     let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
     let tokens: HashSet<&str> = answers.iter().map(|a| a.body["token"].as_str().unwrap()).collect();
@@ -37,10 +35,7 @@ async fn concurrent_reissues_for_one_user_return_one_token_and_one_place() {
     // check-in window closes), so nobody's position counts them twice.
     let positions: HashSet<u64> = answers.iter().filter_map(|a| a.body["position"].as_u64()).collect();
     assert!(faults_on() || positions.len() == 1, "{answers:?}");
-    let store = DynamoQueue::new(Tables::new(
-        aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
-        s.settings.resources.clone(),
-    ));
+    let store = DynamoQueue::new(app.tables().await);
     let holder = setup(|| store.holder_token(&concert, UserId::parse(&user).unwrap())).await.expect("the user's token");
     assert_eq!(tokens.into_iter().next(), Some(holder.id.to_string().as_str()));
 }
@@ -50,18 +45,18 @@ async fn overlapping_admitters_never_exceed_the_cap_and_never_admit_twice() {
     const CAP: usize = 30;
     // The fans check in after all the ticks: on a busy machine under faults that can be
     // minutes after the first batch, so the check-in window is the whole active period.
-    let s = services_with(Arc::new(SystemClock), |c| {
+    let app = App::with(Arc::new(SystemClock), |c| {
         c.queue.active_cap = CAP as u32;
         c.queue.admit_per_tick = 7;
         c.queue.check_in_for = c.queue.active_for;
     })
     .await;
-    let window = s.settings.queue.check_in_for.as_secs().to_string();
-    let concert = new_concert(&s, &["2026-12-24"]).await;
+    let window = app.settings.queue.check_in_for.as_secs().to_string();
+    let concert = app.new_concert(&["2026-12-24"]).await;
     let mut issued = Vec::new();
     for _ in 0..100 {
         let user = UserId::random();
-        issued.push((user, setup(|| s.queue.issue(user, &concert)).await.0.token));
+        issued.push((user, setup(|| app.queue.issue(user, &concert)).await.0.token));
     }
     // Four admitters, 48 ticks over a few seconds: many overlap, and only one at a time may
     // tick (its lease); the rest find the tick taken and leave the line alone.
@@ -83,15 +78,12 @@ async fn overlapping_admitters_never_exceed_the_cap_and_never_admit_twice() {
     assert!(admitted.len() > 7, "the overlapping runs admitted in several rounds");
     // Overlapping runs lose rounds to each other; finish with plain ticks until the cap holds.
     for _ in 0..10 {
-        let report = setup(|| s.admitter.tick(&concert)).await;
+        let report = setup(|| app.admitter.tick(&concert)).await;
         admitted.extend(report.admitted.into_iter().flat_map(|b| b.from..=b.through));
     }
     let unique: HashSet<&u64> = admitted.iter().collect();
     assert_eq!(unique.len(), admitted.len(), "a place was let in twice");
-    let store = DynamoQueue::new(Tables::new(
-        aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
-        s.settings.resources.clone(),
-    ));
+    let store = DynamoQueue::new(app.tables().await);
     let line = setup(|| store.counters(&concert)).await;
     assert_eq!(line.active, CAP as u32, "the cap, exactly");
 
@@ -101,8 +93,8 @@ async fn overlapping_admitters_never_exceed_the_cap_and_never_admit_twice() {
     let mut arrivals = Vec::new();
     for (user, t) in &issued {
         let raw = t.to_string();
-        setup(|| s.queue.current(*user, Some(&raw))).await;
-        let token = setup(|| s.queue.token(*user, Some(&raw))).await;
+        setup(|| app.queue.current(*user, Some(&raw))).await;
+        let token = setup(|| app.queue.token(*user, Some(&raw))).await;
         let Spot::Arrival(seq) = token.spot else { panic!("no pre-queue here: {token:?}") };
         arrivals.push(seq);
         if matches!(token.status_at(now), TokenStatus::Active { .. }) {
@@ -131,74 +123,70 @@ async fn overlapping_admitters_never_exceed_the_cap_and_never_admit_twice() {
 #[tokio::test]
 async fn garbage_expired_waiting_and_other_concert_tokens_are_refused() {
     let clock = Arc::new(ManualClock::at(SystemClock.now()));
-    let s = services_with(clock.clone(), |_| {}).await;
-    let routes = routes();
-    let concert = new_concert(&s, &["2026-12-24"]).await;
-    let other = new_concert(&s, &["2026-12-24"]).await;
+    let app = App::with(clock.clone(), |_| {}).await;
+    let concert = app.new_concert(&["2026-12-24"]).await;
+    let other = app.new_concert(&["2026-12-24"]).await;
     let dates = format!("/concerts/{concert}/dates");
 
-    let a = call(&s, &routes, &Call::get(&dates)).await;
+    let a = app.get(&dates).await;
     assert_eq!((a.status, a.code()), (401, "TOKEN_MISSING"));
-    let a = call(&s, &routes, &Call::get(&dates).token("garbage")).await;
+    let a = app.get(&dates).token("garbage").await;
     assert_eq!((a.status, a.code()), (401, "TOKEN_INVALID"));
-    let a = call(&s, &routes, &Call::get(&dates).token(&uuid::Uuid::new_v4().to_string())).await;
+    let a = app.get(&dates).token(&uuid::Uuid::new_v4().to_string()).await;
     assert_eq!((a.status, a.code()), (401, "TOKEN_INVALID"));
 
-    let waiting = setup(|| s.queue.issue(UserId::random(), &concert)).await.0.token.to_string();
-    let a = call(&s, &routes, &Call::get(&dates).token(&waiting)).await;
+    let waiting = setup(|| app.queue.issue(UserId::random(), &concert)).await.0.token.to_string();
+    let a = app.get(&dates).token(&waiting).await;
     assert_eq!((a.status, a.code()), (403, "TOKEN_NOT_ACTIVE"));
 
-    let fans = admitted_fans(&s, &other, 1).await;
-    let a = call(&s, &routes, &Call::get(&dates).token(&fans[0].token)).await;
+    let fans = app.admitted_fans(&other, 1).await;
+    let a = app.get(&dates).token(&fans[0].token).await;
     assert_eq!((a.status, a.code()), (403, "TOKEN_WRONG_CONCERT"));
-    let a = call(&s, &routes, &Call::get(format!("/concerts/{other}/dates")).token(&fans[0].token)).await;
+    let a = app.dates(&other).token(&fans[0].token).await;
     assert_eq!(a.status, 200);
 
-    clock.advance(s.settings.queue.active_for + Duration::from_millis(1));
-    let a = call(&s, &routes, &Call::get(format!("/concerts/{other}/dates")).token(&fans[0].token)).await;
+    clock.advance(app.settings.queue.active_for + Duration::from_millis(1));
+    let a = app.dates(&other).token(&fans[0].token).await;
     assert_eq!((a.status, a.code()), (410, "TOKEN_EXPIRED"));
-    let a = call(&s, &routes, &Call::get("/queue/tokens/current").token(&fans[0].token)).await;
+    let a = app.current_token().token(&fans[0].token).await;
     assert_eq!((a.status, a.code()), (410, "TOKEN_EXPIRED"));
 }
 
 #[tokio::test]
 async fn ended_tokens_give_their_slots_back_to_the_line() {
     let clock = Arc::new(ManualClock::at(SystemClock.now()));
-    let s = services_with(clock.clone(), |c| {
+    let app = App::with(clock.clone(), |c| {
         c.queue.active_cap = 2;
         c.queue.admit_per_tick = 10;
     })
     .await;
-    let concert = new_concert(&s, &["2026-12-24"]).await;
+    let concert = app.new_concert(&["2026-12-24"]).await;
     let mut first = Vec::new();
     for _ in 0..2 {
         let user = UserId::random();
-        first.push((user, setup(|| s.queue.issue(user, &concert)).await.0.token.to_string()));
+        first.push((user, setup(|| app.queue.issue(user, &concert)).await.0.token.to_string()));
     }
     // Let both in. Under injected faults a join can spend a number whose answer was lost: a
     // no-show of its batch, whose slot comes back once the batch's check-in window closes.
     for round in 0.. {
-        setup(|| s.admitter.tick(&concert)).await;
-        if check_in_all(&s, &concert, &first).await {
+        setup(|| app.admitter.tick(&concert)).await;
+        if check_in_all(&app, &concert, &first).await {
             break;
         }
         assert!(round < 5, "the two fans were never let in");
-        clock.advance(s.settings.queue.check_in_for + Duration::from_secs(1));
+        clock.advance(app.settings.queue.check_in_for + Duration::from_secs(1));
     }
     let third_user = UserId::random();
-    let third = setup(|| s.queue.issue(third_user, &concert)).await.0;
-    assert_eq!(setup(|| s.admitter.tick(&concert)).await.admitted, None, "cap reached");
-    clock.advance(s.settings.queue.active_for);
+    let third = setup(|| app.queue.issue(third_user, &concert)).await.0;
+    assert_eq!(setup(|| app.admitter.tick(&concert)).await.admitted, None, "cap reached");
+    clock.advance(app.settings.queue.active_for);
     // Under injected faults a tick's write can be cancelled (the next one finishes it) or
     // apply with its answer lost: the line says what was let in.
-    let store = DynamoQueue::new(Tables::new(
-        aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
-        s.settings.resources.clone(),
-    ));
+    let store = DynamoQueue::new(app.tables().await);
     let place = third.place.expect("a place");
     let (mut released, mut admitted) = (0, Vec::new());
     for _ in 0..if faults_on() { 10 } else { 1 } {
-        let report = setup(|| s.admitter.tick(&concert)).await;
+        let report = setup(|| app.admitter.tick(&concert)).await;
         released += report.released;
         admitted.extend(report.admitted);
         if setup(|| store.counters(&concert)).await.admitted_through >= place {
@@ -206,7 +194,7 @@ async fn ended_tokens_give_their_slots_back_to_the_line() {
         }
         // Numbers spent by the third fan's lost answers stand ahead of it as no-shows: their
         // slots come back when their batch's check-in window closes.
-        clock.advance(s.settings.queue.check_in_for + Duration::from_secs(1));
+        clock.advance(app.settings.queue.check_in_for + Duration::from_secs(1));
     }
     // (Under faults the tick that released them can fail further on, and its report with it.)
     assert!(released == 2 || faults_on(), "{released}");
@@ -214,20 +202,16 @@ async fn ended_tokens_give_their_slots_back_to_the_line() {
     // nobody's are holes, taken by levelling the stripes).
     assert!(faults_on() || admitted.iter().map(|b| (b.through, b.slots())).eq([(place, 1)]), "{admitted:?}");
     let third_raw = third.token.to_string();
-    setup(|| s.queue.authorize(third_user, Some(&third_raw), &concert)).await;
+    setup(|| app.queue.authorize(third_user, Some(&third_raw), &concert)).await;
 }
 
 /// Check in every fan whose place was let in (an injected fault met on the way is sent
 /// again); whether all of them are ACTIVE.
-async fn check_in_all(
-    s: &edge::wiring::Services,
-    concert: &domain::values::ids::ConcertId,
-    fans: &[(UserId, String)],
-) -> bool {
+async fn check_in_all(app: &App, concert: &domain::values::ids::ConcertId, fans: &[(UserId, String)]) -> bool {
     let mut all = true;
     for (user, raw) in fans {
         for attempt in 0.. {
-            match s.queue.authorize(*user, Some(raw), concert).await {
+            match app.queue.authorize(*user, Some(raw), concert).await {
                 Ok(_) => break,
                 Err(domain::Error::TokenNotActive) => {
                     all = false;
@@ -245,11 +229,9 @@ async fn check_in_all(
 
 #[tokio::test]
 async fn unknown_concert_and_bad_bodies_are_4xx_and_write_nothing() {
-    let s = services().await;
-    let routes = routes();
+    let app = App::start().await;
     let user = UserId::random().to_string();
-    let a = call(&s, &routes, &Call::post("/queue/tokens", json!({ "userId": user, "concertId": "no-such-concert" })))
-        .await;
+    let a = app.join_for(&user, "no-such-concert").await;
     assert_eq!((a.status, a.code()), (404, "CONCERT_NOT_FOUND"));
     for bad in [
         json!({ "userId": "nope", "concertId": "x" }),
@@ -257,36 +239,32 @@ async fn unknown_concert_and_bad_bodies_are_4xx_and_write_nothing() {
         json!([1]),
         json!({ "userId": user, "concertId": "BAD ID" }),
     ] {
-        let a = call(&s, &routes, &Call::post("/queue/tokens", bad.clone())).await;
+        let a = app.post("/queue/tokens", bad.clone()).await;
         assert_eq!((a.status, a.code()), (400, "INVALID_REQUEST"), "{bad}");
     }
     let concert = domain::values::ids::ConcertId::parse("no-such-concert").unwrap();
-    let store = adapters::dynamo::DynamoQueue::new(adapters::dynamo::Tables::new(
-        aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
-        s.settings.resources.clone(),
-    ));
+    let store = DynamoQueue::new(app.tables().await);
     assert_eq!(setup(|| store.counters(&concert)).await.issued, 0, "no number handed out");
 }
 
 #[tokio::test]
 async fn waiting_fans_work_out_their_position_from_the_public_line_status() {
-    let s = services().await;
-    let r = routes();
-    let concert = new_concert(&s, &["2026-12-24"]).await;
+    let app = App::start().await;
+    let concert = app.new_concert(&["2026-12-24"]).await;
     let mut places = Vec::new();
     for _ in 0..5 {
-        let a = call(&s, &r, &Call::post("/queue/tokens", json!({ "concertId": concert.as_str() }))).await;
+        let a = app.join(&concert).await;
         assert!(a.status == 201 || (faults_on() && a.status == 200), "{a:?}");
         places.push(a.body["place"].as_u64().expect("a place number"));
         assert_eq!(a.body["pollAfterSeconds"], 2);
         // The admitter's tick levels the arrival stripes: who joins after it is placed after.
-        setup(|| s.admitter.tick(&concert)).await;
+        setup(|| app.admitter.tick(&concert)).await;
     }
     assert!(places.windows(2).all(|p| p[1] > p[0]), "in arrival order from one tick to the next: {places:?}");
 
     // Anyone may read it, signed in or not: it names no fan.
     let line_path = format!("/concerts/{concert}/line");
-    let line = call(&s, &r, &Call::get(line_path.clone()).sign_in(SignIn::Anonymous)).await;
+    let line = app.get(line_path.clone()).sign_in(SignIn::Anonymous).await;
     assert_eq!(line.status, 200, "{line:?}");
     // Fans, not numbers: the holes between their places are nobody's (a number spent by a
     // lost answer under injected faults counts as a join).
@@ -294,9 +272,9 @@ async fn waiting_fans_work_out_their_position_from_the_public_line_status() {
     assert!(joined == 5 || (faults_on() && joined > 5), "{line:?}");
     assert_eq!(line.body["phase"], "ON_SALE");
     // The fan's own arithmetic matches what the token says.
-    let raw = setup(|| s.queue.issue(UserId::random(), &concert)).await.0;
+    let raw = setup(|| app.queue.issue(UserId::random(), &concert)).await.0;
     let mine = raw.place.unwrap();
-    let line = call(&s, &r, &Call::get(line_path.clone()).sign_in(SignIn::Anonymous)).await;
+    let line = app.get(line_path.clone()).sign_in(SignIn::Anonymous).await;
     let serving_now = line.body["servingThrough"].as_u64().unwrap();
     if serving_now < mine {
         // The places between, less those the status names empty (a join whose answer an
@@ -319,9 +297,9 @@ async fn waiting_fans_work_out_their_position_from_the_public_line_status() {
 
     // A CDN may keep it a second; a problem is never kept.
     let req = |path: &str| http::Request::get(path).body(lambda_http::Body::Empty).unwrap();
-    let resp = local_gateway::handle(&s, &r, identity(), req(&line_path)).await;
+    let resp = local_gateway::handle(&app, &app.routes, identity(), req(&line_path)).await;
     assert_eq!(resp.headers()["cache-control"], "public, max-age=1");
-    let missing = local_gateway::handle(&s, &r, identity(), req("/concerts/no-such-show/line")).await;
+    let missing = local_gateway::handle(&app, &app.routes, identity(), req("/concerts/no-such-show/line")).await;
     assert_eq!(
         (missing.status().as_u16(), &missing.headers()["cache-control"]),
         (404, &"no-store".parse::<http::HeaderValue>().unwrap())
@@ -331,27 +309,24 @@ async fn waiting_fans_work_out_their_position_from_the_public_line_status() {
 #[tokio::test]
 async fn a_flood_of_admitted_fans_who_never_show_up_gives_the_slots_back_after_the_check_in_window() {
     let clock = Arc::new(ManualClock::at(SystemClock.now()));
-    let s = services_with(clock.clone(), |c| {
+    let app = App::with(clock.clone(), |c| {
         c.queue.active_cap = 5;
         c.queue.admit_per_tick = 10;
     })
     .await;
-    let concert = new_concert(&s, &["2026-12-24"]).await;
+    let concert = app.new_concert(&["2026-12-24"]).await;
     // Five tokens taken and never used again (a script, or fans who left), then three fans.
     let mut flood = Vec::new();
     for _ in 0..5 {
         let user = UserId::random();
-        let view = setup(|| s.queue.issue(user, &concert)).await.0;
+        let view = setup(|| app.queue.issue(user, &concert)).await.0;
         flood.push((user, view.token.to_string(), view.place.expect("a place")));
     }
     // (The line, not the ticks' reports, says what was let in: under injected faults a tick's
     // write can apply and its answer be lost.)
-    let store = DynamoQueue::new(Tables::new(
-        aws_sdk_dynamodb::Client::new(&aws_config::load_from_env().await),
-        s.settings.resources.clone(),
-    ));
+    let store = DynamoQueue::new(app.tables().await);
     for _ in 0..20 {
-        setup(|| s.admitter.tick(&concert)).await;
+        setup(|| app.admitter.tick(&concert)).await;
         if setup(|| store.counters(&concert)).await.active >= 5 {
             break;
         }
@@ -365,21 +340,21 @@ async fn a_flood_of_admitted_fans_who_never_show_up_gives_the_slots_back_after_t
     let mut fans = Vec::new();
     for _ in 0..3 {
         let user = UserId::random();
-        let view = setup(|| s.queue.issue(user, &concert)).await.0;
+        let view = setup(|| app.queue.issue(user, &concert)).await.0;
         fans.push((user, view.token.to_string(), view.place.expect("a place")));
     }
     assert!(fans.iter().all(|f| f.2 > flood_through));
-    assert_eq!(setup(|| s.admitter.tick(&concert)).await.admitted, None);
+    assert_eq!(setup(|| app.admitter.tick(&concert)).await.admitted, None);
 
     // The check-in window closes: the flood's batch is settled and the places behind it let in.
-    let window = s.settings.queue.check_in_for + Duration::from_secs(1);
+    let window = app.settings.queue.check_in_for + Duration::from_secs(1);
     clock.advance(window);
     // (Under injected faults the settlement or the admission can be refused by a conflict:
     // the tick leaves it to the next tick, as the admitter's schedule would.)
     let mut no_shows = 0;
     let mut line = setup(|| store.counters(&concert)).await;
     for _ in 0..20 {
-        no_shows += setup(|| s.admitter.tick(&concert)).await.no_shows;
+        no_shows += setup(|| app.admitter.tick(&concert)).await.no_shows;
         line = setup(|| store.counters(&concert)).await;
         if line.batches.iter().all(|b| b.from > flood_through) && line.admitted_through > flood_through {
             break;
@@ -406,7 +381,7 @@ async fn a_flood_of_admitted_fans_who_never_show_up_gives_the_slots_back_after_t
         let line = setup(|| store.counters(&concert)).await;
         for (user, raw, place) in fans.iter().filter(|f| f.2 <= line.admitted_through) {
             if checked_in.insert(*place) {
-                setup(|| s.queue.authorize(*user, Some(raw.as_str()), &concert)).await;
+                setup(|| app.queue.authorize(*user, Some(raw.as_str()), &concert)).await;
             }
         }
         if line.admitted_through >= last_fan {
@@ -414,21 +389,24 @@ async fn a_flood_of_admitted_fans_who_never_show_up_gives_the_slots_back_after_t
         }
         assert!(faults_on(), "as moto behaves one batch lets every fan in: {line:?}");
         clock.advance(window);
-        setup(|| s.admitter.tick(&concert)).await;
+        setup(|| app.admitter.tick(&concert)).await;
     }
     assert_eq!(checked_in.len(), fans.len(), "every fan got in");
     // The flood took the first places (under injected faults one of it may stand behind a
     // spent number, and be let in with the next batch like the fans): they missed their turn.
     for (user, raw, place) in &flood {
         if *place <= flood_through {
-            assert_eq!(s.queue.authorize(*user, Some(raw.as_str()), &concert).await, Err(domain::Error::TokenExpired));
+            assert_eq!(
+                app.queue.authorize(*user, Some(raw.as_str()), &concert).await,
+                Err(domain::Error::TokenExpired)
+            );
         }
     }
     assert!(faults_on() || flood.iter().all(|(_, _, p)| *p <= flood_through));
     // Every batch settled, the cap counts exactly who holds a slot: the three fans.
     clock.advance(window);
     for _ in 0..20 {
-        setup(|| s.admitter.tick(&concert)).await;
+        setup(|| app.admitter.tick(&concert)).await;
         if setup(|| store.counters(&concert)).await.batches.is_empty() {
             break;
         }

@@ -3,32 +3,31 @@
 //! statement adds up to the balance.
 
 use domain::values::ids::{ConcertId, UserId};
-use edge::wiring::Services;
 use integration_tests::*;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 /// A show far enough ahead that refunds cost nothing.
 const DATE: &str = "2030-06-01";
 
 /// An ACTIVE token for `user` (the live one, or a new one once a payment used it up).
-async fn token_for(s: &Services, concert: &ConcertId, user: UserId) -> String {
-    let (view, _) = setup(|| s.queue.issue(user, concert)).await;
+async fn token_for(app: &App, concert: &ConcertId, user: UserId) -> String {
+    let (view, _) = setup(|| app.queue.issue(user, concert)).await;
     let raw = view.token.to_string();
     for _ in 0..100 {
-        if s.queue.authorize(user, Some(&raw), concert).await.is_ok() {
+        if app.queue.authorize(user, Some(&raw), concert).await.is_ok() {
             return raw;
         }
-        setup(|| s.admitter.tick(concert)).await;
+        setup(|| app.admitter.tick(concert)).await;
     }
     panic!("{user} was never admitted")
 }
 
 /// The whole statement through the API, in pages of 7, oldest first.
-async fn statement(s: &Services, user: UserId) -> Vec<Value> {
+async fn statement(app: &App, user: UserId) -> Vec<Value> {
     let mut all = Vec::new();
     let mut path = format!("/users/{user}/statement?limit=7");
     loop {
-        let page = call(s, &routes(), &Call::get(path.clone())).await;
+        let page = app.get(path.clone()).await;
         assert_eq!(page.status, 200, "{page:?}");
         all.extend(page.body["entries"].as_array().unwrap().iter().cloned());
         match page.body["next"].as_str() {
@@ -48,13 +47,12 @@ fn next(state: &mut u64) -> u64 {
 
 #[tokio::test]
 async fn after_a_random_mix_of_charges_payments_and_refunds_the_statement_adds_up_to_the_balance() {
-    let s = services().await;
-    let r = routes();
-    let concert = new_concert(&s, &[DATE]).await;
+    let app = App::start().await;
+    let concert = app.new_concert(&[DATE]).await;
     for seed in 1..=3u64 {
         let user = UserId::random();
-        let charge = |amount: u64, key: Option<String>| {
-            let c = Call::post(format!("/users/{user}/balance/charges"), json!({ "amount": amount }));
+        let charge = |amount: i64, key: Option<String>| {
+            let c = Call::charge(user, amount);
             match key {
                 Some(k) => c.key(&k),
                 None => c,
@@ -63,7 +61,7 @@ async fn after_a_random_mix_of_charges_payments_and_refunds_the_statement_adds_u
         // Twelve charges of one wallet at once: each reads the wallet, then writes on it.
         let racing: Vec<Call> =
             (0..12).map(|i| charge(50_000 + i, (i % 2 == 0).then(|| format!("race-{seed}-{i}")))).collect();
-        let answers = call_all(&s, racing, 6).await;
+        let answers = app.send_all(racing, 6).await;
         let mut done = answers.iter().filter(|a| a.status == 200).count();
         let unknown = answers.iter().filter(|a| a.code() == "CHARGE_OUTCOME_UNKNOWN").count();
         assert_eq!(done + unknown, 12, "{answers:?}");
@@ -73,23 +71,21 @@ async fn after_a_random_mix_of_charges_payments_and_refunds_the_statement_adds_u
         for step in 0..12u64 {
             match next(&mut rng) % 3 {
                 0 => {
-                    let a =
-                        call(&s, &r, &charge(1 + next(&mut rng) % 200_000, Some(format!("mix-{seed}-{step}")))).await;
+                    let amount = 1 + (next(&mut rng) % 200_000) as i64;
+                    let a = app.request(charge(amount, Some(format!("mix-{seed}-{step}")))).await;
                     assert_eq!(a.status, 200, "{a:?}");
                     done += 1;
                 }
                 1 => {
-                    let token = token_for(&s, &concert, user).await;
+                    let token = token_for(&app, &concert, user).await;
                     let seat = (seed - 1) * 15 + step + 1;
-                    let body = json!({ "concertId": concert.as_str(), "date": DATE, "seatNumber": seat });
-                    let held = call(&s, &r, &Call::post("/reservations", body).token(&token)).await;
+                    let held = app.hold(&concert, DATE, seat).token(&token).await;
                     if held.status != 201 {
                         assert_eq!(held.code(), "SEAT_LIMIT_REACHED", "{held:?}");
                         continue;
                     }
-                    let id = held.body["reservationId"].as_str().unwrap().to_owned();
-                    let pay = Call::post("/payments", json!({ "reservationId": id })).token(&token);
-                    let a = call(&s, &r, &pay.key(&format!("pay-{seed}-{step}"))).await;
+                    let id = held.text("reservationId").to_owned();
+                    let a = app.pay(&id).token(&token).key(&format!("pay-{seed}-{step}")).await;
                     if a.status == 201 {
                         paid.push(id);
                         done += 1;
@@ -99,8 +95,7 @@ async fn after_a_random_mix_of_charges_payments_and_refunds_the_statement_adds_u
                 }
                 _ if !paid.is_empty() => {
                     let id = paid.remove(usize::try_from(next(&mut rng)).unwrap() % paid.len());
-                    let a =
-                        call(&s, &r, &Call::post(format!("/reservations/{id}/refund"), json!({})).as_user(user)).await;
+                    let a = app.refund(&id).as_user(user).await;
                     assert_eq!(a.status, 200, "{a:?}");
                     done += 1;
                 }
@@ -108,16 +103,14 @@ async fn after_a_random_mix_of_charges_payments_and_refunds_the_statement_adds_u
             }
         }
 
-        let entries = statement(&s, user).await;
+        let entries = statement(&app, user).await;
         let mut running = 0;
         for (i, e) in entries.iter().enumerate() {
             assert_eq!(e["seq"], i + 1, "numbered without gaps: {entries:?}");
             running += e["amount"].as_i64().unwrap();
             assert_eq!(e["balanceAfter"], running, "seed {seed}: {entries:?}");
         }
-        let balance =
-            call(&s, &r, &Call::get(format!("/users/{user}/balance"))).await.body["balance"].as_i64().unwrap();
-        assert_eq!(balance, running, "seed {seed}: the balance is the statement's sum");
+        assert_eq!(app.balance(user).await, running, "seed {seed}: the balance is the statement's sum");
         assert!(
             (done..=done + unknown).contains(&entries.len()),
             "seed {seed}: one entry per change ({done} answered, {unknown} unknown): {entries:?}"
@@ -127,17 +120,16 @@ async fn after_a_random_mix_of_charges_payments_and_refunds_the_statement_adds_u
 
 #[tokio::test]
 async fn only_the_owner_reads_a_statement_and_a_bad_cursor_is_a_problem() {
-    let s = services().await;
-    let r = routes();
+    let app = App::start().await;
     let user = UserId::random();
-    call(&s, &r, &Call::post(format!("/users/{user}/balance/charges"), json!({ "amount": 1_000 })).key("one")).await;
-    let other = call(&s, &r, &Call::get(format!("/users/{user}/statement")).as_user(UserId::random())).await;
+    app.charge(user, 1_000).key("one").await;
+    let other = app.get(format!("/users/{user}/statement")).as_user(UserId::random()).await;
     assert_eq!((other.status, other.code()), (403, "FORBIDDEN"));
     for bad in ["cursor=abc", "cursor=1", "limit=0", "limit=500"] {
-        let a = call(&s, &r, &Call::get(format!("/users/{user}/statement?{bad}"))).await;
+        let a = app.get(format!("/users/{user}/statement?{bad}")).await;
         assert_eq!(a.status, 400, "{bad}: {a:?}");
     }
-    let mine = call(&s, &r, &Call::get(format!("/users/{user}/statement"))).await;
+    let mine = app.get(format!("/users/{user}/statement")).await;
     assert_eq!(mine.body["entries"].as_array().map(Vec::len), Some(1), "{mine:?}");
     assert_eq!(mine.body["entries"][0]["kind"], "CHARGE");
     assert_eq!(mine.body["next"], Value::Null);

@@ -6,7 +6,7 @@ use std::io::Read;
 
 use domain::values::ids::ConcertId;
 use futures::StreamExt;
-use integration_tests::{call_all, services, Answer, Job};
+use integration_tests::{Answer, App, Job};
 
 #[tokio::main]
 async fn main() {
@@ -15,18 +15,15 @@ async fn main() {
     let job: Job = serde_json::from_str(&input).expect("a Job as JSON");
     // CLOCK_AT_MS: this "Lambda instance" sees the clock stopped at that instant (a sale's
     // pre-queue, say), so that several processes can act inside one phase on demand.
-    let s = match std::env::var("CLOCK_AT_MS").ok().and_then(|ms| ms.parse().ok()) {
-        Some(ms) => {
-            let clock = domain::values::clock::ManualClock::at(domain::values::clock::Timestamp::from_millis(ms));
-            integration_tests::services_with(std::sync::Arc::new(clock), |_| {}).await
-        }
-        None => services().await,
+    let app = match std::env::var("CLOCK_AT_MS").ok().and_then(|ms| ms.parse().ok()) {
+        Some(ms) => App::at(domain::values::clock::Timestamp::from_millis(ms)).await,
+        None => App::start().await,
     };
     let answers: Vec<Answer> = match job {
-        Job::Calls { calls, concurrency } => call_all(&s, calls, concurrency).await,
+        Job::Calls { calls, concurrency } => app.send_all(calls, concurrency).await,
         Job::Ticks { concert, count, concurrency, spread_ms } => {
             let concert = ConcertId::parse(&concert).expect("concert id");
-            let s = &s;
+            let s = &app;
             let concert = &concert;
             futures::stream::iter(0..count)
                 .map(|_| async move {

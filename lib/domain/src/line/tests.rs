@@ -4,12 +4,9 @@ use std::sync::Arc;
 
 use std::time::Duration;
 
-use crate::catalog::concert::Concert;
-use crate::catalog::spec::new_concert_seats;
 use crate::catalog::store::CatalogStore;
 use crate::error::{Error, Result};
-use crate::line::admission::{Admitter, TickLease, TICK_LEASE};
-use crate::line::service::QueueService;
+use crate::line::admission::{TickLease, TICK_LEASE};
 use crate::line::status::LineStatus;
 use crate::line::store::AdmitterStore;
 use crate::line::store::CreateOutcome;
@@ -20,65 +17,31 @@ use crate::rules::line::Spot;
 use crate::rules::pace::LinePace;
 use crate::rules::pass::{Pass, PassKey};
 use crate::rules::sale::{Phase, QueuePolicy};
-use crate::testkit::memory::Memory;
+use crate::testkit::world::{world_with, World, WorldOptions};
 use crate::values::clock::Clock;
-use crate::values::clock::ManualClock;
 use crate::values::clock::Timestamp;
-use crate::values::ids::ConcertDate;
 use crate::values::ids::{ConcertId, TokenId, UserId};
 
-struct World {
-    store: Arc<Memory>,
-    clock: Arc<ManualClock>,
-    queue: QueueService,
-    admitter: Admitter,
-    concert: ConcertId,
-}
-
-async fn unsealed_world(admit_per_tick: u32, active_cap: u32) -> World {
-    let store = Arc::new(Memory::default());
-    let catalog = store.clone();
-    let concert = ConcertId::parse("test-concert").unwrap();
-    let seats = new_concert_seats(&[ConcertDate::parse("2026-12-24").unwrap()]);
-    catalog
-        .add_concert(
-            &Concert::on_sale(
-                concert.clone(),
-                "T",
-                "V",
-                Timestamp::from_millis(0),
-                Timestamp::from_millis(i64::MAX / 4),
-            ),
-            &seats,
-        )
-        .await
-        .unwrap();
-    let clock = Arc::new(ManualClock::at(Timestamp::from_millis(1_000_000)));
-    let policy = QueuePolicy {
+/// The line's worlds: a sale on from the start whose admitter's first tick sealed its
+/// (empty) draw, and a clock from 1_000_000 ms (the pre-queue world's sale is set from there).
+fn line(admit_per_tick: u32, active_cap: u32) -> WorldOptions {
+    WorldOptions {
         admit_per_tick,
         active_cap,
-        active_for: Duration::from_secs(600),
-        check_in_for: Duration::from_secs(60),
-        idle_for: Duration::from_secs(300),
-        tick_every: Duration::from_secs(2),
-    };
-    let queue =
-        QueueService::new(store.clone(), catalog.clone(), clock.clone(), policy, crate::testkit::world::pass_key());
-    let admitter = Admitter::new(store.clone(), catalog, clock.clone(), policy);
-    World { store, clock, queue, admitter, concert }
+        starts_at: Timestamp::from_millis(1_000_000),
+        sealed: true,
+        ..WorldOptions::default()
+    }
 }
 
-/// On sale from the start: the admitter's first tick sealed its (empty) draw.
 async fn world(admit_per_tick: u32, active_cap: u32) -> World {
-    let w = unsealed_world(admit_per_tick, active_cap).await;
-    w.admitter.seal(&w.concert).await.unwrap();
-    w
+    world_with(line(admit_per_tick, active_cap)).await
 }
 
 /// The token's owner, as a signed-in caller would be.
 async fn owner(w: &World, raw: &str) -> UserId {
     match TokenId::parse(raw) {
-        Ok(id) => w.store.token(id).await.unwrap().map_or_else(UserId::random, |t| t.user),
+        Ok(id) => w.mem.token(id).await.unwrap().map_or_else(UserId::random, |t| t.user),
         Err(_) => UserId::random(),
     }
 }
@@ -93,10 +56,10 @@ async fn authorize(w: &World, raw: &str, concert: &ConcertId) -> Result<Admissio
 
 /// The tokens among `views` whose places the admitter has let in, in place order.
 async fn let_in(w: &World, views: &[TokenView]) -> Vec<TokenId> {
-    let c = w.store.counters(&w.concert).await.unwrap();
+    let c = w.mem.counters(&w.concert).await.unwrap();
     let mut placed = Vec::new();
     for v in views {
-        let token = w.store.token(v.token).await.unwrap().unwrap();
+        let token = w.mem.token(v.token).await.unwrap().unwrap();
         if let Some(p) = c.place_of(token.spot).filter(|p| *p <= c.admitted_through) {
             placed.push((p, v.token));
         }
@@ -133,12 +96,11 @@ async fn position_counts_the_users_ahead_in_arrival_order() {
 
 #[tokio::test]
 async fn joins_answer_from_a_glance_at_the_line_until_it_is_too_old() {
-    let w = world(2, 100).await;
-    let w = World { queue: w.queue.glancing_for(Duration::from_secs(1)), ..w };
+    let w = world_with(WorldOptions { glance: Duration::from_secs(1), ..line(2, 100) }).await;
     let views = issue_many(&w, 3).await;
     assert_eq!(views.iter().filter_map(|v| v.position).collect::<Vec<_>>(), vec![0, 1, 2]);
     w.admitter.tick(&w.concert).await.unwrap();
-    assert_eq!(w.store.counters(&w.concert).await.unwrap().admitted_through, 2);
+    assert_eq!(w.mem.counters(&w.concert).await.unwrap().admitted_through, 2);
     // Within the glance, a join's position is worked out from the line as it was: 3 ahead
     // of place 4 where 1 are.
     let stale = issue_many(&w, 1).await;
@@ -150,8 +112,7 @@ async fn joins_answer_from_a_glance_at_the_line_until_it_is_too_old() {
 
 #[tokio::test]
 async fn a_check_in_trusts_a_kept_glance_that_lets_the_place_in_and_reads_the_line_again_otherwise() {
-    let w = world(2, 100).await;
-    let w = World { queue: w.queue.glancing_for(Duration::from_secs(1)), ..w };
+    let w = world_with(WorldOptions { glance: Duration::from_secs(1), ..line(2, 100) }).await;
     let views = issue_many(&w, 3).await;
     w.admitter.tick(&w.concert).await.unwrap();
     // The glance kept from the joins says place 1 waits: the line is read again, and the
@@ -162,17 +123,16 @@ async fn a_check_in_trusts_a_kept_glance_that_lets_the_place_in_and_reads_the_li
     let third = current(&w, &views[2].token.to_string()).await.unwrap();
     assert_eq!((third.status, third.position), (TokenStatus::Waiting, Some(0)), "a fresh glance, kept");
     // The glance kept now lets place 2 in: the check-in reads the token and writes, nothing more.
-    w.store.inject("counters", Error::Infrastructure("the line was read".into()), false);
+    w.mem.inject("counters", Error::Infrastructure("the line was read".into()), false);
     let second = current(&w, &views[1].token.to_string()).await.unwrap();
     assert!(matches!(second.status, TokenStatus::Active { .. }), "{second:?}");
-    assert_eq!(w.store.pending_faults(), 1, "the line was not read");
-    w.store.counters(&w.concert).await.unwrap_err();
+    assert_eq!(w.mem.pending_faults(), 1, "the line was not read");
+    w.mem.counters(&w.concert).await.unwrap_err();
 }
 
 #[tokio::test]
 async fn a_glance_without_the_draw_is_kept_a_quarter_as_long_once_the_sale_is_open() {
-    let w = unsealed_world(2, 100).await;
-    let w = World { queue: w.queue.glancing_for(Duration::from_secs(4)), ..w };
+    let w = world_with(WorldOptions { glance: Duration::from_secs(4), sealed: false, ..line(2, 100) }).await;
     let before = issue_many(&w, 1).await;
     assert_eq!(before[0].place, None, "nobody's place is known before the seal");
     w.admitter.seal(&w.concert).await.unwrap();
@@ -249,12 +209,12 @@ async fn a_lone_fans_position_does_not_count_the_levelling_holes_ahead_of_them()
     let w = world(1, 100).await;
     // Arrivals on stripe 31 first (number 32), then on stripe 0 (number 1): levelling
     // fills numbers 2 to 31 for nobody.
-    w.store.arrive_on(&w.concert, &[31, 0]).unwrap();
+    w.mem.arrive_on(&w.concert, &[31, 0]).unwrap();
     let late = issue_many(&w, 1).await.remove(0);
     let first = issue_many(&w, 1).await.remove(0);
     assert_eq!((late.place, first.place), (Some(32), Some(1)));
     w.admitter.tick(&w.concert).await.unwrap();
-    let counters = w.store.counters(&w.concert).await.unwrap();
+    let counters = w.mem.counters(&w.concert).await.unwrap();
     assert_eq!(counters.admitted_through, 1, "one place a tick");
     assert_eq!(current(&w, &late.token.to_string()).await.unwrap().position, Some(0), "30 empty places ahead, no fan");
     let line = w.queue.line(&w.concert).await.unwrap();
@@ -265,7 +225,7 @@ async fn a_lone_fans_position_does_not_count_the_levelling_holes_ahead_of_them()
 #[tokio::test]
 async fn the_wait_estimate_uses_the_sales_own_rate() {
     let w = world(50, 1000).await;
-    let store: Arc<dyn CatalogStore> = w.store.clone();
+    let store: Arc<dyn CatalogStore> = w.mem.clone();
     let before = store.concert(&w.concert).await.unwrap().unwrap();
     let mut after = before.clone();
     after.control.admit_per_tick = Some(5);
@@ -294,7 +254,7 @@ async fn a_whole_batch_is_one_write_however_large() {
     issue_many(&w, 3_000).await;
     let report = w.admitter.tick(&w.concert).await.unwrap();
     assert_eq!(report.admitted_count(), 3_000, "one tick lets in everyone the rate and the cap allow");
-    let c = w.store.counters(&w.concert).await.unwrap();
+    let c = w.mem.counters(&w.concert).await.unwrap();
     assert_eq!((c.admitted_through, c.active, c.batches.len()), (3_000, 3_000, 1));
 }
 
@@ -303,10 +263,10 @@ async fn a_concert_another_admitter_is_ticking_is_left_alone_until_its_lease_lap
     let w = world(5, 100).await;
     issue_many(&w, 3).await;
     let now = w.clock.now();
-    assert!(w.store.claim_tick(&w.concert, "another admitter", now, now.plus(TICK_LEASE)).await.unwrap());
+    assert!(w.mem.claim_tick(&w.concert, "another admitter", now, now.plus(TICK_LEASE)).await.unwrap());
     let left_alone = w.admitter.tick(&w.concert).await.unwrap();
     assert!(left_alone.busy && left_alone.admitted.is_none(), "not while the other holds the tick");
-    assert_eq!(w.store.counters(&w.concert).await.unwrap().admitted_through, 0);
+    assert_eq!(w.mem.counters(&w.concert).await.unwrap().admitted_through, 0);
     // The other admitter died without giving the tick back: its lease lapses.
     w.clock.advance(TICK_LEASE);
     let batch = w.admitter.tick(&w.concert).await.unwrap().admitted.expect("a batch");
@@ -314,7 +274,7 @@ async fn a_concert_another_admitter_is_ticking_is_left_alone_until_its_lease_lap
     // Each tick gives its lease back: the next one needs no wait, and the other admitter
     // can take it at once.
     assert!(w
-        .store
+        .mem
         .claim_tick(&w.concert, "another admitter", w.clock.now(), w.clock.now().plus(TICK_LEASE))
         .await
         .unwrap());
@@ -324,11 +284,11 @@ async fn a_concert_another_admitter_is_ticking_is_left_alone_until_its_lease_lap
 async fn a_tick_whose_lease_answers_were_lost_still_ticks_and_gives_the_lease_back() {
     let w = world(5, 100).await;
     issue_many(&w, 2).await;
-    w.store.inject("claim_tick", Error::Unavailable, true);
-    w.store.inject("end_tick", Error::Unavailable, false);
+    w.mem.inject("claim_tick", Error::Unavailable, true);
+    w.mem.inject("end_tick", Error::Unavailable, false);
     let batch = w.admitter.tick(&w.concert).await.unwrap().admitted.expect("the lease taken again by the same tick");
     assert_eq!((batch.from, batch.through), (1, 2));
-    assert_eq!(w.store.pending_faults(), 0);
+    assert_eq!(w.mem.pending_faults(), 0);
     issue_many(&w, 1).await;
     assert!(w.admitter.tick(&w.concert).await.unwrap().admitted.is_some(), "the lease was given back");
 }
@@ -338,9 +298,9 @@ async fn a_seal_claim_whose_answer_was_lost_is_taken_again_by_its_sealer_not_wai
     let w = prequeue_world().await;
     issue_many(&w, 3).await;
     w.clock.set(Timestamp::from_millis(2_000_000));
-    w.store.inject("claim_seal", Error::Unavailable, true);
+    w.mem.inject("claim_seal", Error::Unavailable, true);
     assert_eq!(w.admitter.seal(&w.concert).await.unwrap().cohort, 3, "sealed without waiting for the claim to lapse");
-    assert_eq!(w.store.pending_faults(), 0);
+    assert_eq!(w.mem.pending_faults(), 0);
 }
 
 #[tokio::test]
@@ -348,9 +308,9 @@ async fn a_tick_cancelled_midway_gives_its_lease_back() {
     let w = world(5, 100).await;
     issue_many(&w, 2).await;
     let now = w.clock.now();
-    assert!(w.store.claim_tick(&w.concert, "cancelled", now, now.plus(TICK_LEASE)).await.unwrap());
+    assert!(w.mem.claim_tick(&w.concert, "cancelled", now, now.plus(TICK_LEASE)).await.unwrap());
     // The tick's future dropped while it held the lease, as the admitter's budget would.
-    let store: Arc<dyn AdmitterStore> = w.store.clone();
+    let store: Arc<dyn AdmitterStore> = w.mem.clone();
     drop(TickLease { store, concert: w.concert.clone(), ticker: "cancelled".into(), held: true });
     let mut report = w.admitter.tick(&w.concert).await.unwrap();
     for _ in 0..10 {
@@ -369,14 +329,14 @@ async fn admitter_never_passes_the_cap_until_slots_are_released() {
     let views = issue_many(&w, 8).await;
     assert_eq!(w.admitter.tick(&w.concert).await.unwrap().admitted_count(), 4);
     assert_eq!(w.admitter.tick(&w.concert).await.unwrap().admitted_count(), 0);
-    assert_eq!(w.store.counters(&w.concert).await.unwrap().active, 4);
+    assert_eq!(w.mem.counters(&w.concert).await.unwrap().active, 4);
     for v in &views[..4] {
         authorize(&w, &v.token.to_string(), &w.concert).await.unwrap();
     }
     assert_eq!(w.admitter.tick(&w.concert).await.unwrap().admitted_count(), 0, "checking in takes no more slots");
 
     // A payment uses up one token: its slot comes back at the next tick.
-    w.store.use_up(views[0].token, w.clock.now()).unwrap();
+    w.mem.use_up(views[0].token, w.clock.now()).unwrap();
     let report = w.admitter.tick(&w.concert).await.unwrap();
     assert_eq!((report.released, report.admitted_count()), (1, 1));
 
@@ -415,7 +375,7 @@ async fn reissue_returns_the_live_token_and_a_new_one_after_expiry() {
     let (again, created) = w.queue.issue(user, &w.concert).await.unwrap();
     assert!(!created);
     assert_eq!(again.token, first.token);
-    assert_eq!(w.store.arrivals(&w.concert).await.unwrap().taken(), 1, "no second place in line");
+    assert_eq!(w.mem.arrivals(&w.concert).await.unwrap().taken(), 1, "no second place in line");
 
     w.admitter.tick(&w.concert).await.unwrap();
     w.clock.advance(Duration::from_secs(601));
@@ -448,7 +408,7 @@ async fn a_number_nobody_took_is_let_in_as_a_no_show_and_its_slot_comes_back_wit
     let w = world(10, 2).await;
     let first = issue_many(&w, 1).await.remove(0);
     // An issuer that died after numbering: place 2 has no token.
-    w.store.next_arrival(&w.concert).await.unwrap();
+    w.mem.next_arrival(&w.concert).await.unwrap();
     let third = issue_many(&w, 1).await.remove(0);
     assert_eq!(w.admitter.tick(&w.concert).await.unwrap().admitted.map(|b| (b.from, b.through)), Some((1, 2)));
     assert!(authorize(&w, &first.token.to_string(), &w.concert).await.is_ok());
@@ -468,17 +428,17 @@ async fn a_check_in_racing_the_settlement_is_counted_or_refused_never_lost() {
     w.clock.advance(Duration::from_secs(60));
     // The admitter read one check-in; a second lands before it settles: its settlement fails
     // and the next tick counts both.
-    let c = w.store.counters(&w.concert).await.unwrap();
+    let c = w.mem.counters(&w.concert).await.unwrap();
     let batch = c.batches[0];
-    assert_eq!(w.store.checked_in(&w.concert, &batch).await.unwrap(), vec![1]);
-    let late = w.store.token(views[1].token).await.unwrap().unwrap();
-    assert!(w.store.check_in(&late, &batch, w.clock.now().plus(Duration::from_secs(300))).await.unwrap());
-    assert!(!w.store.settle(&w.concert, &batch, &[1]).await.unwrap());
+    assert_eq!(w.mem.checked_in(&w.concert, &batch).await.unwrap(), vec![1]);
+    let late = w.mem.token(views[1].token).await.unwrap().unwrap();
+    assert!(w.mem.check_in(&late, &batch, w.clock.now().plus(Duration::from_secs(300))).await.unwrap());
+    assert!(!w.mem.settle(&w.concert, &batch, &[1]).await.unwrap());
     assert_eq!(w.admitter.tick(&w.concert).await.unwrap().no_shows, 1);
-    assert_eq!(w.store.counters(&w.concert).await.unwrap().active, 2);
+    assert_eq!(w.mem.counters(&w.concert).await.unwrap().active, 2);
     // Once settled, no check-in of that batch gets through.
-    let never = w.store.token(views[2].token).await.unwrap().unwrap();
-    assert!(!w.store.check_in(&never, &batch, w.clock.now().plus(Duration::from_secs(300))).await.unwrap());
+    let never = w.mem.token(views[2].token).await.unwrap().unwrap();
+    assert!(!w.mem.check_in(&never, &batch, w.clock.now().plus(Duration::from_secs(300))).await.unwrap());
     assert_eq!(authorize(&w, &views[2].token.to_string(), &w.concert).await, Err(Error::TokenExpired));
 }
 
@@ -487,15 +447,15 @@ async fn a_token_issue_that_meets_an_admitter_transaction_gets_its_place_not_a_5
     let w = world(10, 10).await;
     // DynamoDB answers TransactionConflictException to the counter's ADD while an admission
     // transaction writes the same item; the SDK does not retry it.
-    w.store.inject("next_arrival", Error::Contention, false);
-    w.store.inject("create_token", Error::Throttled, false);
+    w.mem.inject("next_arrival", Error::Contention, false);
+    w.mem.inject("create_token", Error::Throttled, false);
     let (view, created) = w.queue.issue(UserId::random(), &w.concert).await.unwrap();
     assert!(created);
-    assert_eq!(w.store.pending_faults(), 0);
+    assert_eq!(w.mem.pending_faults(), 0);
     assert_eq!(view.status, TokenStatus::Waiting);
     // The throttled round wrote nothing: its number is sent again, not spent (no gap).
     assert_eq!((view.place, view.position), (Some(1), Some(0)));
-    assert_eq!(w.store.arrivals(&w.concert).await.unwrap().taken(), 1, "one number taken");
+    assert_eq!(w.mem.arrivals(&w.concert).await.unwrap().taken(), 1, "one number taken");
     w.admitter.tick(&w.concert).await.unwrap();
     assert!(authorize(&w, &view.token.to_string(), &w.concert).await.is_ok());
 }
@@ -504,12 +464,12 @@ async fn a_token_issue_that_meets_an_admitter_transaction_gets_its_place_not_a_5
 async fn a_token_issue_whose_write_outcome_is_unknown_answers_503_and_the_retry_returns_that_token() {
     let w = world(10, 10).await;
     let user = UserId::random();
-    w.store.inject("create_token", Error::Unavailable, true);
+    w.mem.inject("create_token", Error::Unavailable, true);
     assert_eq!(w.queue.issue(user, &w.concert).await.map(|_| ()), Err(Error::Unavailable));
     let (again, created) = w.queue.issue(user, &w.concert).await.unwrap();
     assert!(!created, "the token written before the error is the fan's place");
     assert_eq!(again.position, Some(0));
-    assert_eq!(w.store.arrivals(&w.concert).await.unwrap().taken(), 1, "one place in line");
+    assert_eq!(w.mem.arrivals(&w.concert).await.unwrap().taken(), 1, "one place in line");
 }
 
 #[tokio::test]
@@ -526,8 +486,8 @@ async fn a_token_presented_by_another_user_is_forbidden_and_reveals_nothing() {
 
 /// A line whose sale has a pre-queue from 1_000_000 ms, opening at 2_000_000 ms.
 async fn prequeue_world() -> World {
-    let w = unsealed_world(1_000, 10_000).await;
-    let store: Arc<dyn CatalogStore> = w.store.clone();
+    let w = world_with(WorldOptions { sealed: false, ..line(1_000, 10_000) }).await;
+    let store: Arc<dyn CatalogStore> = w.mem.clone();
     let mut concert = store.concert(&w.concert).await.unwrap().unwrap();
     let mut changed = concert.clone();
     changed.sale = crate::rules::sale::SaleWindow {
@@ -554,7 +514,7 @@ async fn pre_queue_fans_get_their_places_at_the_opening_and_later_fans_queue_beh
     let late = issue_many(&w, 3).await;
     assert_eq!(late[0].place, None, "a join does not seal: its place waits for the draw");
     w.admitter.seal(&w.concert).await.unwrap();
-    let draw = w.store.counters(&w.concert).await.unwrap().draw.expect("the admitter's tick at the opening sealed it");
+    let draw = w.mem.counters(&w.concert).await.unwrap().draw.expect("the admitter's tick at the opening sealed it");
     assert_eq!(draw.cohort, 20);
     let mut places = Vec::new();
     for v in &early {
@@ -642,7 +602,7 @@ async fn an_admitted_fan_who_never_shows_up_gives_the_slot_to_the_next_fan_after
     assert_eq!(authorize(&w, &raw[1], &w.concert).await, Err(Error::TokenExpired), "too late: the turn is gone");
     assert!(authorize(&w, &raw[0], &w.concert).await.is_ok(), "the fan who came keeps theirs");
     assert!(authorize(&w, &raw[2], &w.concert).await.is_ok());
-    assert_eq!(w.store.counters(&w.concert).await.unwrap().active, 2, "the cap holds exactly");
+    assert_eq!(w.mem.counters(&w.concert).await.unwrap().active, 2, "the cap holds exactly");
 }
 
 #[tokio::test]
@@ -705,16 +665,16 @@ async fn a_pass_admits_without_reading_the_token() {
     let (user, raw, pass) = checked_in(&w).await;
     assert_eq!(pass.expires, w.clock.now().plus(Duration::from_secs(300)), "the pass lasts as the slot does");
     // Any read of the token would fail now.
-    w.store.inject("token", Error::Infrastructure("token read".into()), false);
+    w.mem.inject("token", Error::Infrastructure("token read".into()), false);
     let admission = w.queue.authorize(user, with_pass(&pass.value), &w.concert).await.unwrap();
     assert_eq!((admission.token.to_string(), admission.user, &admission.concert), (raw.clone(), user, &w.concert));
     let both = Presented { token: Some(&raw), pass: Some(&pass.value) };
     assert!(w.queue.authorize(user, both, &w.concert).await.is_ok());
-    assert_eq!(w.store.pending_faults(), 1, "nothing was read");
+    assert_eq!(w.mem.pending_faults(), 1, "nothing was read");
     // The pass is good up to its end, exclusive.
     w.clock.advance(Duration::from_secs(300) - Duration::from_millis(1));
     assert!(w.queue.authorize(user, with_pass(&pass.value), &w.concert).await.is_ok());
-    assert_eq!(w.store.pending_faults(), 1, "nothing was read");
+    assert_eq!(w.mem.pending_faults(), 1, "nothing was read");
 }
 
 #[tokio::test]
@@ -771,12 +731,12 @@ async fn a_large_batch_spreads_its_check_ins_and_settles_them_all() {
     for v in &views[..600] {
         authorize(&w, &v.token.to_string(), &w.concert).await.unwrap();
     }
-    let counts = w.store.checked_in(&w.concert, &batch).await.unwrap();
+    let counts = w.mem.checked_in(&w.concert, &batch).await.unwrap();
     assert_eq!(counts.iter().sum::<u64>(), 600);
     assert!(counts.iter().all(|c| *c > 0), "spread over every shard: {counts:?}");
     w.clock.advance(Duration::from_secs(60));
     assert_eq!(w.admitter.tick(&w.concert).await.unwrap().no_shows, 400);
-    assert_eq!(w.store.counters(&w.concert).await.unwrap().active, 600);
+    assert_eq!(w.mem.counters(&w.concert).await.unwrap().active, 600);
 }
 
 #[tokio::test]
@@ -785,11 +745,11 @@ async fn a_fan_who_missed_the_window_and_joins_again_gets_one_turn_not_two() {
     let view = issue_many(&w, 1).await.remove(0);
     let user = owner(&w, &view.token.to_string()).await;
     w.admitter.tick(&w.concert).await.unwrap();
-    let old = w.store.token(view.token).await.unwrap().unwrap();
-    let batch = w.store.counters(&w.concert).await.unwrap().batches[0];
+    let old = w.mem.token(view.token).await.unwrap().unwrap();
+    let batch = w.mem.counters(&w.concert).await.unwrap().batches[0];
     // The re-join read the old token as missed; a slow check-in of it lands first: the re-join
     // must not also get a new place.
-    assert!(w.store.check_in(&old, &batch, w.clock.now().plus(Duration::from_secs(300))).await.unwrap());
+    assert!(w.mem.check_in(&old, &batch, w.clock.now().plus(Duration::from_secs(300))).await.unwrap());
     let fresh = Token {
         id: TokenId::random(),
         user,
@@ -797,15 +757,15 @@ async fn a_fan_who_missed_the_window_and_joins_again_gets_one_turn_not_two() {
         spot: Spot::Arrival(99),
         state: TokenState::Waiting,
     };
-    assert_eq!(w.store.create_token(&fresh, Some(&old)).await.unwrap(), CreateOutcome::HolderTaken);
+    assert_eq!(w.mem.create_token(&fresh, Some(&old)).await.unwrap(), CreateOutcome::HolderTaken);
 
     // The other way round: the re-join replaced a WAITING token first; that token's check-in fails.
     let view = issue_many(&w, 1).await.remove(0);
     let user = owner(&w, &view.token.to_string()).await;
     w.clock.advance(Duration::from_secs(1));
     w.admitter.tick(&w.concert).await.unwrap();
-    let old = w.store.token(view.token).await.unwrap().unwrap();
-    let batch = *w.store.counters(&w.concert).await.unwrap().batches.last().unwrap();
+    let old = w.mem.token(view.token).await.unwrap().unwrap();
+    let batch = *w.mem.counters(&w.concert).await.unwrap().batches.last().unwrap();
     let fresh = Token {
         id: TokenId::random(),
         user,
@@ -813,20 +773,20 @@ async fn a_fan_who_missed_the_window_and_joins_again_gets_one_turn_not_two() {
         spot: Spot::Arrival(98),
         state: TokenState::Waiting,
     };
-    assert_eq!(w.store.create_token(&fresh, Some(&old)).await.unwrap(), CreateOutcome::Created);
-    assert!(!w.store.check_in(&old, &batch, w.clock.now().plus(Duration::from_secs(300))).await.unwrap());
+    assert_eq!(w.mem.create_token(&fresh, Some(&old)).await.unwrap(), CreateOutcome::Created);
+    assert!(!w.mem.check_in(&old, &batch, w.clock.now().plus(Duration::from_secs(300))).await.unwrap());
 }
 
 #[tokio::test]
 async fn fans_on_lagging_stripes_are_let_in_and_the_numbers_between_are_holes_that_take_no_slot() {
     let w = world(10, 3).await;
     // Little load: two fans count on stripes 5 and 17 and take numbers 6 and 18.
-    w.store.arrive_on(&w.concert, &[5, 17]).unwrap();
+    w.mem.arrive_on(&w.concert, &[5, 17]).unwrap();
     let fans = issue_many(&w, 2).await;
     assert_eq!((fans[0].place, fans[1].place), (Some(6), Some(18)));
     let batch = w.admitter.tick(&w.concert).await.unwrap().admitted.expect("a batch");
     assert_eq!((batch.from, batch.through, batch.holes, batch.slots()), (1, 18, 16, 2));
-    let line = w.store.counters(&w.concert).await.unwrap();
+    let line = w.mem.counters(&w.concert).await.unwrap();
     assert_eq!((line.active, line.holes.len()), (2, 0), "two slots of three; the holes let in are forgotten");
     for f in &fans {
         assert!(authorize(&w, &f.token.to_string(), &w.concert).await.is_ok());
@@ -842,48 +802,48 @@ async fn fans_on_lagging_stripes_are_let_in_and_the_numbers_between_are_holes_th
     w.clock.advance(Duration::from_secs(61));
     let report = w.admitter.tick(&w.concert).await.unwrap();
     assert_eq!(report.no_shows, 1, "the third fan, not the holes");
-    assert_eq!(w.store.counters(&w.concert).await.unwrap().active, 2);
+    assert_eq!(w.mem.counters(&w.concert).await.unwrap().active, 2);
 }
 
 #[tokio::test]
 async fn a_batch_past_holes_lets_in_no_more_fans_than_the_room() {
     let w = world(10, 1).await;
-    w.store.arrive_on(&w.concert, &[3, 9]).unwrap();
+    w.mem.arrive_on(&w.concert, &[3, 9]).unwrap();
     let fans = issue_many(&w, 2).await;
     let batch = w.admitter.tick(&w.concert).await.unwrap().admitted.expect("a batch");
     assert_eq!((batch.from, batch.through, batch.holes), (1, 4, 3), "one slot: the first fan only");
     assert!(authorize(&w, &fans[0].token.to_string(), &w.concert).await.is_ok());
     assert_eq!(authorize(&w, &fans[1].token.to_string(), &w.concert).await, Err(Error::TokenNotActive));
-    let line = w.store.counters(&w.concert).await.unwrap();
+    let line = w.mem.counters(&w.concert).await.unwrap();
     assert_eq!(line.holes_within(0, 5, 10), 5, "the holes before the second fan wait for its batch");
 }
 
 #[tokio::test]
 async fn a_levelling_whose_note_is_lost_counts_its_holes_as_no_shows_until_the_window_closes() {
     let w = world(10, 10).await;
-    w.store.arrive_on(&w.concert, &[4]).unwrap();
+    w.mem.arrive_on(&w.concert, &[4]).unwrap();
     let fan = issue_many(&w, 1).await.remove(0);
-    w.store.inject("note_holes", Error::Infrastructure("lost".into()), false);
+    w.mem.inject("note_holes", Error::Infrastructure("lost".into()), false);
     assert!(w.admitter.tick(&w.concert).await.is_err());
     // The stripes were levelled all the same: the next tick lets in 1..=5 as five fans.
     let batch = w.admitter.tick(&w.concert).await.unwrap().admitted.expect("a batch");
     assert_eq!((batch.from, batch.through, batch.holes), (1, 5, 0));
-    assert_eq!(w.store.counters(&w.concert).await.unwrap().active, 5);
+    assert_eq!(w.mem.counters(&w.concert).await.unwrap().active, 5);
     assert!(authorize(&w, &fan.token.to_string(), &w.concert).await.is_ok());
     w.clock.advance(Duration::from_secs(61));
     assert_eq!(w.admitter.tick(&w.concert).await.unwrap().no_shows, 4);
-    assert_eq!(w.store.counters(&w.concert).await.unwrap().active, 1, "only the fan holds a slot");
+    assert_eq!(w.mem.counters(&w.concert).await.unwrap().active, 1, "only the fan holds a slot");
 }
 
 #[tokio::test]
 async fn a_pre_queue_spread_over_stripes_is_drawn_as_one_dense_cohort() {
     let w = prequeue_world().await;
     // Four fans count on stripes 3, 17, 3 and 30: pre-queue indexes 3, 17, 35 and 30.
-    w.store.arrive_on(&w.concert, &[3, 17, 3, 30]).unwrap();
+    w.mem.arrive_on(&w.concert, &[3, 17, 3, 30]).unwrap();
     let early = issue_many(&w, 4).await;
     // The admitter notes how many pre-queued (a join writes nothing on the line).
     w.admitter.tick(&w.concert).await.unwrap();
-    assert_eq!(w.store.counters(&w.concert).await.unwrap().prequeued, 4);
+    assert_eq!(w.mem.counters(&w.concert).await.unwrap().prequeued, 4);
 
     w.clock.set(Timestamp::from_millis(2_000_000));
     let draw = w.admitter.seal(&w.concert).await.unwrap();
@@ -895,7 +855,7 @@ async fn a_pre_queue_spread_over_stripes_is_drawn_as_one_dense_cohort() {
     places.sort_unstable();
     assert_eq!(places, vec![0, 1, 2, 3], "the first four places, one each");
     // The stripes are frozen: a join now queues behind the cohort.
-    assert_eq!(w.store.next_prequeue_index(&w.concert).await.unwrap(), None);
+    assert_eq!(w.mem.next_prequeue_index(&w.concert).await.unwrap(), None);
     let late = issue_many(&w, 1).await.remove(0);
     assert_eq!(late.position, Some(4));
 }
@@ -908,12 +868,12 @@ async fn joins_at_the_opening_never_seal_and_a_sealer_holding_the_claim_keeps_ot
     let fan = issue_many(&w, 1).await.remove(0);
     assert_eq!((fan.place, fan.position), (None, None), "no place before the draw");
     assert_eq!(current(&w, &fan.token.to_string()).await.unwrap().position, None, "a poll does not seal either");
-    assert_eq!(w.store.counters(&w.concert).await.unwrap().draw, None, "the herd at the opening writes nothing");
+    assert_eq!(w.mem.counters(&w.concert).await.unwrap().draw, None, "the herd at the opening writes nothing");
     // An admitter claimed the seal and died: the others wait until the claim lapses.
     let now = w.clock.now();
-    assert!(w.store.claim_seal(&w.concert, "dead admitter", now, now.plus(Duration::from_secs(10))).await.unwrap());
+    assert!(w.mem.claim_seal(&w.concert, "dead admitter", now, now.plus(Duration::from_secs(10))).await.unwrap());
     w.admitter.tick(&w.concert).await.unwrap_err();
-    assert_eq!(w.store.counters(&w.concert).await.unwrap().draw, None);
+    assert_eq!(w.mem.counters(&w.concert).await.unwrap().draw, None);
     w.clock.advance(Duration::from_secs(11));
     assert_eq!(w.admitter.seal(&w.concert).await.unwrap().cohort, 3);
     assert_eq!(current(&w, &fan.token.to_string()).await.unwrap().position, Some(3), "behind the cohort");

@@ -7,6 +7,7 @@ use crate::booking::hold::HoldService;
 use crate::booking::payment::PaymentService;
 use crate::booking::refund::RefundService;
 use crate::catalog::concert::Concert;
+use crate::catalog::operator::OperatorService;
 use crate::catalog::spec::new_concert_seats;
 use crate::catalog::store::CatalogStore;
 use crate::line::admission::Admitter;
@@ -37,6 +38,7 @@ pub struct World {
     pub wallet: WalletService,
     pub payments: Arc<PaymentService>,
     pub refunds: RefundService,
+    pub operator: OperatorService,
     pub concert: ConcertId,
     pub date: ConcertDate,
 }
@@ -45,9 +47,41 @@ pub fn won(v: i64) -> Won {
     Won::new(v).expect("a non-negative amount")
 }
 
+/// What a test world varies: the line's pace and cap, the instant its clock starts at, how
+/// long its joins keep a glance at the line, and whether the sale's draw is sealed yet.
+#[derive(Debug, Clone, Copy)]
+pub struct WorldOptions {
+    pub admit_per_tick: u32,
+    pub active_cap: u32,
+    pub starts_at: Timestamp,
+    pub glance: Duration,
+    /// Time between admitter ticks (the wait estimates' unit).
+    pub tick_every: Duration,
+    /// The admitter's first tick after the opening has sealed the (empty) draw.
+    pub sealed: bool,
+}
+
+impl Default for WorldOptions {
+    fn default() -> Self {
+        Self {
+            admit_per_tick: 100,
+            active_cap: 1000,
+            starts_at: Timestamp::from_millis(1_800_000_000_000),
+            glance: Duration::ZERO,
+            tick_every: Duration::from_secs(2),
+            sealed: false,
+        }
+    }
+}
+
+/// A world with the default options.
 pub async fn world() -> World {
+    world_with(WorldOptions::default()).await
+}
+
+pub async fn world_with(options: WorldOptions) -> World {
     let mem = Arc::new(Memory::default());
-    let clock = Arc::new(ManualClock::at(Timestamp::from_millis(1_800_000_000_000)));
+    let clock = Arc::new(ManualClock::at(options.starts_at));
     let concert = ConcertId::parse("unit-concert").expect("slug");
     let date = ConcertDate::parse("2026-12-24").expect("date");
     mem.add_concert(
@@ -57,15 +91,21 @@ pub async fn world() -> World {
     .await
     .expect("seed");
     let policy = QueuePolicy {
-        admit_per_tick: 100,
-        active_cap: 1000,
+        admit_per_tick: options.admit_per_tick,
+        active_cap: options.active_cap,
         active_for: ACTIVE,
         check_in_for: Duration::from_secs(60),
         idle_for: Duration::from_secs(300),
-        tick_every: Duration::from_secs(2),
+        tick_every: options.tick_every,
     };
-    let queue = Arc::new(QueueService::new(mem.clone(), mem.clone(), clock.clone(), policy, pass_key()));
+    let queue = Arc::new(
+        QueueService::new(mem.clone(), mem.clone(), clock.clone(), policy, pass_key()).glancing_for(options.glance),
+    );
     let payments = Arc::new(PaymentService::new(queue.clone(), mem.clone(), mem.clone(), clock.clone()));
+    let admitter = Admitter::new(mem.clone(), mem.clone(), clock.clone(), policy);
+    if options.sealed {
+        admitter.seal(&concert).await.expect("sealed");
+    }
     World {
         holds: HoldService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), HOLD, policy.idle_for),
         wallet: WalletService::new(
@@ -75,7 +115,8 @@ pub async fn world() -> World {
         ),
         payments: payments.clone(),
         refunds: RefundService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone()),
-        admitter: Admitter::new(mem.clone(), mem.clone(), clock.clone(), policy),
+        operator: OperatorService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), policy),
+        admitter,
         queue,
         mem,
         clock,

@@ -7,8 +7,7 @@ use crate::catalog::concert::SeatState;
 use crate::catalog::spec::{standard_tiers, PriceTier, MAX_PRICE, MAX_TEXT};
 use crate::rules::line::LineTotals;
 use crate::rules::sale::SaleWindow;
-use crate::testkit::memory::Memory;
-use crate::values::clock::ManualClock;
+use crate::testkit::world::{world_with, World, WorldOptions};
 use crate::values::ids::{ConcertDate, SeatNumber};
 
 const HOUR: Duration = Duration::from_secs(3600);
@@ -97,113 +96,102 @@ fn every_rule_of_a_concert_is_checked() {
     );
 }
 
-struct World {
-    mem: Arc<Memory>,
-    clock: Arc<ManualClock>,
-    op: OperatorService,
-}
-
-fn world() -> World {
-    let mem = Arc::new(Memory::default());
-    let clock = Arc::new(ManualClock::at(spec().sale.prequeue_at.minus(HOUR)));
-    let defaults = QueuePolicy {
-        admit_per_tick: 100,
-        active_cap: 1_000,
-        active_for: Duration::from_secs(600),
-        check_in_for: Duration::from_secs(60),
-        idle_for: Duration::from_secs(300),
+/// The whole service on memory, an hour before the spec's pre-queue.
+async fn world() -> World {
+    world_with(WorldOptions {
+        starts_at: spec().sale.prequeue_at.minus(HOUR),
         tick_every: Duration::from_secs(5),
-    };
-    let op = OperatorService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), defaults);
-    World { mem, clock, op }
+        ..WorldOptions::default()
+    })
+    .await
 }
 
 #[tokio::test]
 async fn a_concert_is_created_once() {
-    let w = world();
-    let c = w.op.create(&spec()).await.unwrap();
+    let w = world().await;
+    let c = w.operator.create(&spec()).await.unwrap();
     assert_eq!(c.phase_at(w.clock.now()), Phase::Scheduled);
     let mut other = spec();
     other.title = "Another show".into();
-    assert_eq!(w.op.create(&other).await, Err(Error::ConcertExists));
+    assert_eq!(w.operator.create(&other).await, Err(Error::ConcertExists));
     let kept = w.mem.concert(&c.id).await.unwrap().unwrap();
     assert_eq!(kept.title, c.title, "the first one stays");
 }
 
 #[tokio::test]
 async fn the_same_create_sent_again_answers_as_the_first_did() {
-    let w = world();
-    let first = w.op.create(&spec()).await.unwrap();
-    assert_eq!(w.op.create(&spec()).await, Ok(first));
+    let w = world().await;
+    let first = w.operator.create(&spec()).await.unwrap();
+    assert_eq!(w.operator.create(&spec()).await, Ok(first));
 }
 
 #[tokio::test]
 async fn a_create_or_edit_applied_but_answered_with_an_error_succeeds_when_sent_again() {
-    let w = world();
+    let w = world().await;
     w.mem.inject("add_concert", Error::Unavailable, true);
-    assert_eq!(w.op.create(&spec()).await, Err(Error::Unavailable), "applied, but the answer was lost");
-    let made = w.op.create(&spec()).await;
+    assert_eq!(w.operator.create(&spec()).await, Err(Error::Unavailable), "applied, but the answer was lost");
+    let made = w.operator.create(&spec()).await;
     assert_eq!(made.as_ref().map(|c| c.version), Ok(0), "the operator's retry: {made:?}");
     // The SDK retries a write it applied and finds its condition false: the retry loop
     // meets the same through a contention answered after applying.
     w.mem.inject("update_concert", Error::Contention, true);
-    let paused = w.op.pause(&spec().id).await;
+    let paused = w.operator.pause(&spec().id).await;
     assert_eq!(paused.as_ref().map(|c| (c.control.paused, c.version)), Ok((true, 1)), "{paused:?}");
     assert_eq!(w.mem.pending_faults(), 0, "both faults were met");
 }
 
 #[tokio::test]
 async fn the_layout_may_change_until_the_pre_queue_starts_and_not_from_its_instant() {
-    let w = world();
-    w.op.create(&spec()).await.unwrap();
+    let w = world().await;
+    w.operator.create(&spec()).await.unwrap();
     let mut smaller = spec();
     smaller.dates[1].1 = 10;
     w.clock.set(spec().sale.prequeue_at.minus(Duration::from_millis(1)));
-    let edited = w.op.edit(&smaller).await.unwrap();
+    let edited = w.operator.edit(&smaller).await.unwrap();
     assert_eq!(edited.version, 1);
     assert_eq!(w.mem.concert_seats(&spec().id).await.unwrap().unwrap().len(), 60);
 
     w.clock.set(spec().sale.prequeue_at);
     smaller.dates[1].1 = 5;
-    assert_eq!(w.op.edit(&smaller).await, Err(Error::SaleStarted));
+    assert_eq!(w.operator.edit(&smaller).await, Err(Error::SaleStarted));
     let mut later_opening = spec();
     later_opening.dates[1].1 = 10;
     later_opening.sale.opens_at = later_opening.sale.opens_at.plus(HOUR);
-    assert_eq!(w.op.edit(&later_opening).await, Err(Error::SaleStarted));
+    assert_eq!(w.operator.edit(&later_opening).await, Err(Error::SaleStarted));
     // What does not touch the layout or the opening may still change.
     let mut renamed = spec();
     renamed.dates[1].1 = 10;
     renamed.title = "Gala (extra night)".into();
     renamed.sale.closes_at = renamed.sale.closes_at.plus(HOUR);
-    assert_eq!(w.op.edit(&renamed).await.unwrap().title, "Gala (extra night)");
+    assert_eq!(w.operator.edit(&renamed).await.unwrap().title, "Gala (extra night)");
     assert_eq!(w.mem.concert_seats(&spec().id).await.unwrap().unwrap().len(), 60, "nothing else changed");
 }
 
 #[tokio::test]
 async fn live_control_pauses_resumes_changes_numbers_and_closes_early() {
-    let w = world();
-    w.op.create(&spec()).await.unwrap();
+    let w = world().await;
+    w.operator.create(&spec()).await.unwrap();
     w.clock.set(spec().sale.opens_at);
-    assert_eq!(w.op.pause(&spec().id).await.unwrap().phase_at(w.clock.now()), Phase::Paused);
-    assert_eq!(w.op.resume(&spec().id).await.unwrap().phase_at(w.clock.now()), Phase::OnSale);
-    let c = w.op.set_admission(&spec().id, Some(7), None).await.unwrap();
-    assert_eq!(c.control.policy(w.op.defaults), QueuePolicy { admit_per_tick: 7, ..w.op.defaults });
-    assert!(matches!(w.op.set_admission(&spec().id, Some(0), None).await, Err(Error::InvalidInput(_))));
-    let closed = w.op.close(&spec().id).await.unwrap();
+    assert_eq!(w.operator.pause(&spec().id).await.unwrap().phase_at(w.clock.now()), Phase::Paused);
+    assert_eq!(w.operator.resume(&spec().id).await.unwrap().phase_at(w.clock.now()), Phase::OnSale);
+    let c = w.operator.set_admission(&spec().id, Some(7), None).await.unwrap();
+    assert_eq!(c.control.policy(w.operator.defaults), QueuePolicy { admit_per_tick: 7, ..w.operator.defaults });
+    assert!(matches!(w.operator.set_admission(&spec().id, Some(0), None).await, Err(Error::InvalidInput(_))));
+    let closed = w.operator.close(&spec().id).await.unwrap();
     assert_eq!(closed.phase_at(w.clock.now()), Phase::Closed);
     assert_eq!(closed.sale.closes_at, w.clock.now());
-    let numbers = w.op.numbers(&spec().id).await.unwrap();
+    let numbers = w.operator.numbers(&spec().id).await.unwrap();
     assert_eq!((numbers.phase, numbers.dates.len(), numbers.dates[0].total), (Phase::Closed, 2, 50));
 }
 
 #[tokio::test]
 async fn the_draw_is_published_only_once_the_sale_is_over() {
-    let w = world();
-    w.op.create(&spec()).await.unwrap();
+    let w = world().await;
+    w.operator.create(&spec()).await.unwrap();
     w.clock.set(spec().sale.opens_at);
-    assert_eq!(w.op.published_draw(&spec().id).await, Err(Error::DrawNotPublished));
+    assert_eq!(w.operator.published_draw(&spec().id).await, Err(Error::DrawNotPublished));
     w.clock.set(spec().sale.closes_at);
-    assert_eq!(w.op.published_draw(&spec().id).await, Ok(None), "nobody ever sealed it");
+    assert_eq!(w.operator.published_draw(&spec().id).await, Ok(None), "nobody ever sealed it");
 }
 
 #[test]
