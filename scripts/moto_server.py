@@ -25,6 +25,8 @@ generator, so a run can be repeated. It is off unless asked for:
                       answering HTTP 500 (default 0.5)
         window_ms     the conflict window (default 200)
         seed          the random generator's seed (default 0)
+        index_lag_ms  how late a Query or Scan of a global secondary index sees writes
+                      (default 0: at once); see "Index lag" below
     GET /_faults      {"config": {...}, "injected": {fault: count}}
     POST /_faults     a JSON object (or the string form above) with the same keys
                       replaces the config, reseeds and zeroes the counts; {} turns off
@@ -47,8 +49,46 @@ applying again, and the same token with other parameters is an
 IdempotentParameterMismatchException. Without this, a fault injector would make a
 retried transaction apply twice, a failure AWS never produces.
 
+DynamoDB's limits are enforced, always (AWS always enforces them; there is no switch).
+Every request is measured against DynamoDB's documented constraints (see CONSTRAINTS below,
+each limit cited where it is defined) before moto sees it; one over a limit is answered as
+AWS answers it, HTTP 400 {"__type": "com.amazonaws.dynamodb.v20120810#ValidationException",
+"message": "..."} with AWS's message, and nothing is applied (no fault is injected either):
+    - each expression (KeyCondition, Condition, Update, Projection, Filter; in a request, a
+      TransactWriteItems or TransactGetItems action, a BatchGetItem table) at most 4096
+      bytes; at most 300 operators and functions in one; at most 100 operands for an IN
+    - ExpressionAttributeNames/Values: each placeholder (#name, :value) at most 255 bytes;
+      placeholders, names and values together at most 2 MB
+    - an item at most 400 KB by AWS's sizing rules (PutItem, BatchWriteItem, a transaction's
+      Put); an update whose resulting item passes 400 KB is undone and refused (inside a
+      TransactWriteItems: cancelled with a ValidationError reason, as on AWS). moto's own,
+      different item size check is off.
+    - a partition key value at most 2048 bytes, a sort key value at most 1024, wherever a
+      key is named (reads included); an attribute name at most 65535 bytes; a key attribute
+      name (CreateTable, UpdateTable, the table's and its indexes') at most 255 bytes
+    - TransactWriteItems: at most 100 actions, at most 4 MB of data, no item twice
+    - BatchWriteItem: at most 25 requests; BatchGetItem: at most 100 keys (past 16 MB of
+      items, moto answers the rest in UnprocessedKeys, as AWS does)
+moto's expression parser needs deep recursion for long expressions that AWS accepts, so
+the server raises Python's recursion limit and thread stack size.
+
+Index lag: AWS's global secondary indexes are eventually consistent; with index_lag_ms
+set, the local ones are too, by a simple and exact model: every write reaches a table's
+GSIs exactly index_lag_ms after it was applied. The server logs, for tables with a GSI,
+each written item's image before the write, with the time; a Query or Scan with an
+IndexName of a GSI is answered from the table as it was index_lag_ms ago (each item written
+since then rewound, for that one request and under the lock, to its image before the first
+of those writes: absent if it did not exist, with its old index keys if they changed).
+Reads of the table itself (GetItem, Query and Scan without a GSI, BatchGetItem,
+transactions, conditions) always see the latest writes. Off (0) unless set, with the
+faults (LOCAL_AWS_FAULTS="index_lag_ms=1000" alone turns on the lag and no fault; scripts/
+local-aws.sh passes it on after provisioning like the rest) or by POST /_faults.
+
 usage: moto_server.py HOST PORT
 """
+import base64
+import collections
+import contextlib
 import hashlib
 import http
 import io
@@ -56,18 +96,27 @@ import json
 import math
 import os
 import random
+import re
 import signal
 import socket
 import sys
 import threading
 import time
+import urllib.parse
 import uuid
 import zlib
+from decimal import Decimal, InvalidOperation
 
 from werkzeug.serving import make_server
 from moto.server import DomainDispatcherApplication, create_backend_app
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from local_iam import Policies  # noqa: E402
+
 _dynamodb_lock = threading.Lock()
+
+
+_in_transaction = False  # True while moto applies a TransactWriteItems (under the lock)
 
 
 def _cheap_transaction_rollback() -> None:
@@ -88,6 +137,7 @@ def _cheap_transaction_rollback() -> None:
     original = models.DynamoDBBackend.transact_write_items
 
     def transact_write_items(self, transact_items):
+        global _in_transaction
         snapshot = []
         for entry in transact_items:
             op_type, op = next(iter(entry.items()))
@@ -103,6 +153,7 @@ def _cheap_transaction_rollback() -> None:
                 key = op["Key"]
             before = self.get_item(name, key)
             snapshot.append((name, key, None if before is None else before.to_json()["Attributes"]))
+        _in_transaction = True
         try:
             return original(self, transact_items)
         except Exception:
@@ -113,8 +164,53 @@ def _cheap_transaction_rollback() -> None:
                 else:
                     self.put_item(name, attrs)
             raise
+        finally:
+            _in_transaction = False
 
     models.DynamoDBBackend.transact_write_items = transact_write_items
+
+
+class ValidationError(Exception):
+    """An update that grew its item past 400 KB inside a TransactWriteItems. moto names a
+    cancellation reason after the exception's class: this one's reads as AWS's
+    `ValidationError` reason, with the exception's text as its Message."""
+
+
+def _item_size_is_the_wrappers() -> None:
+    """The 400 KB item limit is judged here, by AWS's sizing rules, not by moto's.
+
+    moto checks item size in its own way (numbers counted as text, a limit of 405,000), so
+    it refuses items AWS stores and accepts some AWS refuses; worse, an UpdateItem that
+    grows an item past its limit is refused half-way, with the actions before the failing
+    one already applied. Here moto's check is turned off, items that are put are measured
+    before moto sees them (check_limits), and an update is measured once moto has applied
+    it: if the item it leaves is over 400 KB, the item is put back as it was and the update
+    is refused (UpdateItem: ValidationException "Item size to update has exceeded the
+    maximum allowed size"; inside a TransactWriteItems: the transaction is cancelled with a
+    `ValidationError` reason of that message, as AWS's API reference lists it), so nothing
+    is applied."""
+    from moto.dynamodb import models
+    from moto.dynamodb.exceptions import ItemSizeToUpdateTooLarge
+    from moto.dynamodb.models import dynamo_type
+
+    dynamo_type.LimitedSizeDict.__setitem__ = dict.__setitem__
+    original = models.DynamoDBBackend.update_item
+
+    def update_item(self, table_name, key, *args, **kwargs):
+        before = self.get_item(table_name, key)
+        before = None if before is None else before.to_json()["Attributes"]
+        item = original(self, table_name, key, *args, **kwargs)
+        if item is not None and _item_size(item.to_json()["Attributes"]) > MAX_ITEM_BYTES:
+            if before is None:
+                self.delete_item(table_name, key)
+            else:
+                self.put_item(table_name, before)
+            if _in_transaction:
+                raise ValidationError(ITEM_TO_UPDATE_TOO_LARGE)
+            raise ItemSizeToUpdateTooLarge()
+        return item
+
+    models.DynamoDBBackend.update_item = update_item
 
 
 class Meter:
@@ -138,25 +234,6 @@ class Meter:
         return {"writes": sum(self.item_writes.values()),
                 "hottest": [{"table": k[0], "key": json.loads(k[1]), "writes": n} for k, n in hottest]}
 
-    def _written(self, op, request):
-        """The items a write request writes (each once per request)."""
-        if op in ("PutItem", "UpdateItem", "DeleteItem"):
-            keys = [_item_key(request.get("TableName"), key=request.get("Key"), item=request.get("Item"))]
-        elif op == "TransactWriteItems":
-            keys = [_item_key(e["ConditionCheck"].get("TableName"), key=e["ConditionCheck"].get("Key"))
-                    for e in request.get("TransactItems") or [] if isinstance(e, dict) and "ConditionCheck" in e]
-            keys = [k for k in _transaction_keys(request) if k not in keys]
-        elif op == "BatchWriteItem":
-            keys = []
-            for table, writes in (request.get("RequestItems") or {}).items():
-                for w in writes:
-                    put, delete = w.get("PutRequest"), w.get("DeleteRequest")
-                    keys.append(_item_key(table, item=put.get("Item")) if put else
-                                _item_key(table, key=(delete or {}).get("Key")))
-        else:
-            keys = []
-        return [k for k in keys if k is not None]
-
     def record(self, op, request, response_bytes):
         reads = writes = 0.0
         consistent = 1.0 if request.get("ConsistentRead") else 0.5
@@ -177,7 +254,7 @@ class Meter:
         c["requests"] += 1
         c["readUnits"] += reads
         c["writeUnits"] += writes
-        for key in self._written(op, request):
+        for key in _written_keys(op, request):
             self.item_writes[key] = self.item_writes.get(key, 0) + 1
 
 
@@ -220,7 +297,7 @@ def parse_fault_config(spec):
     if not spec:
         return {}
     config = {"conflict": 0.0, "throttle": 0.0, "after_commit": 0.0, "drop": 0.5,
-              "window_ms": 200.0, "seed": 0}
+              "window_ms": 200.0, "seed": 0, "index_lag_ms": 0.0}
     for key, value in spec.items():
         if key not in config:
             raise ValueError(f"fault config: unknown key {key!r} (known: {', '.join(config)})")
@@ -236,8 +313,8 @@ def parse_fault_config(spec):
             raise ValueError(f"fault config: {key}={value!r} is not a number") from None
         if key in ("conflict", "throttle", "after_commit", "drop") and not 0.0 <= number <= 1.0:
             raise ValueError(f"fault config: {key} must be between 0 and 1")
-        if key == "window_ms" and not number >= 0:
-            raise ValueError("fault config: window_ms must be 0 or more")
+        if key in ("window_ms", "index_lag_ms") and not number >= 0:
+            raise ValueError(f"fault config: {key} must be 0 or more")
         config[key] = number
     return config
 
@@ -247,17 +324,27 @@ def _error(status, name, message, message_key="message", **fields):
     return status, json.dumps(body).encode()
 
 
-def _table_key_attributes(table_name):
-    """The key attribute names of a table, from moto's own state (None if unknown)."""
+def _find_table(table_name):
+    """(backend, moto Table) of a table named by its name or ARN, or (None, None)."""
     from moto.dynamodb.models import dynamodb_backends
 
+    if not isinstance(table_name, str):
+        return None, None
     name = table_name.rsplit(":table/", 1)[-1] if table_name.startswith("arn:") else table_name
     for account in dynamodb_backends.values():
         for backend in account.values():
             table = backend.tables.get(name)
             if table is not None:
-                return [a for a in (table.hash_key_attr, table.range_key_attr) if a]
-    return None
+                return backend, table
+    return None, None
+
+
+def _table_key_attributes(table_name):
+    """The key attribute names of a table, from moto's own state (None if unknown)."""
+    _, table = _find_table(table_name)
+    if table is None:
+        return None
+    return [a for a in (table.hash_key_attr, table.range_key_attr) if a]
 
 
 def _item_key(table_name, key=None, item=None):
@@ -285,6 +372,489 @@ def _transaction_keys(request):
         else:
             keys.append(_item_key(op.get("TableName"), key=op.get("Key")))
     return [k for k in keys if k is not None]
+
+
+def _written_keys(op, request):
+    """The items a write request writes, each once per request, as (table, canonical key);
+    a ConditionCheck writes nothing."""
+    if op in ("PutItem", "UpdateItem", "DeleteItem"):
+        keys = [_item_key(request.get("TableName"), key=request.get("Key"), item=request.get("Item"))]
+    elif op == "TransactWriteItems":
+        checked = [_item_key(e["ConditionCheck"].get("TableName"), key=e["ConditionCheck"].get("Key"))
+                   for e in request.get("TransactItems") or [] if isinstance(e, dict) and "ConditionCheck" in e]
+        keys = [k for k in _transaction_keys(request) if k not in checked]
+    elif op == "BatchWriteItem":
+        keys = []
+        for table, writes in (request.get("RequestItems") or {}).items():
+            for w in writes:
+                put, delete = w.get("PutRequest"), w.get("DeleteRequest")
+                keys.append(_item_key(table, item=put.get("Item")) if put else
+                            _item_key(table, key=(delete or {}).get("Key")))
+    else:
+        keys = []
+    return [k for k in keys if k is not None]
+
+
+# --- DynamoDB's limits ---------------------------------------------------------------------
+# AWS refuses a request over any of these as a whole: HTTP 400, ValidationException, nothing
+# applied. moto (5.2.5) checks few of them, so check_limits() checks every DynamoDB request
+# against them before moto sees it. Always on: AWS always enforces them. Each limit is cited
+# from DynamoDB's documented constraints:
+CONSTRAINTS = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html"
+API_REFERENCE = "https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/"
+# The messages are AWS's own where a real AWS answer was found (cited), otherwise the text
+# of Amazon's DynamoDB Local or of AWS's validation-error format (said so below).
+
+# CONSTRAINTS#limits-expression-parameters: "The maximum length of any expression string is
+# 4 KB" (bytes as sent, placeholders not substituted). AWS answers e.g. "Invalid
+# ConditionExpression: Expression size has exceeded the maximum allowed size; expression
+# size: 200004" (seen from AWS by ScyllaDB's test/alternator/test_limits.py; also
+# pynamodb/PynamoDB#979).
+MAX_EXPRESSION_BYTES = 4096
+EXPRESSION_TOO_LONG = "Invalid {param}: Expression size has exceeded the maximum allowed size; expression size: {size}"
+EXPRESSIONS = ("KeyConditionExpression", "ConditionExpression", "UpdateExpression",
+               "ProjectionExpression", "FilterExpression")
+
+# CONSTRAINTS#limits-expression-parameters: "The maximum length of any single expression
+# attribute name or expression attribute value is 255 bytes. For example, #name is 5
+# bytes; :val is 4 bytes." (the placeholder, not what it stands for). Message: DynamoDB
+# Local's ("...a key that is too long; size of key: 256").
+MAX_PLACEHOLDER_BYTES = 255
+PLACEHOLDER_TOO_LONG = ("{map} contains invalid key: The expression attribute map contains a key "
+                        "that is too long; size of key: {size}")
+
+# CONSTRAINTS#limits-expression-parameters: "The maximum length of all substitution
+# variables in an expression is 2 MB. This is the sum of the lengths of all
+# ExpressionAttributeNames and ExpressionAttributeValues." Counted here as the UTF-8 bytes
+# of every placeholder and name plus the item-size bytes of every value, per request (per
+# action in a transaction). Messages: DynamoDB Local's.
+MAX_SUBSTITUTION_BYTES = 2 * 1024 * 1024
+NAMES_TOO_LARGE = "ExpressionAttributeNames exceeds max size"
+VALUES_TOO_LARGE = "ExpressionAttributeValues exceeds max size"
+SUBSTITUTIONS_TOO_LARGE = "Combined size of ExpressionAttributeNames and ExpressionAttributeValues exceeds max size"
+
+# CONSTRAINTS#limits-expression-parameters, "Operators and operands": "The maximum number
+# of operators or functions allowed in an UpdateExpression is 300" (AWS applies it to
+# conditions too, and stops counting at 301: "Invalid ConditionExpression: The expression
+# contains too many operators; operator count: 301", seen from AWS by ScyllaDB's
+# test_limits.py), and "The maximum number of operands for the IN comparator is 100".
+MAX_OPERATORS = 300
+TOO_MANY_OPERATORS = "Invalid {param}: The expression contains too many operators; operator count: {count}"
+MAX_IN_OPERANDS = 100
+TOO_MANY_IN_OPERANDS = ("Invalid {param}: The IN operator is provided with too many operands; "
+                        "number of operands: {count}")
+
+# CONSTRAINTS#limits-items: "The maximum item size in DynamoDB is 400 KB, which includes
+# both attribute name binary length (UTF-8 length) and attribute value lengths (again
+# binary length)" (1 KB = 1024 bytes, same page), sized by the rules of
+# .../developerguide/CapacityUnitCalculations.html (see _value_size). AWS's messages
+# (amazon-archives/aws-dynamodb-session-tomcat#4; API_TransactWriteItems.html lists the
+# second among a cancellation's ValidationError messages).
+MAX_ITEM_BYTES = 400 * 1024
+ITEM_TOO_LARGE = "Item size has exceeded the maximum allowed size"
+ITEM_TO_UPDATE_TOO_LARGE = "Item size to update has exceeded the maximum allowed size"
+
+# CONSTRAINTS#limits-partition-sort-keys: "The maximum length [of a partition key value] is
+# 2048 bytes", "[of a sort key value] is 1024 bytes" (binary values: their decoded bytes),
+# in every request that names a key, reads included. AWS's messages, its missing space
+# included (formkiq/formkiq-core#271; moto copies the first).
+MAX_PARTITION_KEY_BYTES = 2048
+MAX_SORT_KEY_BYTES = 1024
+PARTITION_KEY_TOO_LONG = ("One or more parameter values were invalid: Size of hashkey has exceeded "
+                          "the maximum size limit of2048 bytes")
+SORT_KEY_TOO_LONG = ("One or more parameter values were invalid: Aggregated size of all range keys "
+                     "has exceeded the size limit of 1024 bytes")
+
+# CONSTRAINTS#limits-naming-rules: an attribute name is "no greater than 64 KB long"; AWS
+# accepts 65535 bytes and refuses 65536 (ScyllaDB's test_limits.py). Message: DynamoDB
+# Local's.
+MAX_ATTRIBUTE_NAME_BYTES = 65535
+ATTRIBUTE_NAME_TOO_LONG = "Attribute name is too large, must be less than 65536 bytes"
+
+# CONSTRAINTS#limits-naming-rules: index key names "no greater than 255 characters", "the
+# total size of each name (after encoding) cannot exceed 255 bytes"; API_KeySchemaElement
+# (AttributeName "Maximum length of 255") makes it so for the table's own keys too.
+# Message: AWS's validation-error format for a length constraint.
+MAX_KEY_NAME_BYTES = 255
+KEY_NAME_TOO_LONG = ("1 validation error detected: Value '{name}' at '{path}' failed to satisfy "
+                     "constraint: Member must have length less than or equal to 255")
+
+# CONSTRAINTS#limits-dynamodb-transactions: "A transaction cannot contain more than 100
+# unique items", "cannot contain more than 4 MB of data", "No two actions in a transaction
+# can work against the same item in the same table". The first message is AWS's format (as
+# moto has it for TransactGetItems); the last is AWS's (repost.aws knowledge center,
+# "dynamodb-transactwriteitems"). AWS's text for the 4 MB refusal was not found: this one is
+# the API reference's own sentence (API_TransactWriteItems.html), and the data counted is
+# an estimate: each Put's item, each other action's key, and each Update's values.
+MAX_TRANSACTION_ITEMS = 100
+TRANSACTION_TOO_MANY = ("1 validation error detected: Value '{value}' at 'transactItems' failed to "
+                        "satisfy constraint: Member must have length less than or equal to 100")
+MAX_TRANSACTION_BYTES = 4 * 1024 * 1024
+TRANSACTION_TOO_LARGE = "The aggregate size of the items in the transaction exceeds 4 MB"
+SAME_ITEM_TWICE = "Transaction request cannot include multiple operations on one item"
+
+# CONSTRAINTS#limits-api: "A single BatchWriteItem operation can contain up to 25 PutItem
+# or DeleteItem requests" (its 16 MB cannot be reached with 400 KB items), "A single
+# BatchGetItem operation can retrieve a maximum of 100 items" (its 16 MB of items answered
+# is moto's own: what is past it comes back in UnprocessedKeys, no error). Messages: AWS's
+# (BATCH_WRITE_TABLE_TOO_MANY as in dtan4/valec#46, a real AWS answer) and DynamoDB Local's
+# for the totals; the per-table BatchGetItem one is moto's.
+MAX_BATCH_WRITE = 25
+BATCH_WRITE_TABLE_TOO_MANY = ("1 validation error detected: Value '{value}' at 'requestItems' failed "
+                              "to satisfy constraint: Map value must satisfy constraint: [Member must "
+                              "have length less than or equal to 25, Member must have length greater "
+                              "than or equal to 1]")
+BATCH_WRITE_TOO_MANY = "Too many items requested for the BatchWriteItem call"
+MAX_BATCH_GET = 100
+BATCH_GET_TABLE_TOO_MANY = ("1 validation error detected: Value at 'requestItems.{table}.member.keys' "
+                            "failed to satisfy constraint: Member must have length less than or equal to 100")
+BATCH_GET_TOO_MANY = "Too many items requested for the BatchGetItem call"
+
+
+class Refusal(Exception):
+    """A request DynamoDB refuses whole: its message is the ValidationException's."""
+
+
+def _utf8_len(text):
+    return len(text.encode("utf-8")) if isinstance(text, str) else 0
+
+
+def _binary_len(value):
+    """The bytes of a binary value (sent base64-encoded; counted decoded)."""
+    if isinstance(value, (bytes, bytearray)):
+        return len(value)
+    try:
+        return len(base64.b64decode(value, validate=False))
+    except (TypeError, ValueError):
+        return _utf8_len(value)
+
+
+def _number_size(text):
+    """About (significant digits / 2) + 1 bytes: leading and trailing zeros trimmed."""
+    try:
+        number = Decimal(str(text))
+    except InvalidOperation:
+        return _utf8_len(text)
+    if not number.is_finite() or number.is_zero():
+        return 1
+    return (len(number.normalize().as_tuple().digits) + 1) // 2 + 1
+
+
+def _value_size(value):
+    """The bytes an AttributeValue ({"S": ...}, wire form) takes in an item, by AWS's rules
+    (developerguide/CapacityUnitCalculations.html): strings their UTF-8 bytes, binaries
+    their bytes, numbers about half their significant digits plus one, BOOL and NULL 1,
+    sets the sum of their members, a list or map 3 plus 1 per element plus the elements
+    (a map's names included)."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return 0
+    kind, v = next(iter(value.items()))
+    if kind == "S":
+        return _utf8_len(v)
+    if kind == "N":
+        return _number_size(v)
+    if kind == "B":
+        return _binary_len(v)
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "SS":
+        return sum(_utf8_len(x) for x in v or [])
+    if kind == "NS":
+        return sum(_number_size(x) for x in v or [])
+    if kind == "BS":
+        return sum(_binary_len(x) for x in v or [])
+    if kind == "L":
+        return 3 + sum(1 + _value_size(x) for x in v or [])
+    if kind == "M":
+        return 3 + sum(1 + _utf8_len(k) + _value_size(x) for k, x in (v or {}).items())
+    return 0
+
+
+def _item_size(item):
+    """An item's size by AWS's rules: each attribute's name and value."""
+    if not isinstance(item, dict):
+        return 0
+    return sum(_utf8_len(name) + _value_size(value) for name, value in item.items())
+
+
+def _key_limits(table_name, with_indexes):
+    """[(attribute, limit, message)] for the key attributes of a table (and of its global
+    secondary indexes, for an item being written); [] for a table moto does not know."""
+    _, table = _find_table(table_name)
+    if table is None:
+        return []
+    schemas = [table.schema] + ([index.schema for index in table.global_indexes] if with_indexes else [])
+    limits = []
+    for schema in schemas:
+        for element in schema or []:
+            if element.get("KeyType") == "HASH":
+                limits.append((element.get("AttributeName"), MAX_PARTITION_KEY_BYTES, PARTITION_KEY_TOO_LONG))
+            else:
+                limits.append((element.get("AttributeName"), MAX_SORT_KEY_BYTES, SORT_KEY_TOO_LONG))
+    return limits
+
+
+def _check_key_values(table_name, attrs, with_indexes):
+    for name, limit, message in _key_limits(table_name, with_indexes):
+        value = attrs.get(name)
+        if isinstance(value, dict) and _value_size(value) > limit:
+            raise Refusal(message)
+
+
+def _check_key(table_name, key):
+    """A Key parameter: its partition and sort key values' sizes."""
+    if isinstance(key, dict):
+        _check_key_values(table_name, key, with_indexes=False)
+
+
+def _check_item(table_name, item):
+    """An item to be put: its attribute names, key values (the table's and its global
+    indexes') and size."""
+    if not isinstance(item, dict):
+        return
+    for name in item:
+        if _utf8_len(name) > MAX_ATTRIBUTE_NAME_BYTES:
+            raise Refusal(ATTRIBUTE_NAME_TOO_LONG)
+    _check_key_values(table_name, item, with_indexes=True)
+    if _item_size(item) > MAX_ITEM_BYTES:
+        raise Refusal(ITEM_TOO_LARGE)
+
+
+# A token of an expression: a #name, a :value, a word (a path element, keyword or
+# function), an index, a comparator or arithmetic operator, punctuation, or anything else.
+_EXPRESSION_TOKEN = re.compile(
+    r"\s*(?:(#[A-Za-z0-9_]+)|(:[A-Za-z0-9_]+)|([A-Za-z_][A-Za-z0-9_]*)|(\d+)|(<>|<=|>=|[=<>+\-(),.\[\]])|(.))",
+    re.S)
+_WORD, _SYMBOL = 3, 5
+_COMPARATORS = ("=", "<>", "<", "<=", ">", ">=")
+
+
+def _count_operators(text, update):
+    """(operators and functions, most operands of one IN) of an expression, counted as AWS
+    counts them: each comparator, AND, OR, NOT, BETWEEN (its own AND not again), IN and
+    function call in a condition; each + or - and function call in an update (its `=` is
+    assignment, its SET/REMOVE/ADD/DELETE are clauses). Parentheses are not operators."""
+    tokens = [(m.lastindex, m.group(m.lastindex)) for m in _EXPRESSION_TOKEN.finditer(text) if m.lastindex]
+    operators = widest_in = betweens = 0
+    for i, (kind, token) in enumerate(tokens):
+        following = tokens[i + 1][1] if i + 1 < len(tokens) else None
+        if kind == _WORD:
+            word = token.upper()
+            if not update and word == "AND" and betweens:
+                betweens -= 1
+            elif not update and word in ("AND", "OR", "NOT", "IN", "BETWEEN"):
+                operators += 1
+                betweens += word == "BETWEEN"
+                if word == "IN" and following == "(":
+                    depth, operands = 0, 1
+                    for _, t in tokens[i + 1:]:
+                        depth += (t == "(") - (t == ")")
+                        if depth == 0:
+                            break
+                        operands += depth == 1 and t == ","
+                    widest_in = max(widest_in, operands)
+            elif following == "(":
+                operators += 1  # a function
+        elif kind == _SYMBOL:
+            if (token in _COMPARATORS and not update) or (token in "+-" and update):
+                operators += 1
+    return operators, widest_in
+
+
+def _check_expressions(params):
+    """The expressions of one request (or one action of a transaction, or one table of a
+    BatchGetItem) and their ExpressionAttributeNames and ExpressionAttributeValues."""
+    names, values = params.get("ExpressionAttributeNames"), params.get("ExpressionAttributeValues")
+    names_bytes = values_bytes = 0
+    if isinstance(names, dict):
+        for placeholder, name in names.items():
+            if _utf8_len(placeholder) > MAX_PLACEHOLDER_BYTES:
+                raise Refusal(PLACEHOLDER_TOO_LONG.format(map="ExpressionAttributeNames", size=_utf8_len(placeholder)))
+            if _utf8_len(name) > MAX_ATTRIBUTE_NAME_BYTES:
+                raise Refusal(ATTRIBUTE_NAME_TOO_LONG)
+            names_bytes += _utf8_len(placeholder) + _utf8_len(name)
+    if isinstance(values, dict):
+        for placeholder, value in values.items():
+            if _utf8_len(placeholder) > MAX_PLACEHOLDER_BYTES:
+                raise Refusal(PLACEHOLDER_TOO_LONG.format(map="ExpressionAttributeValues", size=_utf8_len(placeholder)))
+            values_bytes += _utf8_len(placeholder) + _value_size(value)
+    if names_bytes > MAX_SUBSTITUTION_BYTES:
+        raise Refusal(NAMES_TOO_LARGE)
+    if values_bytes > MAX_SUBSTITUTION_BYTES:
+        raise Refusal(VALUES_TOO_LARGE)
+    if names_bytes + values_bytes > MAX_SUBSTITUTION_BYTES:
+        raise Refusal(SUBSTITUTIONS_TOO_LARGE)
+    for param in EXPRESSIONS:
+        text = params.get(param)
+        if not isinstance(text, str):
+            continue
+        size = _utf8_len(text)
+        if size > MAX_EXPRESSION_BYTES:
+            raise Refusal(EXPRESSION_TOO_LONG.format(param=param, size=size))
+        if param == "ProjectionExpression":
+            continue
+        operators, in_operands = _count_operators(text, update=param == "UpdateExpression")
+        if operators > MAX_OPERATORS:
+            raise Refusal(TOO_MANY_OPERATORS.format(param=param, count=MAX_OPERATORS + 1))
+        if in_operands > MAX_IN_OPERANDS:
+            raise Refusal(TOO_MANY_IN_OPERANDS.format(param=param, count=in_operands))
+
+
+def _java_list(count, member):
+    """A list as AWS prints it in a validation error: its members' Java object names."""
+    return "[" + ", ".join(f"com.amazonaws.dynamodb.v20120810.{member}@{0x10000001 + i:x}"
+                           for i in range(count)) + "]"
+
+
+def _canonical_key(table_name, attrs):
+    """(table, key) naming one item whatever the spelling of its numbers; None if unknown."""
+    _, table = _find_table(table_name)
+    if table is None or not isinstance(attrs, dict):
+        return None
+    key = {}
+    for name in (table.hash_key_attr, table.range_key_attr):
+        if name is None:
+            continue
+        value = attrs.get(name)
+        if not isinstance(value, dict) or len(value) != 1:
+            return None
+        kind, v = next(iter(value.items()))
+        if kind == "N":
+            try:
+                v = str(Decimal(str(v)).normalize())
+            except InvalidOperation:
+                pass
+        key[name] = [kind, v]
+    return table.name, json.dumps(key, sort_keys=True)
+
+
+def _check_transaction(request):
+    items = request.get("TransactItems")
+    if not isinstance(items, list):
+        return
+    if len(items) > MAX_TRANSACTION_ITEMS:
+        raise Refusal(TRANSACTION_TOO_MANY.format(value=_java_list(len(items), "TransactWriteItem")))
+    seen, data = set(), 0
+    for entry in items:
+        if not isinstance(entry, dict) or len(entry) != 1:
+            continue
+        kind, action = next(iter(entry.items()))
+        if not isinstance(action, dict):
+            continue
+        table = action.get("TableName")
+        _check_expressions(action)
+        if kind == "Put":
+            item = action.get("Item")
+            _check_item(table, item)
+            data += _item_size(item)
+            target = _canonical_key(table, item)
+        else:
+            key = action.get("Key")
+            _check_key(table, key)
+            data += _item_size(key)
+            if kind == "Update" and isinstance(action.get("ExpressionAttributeValues"), dict):
+                data += sum(_value_size(v) for v in action["ExpressionAttributeValues"].values())
+            target = _canonical_key(table, key)
+        if target is not None:
+            if target in seen:
+                raise Refusal(SAME_ITEM_TWICE)
+            seen.add(target)
+    if data > MAX_TRANSACTION_BYTES:
+        raise Refusal(TRANSACTION_TOO_LARGE)
+
+
+def _check_batch_write(request):
+    tables = request.get("RequestItems")
+    if not isinstance(tables, dict):
+        return
+    writes = {t: w for t, w in tables.items() if isinstance(w, list)}
+    if any(len(w) > MAX_BATCH_WRITE for w in writes.values()):
+        value = "{" + ", ".join(f"{t}={_java_list(len(w), 'WriteRequest')}" for t, w in writes.items()) + "}"
+        raise Refusal(BATCH_WRITE_TABLE_TOO_MANY.format(value=value))
+    if sum(len(w) for w in writes.values()) > MAX_BATCH_WRITE:
+        raise Refusal(BATCH_WRITE_TOO_MANY)
+    for table, requests in writes.items():
+        for w in requests:
+            if not isinstance(w, dict):
+                continue
+            put, delete = w.get("PutRequest"), w.get("DeleteRequest")
+            if isinstance(put, dict):
+                _check_item(table, put.get("Item"))
+            if isinstance(delete, dict):
+                _check_key(table, delete.get("Key"))
+
+
+def _check_batch_get(request):
+    tables = request.get("RequestItems")
+    if not isinstance(tables, dict):
+        return
+    reads = {t: r for t, r in tables.items() if isinstance(r, dict) and isinstance(r.get("Keys"), list)}
+    for table, r in reads.items():
+        if len(r["Keys"]) > MAX_BATCH_GET:
+            raise Refusal(BATCH_GET_TABLE_TOO_MANY.format(table=table))
+    if sum(len(r["Keys"]) for r in reads.values()) > MAX_BATCH_GET:
+        raise Refusal(BATCH_GET_TOO_MANY)
+    for table, r in reads.items():
+        _check_expressions(r)
+        for key in r["Keys"]:
+            _check_key(table, key)
+
+
+def _check_key_names(request):
+    """CreateTable and UpdateTable: the key attribute names of the table and its indexes."""
+    def check(schema, path):
+        for i, element in enumerate(schema if isinstance(schema, list) else [], 1):
+            name = element.get("AttributeName") if isinstance(element, dict) else None
+            if _utf8_len(name) > MAX_KEY_NAME_BYTES:
+                raise Refusal(KEY_NAME_TOO_LONG.format(name=name, path=f"{path}.{i}.member.attributeName"))
+
+    check(request.get("KeySchema"), "keySchema")
+    for field, path in (("GlobalSecondaryIndexes", "globalSecondaryIndexes"),
+                        ("LocalSecondaryIndexes", "localSecondaryIndexes")):
+        for j, index in enumerate(request.get(field) or [], 1):
+            if isinstance(index, dict):
+                check(index.get("KeySchema"), f"{path}.{j}.member.keySchema")
+    for j, update in enumerate(request.get("GlobalSecondaryIndexUpdates") or [], 1):
+        create = update.get("Create") if isinstance(update, dict) else None
+        if isinstance(create, dict):
+            check(create.get("KeySchema"), f"globalSecondaryIndexUpdates.{j}.member.create.keySchema")
+    check(request.get("AttributeDefinitions"), "attributeDefinitions")
+
+
+def _check(op, request):
+    if op in ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan"):
+        _check_expressions(request)
+    if op in ("GetItem", "UpdateItem", "DeleteItem"):
+        _check_key(request.get("TableName"), request.get("Key"))
+    elif op == "PutItem":
+        _check_item(request.get("TableName"), request.get("Item"))
+    elif op == "TransactWriteItems":
+        _check_transaction(request)
+    elif op == "BatchWriteItem":
+        _check_batch_write(request)
+    elif op == "BatchGetItem":
+        _check_batch_get(request)
+    elif op == "TransactGetItems":
+        for entry in request.get("TransactItems") or []:
+            get = entry.get("Get") if isinstance(entry, dict) else None
+            if isinstance(get, dict):
+                _check_expressions(get)
+                _check_key(get.get("TableName"), get.get("Key"))
+    elif op in ("CreateTable", "UpdateTable"):
+        _check_key_names(request)
+
+
+def check_limits(op, request):
+    """AWS's answer to a request over one of DynamoDB's limits, as (status, body), or None
+    when the request is within them. A request too malformed to measure is left to moto,
+    which refuses it in its own way."""
+    try:
+        _check(op, request)
+    except Refusal as refusal:
+        return _error(400, "ValidationException", str(refusal))
+    except Exception as e:  # never a 500 for what moto can answer: say so in the log
+        print(f"limits: could not measure {op} ({e!r}); left to moto", flush=True)
+    return None
 
 
 class FaultInjector:
@@ -447,6 +1017,90 @@ class FaultInjector:
         return None
 
 
+def _current_attrs(backend, table_name, key):
+    item = backend.get_item(table_name, key)
+    return None if item is None else item.to_json()["Attributes"]
+
+
+def _set_item(backend, table_name, key, attrs):
+    """Make moto's copy of an item `attrs` (None: absent)."""
+    if attrs is not None:
+        backend.put_item(table_name, attrs)
+    elif backend.get_item(table_name, key) is not None:
+        backend.delete_item(table_name, key)
+
+
+class IndexLag:
+    """Global secondary indexes that see writes late, as AWS's do (eventually consistent).
+
+    The model: every write reaches a table's global secondary indexes exactly `index_lag_ms`
+    after it was applied. While the lag is on, the item images before each write to a table
+    that has a GSI are logged with the write's time; a Query or Scan of a GSI is answered
+    from the table as it was `index_lag_ms` ago: each item written since then is put back,
+    for that one request, to its image before the first of those writes (absent if it did
+    not exist), and restored right after. Everything runs under the DynamoDB lock, so no
+    other request sees the rewound items. The table itself, and any read that is not of a
+    GSI, always sees the latest writes. The log keeps only the last `index_lag_ms` of writes."""
+
+    def __init__(self):
+        self.log = collections.deque()  # (monotonic time, table, canonical key, image before)
+
+    @staticmethod
+    def _indexed(table_name):
+        backend, table = _find_table(table_name)
+        if table is None or not table.global_indexes:
+            return None, None
+        return backend, table
+
+    def before_write(self, op, request, lag_ms):
+        """The images, before this request, of the items it writes in tables with a GSI."""
+        if lag_ms <= 0:
+            self.log.clear()
+            return []
+        if op not in WRITES:
+            return []
+        images = []
+        for table_name, key in _written_keys(op, request):
+            backend, table = self._indexed(table_name)
+            if table is not None:
+                images.append((table.name, key, _current_attrs(backend, table.name, json.loads(key))))
+        return images
+
+    def after_write(self, images, lag_ms):
+        """The request was applied: its items' index entries change `lag_ms` from now."""
+        now = time.monotonic()
+        while self.log and self.log[0][0] <= now - lag_ms / 1000.0:
+            self.log.popleft()
+        for table, key, before in images:
+            self.log.append((now, table, key, before))
+
+    @contextlib.contextmanager
+    def rewound(self, op, request, lag_ms):
+        """For a Query or Scan of a global secondary index: the table as it was lag_ms ago."""
+        backend = table = None
+        index = request.get("IndexName")
+        if lag_ms > 0 and op in ("Query", "Scan") and isinstance(index, str):
+            backend, table = self._indexed(request.get("TableName"))
+            if table is not None and index not in {i.name for i in table.global_indexes}:
+                table = None
+        swapped = []
+        try:
+            if table is not None:
+                horizon = time.monotonic() - lag_ms / 1000.0
+                then = {}
+                for at, name, key, before in self.log:
+                    if at > horizon and name == table.name and key not in then:
+                        then[key] = before
+                for key, before in then.items():
+                    key = json.loads(key)
+                    swapped.append((key, _current_attrs(backend, table.name, key)))
+                    _set_item(backend, table.name, key, before)
+            yield
+        finally:
+            for key, attrs in reversed(swapped):
+                _set_item(backend, table.name, key, attrs)
+
+
 def _answer(start_response, status, body):
     """A response in DynamoDB's JSON-protocol shape (the headers AWS sends)."""
     start_response(f"{status} {http.HTTPStatus(status).phrase}", [
@@ -477,7 +1131,14 @@ def main() -> None:
         faults = FaultInjector(parse_fault_config(os.environ.get("LOCAL_AWS_FAULTS", "")))
     except ValueError as e:
         sys.exit(f"LOCAL_AWS_FAULTS: {e}")
+    # moto parses and deep-copies an expression recursively, several frames per operator:
+    # the 300 operators AWS allows in one expression need more than Python's default 1000
+    # frames (and the stack to hold them) in each request's thread.
+    sys.setrecursionlimit(20_000)
+    threading.stack_size(16 * 1024 * 1024)
     _cheap_transaction_rollback()
+    _item_size_is_the_wrappers()
+    index_lag = IndexLag()
     moto_app = DomainDispatcherApplication(create_backend_app)
 
     def control(environ, start_response):
@@ -507,6 +1168,37 @@ def main() -> None:
         start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]
 
+    iam = Policies()
+
+    def iam_control(environ, start_response):
+        """GET/POST /_iam: the functions' policies (scripts/provision.py posts them)."""
+        if environ.get("REQUEST_METHOD") == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            iam.load(json.loads(environ["wsgi.input"].read(length) or b"{}"))
+        body = json.dumps(iam.state()).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+
+    def sqs_refusal(environ, target, authorization, region):
+        """An SQS call (JSON protocol, or the query protocol's form) the caller's policy
+        does not allow, as AWS answers it; None if allowed. The body is put back for moto."""
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        environ["wsgi.input"] = io.BytesIO(raw)
+        if target.startswith("AmazonSQS."):
+            action = target.split(".", 1)[1]
+            try:
+                queue_url = (json.loads(raw or b"{}") or {}).get("QueueUrl", "")
+            except (ValueError, AttributeError):
+                queue_url = ""
+        else:
+            form = urllib.parse.parse_qs(raw.decode("utf-8", "replace"))
+            action = (form.get("Action") or [""])[0]
+            queue_url = (form.get("QueueUrl") or [""])[0]
+        if not action:
+            return None
+        return iam.refusal(authorization, iam.sqs_needs(action, queue_url, region))
+
     def app(environ, start_response):
         if environ.get("PATH_INFO") in ("/_meter", "/_meter/items"):
             with _dynamodb_lock:
@@ -518,8 +1210,16 @@ def main() -> None:
             return [body]
         if environ.get("PATH_INFO") in ("/_faults", "/_faults/rules"):
             return control(environ, start_response)
+        if environ.get("PATH_INFO") == "/_iam":
+            return iam_control(environ, start_response)
         target = environ.get("HTTP_X_AMZ_TARGET", "")
+        authorization = environ.get("HTTP_AUTHORIZATION", "")
+        function, region = Policies.caller(authorization)
         if not target.startswith("DynamoDB"):
+            if function is not None and iam.state():
+                refused = sqs_refusal(environ, target, authorization, region)
+                if refused is not None:
+                    return _answer(start_response, refused[0], refused[2].encode())
             return moto_app(environ, start_response)
         op = target.split(".")[-1]
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -531,6 +1231,12 @@ def main() -> None:
             request = {}
         if not isinstance(request, dict):
             request = {}
+        # IAM first, as on AWS: a call the function's policy does not allow is refused
+        # before anything else is looked at (scripts/local_iam.py).
+        refused = iam.refusal(authorization, iam.dynamodb_needs(op, request, region))
+        if refused is not None:
+            print(f"IAM refused {op} to {function}", flush=True)
+            return _answer(start_response, refused[0], refused[2].encode())
         moto_status, written = [], []
 
         def capture(status, headers, exc_info=None):
@@ -538,18 +1244,25 @@ def main() -> None:
             return written.append
 
         with _dynamodb_lock:
-            # The whole request, faults included, is one atomic step.
+            # The whole request, limits and faults included, is one atomic step. A request
+            # over one of DynamoDB's limits is refused first, whatever the faults.
             text = raw.decode("utf-8", "replace")
-            fault = faults.before(op, request, text)
+            fault = check_limits(op, request) or faults.before(op, request, text)
             if fault is None:
-                chunks = list(moto_app(environ, capture))
+                lag_ms = faults.config.get("index_lag_ms", 0.0)
+                images = index_lag.before_write(op, request, lag_ms)
+                with index_lag.rewound(op, request, lag_ms):
+                    chunks = list(moto_app(environ, capture))
                 chunks = written + chunks  # anything moto sent through write()
                 body = b"".join(chunks)
+                status = int(moto_status[0].split()[0])
                 if moto_status[0].startswith("5"):
                     # moto's own failure (not an injected one): say which request, for the log.
                     print(f"moto answered {moto_status[0]} to {op}: {body[:300]!r} for {text[:300]!r}", flush=True)
+                if status == 200:
+                    index_lag.after_write(images, lag_ms)
                 _meter.record(op, request, len(body))
-                fault = faults.after(op, request, int(moto_status[0].split()[0]), body, text)
+                fault = faults.after(op, request, status, body, text)
         if fault is DROP:
             _drop_connection(environ)
         if fault is not None:

@@ -17,6 +17,7 @@ API has no default authorizer and the event names none): the local gateway requi
 on every other route, as the HTTP API's JWT authorizer does.
 """
 import json
+import urllib.request
 import os
 import re
 import sys
@@ -304,6 +305,30 @@ def routes(t):
     return out
 
 
+def policies(t):
+    """Each function's IAM statements as the local DynamoDB and SQS enforce them:
+    {binary: [{"effect", "actions": [...], "resources": [...]}]}, with every resource
+    resolved to its local ARN (template.yaml is the one definition)."""
+    out = {}
+    for logical, res in t.resources.items():
+        if res.get("Type") != "AWS::Serverless::Function" or not t.exists(res):
+            continue
+        binary = res["Metadata"]["BuildProperties"]["Binary"]
+        statements = []
+        for policy in (res.get("Properties") or {}).get("Policies") or []:
+            if not isinstance(policy, dict) or "Statement" not in policy:
+                sys.exit(f"provision: {logical}: only inline policy documents are supported locally")
+            for st in policy["Statement"]:
+                as_list = lambda v: v if isinstance(v, list) else [v]
+                statements.append({
+                    "effect": st.get("Effect", "Allow"),
+                    "actions": [str(a) for a in as_list(st.get("Action", []))],
+                    "resources": [str(t.resolve(r)) for r in as_list(st.get("Resource", []))],
+                })
+        out[binary] = statements
+    return out
+
+
 def main() -> None:
     endpoint, out_dir = sys.argv[1], sys.argv[2]
     with open(os.path.join(os.path.dirname(__file__), "..", "template.yaml")) as f:
@@ -320,6 +345,14 @@ def main() -> None:
             f.write(f"export {key}='{quoted}'\n")
     with open(os.path.join(out_dir, "routes.json"), "w") as f:
         json.dump(routes(t), f, indent=1)
+    # The functions' policies, for the local DynamoDB and SQS to enforce (moto enforces no
+    # IAM): a function's calls carry the access key `fn-<binary>` (edge::wiring).
+    iam = policies(t)
+    with open(os.path.join(out_dir, "iam.json"), "w") as f:
+        json.dump(iam, f, indent=1)
+    request = urllib.request.Request(f"{endpoint}/_iam", data=json.dumps(iam).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(request, timeout=10).read()
 
 
 if __name__ == "__main__":

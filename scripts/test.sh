@@ -20,7 +20,12 @@ trap 'scripts/stack.sh stop "$dir/smoke" 2>/dev/null; for d in plain faults join
 
 echo "== the local DynamoDB's fault injector"
 .local/venv/bin/python scripts/test_faults.py 2>&1 | tee -a "$log.py"
-grep -q '^OK' "$log.py" && echo "test result: ok. 1 passed; 0 failed (fault injector)" >>"$log"
+if grep -q '^OK' "$log.py"; then echo "test result: ok. 1 passed; 0 failed (fault injector)" >>"$log"
+else echo "test result: FAILED. 0 passed; 1 failed (fault injector)" >>"$log"; fi
+echo "== the local IAM check (each function held to its template.yaml policy)"
+.local/venv/bin/python scripts/test_iam.py 2>&1 | tee "$log.iam"
+if grep -q '^OK' "$log.iam"; then echo "test result: ok. 1 passed; 0 failed (local IAM)" >>"$log"
+else echo "test result: FAILED. 0 passed; 1 failed (local IAM)" >>"$log"; fi
 
 
 echo "== tests, as moto behaves"

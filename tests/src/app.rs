@@ -19,7 +19,7 @@ use domain::values::ids::{ConcertDate, ConcertId, TokenId, UserId};
 use edge::config::Settings;
 use edge::wiring::Services;
 use futures::StreamExt;
-use local_gateway::Route;
+use local_gateway::{Functions, Route};
 use serde_json::Value;
 
 use crate::call::{call, call_once, local_aws_dir, routes};
@@ -30,6 +30,9 @@ use crate::{Answer, Call, SignIn};
 /// directly (`app.queue`, `app.admitter`, `app.settings`) where a request cannot.
 pub struct App {
     pub services: Arc<Services>,
+    /// The functions behind the routes, each signed as itself: the local stack holds each
+    /// to its own IAM policy in template.yaml.
+    pub functions: Functions,
     pub routes: Vec<Route>,
 }
 
@@ -57,7 +60,8 @@ impl App {
         // default settings (the rush, the browser tests).
         settings.glance = std::time::Duration::ZERO;
         tweak(&mut settings);
-        Self::on(Arc::new(Services::connect(settings, clock).await))
+        let functions = Functions::connect(settings.clone(), clock.clone()).await;
+        Self { services: Arc::new(Services::connect(settings, clock).await), functions, routes: routes() }
     }
 
     /// With its clock stopped at `t`.
@@ -65,9 +69,10 @@ impl App {
         Self::with(Arc::new(ManualClock::at(t)), |_| {}).await
     }
 
-    /// Services built otherwise (an SQS endpoint that is down, say).
+    /// Services built otherwise (an SQS endpoint that is down, say), shared by every
+    /// function: no per-function identity, so no IAM check.
     pub fn on(services: Arc<Services>) -> Self {
-        Self { services, routes: routes() }
+        Self { functions: Functions::one(services.clone()), services, routes: routes() }
     }
 
     /// `call`, on its way: `.await` sends it (a 503 again, as a client would), `.once()` once.
@@ -270,7 +275,7 @@ impl Request<'_> {
 
     /// Sent once, whatever it answers (a 503 is not sent again).
     pub async fn once(self) -> Answer {
-        call_once(&self.app.services, &self.app.routes, &self.call).await
+        call_once(self.app, &self.call).await
     }
 
     fn map(self, f: impl FnOnce(Call) -> Call) -> Self {
@@ -284,7 +289,7 @@ impl<'a> IntoFuture for Request<'a> {
 
     /// Sent as a well-behaved client sends it (see `call`).
     fn into_future(self) -> Self::IntoFuture {
-        Box::pin(async move { call(&self.app.services, &self.app.routes, &self.call).await })
+        Box::pin(async move { call(self.app, &self.call).await })
     }
 }
 

@@ -8,6 +8,8 @@ use domain::values::ids::UserId;
 use edge::wiring::Services;
 use local_gateway::identity::DevIdentity;
 use local_gateway::{handle, Route};
+
+use crate::app::App;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -196,22 +198,22 @@ async fn authorization(s: &Services, c: &Call) -> Option<String> {
 /// Send a request as a well-behaved client does: a 503 is sent again (same body, same
 /// Idempotency-Key) after its Retry-After, except a keyless charge whose outcome is
 /// unknown, which no client may repeat blindly.
-pub(crate) async fn call(s: &Services, routes: &[Route], c: &Call) -> Answer {
-    let mut answer = call_once(s, routes, c).await;
+pub(crate) async fn call(app: &App, c: &Call) -> Answer {
+    let mut answer = call_once(app, c).await;
     for _ in 0..20 {
         if answer.status != 503 || answer.code() == "CHARGE_OUTCOME_UNKNOWN" {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-        answer = call_once(s, routes, c).await;
+        answer = call_once(app, c).await;
     }
     answer
 }
 
 /// One request, whatever it answers.
-pub(crate) async fn call_once(s: &Services, routes: &[Route], c: &Call) -> Answer {
+pub(crate) async fn call_once(app: &App, c: &Call) -> Answer {
     let mut req = http::Request::builder().method(c.method.as_str()).uri(&c.path);
-    if let Some(a) = authorization(s, c).await {
+    if let Some(a) = authorization(&app.services, c).await {
         req = req.header("Authorization", a);
     }
     if let Some(t) = &c.token {
@@ -227,7 +229,7 @@ pub(crate) async fn call_once(s: &Services, routes: &[Route], c: &Call) -> Answe
         Some(v) => lambda_http::Body::from(v.to_string()),
         None => lambda_http::Body::Empty,
     };
-    let resp = handle(s, routes, identity(), req.body(body).unwrap()).await;
+    let resp = handle(&app.functions, &app.routes, identity(), req.body(body).unwrap()).await;
     let status = resp.status().as_u16();
     let body = serde_json::from_slice(resp.body().as_ref()).unwrap_or(Value::Null);
     Answer { status, body }

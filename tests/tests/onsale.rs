@@ -12,7 +12,7 @@ use domain::line::store::LineStore;
 use domain::rules::fair_start::Draw;
 use domain::rules::line::Spot;
 use domain::values::clock::{Clock, ManualClock, SystemClock, Timestamp};
-use domain::values::ids::{ConcertId, UserId};
+use domain::values::ids::{ConcertDate, ConcertId, UserId};
 use integration_tests::*;
 use serde_json::{json, Value};
 
@@ -22,10 +22,16 @@ const HOUR: Duration = Duration::from_secs(3600);
 fn spec(id: &str, pre_queue: Timestamp, opens: Timestamp, closes: Timestamp, seats: u8) -> Value {
     json!({
         "concertId": id, "title": "On-sale test", "venue": "Test hall",
-        "dates": [{ "date": "2027-03-01", "seats": seats }],
+        "dates": [{ "date": show_date(), "seats": seats }],
         "priceTiers": [{ "fromSeat": 1, "toSeat": 50, "price": 100_000 }],
         "sale": { "preQueueAt": pre_queue.to_rfc3339(), "opensAt": opens.to_rfc3339(), "closesAt": closes.to_rfc3339() },
     })
+}
+
+/// The show's date: some weeks ahead of today, whenever the test runs (a show already over
+/// is refused).
+fn show_date() -> String {
+    ConcertDate::days_after(SystemClock.now(), 60).expect("a date").to_string()
 }
 
 fn unique_id() -> String {
@@ -242,7 +248,7 @@ async fn the_sell_out_reaches_waiting_fans_and_new_joins() {
     // Joined after the buyer's admission: behind the buyer, who holds the one slot.
     let waiting = app.join(&id).as_user(waiter).await;
     app.charge(buyer, 100_000).key("c").await;
-    let held = app.hold(&id, "2027-03-01", 1).token(token).await;
+    let held = app.hold(&id, &show_date(), 1).token(token).await;
     let paid = app.pay(held.text("reservationId")).token(token).key("p").await;
     assert_eq!(paid.status, 201, "{paid:?}");
     let mut polled = Answer { status: 0, body: Value::Null };
@@ -280,7 +286,7 @@ async fn only_operators_run_sales_and_a_sold_seat_is_never_edited_away() {
     let token = app.join(&id).as_user(buyer).await.text("token").to_owned();
     admit(&app, &concert, buyer, &token).await;
     app.charge(buyer, 100_000).key("c").await;
-    let held = app.hold(&id, "2027-03-01", 2).token(&token).await;
+    let held = app.hold(&id, &show_date(), 2).token(&token).await;
     let paid = app.pay(held.text("reservationId")).token(&token).key("p").await;
     assert_eq!(paid.status, 201, "{paid:?}");
     let mut smaller = body.clone();

@@ -297,9 +297,10 @@ async fn waiting_fans_work_out_their_position_from_the_public_line_status() {
 
     // A CDN may keep it a second; a problem is never kept.
     let req = |path: &str| http::Request::get(path).body(lambda_http::Body::Empty).unwrap();
-    let resp = local_gateway::handle(&app, &app.routes, identity(), req(&line_path)).await;
+    let resp = local_gateway::handle(&app.functions, &app.routes, identity(), req(&line_path)).await;
     assert_eq!(resp.headers()["cache-control"], "public, max-age=1");
-    let missing = local_gateway::handle(&app, &app.routes, identity(), req("/concerts/no-such-show/line")).await;
+    let missing =
+        local_gateway::handle(&app.functions, &app.routes, identity(), req("/concerts/no-such-show/line")).await;
     assert_eq!(
         (missing.status().as_u16(), &missing.headers()["cache-control"]),
         (404, &"no-store".parse::<http::HeaderValue>().unwrap())

@@ -47,6 +47,39 @@ impl Route {
 
 pub type Reply = hyper::Response<Full<Bytes>>;
 
+/// Every function of template.yaml, by its binary's name.
+pub const FUNCTIONS: [&str; 8] =
+    ["queue", "availability", "reservation", "balance", "payment", "operator", "admitter", "hold-expiry"];
+
+/// The functions as Lambda runs them: each with its own services, signed as that function
+/// (`Services::connect_as`), so that the local DynamoDB and SQS hold each to its own
+/// policy in template.yaml, as IAM does. `one` shares one set of services between them all
+/// (no per-function identity), for a test that builds its services by hand.
+pub struct Functions {
+    each: std::collections::HashMap<&'static str, Arc<Services>>,
+    shared: Arc<Services>,
+}
+
+impl Functions {
+    pub async fn connect(settings: edge::config::Settings, clock: Arc<dyn domain::values::clock::Clock>) -> Self {
+        let mut each = std::collections::HashMap::new();
+        for binary in FUNCTIONS {
+            let services = Services::connect_as(settings.clone(), clock.clone(), Some(binary)).await;
+            each.insert(binary, Arc::new(services));
+        }
+        Self { each, shared: Arc::new(Services::connect(settings, clock).await) }
+    }
+
+    pub fn one(services: Arc<Services>) -> Self {
+        Self { each: Default::default(), shared: services }
+    }
+
+    /// The services function `binary` runs with.
+    pub fn of(&self, binary: &str) -> &Arc<Services> {
+        self.each.get(binary).unwrap_or(&self.shared)
+    }
+}
+
 /// Hand a request to the named function's handler, as API Gateway would invoke it.
 pub async fn dispatch(
     s: &Services,
@@ -76,7 +109,7 @@ pub const API_GATEWAY_MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
 /// template's routes, each behind the JWT authorizer unless public. The hyper server and
 /// the tests of other crates both come through here.
 pub async fn handle(
-    s: &Services,
+    functions: &Functions,
     routes: &[Route],
     identity: &DevIdentity,
     req: lambda_http::Request,
@@ -89,7 +122,7 @@ pub async fn handle(
         return resp;
     }
     match authorize(routes, identity, req) {
-        Ok((route, req)) => dispatch(s, &route.function, req).await,
+        Ok((route, req)) => dispatch(functions.of(&route.function), &route.function, req).await,
         Err(e) => problem(&e),
     }
 }
@@ -193,7 +226,7 @@ pub async fn within_limit(
 /// edge cache where it may (CloudFront's part), else `handle` it, within the concurrency
 /// limit.
 pub async fn serve(
-    s: Arc<Services>,
+    s: Arc<Functions>,
     routes: Arc<Vec<Route>>,
     identity: Arc<DevIdentity>,
     edge: Arc<EdgeCache>,

@@ -10,11 +10,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use domain::catalog::spec::demo_spec;
-use edge::wiring::{init_tracing, Services};
+use domain::values::clock::SystemClock;
+use edge::config::Settings;
+use edge::wiring::init_tracing;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use local_gateway::{admitter_loop, hold_expiry_loop, serve, DevIdentity, EdgeCache, Route};
+use local_gateway::{admitter_loop, hold_expiry_loop, serve, DevIdentity, EdgeCache, Functions, Route};
 use tokio::net::TcpListener;
 
 #[tokio::main]
@@ -30,18 +32,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             std::process::exit(2);
         }
     };
-    let services = Arc::new(Services::from_env().await?);
+    let functions = Arc::new(Functions::connect(Settings::from_env()?, Arc::new(SystemClock)).await);
     if std::env::var("SEED_DEMO").is_ok_and(|v| v == "1") {
-        // Through the operator service, as an operator would put a concert on sale.
-        match services.operator.create(&demo_spec(services.operator.now())?).await {
+        // Through the operator function, as an operator would put a concert on sale.
+        let operator = &functions.of("operator").operator;
+        match operator.create(&demo_spec(operator.now())?).await {
             Ok(concert) => tracing::info!(concert = %concert.id, "demo concert created, on sale now"),
             Err(domain::Error::ConcertExists) => tracing::info!("demo concert already there"),
             Err(e) => return Err(e.into()),
         }
     }
     let aws = aws_config::load_from_env().await;
-    tokio::spawn(admitter_loop(services.clone()));
-    tokio::spawn(hold_expiry_loop(services.clone(), aws_sdk_sqs::Client::new(&aws)));
+    tokio::spawn(admitter_loop(functions.of("admitter").clone()));
+    // The event source mapping polls with AWS's own client, as Lambda's poller does.
+    tokio::spawn(hold_expiry_loop(functions.of("hold-expiry").clone(), aws_sdk_sqs::Client::new(&aws)));
 
     let port: u16 = std::env::var("PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(3000);
     let listener = TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
@@ -54,7 +58,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             accepted = listener.accept() => accepted?,
             _ = tokio::signal::ctrl_c() => return Ok(()),
         };
-        let (s, r, id, e) = (services.clone(), routes.clone(), identity.clone(), edge.clone());
+        let (s, r, id, e) = (functions.clone(), routes.clone(), identity.clone(), edge.clone());
         tokio::spawn(async move {
             let svc = service_fn(move |req| serve(s.clone(), r.clone(), id.clone(), e.clone(), req));
             if let Err(e) = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await {

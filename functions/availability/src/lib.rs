@@ -49,14 +49,13 @@ async fn dates(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> {
     let who = caller(req)?;
     let concert = concert_id(raw)?;
     s.queue.authorize(who.user, presented(req), &concert).await?;
-    let dates: Vec<Value> = s
-        .catalog
-        .dates(&concert)
-        .await?
+    let seen = s.catalog.dates(&concert).await?;
+    let dates: Vec<Value> = seen
+        .value
         .into_iter()
         .map(|d| json!({ "date": d.date.to_string(), "availableSeats": d.available, "totalSeats": d.total }))
         .collect();
-    Ok((200, json!({ "concertId": concert.as_str(), "dates": dates })))
+    Ok((200, json!({ "concertId": concert.as_str(), "dates": dates, "asOf": seen.as_of.to_rfc3339() })))
 }
 
 async fn seats(s: &Services, req: &Request, raw: &str, raw_date: &str) -> Result<(u16, Value)> {
@@ -64,12 +63,12 @@ async fn seats(s: &Services, req: &Request, raw: &str, raw_date: &str) -> Result
     let concert = concert_id(raw)?;
     s.queue.authorize(who.user, presented(req), &concert).await?;
     let date = ConcertDate::parse(raw_date)?;
-    let seats: Vec<Value> = s
-        .catalog
-        .seats(&concert, date)
-        .await?
+    let seen = s.catalog.seats(&concert, date).await?;
+    let seats: Vec<Value> = seen
+        .value
         .into_iter()
         .map(|(seat, status)| json!({ "seatNumber": seat.number.get(), "status": status.as_str(), "price": seat.price.get() }))
         .collect();
-    Ok((200, json!({ "concertId": concert.as_str(), "date": date.to_string(), "seats": seats })))
+    let as_of = seen.as_of.to_rfc3339();
+    Ok((200, json!({ "concertId": concert.as_str(), "date": date.to_string(), "seats": seats, "asOf": as_of })))
 }

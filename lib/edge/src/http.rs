@@ -97,6 +97,11 @@ fn build(status: u16, content_type: &str, body: String) -> Response<Body> {
     if let Ok(v) = http::HeaderValue::from_str(content_type) {
         response.headers_mut().insert(http::header::CONTENT_TYPE, v);
     }
+    // No shared cache may keep an answer unless `cache_publicly` says so: a fan's 410 or
+    // 404 served to other fans by CloudFront would be another fan's answer. CloudFront
+    // honours the origin's Cache-Control, and lets error caching be turned off only for
+    // some codes (template.yaml, CustomErrorResponses).
+    response.headers_mut().insert(http::header::CACHE_CONTROL, http::HeaderValue::from_static("no-store"));
     response
 }
 
@@ -167,7 +172,14 @@ pub fn body_json<T: DeserializeOwned>(req: &Request) -> Result<T, Error> {
     if bytes.is_empty() {
         return Err(Error::InvalidInput("a JSON body is required".into()));
     }
-    serde_json::from_slice(bytes).map_err(|e| Error::InvalidInput(format!("invalid JSON body: {e}")))
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| Error::InvalidInput(format!("invalid JSON body: {e}")))?;
+    // Every body of this API is an object: serde would take a struct from an array by
+    // position (`[5]` as `{"amount": 5}`), which the contract does not allow.
+    if !value.is_object() {
+        return Err(Error::InvalidInput("the JSON body must be an object".into()));
+    }
+    serde_json::from_value(value).map_err(|e| Error::InvalidInput(format!("invalid JSON body: {e}")))
 }
 
 #[cfg(test)]

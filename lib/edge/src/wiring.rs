@@ -41,13 +41,26 @@ impl Services {
 
     /// SDK clients from the environment (endpoints, region, credentials), with timeouts.
     pub async fn connect(settings: Settings, clock: Arc<dyn Clock>) -> Self {
+        Self::connect_as(settings, clock, None).await
+    }
+
+    /// As `connect`, but signed as the local principal of function `binary` (the access key
+    /// `fn-<binary>`), so that the local DynamoDB and SQS hold its calls to exactly the
+    /// policy template.yaml gives that function, as IAM does on AWS (scripts/provision.py
+    /// hands them the policies). `None`: the environment's credentials (a Lambda's role).
+    pub async fn connect_as(settings: Settings, clock: Arc<dyn Clock>, function: Option<&str>) -> Self {
         let aws = aws_config::load_from_env().await;
-        let dynamo = aws_sdk_dynamodb::Client::from_conf(
-            aws_sdk_dynamodb::config::Builder::from(&aws).timeout_config(timeouts(settings.dynamodb_timeout)).build(),
-        );
-        let sqs = aws_sdk_sqs::Client::from_conf(
-            aws_sdk_sqs::config::Builder::from(&aws).timeout_config(timeouts(settings.dynamodb_timeout)).build(),
-        );
+        let mut dynamo =
+            aws_sdk_dynamodb::config::Builder::from(&aws).timeout_config(timeouts(settings.dynamodb_timeout));
+        let mut sqs = aws_sdk_sqs::config::Builder::from(&aws).timeout_config(timeouts(settings.dynamodb_timeout));
+        if let Some(binary) = function {
+            let credentials =
+                aws_sdk_dynamodb::config::Credentials::new(local_access_key(binary), "local", None, None, "local-iam");
+            dynamo = dynamo.credentials_provider(credentials.clone());
+            sqs = sqs.credentials_provider(credentials);
+        }
+        let dynamo = aws_sdk_dynamodb::Client::from_conf(dynamo.build());
+        let sqs = aws_sdk_sqs::Client::from_conf(sqs.build());
         Self::build(settings, dynamo, sqs, clock)
     }
 
@@ -80,6 +93,7 @@ impl Services {
                 catalog_store.clone(),
                 payment_store,
                 clock.clone(),
+                settings.wallet,
             ),
             catalog: CatalogService::new(catalog_store.clone(), clock.clone()).glancing_for(settings.glance),
             operator: OperatorService::new(
@@ -106,6 +120,11 @@ impl Services {
             settings,
         }
     }
+}
+
+/// The access key that names function `binary` to the local stack's IAM check.
+pub fn local_access_key(binary: &str) -> String {
+    format!("fn-{binary}")
 }
 
 /// A slow database is an answer, not a hang: each attempt gets half the budget (so the SDK

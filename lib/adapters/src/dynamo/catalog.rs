@@ -378,9 +378,14 @@ impl DynamoCatalog {
                     .map_err(infra)
             })
             .collect::<Result<_>>()?;
-        for _ in 0..10 {
+        // Unprocessed items are sent again after an exponential, jittered pause, as AWS asks:
+        // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html
+        for attempt in 0..10u32 {
             if requests.is_empty() {
                 return Ok(());
+            }
+            if attempt > 0 {
+                domain::retry::pause(std::time::Duration::from_millis((50u64 << attempt.min(4)).min(800))).await;
             }
             let out =
                 self.t.client.batch_write_item().request_items(self.table(), requests).send().await.map_err(sdk)?;

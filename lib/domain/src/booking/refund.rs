@@ -23,6 +23,7 @@ use crate::values::clock::Timestamp;
 use crate::values::ids::PaymentId;
 use crate::values::ids::{ConcertId, IdempotencyKey};
 use crate::values::ids::{RefundId, ReservationId, UserId};
+use crate::values::money::WalletLimits;
 use crate::wallet::statement::Wallet;
 
 pub struct RefundService {
@@ -30,6 +31,7 @@ pub struct RefundService {
     catalog: Arc<dyn CatalogStore>,
     payments: Arc<dyn PaymentStore>,
     clock: Arc<dyn Clock>,
+    limits: WalletLimits,
 }
 
 impl RefundService {
@@ -38,8 +40,9 @@ impl RefundService {
         catalog: Arc<dyn CatalogStore>,
         payments: Arc<dyn PaymentStore>,
         clock: Arc<dyn Clock>,
+        limits: WalletLimits,
     ) -> Self {
-        Self { store, catalog, payments, clock }
+        Self { store, catalog, payments, clock, limits }
     }
 
     /// Cancel the caller's paid reservation and refund it by its concert's schedule.
@@ -57,7 +60,15 @@ impl RefundService {
             let ReservationState::Confirmed { payment } = reservation.state else { return Err(Error::NotPaid) };
             let concert = self.concert(&reservation.concert).await?;
             let paid = retrying(|| self.payments.payment(caller, payment)).await?.ok_or(Error::NotPaid)?;
-            let plan = plan_refund(reservation, payment, paid.paid_at, &concert.refund_policy, snap.wallet, self.clock.now(), key.clone())?;
+            let plan = plan_refund(
+                reservation,
+                payment,
+                paid.paid_at,
+                &concert.refund_policy,
+                (snap.wallet, &self.limits),
+                self.clock.now(),
+                key.clone(),
+            )?;
             let (fee, refund) = (plan.refund.fee, plan.refund.amount);
             // Refunded, or the balance moved, meanwhile (lost): the next read says which.
             Ok(Round::from_write(self.store.refund(&plan).await, || {
@@ -82,22 +93,22 @@ impl RefundService {
 }
 
 /// The refund of a paid reservation as read, or why not: the concert's schedule quotes the
-/// fee at `now` (nothing once its deadline has passed), and the wallet takes the rest back.
+/// fee at `now` (nothing once its deadline has passed), and the wallet takes the rest back
+/// if it is within its limit (`WalletLimits::refund`).
 /// Pure; the transaction is conditioned on exactly what it assumed.
 pub fn plan_refund(
     reservation: Reservation,
     payment: PaymentId,
     paid_at: Timestamp,
     policy: &RefundPolicy,
-    wallet: Wallet,
+    (wallet, limits): (Wallet, &WalletLimits),
     now: Timestamp,
     key: Option<IdempotencyKey>,
 ) -> Result<RefundPlan> {
     let Quote::Refund { fee, refund } = policy.quote(reservation.price, paid_at, reservation.date.start(), now) else {
         return Err(Error::RefundDeadlinePassed);
     };
-    let balance_after =
-        wallet.balance.checked_add(refund).ok_or_else(|| Error::Infrastructure("a balance overflows".into()))?;
+    let balance_after = limits.refund(wallet.balance, refund)?;
     Ok(RefundPlan {
         refund: Refund {
             id: RefundId::random(),

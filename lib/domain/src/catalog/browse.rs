@@ -8,8 +8,11 @@ use crate::catalog::store::CatalogStore;
 use crate::error::{Error, Result};
 use crate::glance::Glances;
 use crate::retry::retrying;
-use crate::values::clock::Clock;
+use crate::values::clock::{Clock, Timestamp};
 use crate::values::ids::{ConcertDate, ConcertId};
+
+/// A concert's seats (none: no such concert) and the instant they were read.
+type SeatsRead = (Timestamp, Option<Arc<Vec<Seat>>>);
 
 pub struct CatalogService {
     store: Arc<dyn CatalogStore>,
@@ -17,7 +20,16 @@ pub struct CatalogService {
     /// How long browsing may answer from this instance's last reading of a concert's seats
     /// (none by default; `glancing_for`).
     glance_for: std::time::Duration,
-    seats: Glances<ConcertId, Option<Arc<Vec<Seat>>>>,
+    seats: Glances<ConcertId, SeatsRead>,
+}
+
+/// What browsing answers and the instant of the seats it shows (`asOf`): statuses are
+/// worked out at the request's instant, from seats read at `as_of`, up to the glance's age
+/// earlier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen<T> {
+    pub value: T,
+    pub as_of: Timestamp,
 }
 
 impl CatalogService {
@@ -35,13 +47,14 @@ impl CatalogService {
         self
     }
 
-    /// Every seat of the concert, from the glance or read (and kept). None: no such concert.
-    async fn concert_seats(&self, concert: &ConcertId) -> Result<Option<Arc<Vec<Seat>>>> {
+    /// Every seat of the concert, from the glance or read (and kept), and when they were
+    /// read. None: no such concert.
+    async fn concert_seats(&self, concert: &ConcertId) -> Result<SeatsRead> {
         let now = self.clock.now();
-        let fresh = |_: &Option<Arc<Vec<Seat>>>, age: std::time::Duration| age < self.glance_for;
+        let fresh = |_: &SeatsRead, age: std::time::Duration| age < self.glance_for;
         // No such concert is not kept: made-up ids must not grow the instance's memory.
-        let glancing = |seats: &Option<_>| seats.is_some() && !self.glance_for.is_zero();
-        let read = async { Ok::<_, Error>(retrying(|| self.store.concert_seats(concert)).await?.map(Arc::new)) };
+        let glancing = |(_, seats): &(Timestamp, Option<_>)| seats.is_some() && !self.glance_for.is_zero();
+        let read = async { Ok::<_, Error>((now, retrying(|| self.store.concert_seats(concert)).await?.map(Arc::new))) };
         Ok(self.seats.get_or_read(concert, now, fresh, glancing, read).await?.0)
     }
 
@@ -53,30 +66,33 @@ impl CatalogService {
         retrying(|| self.store.live_concerts(self.clock.now())).await
     }
 
-    pub async fn dates(&self, concert: &ConcertId) -> Result<Vec<DateAvailability>> {
-        let seats = self.concert_seats(concert).await?.ok_or(Error::ConcertNotFound)?;
-        Ok(availability(&seats, self.clock.now()))
+    pub async fn dates(&self, concert: &ConcertId) -> Result<Seen<Vec<DateAvailability>>> {
+        let (as_of, seats) = self.concert_seats(concert).await?;
+        let seats = seats.ok_or(Error::ConcertNotFound)?;
+        Ok(Seen { value: availability(&seats, self.clock.now()), as_of })
     }
 
     /// The seats of a date with their status now. Without a glance, only the date's seats
     /// are read; with one, the concert's, kept for both routes.
-    pub async fn seats(&self, concert: &ConcertId, date: ConcertDate) -> Result<Vec<(Seat, SeatStatus)>> {
-        let seats: Vec<Seat> = if self.glance_for.is_zero() {
-            retrying(|| self.store.date_seats(concert, date)).await?
+    pub async fn seats(&self, concert: &ConcertId, date: ConcertDate) -> Result<Seen<Vec<(Seat, SeatStatus)>>> {
+        let (as_of, seats): (Timestamp, Vec<Seat>) = if self.glance_for.is_zero() {
+            let as_of = self.clock.now();
+            (as_of, retrying(|| self.store.date_seats(concert, date)).await?)
         } else {
-            let all = self.concert_seats(concert).await?.unwrap_or_default();
-            all.iter().filter(|s| s.date == date).cloned().collect()
+            let (as_of, all) = self.concert_seats(concert).await?;
+            (as_of, all.unwrap_or_default().iter().filter(|s| s.date == date).cloned().collect())
         };
         if seats.is_empty() {
             return Err(Error::ScheduleNotFound);
         }
         let now = self.clock.now();
-        Ok(seats
+        let value = seats
             .into_iter()
             .map(|s| {
                 let st = s.status_at(now);
                 (s, st)
             })
-            .collect())
+            .collect();
+        Ok(Seen { value, as_of })
     }
 }

@@ -48,7 +48,7 @@ impl OperatorService {
     /// DynamoDB applied the write and answered with an error) finds its own concert and
     /// answers as the first one did.
     pub async fn create(&self, spec: &ConcertSpec) -> Result<Concert> {
-        spec.validate()?;
+        spec.validate(self.clock.now())?;
         let concert = spec.concert(None);
         let seats = spec.seats();
         if !retrying(|| self.catalog.add_concert(&concert, &seats)).await? {
@@ -66,7 +66,7 @@ impl OperatorService {
     /// before the pre-queue starts and only for seats nobody holds or owns; the opening
     /// cannot be moved once the pre-queue has started.
     pub async fn edit(&self, spec: &ConcertSpec) -> Result<Concert> {
-        spec.validate()?;
+        spec.validate(self.clock.now())?;
         let before = self.current(&spec.id).await?;
         let now = self.clock.now();
         let phase = before.phase_at(now);

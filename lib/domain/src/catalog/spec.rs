@@ -49,12 +49,26 @@ fn invalid(what: impl Into<String>) -> Error {
     Error::InvalidInput(what.into())
 }
 
+/// Text a fan can read as the operator meant it: no control characters, no bidirectional
+/// overrides or isolates (which reorder what follows them), and at least one character
+/// that is neither blank nor invisible (a zero-width space, joiner or byte-order mark).
+fn is_readable(text: &str) -> bool {
+    let direction = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    let invisible = |c: char| c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}');
+    !text.chars().any(|c| c.is_control() || direction(c)) && text.chars().any(|c| !invisible(c))
+}
+
 impl ConcertSpec {
-    /// Every rule a concert must satisfy, with a sentence for the first one broken.
-    pub fn validate(&self) -> Result<()> {
+    /// Every rule a concert must satisfy at `now`, with a sentence for the first one broken.
+    pub fn validate(&self, now: Timestamp) -> Result<()> {
         for (name, text) in [("title", &self.title), ("venue", &self.venue)] {
             if text.trim().is_empty() || text.chars().count() > MAX_TEXT {
                 return Err(invalid(format!("{name} must be 1 to {MAX_TEXT} characters")));
+            }
+            if !is_readable(text) {
+                return Err(invalid(format!(
+                    "{name} must be readable text: no control or direction-override characters, and more than invisible ones"
+                )));
             }
         }
         if self.dates.is_empty() || self.dates.len() > MAX_DATES {
@@ -74,6 +88,14 @@ impl ConcertSpec {
         }
         if !self.sale.is_ordered() {
             return Err(invalid("the sale must satisfy preQueueAt <= opensAt < closesAt"));
+        }
+        // A show already over can sell nothing a fan could use, and a sale that outlives
+        // the last show sells seats for a night gone.
+        if let Some((past, _)) = self.dates.iter().find(|(d, _)| d.end() <= now) {
+            return Err(invalid(format!("{past} is over: every date must be today or later")));
+        }
+        if self.dates.iter().map(|(d, _)| d.end()).max().is_some_and(|last| self.sale.closes_at > last) {
+            return Err(invalid("the sale must close by the end of the last date (closesAt)"));
         }
         if self.admit_per_tick.is_some_and(|k| !(1..=MAX_ADMIT_PER_TICK).contains(&k)) {
             return Err(invalid(format!("admitPerTick is 1 to {MAX_ADMIT_PER_TICK}")));

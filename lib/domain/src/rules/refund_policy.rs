@@ -129,17 +129,24 @@ impl RefundPolicy {
                 .ok_or_else(|| bad(&format!("{name} is 0 to 8784 hours")))?;
             Ok(Duration::from_secs(h * 3600))
         };
+        // An amount of won: a whole number, not negative (INVALID_AMOUNT, as for any money).
+        let won = |v: &serde_json::Value, name: &str| -> Result<Won, crate::error::Error> {
+            let krw = v.as_i64().filter(|k| *k >= 0).ok_or_else(|| {
+                crate::error::Error::InvalidAmount(format!("refundPolicy: {name} is a whole number of won, 0 or more"))
+            })?;
+            Won::new(krw)
+        };
         let fee = |v: &serde_json::Value| -> Result<Fee, crate::error::Error> {
+            if v.get("fixedKrw").is_some() && (v.get("percent").is_some() || v.get("capKrw").is_some()) {
+                return Err(bad("a fee is either {percent, capKrw?} or {fixedKrw}, not both"));
+            }
             if let Some(krw) = v.get("fixedKrw") {
-                let krw = krw.as_i64().filter(|k| *k >= 0).ok_or_else(|| bad("fixedKrw is a whole number of won"))?;
-                return Won::new(krw).map(Fee::Fixed);
+                return won(krw, "fixedKrw").map(Fee::Fixed);
             }
             let percent = v["percent"].as_u64().filter(|p| *p <= 100).ok_or_else(|| bad("percent is 0 to 100"))?;
             let cap = match v.get("capKrw") {
                 None | Some(serde_json::Value::Null) => None,
-                Some(c) => Some(Won::new(
-                    c.as_i64().filter(|k| *k >= 0).ok_or_else(|| bad("capKrw is a whole number of won"))?,
-                )?),
+                Some(c) => Some(won(c, "capKrw")?),
             };
             Ok(Fee::Percent { percent: u8::try_from(percent).unwrap_or(100), cap })
         };

@@ -106,15 +106,12 @@ pub async fn world_with(options: WorldOptions) -> World {
     if options.sealed {
         admitter.seal(&concert).await.expect("sealed");
     }
+    let limits = WalletLimits { per_charge: won(10_000_000), ceiling: won(50_000_000) };
     World {
         holds: HoldService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), HOLD, policy.idle_for),
-        wallet: WalletService::new(
-            mem.clone(),
-            WalletLimits { per_charge: won(10_000_000), ceiling: won(50_000_000) },
-            clock.clone(),
-        ),
+        wallet: WalletService::new(mem.clone(), limits, clock.clone()),
         payments: payments.clone(),
-        refunds: RefundService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone()),
+        refunds: RefundService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), limits),
         operator: OperatorService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), policy),
         admitter,
         queue,

@@ -65,6 +65,17 @@ impl WalletLimits {
     pub fn credit(&self, balance: Won, amount: Won) -> Result<Won, Error> {
         balance.checked_add(amount).filter(|b| *b <= self.ceiling).ok_or(Error::BalanceLimit { limit: self.ceiling.0 })
     }
+
+    /// The balance after a refund of `amount`: money owed goes back in full, so it may take
+    /// the wallet above the limit, but only from a balance within it: above the limit by
+    /// at most one refund (ADR 0005). Refunds one after the other could otherwise carry a
+    /// wallet without bound (pay, charge back up to the limit, refund, and again).
+    pub fn refund(&self, balance: Won, amount: Won) -> Result<Won, Error> {
+        if balance > self.ceiling {
+            return Err(Error::BalanceLimit { limit: self.ceiling.0 });
+        }
+        balance.checked_add(amount).ok_or_else(|| Error::Infrastructure("a balance overflows".into()))
+    }
 }
 
 /// The balance after paying `price`, if it suffices.

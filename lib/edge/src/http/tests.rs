@@ -25,6 +25,18 @@ fn bad_bodies_are_400_and_huge_ones_413() {
 }
 
 #[test]
+fn an_array_is_not_an_object_even_where_its_items_would_fill_the_fields_by_position() {
+    // serde's derived structs take `[1]` as `{"n": 1}`; the contract takes objects only.
+    for positional in ["[1]", r#"["1"]"#, "1", r#""n""#] {
+        assert_eq!(
+            body_json::<Sample>(&request(positional)).unwrap_err(),
+            Error::InvalidInput("the JSON body must be an object".into()),
+            "{positional}"
+        );
+    }
+}
+
+#[test]
 fn problems_carry_status_code_and_no_internals() {
     let r = problem(&Error::Infrastructure("secret table name".into()));
     assert_eq!(r.status(), 500);
@@ -73,4 +85,14 @@ fn an_idempotency_key_the_service_cannot_honour_is_a_400_never_ignored() {
         let e = idempotency_key(&keyed(bad)).unwrap_err();
         assert_eq!(status_and_code(&e), (400, "INVALID_IDEMPOTENCY_KEY"), "{bad:?}");
     }
+}
+
+#[test]
+fn no_answer_may_be_kept_by_a_shared_cache_unless_it_says_so() {
+    let cache = |r: &Response<Body>| r.headers()[http::header::CACHE_CONTROL].to_str().unwrap().to_owned();
+    assert_eq!(cache(&json_response(200, serde_json::json!({}))), "no-store");
+    assert_eq!(cache(&problem(&Error::TokenExpired)), "no-store");
+    assert_eq!(cache(&problem(&Error::RouteNotFound)), "no-store");
+    assert_eq!(cache(&cache_publicly(json_response(200, serde_json::json!({})), 1)), "public, max-age=1");
+    assert_eq!(cache(&cache_publicly(problem(&Error::ConcertNotFound), 1)), "no-store");
 }

@@ -143,13 +143,26 @@ fn plan_refund_credits_the_price_less_the_schedules_fee_and_refuses_past_the_dea
     };
     let policy = crate::rules::refund_policy::RefundPolicy::standard();
     let wallet = crate::wallet::statement::Wallet { balance: won(5), entries: 3 };
+    let limits = crate::values::money::WalletLimits { per_charge: won(1_000_000), ceiling: won(1_000_000) };
     let within_grace = paid_at.plus(Duration::from_secs(60));
-    let plan = plan_refund(reservation.clone(), payment, paid_at, &policy, wallet, within_grace, None).unwrap();
+    let plan =
+        plan_refund(reservation.clone(), payment, paid_at, &policy, (wallet, &limits), within_grace, None).unwrap();
     assert_eq!((plan.refund.fee, plan.refund.amount, plan.refund.balance_after), (won(0), won(100_000), won(100_005)));
     assert_eq!((plan.refund.user, plan.refund.payment, plan.wallet), (user, payment, wallet));
     let at_the_show = date.start();
     assert_eq!(
-        plan_refund(reservation, payment, paid_at, &policy, wallet, at_the_show, None).err(),
+        plan_refund(reservation.clone(), payment, paid_at, &policy, (wallet, &limits), at_the_show, None).err(),
         Some(Error::RefundDeadlinePassed)
+    );
+    // At the limit, a refund still goes back in full (above it by at most the refund)...
+    let full = crate::wallet::statement::Wallet { balance: won(1_000_000), entries: 3 };
+    let plan =
+        plan_refund(reservation.clone(), payment, paid_at, &policy, (full, &limits), within_grace, None).unwrap();
+    assert_eq!(plan.refund.balance_after, won(1_100_000));
+    // ...but a wallet already above its limit takes no more refunds until it is spent down.
+    let above = crate::wallet::statement::Wallet { balance: won(1_000_001), entries: 4 };
+    assert_eq!(
+        plan_refund(reservation, payment, paid_at, &policy, (above, &limits), within_grace, None).err(),
+        Some(Error::BalanceLimit { limit: 1_000_000 })
     );
 }

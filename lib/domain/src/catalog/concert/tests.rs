@@ -61,7 +61,9 @@ mod glance {
     use crate::values::clock::ManualClock;
     use std::time::Duration;
 
-    async fn browsing(glance: Duration) -> (Arc<Memory>, Arc<ManualClock>, CatalogService, ConcertId, ConcertDate) {
+    pub(super) async fn browsing(
+        glance: Duration,
+    ) -> (Arc<Memory>, Arc<ManualClock>, CatalogService, ConcertId, ConcertDate) {
         let mem = Arc::new(Memory::default());
         let clock = Arc::new(ManualClock::at(Timestamp::from_millis(1_000_000)));
         let id = ConcertId::parse("browse").unwrap();
@@ -80,13 +82,16 @@ mod glance {
     #[tokio::test]
     async fn browsing_answers_dates_and_seats_from_one_glance_and_reads_again_once_it_is_a_second_old() {
         let (mem, clock, catalog, id, date) = browsing(Duration::from_secs(1)).await;
-        assert_eq!(catalog.dates(&id).await.unwrap()[0].available, 50);
+        assert_eq!(catalog.dates(&id).await.unwrap().value[0].available, 50);
         mem.inject("concert_seats", fails("concert_seats"), false);
         mem.inject("date_seats", fails("date_seats"), false);
-        assert_eq!(catalog.seats(&id, date).await.unwrap().len(), 50, "from the glance the dates read");
-        assert_eq!(catalog.dates(&id).await.unwrap()[0].available, 50);
+        assert_eq!(catalog.seats(&id, date).await.unwrap().value.len(), 50, "from the glance the dates read");
+        assert_eq!(catalog.dates(&id).await.unwrap().value[0].available, 50);
         assert_eq!(mem.pending_faults(), 2, "nothing read within the glance");
-        clock.advance(Duration::from_secs(1));
+        let read_at = clock.now();
+        clock.advance(Duration::from_millis(999));
+        assert_eq!(catalog.dates(&id).await.unwrap().as_of, read_at, "asOf: when the seats shown were read");
+        clock.advance(Duration::from_millis(1));
         assert_eq!(catalog.dates(&id).await, Err(fails("concert_seats")), "a second later it is read again");
         mem.date_seats(&id, date).await.unwrap_err();
         assert_eq!(catalog.seats(&id, ConcertDate::parse("2030-01-01").unwrap()).await, Err(Error::ScheduleNotFound));
@@ -101,13 +106,21 @@ mod glance {
         let concert = mem.concert(&id).await.unwrap().unwrap();
         assert!(mem.replace_seats(&concert, &seats[..1], &[]).await.unwrap());
         let held = |map: &[(Seat, SeatStatus)]| map.iter().filter(|(_, s)| *s == SeatStatus::Held).count();
-        assert_eq!(held(&catalog.seats(&id, date).await.unwrap()), 1);
+        assert_eq!(held(&catalog.seats(&id, date).await.unwrap().value), 1);
         clock.advance(Duration::from_millis(500));
-        assert_eq!(held(&catalog.seats(&id, date).await.unwrap()), 0, "the kept hold ended at its instant");
+        assert_eq!(held(&catalog.seats(&id, date).await.unwrap().value), 0, "the kept hold ended at its instant");
 
         let (mem, _, catalog, id, date) = browsing(Duration::ZERO).await;
         catalog.seats(&id, date).await.unwrap();
         mem.inject("date_seats", fails("date_seats"), false);
         assert_eq!(catalog.seats(&id, date).await, Err(fails("date_seats")));
     }
+}
+
+#[tokio::test]
+async fn without_a_glance_a_listing_is_as_of_its_request() {
+    let (_, clock, catalog, id, date) = glance::browsing(std::time::Duration::ZERO).await;
+    clock.advance(std::time::Duration::from_secs(5));
+    assert_eq!(catalog.seats(&id, date).await.unwrap().as_of, clock.now());
+    assert_eq!(catalog.dates(&id).await.unwrap().as_of, clock.now());
 }

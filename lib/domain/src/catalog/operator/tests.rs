@@ -32,15 +32,20 @@ fn spec() -> ConcertSpec {
     }
 }
 
+/// The instant the specs are checked at: an hour before their pre-queue.
+fn checked_at() -> Timestamp {
+    spec().sale.prequeue_at.minus(HOUR)
+}
+
 fn broken(change: impl Fn(&mut ConcertSpec)) -> Result<()> {
     let mut s = spec();
     change(&mut s);
-    s.validate()
+    s.validate(checked_at())
 }
 
 #[test]
 fn a_valid_spec_gives_its_seats_priced_by_tier() {
-    assert_eq!(spec().validate(), Ok(()));
+    assert_eq!(spec().validate(checked_at()), Ok(()));
     let seats = spec().seats();
     assert_eq!(seats.len(), 70);
     assert_eq!(seats[0].price.get(), 220_000);
@@ -53,6 +58,11 @@ fn every_rule_of_a_concert_is_checked() {
     let bad: Vec<(&str, Result<()>)> = vec![
         ("blank title", broken(|s| s.title = "  ".into())),
         ("long venue", broken(|s| s.venue = "x".repeat(MAX_TEXT + 1))),
+        ("a control character", broken(|s| s.title = "Gala\u{7}".into())),
+        ("a right-to-left override", broken(|s| s.title = "Gala \u{202E}alaG".into())),
+        ("only zero-width spaces", broken(|s| s.venue = "\u{200B}\u{200B}\u{FEFF}".into())),
+        ("a show already over", broken(|s| s.dates[0].0 = ConcertDate::parse("2020-01-01").unwrap())),
+        ("a sale past the last show", broken(|s| s.sale.closes_at = ConcertDate::parse("2027-03-03").unwrap().end())),
         ("no dates", broken(|s| s.dates.clear())),
         ("a date twice", broken(|s| s.dates[1].0 = s.dates[0].0)),
         ("no seats", broken(|s| s.dates[0].1 = 0)),

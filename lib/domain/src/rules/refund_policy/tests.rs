@@ -69,3 +69,22 @@ fn fee_plus_refund_is_always_the_price() {
         }
     }
 }
+
+#[test]
+fn a_fee_is_exactly_one_kind_and_its_amounts_are_money() {
+    let policy = |fee: serde_json::Value| {
+        RefundPolicy::from_json(&serde_json::json!({
+            "graceHours": 24, "deadlineHours": 24, "baseFee": fee, "stretches": [],
+        }))
+    };
+    assert!(policy(serde_json::json!({ "percent": 10, "capKrw": 5000 })).is_ok());
+    assert!(policy(serde_json::json!({ "fixedKrw": 5000 })).is_ok());
+    for both in
+        [serde_json::json!({ "percent": 10, "fixedKrw": 5000 }), serde_json::json!({ "fixedKrw": 1, "capKrw": 2 })]
+    {
+        assert!(matches!(policy(both.clone()), Err(crate::error::Error::InvalidInput(_))), "{both}");
+    }
+    for negative in [serde_json::json!({ "percent": 10, "capKrw": -1 }), serde_json::json!({ "fixedKrw": -1 })] {
+        assert!(matches!(policy(negative.clone()), Err(crate::error::Error::InvalidAmount(_))), "{negative}");
+    }
+}

@@ -32,3 +32,12 @@ fn negative_money_does_not_exist() {
     assert!(Won::new(-1).is_err());
     assert_eq!(Won::new(0), Ok(Won::ZERO));
 }
+
+#[test]
+fn a_refund_may_take_a_wallet_above_its_limit_once_and_never_further() {
+    let limits = WalletLimits { per_charge: Won(100), ceiling: Won(1_000) };
+    assert_eq!(limits.refund(Won(900), Won(50)), Ok(Won(950)));
+    assert_eq!(limits.refund(Won(1_000), Won(50)), Ok(Won(1_050)), "at the limit: above it by the refund");
+    assert_eq!(limits.refund(Won(1_050), Won(50)), Err(Error::BalanceLimit { limit: 1_000 }), "already above it");
+    assert_eq!(limits.credit(Won(1_050), Won(1)), Err(Error::BalanceLimit { limit: 1_000 }), "and no charge either");
+}
