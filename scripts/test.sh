@@ -33,8 +33,8 @@ scripts/local-aws.sh start "$dir/plain"
 ( source "$dir/plain/env"; export LOCAL_AWS_DIR=$PWD/$dir/plain
   cargo test --workspace --lib --bins --tests -- --test-threads=4 ) 2>&1 | tee -a "$log"
 
-echo "== integration tests under injected DynamoDB faults"
-LOCAL_AWS_FAULTS="${TEST_FAULTS:-conflict=0.05,throttle=0.05,after_commit=0.02,seed=7}" \
+echo "== integration tests under injected DynamoDB faults, and global indexes 200 ms behind"
+LOCAL_AWS_FAULTS="${TEST_FAULTS:-conflict=0.05,throttle=0.05,after_commit=0.02,index_lag_ms=200,seed=7}" \
   scripts/local-aws.sh start "$dir/faults"
 ( source "$dir/faults/env"; export LOCAL_AWS_DIR=$PWD/$dir/faults
   cargo test -p integration-tests --tests -- --test-threads=4 ) 2>&1 | tee -a "$log"
@@ -46,7 +46,7 @@ scripts/local-aws.sh start "$dir/joins"
 ( source "$dir/joins/env"; export LOCAL_AWS_DIR=$PWD/$dir/joins
   cargo test -p integration-tests --test joins -- --ignored ) 2>&1 | tee -a "$log"
 scripts/local-aws.sh stop "$dir/joins"
-LOCAL_AWS_FAULTS="${TEST_FAULTS:-conflict=0.05,throttle=0.05,after_commit=0.02,seed=7}" \
+LOCAL_AWS_FAULTS="${TEST_FAULTS:-conflict=0.05,throttle=0.05,after_commit=0.02,index_lag_ms=200,seed=7}" \
   scripts/local-aws.sh start "$dir/joins-faults"
 ( source "$dir/joins-faults/env"; export LOCAL_AWS_DIR=$PWD/$dir/joins-faults
   cargo test -p integration-tests --test joins -- --ignored ) 2>&1 | tee -a "$log"

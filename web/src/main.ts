@@ -43,8 +43,13 @@ async function start(): Promise<void> {
   const client = new ApiClient({
     base: config.apiBase,
     bearer: () => sessions.get()?.token ?? null,
-    onSignedOut: () => {
+    // A 401 AUTH_MISSING / AUTH_INVALID, or API Gateway's own 401 (its JWT authorizer): the
+    // sign-in expired or is not valid. The fan's remembered places stay for when they are back.
+    onSignedOut: (problem) => {
       sessions.clear();
+      fanStore = null;
+      renderHeader();
+      app.say(app.explain(problem), 'error');
       app.go('/sign-in');
     },
   });

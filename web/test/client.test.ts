@@ -1,6 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { ApiClient, ApiProblem, backoffMs, retryAfterMs, RETRY_WAIT_CAP_MS } from '../src/api/client';
+import { ApiClient, ApiProblem, backoffMs, resendable, retryAfterMs, RETRY_WAIT_CAP_MS } from '../src/api/client';
 import { FanApi } from '../src/api/fan';
+import { SessionStore } from '../src/auth/session';
+import { problemMessage } from '../src/i18n/problems';
 
 interface Sent {
   url: string;
@@ -8,12 +10,13 @@ interface Sent {
   body?: string;
 }
 
-function fakeApi(answers: Response[], now?: () => number) {
+function fakeApi(answers: Response[], now?: () => number, options: Partial<ConstructorParameters<typeof ApiClient>[0]> = {}) {
   const sent: Sent[] = [];
   const slept: number[] = [];
   const client = new ApiClient({
     base: '',
     bearer: () => 'jwt-1',
+    ...options,
     fetch: async (url, init) => {
       sent.push({ url: String(url), headers: init?.headers as Record<string, string>, body: init?.body as string });
       const next = answers.shift();
@@ -32,6 +35,15 @@ const problem = (status: number, code: string, headers: Record<string, string> =
     status,
     headers: { 'content-type': 'application/problem+json', ...headers },
   });
+/** What a call that must fail threw, typed for the checks (an ApiProblem, or the test fails). */
+async function failure(call: Promise<unknown>): Promise<ApiProblem> {
+  const e = await call.then(
+    (r) => expect.fail(`expected a failure, got ${JSON.stringify(r)}`),
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(ApiProblem);
+  return e as ApiProblem;
+}
 const ok = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status });
 
 describe('the API client', () => {
@@ -68,10 +80,178 @@ describe('the API client', () => {
     expect(sent).toHaveLength(1);
   });
 
-  test('no answer at all is NETWORK; an answer that is no problem document is UNEXPECTED', async () => {
+  test('no answer at all is NETWORK; an answer that is no problem document, of no status the app knows, is UNEXPECTED', async () => {
     await expect(fakeApi([]).client.call({ path: '/concerts' })).rejects.toMatchObject({ code: 'NETWORK' });
-    const html = new Response('<html>', { status: 502, statusText: 'Bad Gateway' });
-    await expect(fakeApi([html]).client.call({ path: '/concerts' })).rejects.toMatchObject({ status: 502, code: 'UNEXPECTED' });
+    const teapot = new Response('<html>', { status: 418, statusText: "I'm a teapot" });
+    await expect(fakeApi([teapot]).client.call({ path: '/concerts' })).rejects.toMatchObject({ status: 418, code: 'UNEXPECTED' });
+  });
+
+  test('a success whose body is not JSON is an UNEXPECTED problem, not a SyntaxError', async () => {
+    const e = await fakeApi([new Response('<html>', { status: 200 })]).client.call({ path: '/concerts' }).catch((x) => x);
+    expect(e).toBeInstanceOf(ApiProblem);
+    expect(e).toMatchObject({ status: 200, code: 'UNEXPECTED' });
+  });
+
+  describe('API Gateway’s own answers (no problem document)', () => {
+    const gateway = (status: number, message: string, headers: Record<string, string> = {}) =>
+      new Response(JSON.stringify({ message }), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+    // The app's wiring (main.ts): a 401 that ends the sign-in clears the session and goes to sign-in.
+    function signedInApp(answers: Response[]) {
+      const saved = new Map<string, string>();
+      const storage = {
+        getItem: (k: string) => saved.get(k) ?? null,
+        setItem: (k: string, v: string) => void saved.set(k, v),
+        removeItem: (k: string) => void saved.delete(k),
+      } as unknown as Storage;
+      const sessions = new SessionStore(storage);
+      const payload = btoa(JSON.stringify({ sub: 'fan-1', exp: Math.floor(Date.now() / 1000) + 3600 }));
+      sessions.signIn(`h.${payload.replace(/=+$/, '')}.s`);
+      const signedOut: ApiProblem[] = [];
+      const went: string[] = [];
+      const api = fakeApi(answers, undefined, {
+        bearer: () => sessions.get()?.token ?? null,
+        onSignedOut: (p) => {
+          sessions.clear();
+          signedOut.push(p);
+          went.push('/sign-in');
+        },
+      });
+      return { ...api, sessions, saved, signedOut, went };
+    }
+
+    test('401 {"message":"Unauthorized"} (the JWT authorizer) signs out: AUTH_INVALID, session cleared, sent to sign in', async () => {
+      const app = signedInApp([gateway(401, 'Unauthorized')]);
+      expect(app.sessions.get()?.userId).toBe('fan-1');
+      const e = await failure(app.client.call({ path: '/users/fan-1/balance' }));
+      expect(e).toBeInstanceOf(ApiProblem);
+      expect(e).toMatchObject({ status: 401, code: 'AUTH_INVALID', detail: 'Unauthorized' });
+      expect(app.signedOut).toEqual([e]);
+      expect(app.went).toEqual(['/sign-in']);
+      expect(app.sessions.get()).toBeNull();
+      expect(app.saved.size).toBe(0); // gone from sessionStorage too
+      expect(app.sent).toHaveLength(1); // a 401 is not retried
+      expect(problemMessage(e.code, 'en')).toBe('Your sign-in has expired or is not valid. Please sign in again.');
+    });
+
+    test.each([
+      ['a body that is not JSON', () => new Response('Unauthorized', { status: 401, statusText: 'Unauthorized' })],
+      ['no body', () => new Response(null, { status: 401 })],
+      ['JSON that is no problem', () => new Response('[]', { status: 401 })],
+      ['the service’s AUTH_INVALID', () => problem(401, 'AUTH_INVALID')],
+      ['the service’s AUTH_MISSING', () => problem(401, 'AUTH_MISSING')],
+    ])('401 with %s signs out too', async (_, answer) => {
+      const app = signedInApp([answer()]);
+      const e = await failure(app.client.call({ path: '/concerts/c/dates', queueToken: 'q' }));
+      expect(e.code).toMatch(/^AUTH_(INVALID|MISSING)$/);
+      expect(app.signedOut).toHaveLength(1);
+      expect(app.sessions.get()).toBeNull();
+    });
+
+    test.each(['TOKEN_INVALID', 'TOKEN_MISSING'])('401 %s is about the queue token: the sign-in stays', async (code) => {
+      const app = signedInApp([problem(401, code)]);
+      await expect(app.client.call({ path: '/concerts/c/dates', queueToken: 'q' })).rejects.toMatchObject({ status: 401, code });
+      expect(app.signedOut).toEqual([]);
+      expect(app.sessions.get()?.userId).toBe('fan-1');
+    });
+
+    test('429 {"message":"Too Many Requests"} is retried with the same request and key, backing off from 1 s, then succeeds', async () => {
+      const { client, sent, slept } = fakeApi([
+        gateway(429, 'Too Many Requests'),
+        gateway(429, 'Too Many Requests'),
+        ok({ paymentId: 'p' }, 201),
+      ]);
+      const r = await client.call<{ paymentId: string }>({
+        method: 'POST',
+        path: '/payments',
+        body: { reservationIds: ['r'] },
+        queueToken: 'q',
+        idempotencyKey: 'pay-1',
+      });
+      expect(r.paymentId).toBe('p');
+      expect(sent).toHaveLength(3);
+      expect(sent.map((s) => s.headers['idempotency-key'])).toEqual(['pay-1', 'pay-1', 'pay-1']);
+      expect(sent.map((s) => s.body)).toEqual(Array(3).fill(JSON.stringify({ reservationIds: ['r'] })));
+      expect(slept).toEqual([1000, 2000]); // no Retry-After: 1 s, doubled (random 0: no jitter)
+    });
+
+    test('a 429’s Retry-After is honoured, and a keyed charge is retried', async () => {
+      const { client, sent, slept } = fakeApi([problem(429, 'THROTTLED', { 'retry-after': '3' }), ok({ balance: 500 })]);
+      const r = await client.call<{ balance: number }>({ method: 'POST', path: '/users/u/balance/charges', body: { amount: 500 }, idempotencyKey: 'k' });
+      expect(r.balance).toBe(500);
+      expect(sent.map((s) => s.headers['idempotency-key'])).toEqual(['k', 'k']);
+      expect(slept).toEqual([3000]);
+    });
+
+    test('a 429 that persists is given up as THROTTLED after a few retries, with its sentence', async () => {
+      const { client, sent } = fakeApi(Array.from({ length: 5 }, () => gateway(429, 'Too Many Requests')));
+      const e = await failure(client.call({ path: '/concerts' }));
+      expect(e).toMatchObject({ status: 429, code: 'THROTTLED', detail: 'Too Many Requests' });
+      expect(sent).toHaveLength(4);
+      expect(problemMessage(e.code, 'ko')).toMatch(/[가-힣]/);
+    });
+
+    test.each([
+      ['429 (any body)', () => gateway(429, 'Too Many Requests'), 'THROTTLED'],
+      ['429 with no body', () => new Response(null, { status: 429 }), 'THROTTLED'],
+      ['503 CHARGE_OUTCOME_UNKNOWN', () => problem(503, 'CHARGE_OUTCOME_UNKNOWN', { 'retry-after': '1' }), 'CHARGE_OUTCOME_UNKNOWN'],
+      ['503 from API Gateway', () => gateway(503, 'Service Unavailable'), 'UNAVAILABLE'],
+    ])('a charge without an Idempotency-Key is never sent twice: %s', async (_, answer, code) => {
+      const { client, sent, slept } = fakeApi([answer(), ok({ balance: 500 })]);
+      await expect(client.call({ method: 'POST', path: '/users/u/balance/charges', body: { amount: 500 } })).rejects.toMatchObject({ code });
+      expect(sent).toHaveLength(1);
+      expect(slept).toEqual([]);
+    });
+
+    test('503 {"message":"Service Unavailable"} is retried like the service’s 503, then given up as UNAVAILABLE', async () => {
+      const { client, sent } = fakeApi(Array.from({ length: 4 }, () => gateway(503, 'Service Unavailable')));
+      await expect(client.call({ path: '/concerts' })).rejects.toMatchObject({ status: 503, code: 'UNAVAILABLE', detail: 'Service Unavailable' });
+      expect(sent).toHaveLength(4);
+    });
+
+    test('504 {"message":"Endpoint request timed out"} is TIMEOUT, not resent (the request may have been done)', async () => {
+      const { client, sent } = fakeApi([gateway(504, 'Endpoint request timed out'), ok({})]);
+      const e = await failure(client.call({ method: 'POST', path: '/reservations', body: {}, queueToken: 'q' }));
+      expect(e).toMatchObject({ status: 504, code: 'TIMEOUT', detail: 'Endpoint request timed out' });
+      expect(sent).toHaveLength(1);
+      expect(problemMessage(e.code, 'en')).toMatch(/took too long/);
+    });
+
+    test('413 {"message":"Request Entity Too Large"} is PAYLOAD_TOO_LARGE; 500 {"message":"Internal Server Error"} is INTERNAL', async () => {
+      await expect(fakeApi([gateway(413, 'Request Entity Too Large')]).client.call({ method: 'PUT', path: '/operator/concerts/c', body: {} }))
+        .rejects.toMatchObject({ status: 413, code: 'PAYLOAD_TOO_LARGE' });
+      await expect(fakeApi([gateway(500, 'Internal Server Error')]).client.call({ path: '/concerts' }))
+        .rejects.toMatchObject({ status: 500, code: 'INTERNAL' });
+    });
+
+    test('a 502 whose body is not JSON is a clear UNAVAILABLE problem with a translated sentence, not retried', async () => {
+      const html = new Response('<html><body>502 Bad Gateway</body></html>', {
+        status: 502,
+        statusText: 'Bad Gateway',
+        headers: { 'content-type': 'text/html' },
+      });
+      const { client, sent } = fakeApi([html, ok({})]);
+      const e = await failure(client.call({ path: '/concerts' }));
+      expect(e).toBeInstanceOf(ApiProblem);
+      expect(e).toMatchObject({ status: 502, code: 'UNAVAILABLE', detail: 'Bad Gateway' });
+      expect(e.message).toBe('502 UNAVAILABLE: Bad Gateway');
+      expect(sent).toHaveLength(1);
+      expect(problemMessage(e.code, 'en')).toBe('The service cannot answer right now. Please try again in a moment.');
+      expect(problemMessage(e.code, 'ko')).toMatch(/[가-힣]/);
+      // With no status text either, the detail still says what came.
+      const bare = await fakeApi([new Response('oops', { status: 502 })]).client.call({ path: '/concerts' }).catch((x) => x);
+      expect(bare).toMatchObject({ status: 502, code: 'UNAVAILABLE', detail: 'the answer is not a problem document' });
+    });
+  });
+
+  test('only a charge without an Idempotency-Key is not resendable', () => {
+    expect(resendable({ method: 'POST', path: '/users/u/balance/charges' })).toBe(false);
+    expect(resendable({ method: 'POST', path: '/users/u%20v/balance/charges' })).toBe(false);
+    expect(resendable({ method: 'POST', path: '/users/u/balance/charges', idempotencyKey: 'k' })).toBe(true);
+    expect(resendable({ path: '/users/u/balance' })).toBe(true);
+    expect(resendable({ method: 'POST', path: '/payments' })).toBe(true); // repeating answers the same payment
+    expect(resendable({ method: 'POST', path: '/reservations' })).toBe(true);
+    expect(resendable({ method: 'POST', path: '/reservations/r/refund' })).toBe(true);
   });
 
   test('the line’s public status is asked with neither the JWT nor a queue token, so a CDN can share it', async () => {

@@ -25,6 +25,14 @@ describe('problem codes', () => {
     expect(m.ko).not.toBe(m.en);
   });
 
+  test.each([...CLIENT_CODES])('the app’s own %s has a sentence in Korean and in English', (code) => {
+    const m = PROBLEM_MESSAGES[code];
+    expect(m, `no message for ${code}`).toBeDefined();
+    expect(m.ko).toMatch(/[가-힣]/);
+    expect(m.en.trim().length).toBeGreaterThan(5);
+    expect(m.en).not.toMatch(/[가-힣]/);
+  });
+
   test('the table has no codes the API and the app do not have', () => {
     const known = new Set<string>([...API_CODES, ...CLIENT_CODES]);
     expect(Object.keys(PROBLEM_MESSAGES).filter((c) => !known.has(c))).toEqual([]);

@@ -265,13 +265,28 @@ pub async fn serve(
     Ok(reply)
 }
 
-/// EventBridge's part: tick the admitter every TICK_SECONDS.
+/// EventBridge's part, as it runs the admitter on AWS: one invocation per schedule period
+/// (`rate(1 minute)`; `LOCAL_SCHEDULE_SECONDS` to shorten it), each under the function's
+/// timeout (template.yaml: 90 s; `ADMITTER_TIMEOUT_SECONDS`), never retried, and a run
+/// that outlasts the period overlapping the next, as Lambda lets it.
 pub async fn admitter_loop(s: Arc<Services>) {
+    let seconds = |name: &str, default: u64| {
+        Duration::from_secs(std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default).max(1))
+    };
+    let period = seconds("LOCAL_SCHEDULE_SECONDS", 60);
+    let timeout = seconds("ADMITTER_TIMEOUT_SECONDS", 90);
+    let mut schedule = tokio::time::interval(period);
+    schedule.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        if let Err(e) = fn_admitter::tick(&s).await {
-            tracing::warn!(error = %e, "admitter tick failed");
-        }
-        tokio::time::sleep(s.settings.queue.tick_every).await;
+        schedule.tick().await;
+        let s = s.clone();
+        tokio::spawn(async move {
+            match tokio::time::timeout(timeout, fn_admitter::invocation(&s)).await {
+                Ok(Ok(run)) => tracing::debug!(%run, "admitter run"),
+                Ok(Err(e)) => tracing::warn!(error = %e, "admitter run failed"),
+                Err(_) => tracing::warn!("admitter run timed out, as Lambda would end it"),
+            }
+        });
     }
 }
 

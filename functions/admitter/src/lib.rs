@@ -4,7 +4,7 @@
 //! read), one concert's failure never stops the others, and a run ends before the next
 //! scheduled one starts.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use domain::Result;
 use edge::wiring::Services;
@@ -82,17 +82,20 @@ pub async fn tick(s: &Services) -> Result<TickSummary> {
     Ok(summary)
 }
 
-/// One scheduled invocation: ticks spaced `TICK_SECONDS` apart for `ADMITTER_RUN_SECONDS`
-/// (EventBridge schedules fire at most once a minute). A tick is never started when it
-/// could not finish inside the run.
+/// One scheduled invocation: a tick every `TICK_SECONDS` on a fixed cadence (a slow tick
+/// does not push the next ones back) for `ADMITTER_RUN_SECONDS`, the schedule's whole
+/// minute: EventBridge fires at most once a minute, and a run that stopped early would leave
+/// the rest of the minute without admission (issue 19: about 58 % of the configured rate).
+/// The next run may start while this one's last tick ends: one tick holds a concert's
+/// lease (ADR 0009), so overlapping runs are safe.
 pub async fn invocation(s: &Services) -> Result<Value> {
-    let started = Instant::now();
     let every = s.settings.queue.tick_every;
     let run = s.settings.admitter_run;
+    let runs = on_cadence(every, run, || tick(s)).await;
+    let ticks = u32::try_from(runs.len()).unwrap_or(u32::MAX);
     let mut total = TickSummary::default();
-    let mut ticks = 0u32;
-    loop {
-        match tick(s).await {
+    for run in runs {
+        match run {
             Ok(t) => {
                 total.admitted += t.admitted;
                 total.released += t.released;
@@ -107,12 +110,6 @@ pub async fn invocation(s: &Services) -> Result<Value> {
                 tracing::warn!(error = %e, "could not list the live sales; next tick retries");
             }
         }
-        ticks += 1;
-        // Start a tick only if it ends inside the run, however slow the database.
-        if started.elapsed() + every + step_budget(s) > run {
-            break;
-        }
-        tokio::time::sleep(every).await;
     }
     tracing::info!(
         ticks,
@@ -125,7 +122,48 @@ pub async fn invocation(s: &Services) -> Result<Value> {
         "admitter run"
     );
     Ok(json!({
-        "ticks": ticks, "concerts": total.concerts, "admitted": total.admitted,
+        "ticks": ticks, "tickEverySeconds": every.as_secs_f64(), "concerts": total.concerts, "admitted": total.admitted,
         "released": total.released, "noShows": total.no_shows, "failed": total.failed, "busy": total.busy, "relayed": total.relayed,
     }))
+}
+
+/// Run `tick` at `0, every, 2 × every, ...` from now, every start before `run` has passed:
+/// `run / every` ticks when each takes less than `every` (a slow one delays only the next
+/// start, never the cadence), fewer when ticks outlast it. What each tick gave, in order.
+pub async fn on_cadence<T, F, Fut>(every: Duration, run: Duration, mut tick: F) -> Vec<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = T>,
+{
+    let started = tokio::time::Instant::now();
+    let every = every.max(Duration::from_millis(1));
+    let mut out = Vec::new();
+    loop {
+        out.push(tick().await);
+        let next = every * u32::try_from(out.len()).unwrap_or(u32::MAX);
+        if next >= run || started.elapsed() >= run {
+            return out;
+        }
+        tokio::time::sleep_until(started + next).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_run_ticks_on_its_cadence_through_the_whole_minute_however_long_a_tick_takes() {
+        let every = Duration::from_secs(5);
+        let quick = on_cadence(every, Duration::from_secs(60), || async {}).await.len();
+        assert_eq!(quick, 12, "ticks at 0, 5, ... 55 s");
+        let started = tokio::time::Instant::now();
+        let slow =
+            on_cadence(every, Duration::from_secs(60), || tokio::time::sleep(Duration::from_secs(3))).await.len();
+        assert_eq!(slow, 12, "a 3 s tick does not push the cadence back");
+        assert_eq!(started.elapsed(), Duration::from_secs(58), "the last tick starts at 55 s");
+        let slower =
+            on_cadence(every, Duration::from_secs(60), || tokio::time::sleep(Duration::from_secs(7))).await.len();
+        assert_eq!(slower, 9, "a tick longer than the cadence delays the next start only");
+    }
 }

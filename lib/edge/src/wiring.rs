@@ -81,6 +81,7 @@ impl Services {
                 settings.queue,
                 settings.admission_key.clone(),
             )
+            .accepting_previous_key(settings.admission_key_previous.clone())
             .glancing_for(settings.glance),
         );
         let hold_expiry = Arc::new(SqsQueue::new(sqs.clone(), settings.resources.hold_expiry_queue_url.clone()));

@@ -1,14 +1,27 @@
 // The one way the app talks to the API: JSON in and out, the caller's JWT, the queue token
 // and an Idempotency-Key when given, and every failure turned into an ApiProblem that
 // carries the API's stable `code`. A 503 (CONTENTION, THROTTLED, SERVICE_UNAVAILABLE,
-// CHARGE_OUTCOME_UNKNOWN) is retried after its Retry-After with the very same request and
-// key, a few times, before it is given up to the screen. An admitted fan's admission pass
-// (from GET /queue/tokens/current) rides along with their queue token, see `passFor`.
+// CHARGE_OUTCOME_UNKNOWN) or a 429 (API Gateway's throttling) is retried after its
+// Retry-After with the very same request and key, a few times, before it is given up to the
+// screen; a charge without an Idempotency-Key is never sent twice. An admitted fan's
+// admission pass (from GET /queue/tokens/current) rides along with their queue token, see
+// `passFor`.
+//
+// Not every answer comes from the service: on AWS, API Gateway answers some requests itself,
+// before any function runs, with `{"message": ...}` bodies (401 from its JWT authorizer, 429
+// and 503 from throttling, 413 over the payload limit, 504 on an integration timeout), and a
+// proxy on the way may answer with an HTML page. Those get a code by their status
+// (`codeForStatus`), so a screen shows a translated sentence, and a 401 of theirs signs out
+// like the service's AUTH_MISSING / AUTH_INVALID.
 
-import type { ProblemBody, TokenStatus } from './types';
+import type { TokenStatus } from './types';
 
-/** Codes the app itself uses for failures that never reached the API's answer. */
-export const CLIENT_CODES = ['NETWORK', 'UNEXPECTED'] as const;
+/**
+ * Codes the app itself uses for failures that never reached the API's answer: no answer
+ * (NETWORK), an answer that is no problem document from a server that could not answer
+ * (UNAVAILABLE: 502, 503) or not in time (TIMEOUT: 504), or anything else (UNEXPECTED).
+ */
+export const CLIENT_CODES = ['NETWORK', 'UNEXPECTED', 'UNAVAILABLE', 'TIMEOUT'] as const;
 
 export class ApiProblem extends Error {
   constructor(
@@ -35,12 +48,16 @@ export interface ClientOptions {
   /** '' for the same origin (locally, and behind CloudFront on AWS). */
   base: string;
   bearer: () => string | null;
-  /** Told of 401 AUTH_MISSING / AUTH_INVALID: the sign-in is gone. */
+  /**
+   * Told of 401 AUTH_MISSING / AUTH_INVALID, and of any 401 that is no problem document (API
+   * Gateway's `{"message":"Unauthorized"}`, read as AUTH_INVALID): the sign-in is gone. Not of
+   * 401 TOKEN_MISSING / TOKEN_INVALID, which are about the queue token.
+   */
   onSignedOut?: (problem: ApiProblem) => void;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
-  /** Retries of a 503 before giving up (the first try not counted). */
-  retries503?: number;
+  /** Retries of a 503 or a 429 before giving up (the first try not counted). Default 3. */
+  retries?: number;
   /** A share in [0, 1) for the retries' jitter. Default Math.random. */
   random?: () => number;
   /** The time in epoch ms, for the admission pass's expiry. Default Date.now. */
@@ -59,10 +76,10 @@ export function retryAfterMs(header: string | null): number {
 export const RETRY_WAIT_CAP_MS = 8000;
 
 /**
- * How long to wait before retry `attempt` (0-based) of a 503: its Retry-After, doubled at each
- * further retry up to RETRY_WAIT_CAP_MS, plus up to as much again at random (`random` in
- * [0, 1)). Never sooner than the service asked, and a crowd refused together does not come
- * back together.
+ * How long to wait before retry `attempt` (0-based) of a 503 or a 429: its Retry-After (1 s
+ * when there is none, as from API Gateway's throttling), doubled at each further retry up to
+ * RETRY_WAIT_CAP_MS, plus up to as much again at random (`random` in [0, 1)). Never sooner
+ * than the service asked, and a crowd refused together does not come back together.
  */
 export function backoffMs(retryAfter: number, attempt: number, random: number): number {
   const floor = Math.min(retryAfter * 2 ** Math.min(attempt, 8), Math.max(RETRY_WAIT_CAP_MS, retryAfter));
@@ -99,23 +116,23 @@ export class ApiClient {
   }
 
   async call<T>(req: Request): Promise<T> {
-    const retries = this.options.retries503 ?? 3;
+    const retries = this.options.retries ?? 3;
+    const resend = resendable(req);
     // False when a renewal just failed: the pass is left off, so the API reads the token.
     const withPass = await this.renewIfHalfSpent(req);
     for (let attempt = 0; ; attempt++) {
       const resp = await this.send(req, withPass);
       if (resp.ok) {
-        const text = await resp.text();
-        const body: unknown = text ? JSON.parse(text) : undefined;
+        const body = await readBody(resp);
         this.rememberPass(req, body);
         return body as T;
       }
       const problem = await toProblem(resp);
-      if (resp.status === 503 && attempt < retries) {
+      if (RETRIED_STATUSES.has(resp.status) && resend && attempt < retries) {
         await this.sleep(backoffMs(retryAfterMs(resp.headers.get('retry-after')), attempt, this.random()));
         continue;
       }
-      if (problem.status === 401 && problem.code.startsWith('AUTH_')) this.options.onSignedOut?.(problem);
+      if (signedOut(problem)) this.options.onSignedOut?.(problem);
       throw problem;
     }
   }
@@ -190,12 +207,81 @@ export class ApiClient {
   }
 }
 
-async function toProblem(resp: Response): Promise<ApiProblem> {
-  try {
-    const body = (await resp.json()) as Partial<ProblemBody>;
-    if (typeof body.code === 'string') return new ApiProblem(resp.status, body.code, body.detail ?? '');
-  } catch {
-    // not a problem document: fall through
+/** Statuses retried with the same request: the service's 503 and a throttle's 429 (any body). */
+const RETRIED_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+
+const CHARGE = /^\/users\/[^/?]+\/balance\/charges(?:\?|$)/;
+
+/**
+ * Whether a request may be sent again as it was after a 503 or a 429: every one but a
+ * charge without an Idempotency-Key, which could charge twice (the contract: read the
+ * balance before charging again). Payments and refunds without a key are safe to repeat
+ * (the contract answers the first outcome), and the app sends charges and payments with one.
+ */
+export function resendable(req: Pick<Request, 'method' | 'path' | 'idempotencyKey'>): boolean {
+  return !(req.method === 'POST' && CHARGE.test(req.path) && !req.idempotencyKey);
+}
+
+/**
+ * Whether a failure means the sign-in is gone: a 401 AUTH_MISSING or AUTH_INVALID (which is
+ * also what any 401 that is no problem document is read as, see `codeForStatus`).
+ */
+export function signedOut(problem: ApiProblem): boolean {
+  return problem.status === 401 && (problem.code === 'AUTH_MISSING' || problem.code === 'AUTH_INVALID');
+}
+
+/**
+ * The code for an answer that is no problem document (API Gateway's `{"message": ...}`, an
+ * HTML page from a proxy, an empty body), by its status.
+ */
+export function codeForStatus(status: number): string {
+  switch (status) {
+    case 401:
+      return 'AUTH_INVALID'; // the JWT authorizer: missing, expired or not valid
+    case 413:
+      return 'PAYLOAD_TOO_LARGE';
+    case 429:
+      return 'THROTTLED';
+    case 500:
+      return 'INTERNAL';
+    case 502:
+    case 503:
+      return 'UNAVAILABLE';
+    case 504:
+      return 'TIMEOUT'; // the integration timed out: the request may still have been done
+    default:
+      return 'UNEXPECTED';
   }
-  return new ApiProblem(resp.status, 'UNEXPECTED', resp.statusText);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A success's JSON body (undefined if empty); a body that is not JSON is an UNEXPECTED problem. */
+async function readBody(resp: Response): Promise<unknown> {
+  const text = await resp.text().catch(() => '');
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ApiProblem(resp.status, 'UNEXPECTED', 'the answer is not JSON');
+  }
+}
+
+async function toProblem(resp: Response): Promise<ApiProblem> {
+  const text = await resp.text().catch(() => '');
+  let body: unknown;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    body = undefined; // not JSON: an HTML error page, plain text
+  }
+  if (isObject(body) && typeof body.code === 'string') {
+    return new ApiProblem(resp.status, body.code, typeof body.detail === 'string' ? body.detail : '');
+  }
+  // API Gateway's own answer ({"message":"Too Many Requests"}), or no JSON at all.
+  const message = isObject(body) && typeof body.message === 'string' ? body.message : '';
+  const detail = message || resp.statusText || (text ? 'the answer is not a problem document' : 'no body');
+  return new ApiProblem(resp.status, codeForStatus(resp.status), detail);
 }

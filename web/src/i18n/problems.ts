@@ -1,6 +1,7 @@
-// Every problem `code` the API can answer (docs/openapi.json, Problem.code), and the two the
-// app adds for failures that never got an answer, as one sentence a fan or an operator can
-// act on, in Korean and English. The app switches on `code`, never on the API's `detail`.
+// Every problem `code` the API can answer (docs/openapi.json, Problem.code), and the ones the
+// app adds for failures that brought no problem document (CLIENT_CODES in api/client.ts), as
+// one sentence a fan or an operator can act on, in Korean and English. The app switches on
+// `code`, never on the API's `detail`.
 
 import type { Lang } from './lang';
 
@@ -125,8 +126,18 @@ export const PROBLEM_MESSAGES: Record<string, Sentence> = {
     ko: '일시적인 오류가 발생했습니다. 잠시 후 다시 시도해 주세요.',
     en: 'Something went wrong on our side. Please try again shortly.',
   },
-  // The app's own: no answer, or an answer that is not a problem document.
+  // The app's own: no answer, or an answer that is not a problem document (API Gateway's
+  // own `{"message": ...}`, a proxy's page). A 401, 413, 429 or 500 of those gets the
+  // service's code above (AUTH_INVALID, PAYLOAD_TOO_LARGE, THROTTLED, INTERNAL).
   NETWORK: { ko: '서버에 연결하지 못했습니다. 인터넷 연결을 확인해 주세요.', en: 'Could not reach the service. Check your connection.' },
+  UNAVAILABLE: {
+    ko: '서비스가 지금 응답할 수 없습니다. 잠시 후 다시 시도해 주세요.',
+    en: 'The service cannot answer right now. Please try again in a moment.',
+  },
+  TIMEOUT: {
+    ko: '서비스 응답 시간이 초과되었습니다. 처리되었을 수도 있으니 결과를 확인한 뒤 다시 시도해 주세요.',
+    en: 'The service took too long to answer. It may still have been done: check before trying again.',
+  },
   UNEXPECTED: { ko: '예상하지 못한 응답입니다. 다시 시도해 주세요.', en: 'The service answered unexpectedly. Please try again.' },
 };
 

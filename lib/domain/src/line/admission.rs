@@ -9,7 +9,7 @@ use std::sync::Arc;
 use crate::catalog::concert::Concert;
 use crate::catalog::store::CatalogStore;
 use crate::error::{Error, Result};
-use crate::line::store::{AdmissionPlan, AdmitterStore, MAX_RELEASE_PER_TRANSACTION};
+use crate::line::store::{AdmissionPlan, AdmitterStore, Release, MAX_RELEASE_PER_TRANSACTION};
 use crate::retry::{repeating, retrying};
 use crate::rules::arrivals::Arrivals;
 use crate::rules::line::{next_batch, Batch, LineCounters, MAX_PENDING_HOLE_RUNS};
@@ -119,12 +119,21 @@ impl Admitter {
     /// The tick, under its lease.
     pub(crate) async fn tick_leased(&self, concert_id: &ConcertId, now: Timestamp) -> Result<TickReport> {
         let mut report = TickReport::default();
-        loop {
-            let ended = retrying(|| self.store.ended_slots(concert_id, now, MAX_RELEASE_PER_TRANSACTION)).await?;
-            if ended.is_empty() || !self.store.release_slots(concert_id, &ended).await? {
-                break;
+        'releasing: loop {
+            let mut leases = retrying(|| self.store.ended_slots(concert_id, now, MAX_RELEASE_PER_TRANSACTION)).await?;
+            // The slots are listed from an index that may lag: one renewed or released since
+            // would cancel the whole release, so it is released again without them.
+            while !leases.is_empty() {
+                match self.store.release_slots(concert_id, &leases).await? {
+                    Release::Done => {
+                        report.released += leases.len();
+                        continue 'releasing;
+                    }
+                    Release::Stale(stale) => leases.retain(|l| !stale.contains(&l.token)),
+                    Release::Raced => break 'releasing,
+                }
             }
-            report.released += ended.len();
+            break;
         }
         let concert = self.concert(concert_id).await?;
         let phase = concert.phase_at(now);

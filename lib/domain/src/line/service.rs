@@ -22,6 +22,9 @@ pub struct QueueService {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) policy: QueuePolicy,
     pub(crate) key: PassKey,
+    /// The key passes were signed with before the last rotation, still accepted (never
+    /// used to sign): passes live minutes, and no fan is refused mid-rotation.
+    pub(crate) previous_key: Option<PassKey>,
     /// How long a join may answer from a glance (none by default; `glancing_for`).
     pub(crate) glance_for: std::time::Duration,
     pub(crate) glances: Glances<ConcertId, Glance>,
@@ -51,7 +54,23 @@ impl QueueService {
         policy: QueuePolicy,
         key: PassKey,
     ) -> Self {
-        Self { store, catalog, clock, policy, key, glance_for: std::time::Duration::ZERO, glances: Default::default() }
+        Self {
+            store,
+            catalog,
+            clock,
+            policy,
+            key,
+            previous_key: None,
+            glance_for: std::time::Duration::ZERO,
+            glances: Default::default(),
+        }
+    }
+
+    /// Accept passes signed with `previous` too, during a key rotation (ADR 0007).
+    #[must_use]
+    pub fn accepting_previous_key(mut self, previous: Option<PassKey>) -> Self {
+        self.previous_key = previous;
+        self
     }
 
     /// Let joins answer from a glance at the sale and its line up to `glance_for` old.

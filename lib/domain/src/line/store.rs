@@ -34,6 +34,16 @@ pub struct AdmissionPlan {
     pub passed: Vec<HoleRun>,
 }
 
+/// What a release of slots came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Release {
+    Done,
+    /// Nothing released: these tokens' slots are no longer as read.
+    Stale(Vec<TokenId>),
+    /// Nothing released: another admitter moved the line first.
+    Raced,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CreateOutcome {
     Created,
@@ -110,8 +120,10 @@ pub trait AdmitterStore: LineStore {
     async fn seal(&self, concert: &ConcertId, draw: &Draw, cohort: &Arrivals) -> Result<bool>;
     /// Slots whose lease ended at or before `now` (at most `limit`).
     async fn ended_slots(&self, concert: &ConcertId, now: Timestamp, limit: usize) -> Result<Vec<SlotLease>>;
-    /// Release the slots and lower `active` by their number. False if another admitter got there first.
-    async fn release_slots(&self, concert: &ConcertId, leases: &[SlotLease]) -> Result<bool>;
+    /// Release the slots and lower `active` by their number, all or none: `Stale` names the
+    /// leases whose slot is no longer as read (the index they came from lags, so a renewed
+    /// or released slot can still be listed), `Raced` says another admitter got there first.
+    async fn release_slots(&self, concert: &ConcertId, leases: &[SlotLease]) -> Result<Release>;
     /// Let a batch in: move the serving number, count its slots, note the batch (and its
     /// check-in count, from 0). False if the counters changed since they were read.
     async fn admit(&self, plan: &AdmissionPlan) -> Result<bool>;

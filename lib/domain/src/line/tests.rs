@@ -7,10 +7,12 @@ use std::time::Duration;
 use crate::catalog::store::CatalogStore;
 use crate::error::{Error, Result};
 use crate::line::admission::{TickLease, TICK_LEASE};
+use crate::line::service::QueueService;
 use crate::line::status::LineStatus;
 use crate::line::store::AdmitterStore;
 use crate::line::store::CreateOutcome;
 use crate::line::store::{FanStore, LineStore};
+use crate::line::store::{Release, SlotLease};
 use crate::line::token::{Admission, Presented, SealedPass, Token, TokenState, TokenStatus, TokenView};
 use crate::rules::arrivals::EmptyPlaces;
 use crate::rules::line::Spot;
@@ -877,4 +879,55 @@ async fn joins_at_the_opening_never_seal_and_a_sealer_holding_the_claim_keeps_ot
     w.clock.advance(Duration::from_secs(11));
     assert_eq!(w.admitter.seal(&w.concert).await.unwrap().cohort, 3);
     assert_eq!(current(&w, &fan.token.to_string()).await.unwrap().position, Some(3), "behind the cohort");
+}
+
+#[tokio::test]
+async fn a_release_names_the_slots_no_longer_as_listed_and_releases_nothing_until_they_are_left_out() {
+    let w = world(10, 10).await;
+    let (_, first, _) = checked_in(&w).await;
+    let (_, second, _) = checked_in(&w).await;
+    w.clock.advance(Duration::from_secs(301));
+    let ended = w.mem.ended_slots(&w.concert, w.clock.now(), 99).await.unwrap();
+    assert_eq!(ended.len(), 2, "both idle slots ended");
+    // As a lagging index would list it: the first slot with the end it had before a renewal.
+    let first = TokenId::parse(&first).unwrap();
+    let listed: Vec<SlotLease> = ended
+        .iter()
+        .map(|l| if l.token == first { SlotLease { until: l.until.minus(Duration::from_secs(1)), ..*l } } else { *l })
+        .collect();
+    let active = w.mem.counters(&w.concert).await.unwrap().active;
+    assert_eq!(w.mem.release_slots(&w.concert, &listed).await.unwrap(), Release::Stale(vec![first]));
+    assert_eq!(w.mem.counters(&w.concert).await.unwrap().active, active, "nothing released");
+    let rest: Vec<SlotLease> = listed.into_iter().filter(|l| l.token != first).collect();
+    assert_eq!(w.mem.release_slots(&w.concert, &rest).await.unwrap(), Release::Done);
+    assert_eq!(w.mem.counters(&w.concert).await.unwrap().active, active - 1, "the other slot came back");
+    assert!(TokenId::parse(&second).is_ok());
+    // The tick releases what is left from a fresh listing.
+    assert_eq!(w.admitter.tick(&w.concert).await.unwrap().released, 1);
+}
+
+#[tokio::test]
+async fn during_a_key_rotation_passes_of_the_previous_key_admit_and_an_unknown_key_falls_back_to_the_token() {
+    let w = world(10, 10).await;
+    let (user, raw, pass) = checked_in(&w).await;
+    let old_key = crate::testkit::world::pass_key();
+    let new_key = PassKey::new(b"the key after the rotation, 32 b").unwrap();
+    // Rotated: this instance signs with the new key and still accepts the old one.
+    let rotated = QueueService::new(w.mem.clone(), w.mem.clone(), w.clock.clone(), w.queue.policy, new_key.clone())
+        .accepting_previous_key(Some(old_key));
+    assert!(rotated.authorize(user, with_pass(&pass.value), &w.concert).await.is_ok(), "an old pass still admits");
+    let fresh = rotated.current(user, Some(&raw)).await.unwrap().pass.expect("a pass");
+    assert!(Pass::open(&fresh.value, &new_key).is_ok(), "new passes are signed with the new key");
+    // An instance that knows neither key: the pass alone is refused, beside its token the
+    // token is read (one read), never a 401 for a fan whose token is good.
+    let stranger = QueueService::new(
+        w.mem.clone(),
+        w.mem.clone(),
+        w.clock.clone(),
+        w.queue.policy,
+        PassKey::new(b"a third key, never seen by fans!").unwrap(),
+    );
+    assert_eq!(stranger.authorize(user, with_pass(&pass.value), &w.concert).await, Err(Error::TokenInvalid));
+    let both = Presented { token: Some(&raw), pass: Some(&pass.value) };
+    assert!(stranger.authorize(user, both, &w.concert).await.is_ok(), "the token admits");
 }

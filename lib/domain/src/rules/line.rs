@@ -70,6 +70,13 @@ pub struct Batch {
 /// admission to let some in.
 pub const MAX_PENDING_HOLE_RUNS: usize = 1024;
 
+/// Hole runs one admission forgets at most. Its write removes one attribute per run, and
+/// DynamoDB refuses an expression over 4 KB (ValidationException, for good: every tick
+/// would build the same plan): 200 removals take about 1.5 KB. Runs left behind lie wholly
+/// below the serving number, count for nothing there, and go with the next admissions.
+/// https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html#limits-expression-parameters
+pub const MAX_RUNS_FORGOTTEN_PER_ADMISSION: usize = 200;
+
 /// At most this many check-ins counters per batch, one per this many places.
 pub const MAX_CHECK_IN_SHARDS: u32 = 16;
 const PLACES_PER_CHECK_IN_SHARD: u64 = 250;
@@ -218,6 +225,51 @@ pub fn next_batch(
     let batch =
         Batch::new(from, through, now.plus(policy.check_in_for.min(policy.active_for)), now.plus(policy.active_for))
             .with_holes(holes_through(through));
-    let passed = counters.holes.iter().filter(|r| cohort + r.last() <= through).copied().collect();
+    let passed = counters
+        .holes
+        .iter()
+        .filter(|r| cohort + r.last() <= through)
+        .take(MAX_RUNS_FORGOTTEN_PER_ADMISSION)
+        .copied()
+        .collect();
     Some((batch, passed))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::rules::arrivals::STRIPES;
+
+    #[test]
+    fn an_admission_forgets_at_most_its_share_of_hole_runs_and_the_next_the_rest() {
+        // 300 one-place hole runs on stripe 0, ranks 1..=300 (places 1, 33, 65...), every
+        // stripe counted to rank 400: a batch of 20,000 places passes all 300.
+        let holes: Vec<HoleRun> = (0..300).map(|r| HoleRun { stripe: 0, after: r, through: r + 1 }).collect();
+        let mut counters = LineCounters {
+            draw: Some(Draw { cohort: 0, seed: [0; 16] }),
+            holes: holes.clone(),
+            ..LineCounters::default()
+        };
+        let arrivals = Arrivals::new(vec![400; STRIPES as usize]);
+        let policy = QueuePolicy {
+            admit_per_tick: 20_000,
+            active_cap: 100_000,
+            active_for: Duration::from_secs(600),
+            check_in_for: Duration::from_secs(60),
+            idle_for: Duration::from_secs(300),
+            tick_every: Duration::from_secs(5),
+        };
+        let now = Timestamp::from_millis(0);
+        let (batch, passed) = next_batch(&counters, 0, &arrivals, 10_000, &policy, now).expect("a batch");
+        assert_eq!(passed.len(), MAX_RUNS_FORGOTTEN_PER_ADMISSION, "the write stays far below 4 KB");
+        assert_eq!(batch.holes, 300, "every hole in the batch takes no slot, forgotten or not");
+        // The admission applied: the serving number moved, the forgotten runs are gone.
+        counters.admitted_through = batch.through;
+        counters.holes.retain(|r| !passed.contains(r));
+        let (_, rest) = next_batch(&counters, 0, &arrivals, 10, &policy, now).expect("the next batch");
+        assert_eq!(rest.len(), 100, "the runs left below the serving number go with the next admission");
+        assert_eq!(counters.holes_within(0, batch.through + 1, batch.through + 10), 0, "and count for nothing there");
+    }
 }

@@ -7,7 +7,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, TransactWriteItem, Up
 
 use crate::dynamo::{applied, batch_get, condition_failed, get_n, get_s, infra, key, n, opt_n, s, sdk, transact};
 use domain::error::{Error, Result};
-use domain::line::store::{AdmissionPlan, AdmitterStore, SlotLease};
+use domain::line::store::{AdmissionPlan, AdmitterStore, Release, SlotLease};
 use domain::rules::arrivals::{Arrivals, HoleRun, STRIPES};
 use domain::rules::fair_start::Draw;
 use domain::rules::line::{Batch, LineTotals};
@@ -187,7 +187,7 @@ impl AdmitterStore for DynamoQueue {
             .collect()
     }
 
-    async fn release_slots(&self, concert: &ConcertId, leases: &[SlotLease]) -> Result<bool> {
+    async fn release_slots(&self, concert: &ConcertId, leases: &[SlotLease]) -> Result<Release> {
         let mut items = Vec::with_capacity(leases.len() + 1);
         for lease in leases {
             let update = Update::builder()
@@ -210,8 +210,13 @@ impl AdmitterStore for DynamoQueue {
             .map_err(infra)?;
         items.push(TransactWriteItem::builder().update(counter).build());
         match transact(&self.t.client, items).await {
-            Ok(outcome) => Ok(outcome.is_ok()),
-            Err(Error::Contention) => Ok(false),
+            Ok(Ok(())) => Ok(Release::Done),
+            // The counter (the last item) failed, or nothing said which: another admitter.
+            Ok(Err(failed)) if failed.is_empty() || failed.contains(&leases.len()) => Ok(Release::Raced),
+            Ok(Err(failed)) => {
+                Ok(Release::Stale(failed.iter().filter_map(|i| leases.get(*i)).map(|l| l.token).collect()))
+            }
+            Err(Error::Contention) => Ok(Release::Raced),
             Err(e) => Err(e),
         }
     }
@@ -221,10 +226,11 @@ impl AdmitterStore for DynamoQueue {
         let Some(cap_before) = u64::from(plan.cap).checked_sub(b.slots()) else { return Ok(false) };
         let old = b.from - 1;
         let mut names = HashMap::from([("#b".to_owned(), batch_attr(b.from))]);
-        let mut update = "SET admittedThrough = :through, #b = :batch, \
-                          active = if_not_exists(active, :zero) + :k, \
-                          admittedFans = if_not_exists(admittedFans, :zero) + :k"
-            .to_owned();
+        let mut update = format!(
+            "SET {ADMITTED_THROUGH} = :through, #b = :batch, \
+             {ACTIVE} = if_not_exists({ACTIVE}, :zero) + :k, \
+             {ADMITTED_FANS} = if_not_exists({ADMITTED_FANS}, :zero) + :k"
+        );
         // The hole runs let in entirely are forgotten with it.
         for (i, run) in plan.passed.iter().enumerate() {
             update.push_str(if i == 0 { " REMOVE " } else { ", " });

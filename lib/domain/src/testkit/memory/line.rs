@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use crate::error::Result;
-use crate::line::store::{AdmissionPlan, CreateOutcome, SlotLease};
+use crate::line::store::{AdmissionPlan, CreateOutcome, Release, SlotLease};
 use crate::line::token::{Token, TokenState};
 use crate::rules::arrivals;
 use crate::rules::arrivals::{Arrivals, HoleRun};
@@ -223,20 +223,25 @@ impl AdmitterStore for Memory {
             .collect())
     }
 
-    async fn release_slots(&self, concert: &ConcertId, leases: &[SlotLease]) -> Result<bool> {
+    async fn release_slots(&self, concert: &ConcertId, leases: &[SlotLease]) -> Result<Release> {
         self.step("release_slots", |s| {
             let k = u32::try_from(leases.len()).unwrap_or(u32::MAX);
             let active = s.lines.get(concert).map_or(0, |l| l.counters.active);
             // As DynamoDB's conditions: every slot as read, and `active >= k`.
-            if active < k || !leases.iter().all(|l| s.slots.get(&l.token) == Some(&l.until)) {
-                return Ok(false);
+            let stale: Vec<TokenId> =
+                leases.iter().filter(|l| s.slots.get(&l.token) != Some(&l.until)).map(|l| l.token).collect();
+            if !stale.is_empty() {
+                return Ok(Release::Stale(stale));
+            }
+            if active < k {
+                return Ok(Release::Raced);
             }
             for l in leases {
                 s.slots.remove(&l.token);
             }
             let line = s.lines.entry(concert.clone()).or_default();
             line.counters.active -= k;
-            Ok(true)
+            Ok(Release::Done)
         })
     }
 
