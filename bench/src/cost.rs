@@ -317,6 +317,7 @@ pub async fn run() -> String {
         booking.usd_per_million()
     );
     out.push_str(&joins(&s, &concert).await);
+    out.push_str(&admission_rate().await);
     // The same rows as data, for the rush's bill (`rush --cost FILE`).
     if let Ok(path) = std::env::var("COST_JSON") {
         let rows: serde_json::Map<String, Value> = rows
@@ -363,6 +364,45 @@ One admitter tick let **{} fans** in (every one of the joins above, within the s
         report.admitted_count(),
         s.settings.queue.admit_per_tick,
         s.settings.queue.tick_every.as_secs(),
+    );
+    out
+}
+
+/// The admission rate one scheduled run reaches against the configured one (issue 19: a
+/// run used to stop starting ticks half-way through its minute). A line longer than the run
+/// can admit, a cap it never meets; one run of `RUN_SECONDS` at one tick a second, as
+/// `fn_admitter::invocation` runs on AWS, ticks included, on this machine's emulator.
+async fn admission_rate() -> String {
+    const RUN_SECONDS: u64 = 10;
+    const PER_TICK: u32 = 50;
+    let mut settings = edge::config::Settings::from_env().expect("settings from the environment");
+    settings.queue.admit_per_tick = PER_TICK;
+    settings.queue.active_cap = 100_000;
+    settings.queue.tick_every = std::time::Duration::from_secs(1);
+    settings.admitter_run = std::time::Duration::from_secs(RUN_SECONDS);
+    let s = Services::connect(settings, std::sync::Arc::new(domain::values::clock::SystemClock)).await;
+    let mut spec = demo_spec(s.operator.now()).expect("the demo concert");
+    let concert = ConcertId::parse(&format!("rate-{}", &uuid::Uuid::new_v4().simple().to_string()[..8])).expect("id");
+    spec.id = concert.clone();
+    s.operator.create(&spec).await.expect("seed the rate concert");
+    s.admitter.seal(&concert).await.expect("seal its draw");
+    let waiting = u64::from(PER_TICK) * RUN_SECONDS * 3 / 2;
+    for _ in 0..waiting {
+        s.queue.issue(UserId::random(), &concert).await.expect("join");
+    }
+    // Other live sales (the cost probe's) are ticked too, as on AWS; this one is measured.
+    let before = s.operator.numbers(&concert).await.expect("numbers").admitted;
+    let started = std::time::Instant::now();
+    let run = fn_admitter::invocation(&s).await.expect("one admitter run");
+    let took = started.elapsed().as_secs_f64();
+    let admitted = s.operator.numbers(&concert).await.expect("numbers").admitted - before;
+    let configured = u64::from(PER_TICK) * RUN_SECONDS;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n### Admission rate: one scheduled run\n\nOne run of {RUN_SECONDS} s at {PER_TICK} a tick, a tick a second ({configured} places configured), over a line of {waiting}: **{admitted}** admitted in {} ticks ({took:.1} s), **{:.0} %** of the configured rate (goal: at least 95 %).",
+        run["ticks"],
+        100.0 * admitted as f64 / configured as f64,
     );
     out
 }

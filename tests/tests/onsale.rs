@@ -238,7 +238,9 @@ async fn the_sell_out_reaches_waiting_fans_and_new_joins() {
     .await;
     let t0 = SystemClock.now();
     let id = unique_id();
-    assert_eq!(create(&app, spec(&id, t0, t0, t0.plus(HOUR), 1)).await.status, 201);
+    let body = spec(&id, t0, t0, t0.plus(HOUR), 1);
+    let date = body["dates"][0]["date"].as_str().expect("the show's date").to_owned();
+    assert_eq!(create(&app, body).await.status, 201);
     let concert = ConcertId::parse(&id).unwrap();
     let buyer = UserId::random();
     let waiter = UserId::random();
@@ -248,7 +250,7 @@ async fn the_sell_out_reaches_waiting_fans_and_new_joins() {
     // Joined after the buyer's admission: behind the buyer, who holds the one slot.
     let waiting = app.join(&id).as_user(waiter).await;
     app.charge(buyer, 100_000).key("c").await;
-    let held = app.hold(&id, &show_date(), 1).token(token).await;
+    let held = app.hold(&id, &date, 1).token(token).await;
     let paid = app.pay(held.text("reservationId")).token(token).key("p").await;
     assert_eq!(paid.status, 201, "{paid:?}");
     let mut polled = Answer { status: 0, body: Value::Null };
@@ -286,7 +288,7 @@ async fn only_operators_run_sales_and_a_sold_seat_is_never_edited_away() {
     let token = app.join(&id).as_user(buyer).await.text("token").to_owned();
     admit(&app, &concert, buyer, &token).await;
     app.charge(buyer, 100_000).key("c").await;
-    let held = app.hold(&id, &show_date(), 2).token(&token).await;
+    let held = app.hold(&id, body["dates"][0]["date"].as_str().expect("the show's date"), 2).token(&token).await;
     let paid = app.pay(held.text("reservationId")).token(&token).key("p").await;
     assert_eq!(paid.status, 201, "{paid:?}");
     let mut smaller = body.clone();
