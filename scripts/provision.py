@@ -11,10 +11,13 @@ Intrinsic functions are evaluated with the parameters' defaults; an environment 
 whose value cannot be known locally (e.g. an attribute of a Cognito resource) is left out
 with a note on stderr.
 
-routes.json: [{"method", "path", "function", "public"}]. `public` is true exactly when API
-Gateway runs no authorizer for the route (its event says `Auth: {Authorizer: NONE}`, or its
-API has no default authorizer and the event names none): the local gateway requires a JWT
-on every other route, as the HTTP API's JWT authorizer does.
+routes.json: [{"method", "path", "function", "public", "throttle", "timeoutSeconds"}].
+`public` is true exactly when API Gateway runs no authorizer for the route (its event says
+`Auth: {Authorizer: NONE}`, or its API has no default authorizer and the event names none):
+the local gateway requires a JWT on every other route, as the HTTP API's JWT authorizer
+does. `throttle` ({"rate", "burst"}, or null) is the route's RouteSettings or the stage's
+DefaultRouteSettings; `timeoutSeconds` is the function's Timeout (Globals included): the
+local gateway throttles and times out each route as API Gateway and Lambda do.
 """
 import json
 import urllib.request
@@ -296,13 +299,35 @@ def routes(t):
                 api_auth = (apis[api_name].get("Properties") or {}).get("Auth") or global_auth
                 default = api_auth.get("DefaultAuthorizer")
             authorizer = (p.get("Auth") or {}).get("Authorizer", default)
+            method = p["Method"].upper()
+            api_props = (apis[api_name].get("Properties") or {}) if api_id is not None else {}
             out.append({
-                "method": p["Method"].upper(),
+                "method": method,
                 "path": p["Path"],
                 "function": binary,
                 "public": authorizer in (None, "NONE"),
+                "throttle": throttle(t, api_props, f"{method} {p['Path']}"),
+                "timeoutSeconds": int(t.resolve(function_props(t, res).get("Timeout", 3))),
             })
     return out
+
+
+def function_props(t, res):
+    """A function's properties over the Globals' (what SAM deploys)."""
+    return {**(t.globals.get("Function") or {}), **(res.get("Properties") or {})}
+
+
+def throttle(t, api_props, route_key):
+    """The route's throttle as API Gateway applies it: its RouteSettings entry, else the
+    stage's DefaultRouteSettings; None when neither sets one (the account's own limit)."""
+    settings = ((api_props.get("RouteSettings") or {}).get(route_key)
+                or api_props.get("DefaultRouteSettings") or {})
+    if "ThrottlingRateLimit" not in settings and "ThrottlingBurstLimit" not in settings:
+        return None
+    return {
+        "rate": float(t.resolve(settings.get("ThrottlingRateLimit", 10000))),
+        "burst": int(t.resolve(settings.get("ThrottlingBurstLimit", 5000))),
+    }
 
 
 def policies(t):

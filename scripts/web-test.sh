@@ -37,8 +37,11 @@ fi
 if [ "$what" = all ] || [ "$what" = e2e ]; then
   echo "== web: end to end in headless Chromium"
   (cd web && npm run --silent build) >/dev/null
-  cargo build --quiet -p local-gateway
-  scripts/stack.sh start "$dir/main" target/debug/local-gateway
+  # LOCAL_GATEWAY_BIN: a gateway built beforehand (e.g. while another build runs); else built here.
+  gateway=${LOCAL_GATEWAY_BIN:-}
+  if [ -z "$gateway" ]; then cargo build --quiet -p local-gateway; gateway=$PWD/target/debug/local-gateway; fi
+  export LOCAL_GATEWAY_BIN=$gateway
+  scripts/stack.sh start "$dir/main" "$gateway"
   scripts/stack.sh start "$dir/short-hold" web/e2e/short-hold-gateway.sh
   SERVICE_URL=$(source "$dir/main/env" && echo "$SERVICE_URL")
   SHORT_HOLD_SERVICE_URL=$(source "$dir/short-hold/env" && echo "$SERVICE_URL")

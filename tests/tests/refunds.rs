@@ -78,3 +78,20 @@ async fn a_refunded_seat_is_resold_and_nobodys_money_or_seat_is_wrong() {
     assert_eq!(numbers.body["refunds"]["count"], 1);
     assert_eq!(numbers.body["netRevenue"], price, "one seat sold, no fee kept on the free refund");
 }
+
+#[tokio::test]
+async fn a_quote_shows_what_the_refund_gives_back_and_changes_nothing() {
+    let app = App::start().await;
+    let concert = app.new_concert(&[DATE]).await;
+    let (fan, id, price) = bought(&app, &concert, 6).await;
+    let quote = app.get(format!("/reservations/{id}/refund")).as_user(fan.user).await;
+    assert_eq!(quote.status, 200, "{quote:?}");
+    assert_eq!((quote.number("price"), quote.number("fee"), quote.number("refund")), (price, 0, price));
+    assert_eq!(app.balance(fan.user).await, 1_000_000 - price, "a quote credits nothing");
+    let theirs = app.get(format!("/reservations/{id}/refund")).as_user(domain::values::ids::UserId::random()).await;
+    assert_eq!((theirs.status, theirs.code()), (404, "RESERVATION_NOT_FOUND"), "{theirs:?}");
+    let refunded = app.refund(&id).as_user(fan.user).await;
+    assert_eq!(refunded.number("refunded"), quote.number("refund"));
+    let again = app.get(format!("/reservations/{id}/refund")).as_user(fan.user).await;
+    assert_eq!((again.status, again.code()), (409, "ALREADY_REFUNDED"), "{again:?}");
+}

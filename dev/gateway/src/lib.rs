@@ -3,6 +3,7 @@
 //! and its JWT authorizer (`identity`, with a local token issuer in Cognito's place),
 //! EventBridge's schedule (the admitter tick) and the SQS event source (hold releases).
 
+pub mod api_gateway;
 pub mod cdn;
 pub mod identity;
 pub mod web;
@@ -33,6 +34,13 @@ pub struct Route {
     /// is only ever opened on purpose.
     #[serde(default)]
     pub public: bool,
+    /// The route's throttle (template.yaml's RouteSettings or DefaultRouteSettings); none
+    /// locally when routes.json gives none.
+    #[serde(default)]
+    pub throttle: Option<api_gateway::Throttle>,
+    /// The function's Timeout; API Gateway's 30 s when routes.json gives none.
+    #[serde(default, rename = "timeoutSeconds")]
+    pub timeout_seconds: Option<u64>,
 }
 
 impl Route {
@@ -121,10 +129,20 @@ pub async fn handle(
     if let Some(resp) = web::respond(routes, &req) {
         return resp;
     }
-    match authorize(routes, identity, req) {
-        Ok((route, req)) => dispatch(functions.of(&route.function), &route.function, req).await,
-        Err(e) => problem(&e),
+    let route = match find_route(routes, &req) {
+        Ok(route) => route,
+        Err(e) => return problem(&e),
+    };
+    // API Gateway throttles a route before its authorizer runs.
+    if route.throttle.as_ref().is_some_and(|t| !t.admit(std::time::Instant::now())) {
+        return api_gateway::too_many_requests();
     }
+    let req = match authorize(route, identity, req) {
+        Ok(req) => req,
+        Err(e) => return api_gateway::unauthorized(&e),
+    };
+    let timeout = route.timeout_seconds.map_or(api_gateway::INTEGRATION_TIMEOUT, Duration::from_secs);
+    api_gateway::invoke(timeout, dispatch(functions.of(&route.function), &route.function, req)).await
 }
 
 /// The routes that exist only locally, standing in for Cognito: `POST /dev/login` and the
@@ -137,22 +155,21 @@ fn local_route(identity: &DevIdentity, req: &lambda_http::Request) -> Option<lam
     }
 }
 
-/// What API Gateway does before it invokes a function: find the route (`RouteNotFound`),
-/// run the JWT authorizer unless the route is public (`AuthMissing`, `AuthInvalid`), and
-/// hand over the request with its request context. The context is the gateway's to write:
-/// whatever a caller attached is replaced, so claims only ever come from a verified token.
-fn authorize<'r>(
-    routes: &'r [Route],
-    identity: &DevIdentity,
-    req: lambda_http::Request,
-) -> Result<(&'r Route, lambda_http::Request), Error> {
-    let route =
-        routes.iter().find(|r| r.matches(req.method().as_str(), req.uri().path())).ok_or(Error::RouteNotFound)?;
+/// The template's route a request is for (`RouteNotFound`: API Gateway's 404).
+fn find_route<'r>(routes: &'r [Route], req: &lambda_http::Request) -> Result<&'r Route, Error> {
+    routes.iter().find(|r| r.matches(req.method().as_str(), req.uri().path())).ok_or(Error::RouteNotFound)
+}
+
+/// What API Gateway does before it invokes a route's function: run the JWT authorizer
+/// unless the route is public (`AuthMissing`, `AuthInvalid`), and hand over the request
+/// with its request context. The context is the gateway's to write: whatever a caller
+/// attached is replaced, so claims only ever come from a verified token.
+fn authorize(route: &Route, identity: &DevIdentity, req: lambda_http::Request) -> Result<lambda_http::Request, Error> {
     if route.public {
-        return Ok((route, identity::with_context(req, None)));
+        return Ok(identity::with_context(req, None));
     }
     let claims = identity.verify(header(&req, "authorization"))?;
-    Ok((route, identity::with_claims(req, claims)))
+    Ok(identity::with_claims(req, claims))
 }
 
 /// `POST /dev/login`: a token for the given (or a new) user, as an operator if asked.

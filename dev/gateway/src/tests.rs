@@ -11,7 +11,7 @@ use lambda_http::{Body, RequestExt};
 use serde_json::{json, Value};
 
 use super::identity::tests::{identity, other_key_pem};
-use super::{authorize, local_route, DevIdentity, Route};
+use super::{authorize, find_route, local_route, DevIdentity, Route};
 
 fn request(method: &str, path: &str, authorization: Option<&str>, body: &str) -> lambda_http::Request {
     let mut b = http::Request::builder().method(method).uri(path);
@@ -40,6 +40,16 @@ fn routes() -> Vec<Route> {
         {"method": "POST", "path": "/queue/tokens", "function": "queue"},
     ]))
     .unwrap()
+}
+
+/// The route a request is for, then the authorizer: what `handle` does before a function.
+fn authorize_in<'r>(
+    routes: &'r [Route],
+    identity: &DevIdentity,
+    req: lambda_http::Request,
+) -> Result<(&'r Route, lambda_http::Request), Error> {
+    let route = find_route(routes, &req)?;
+    Ok((route, authorize(route, identity, req)?))
 }
 
 fn bearer(user: UserId, operator: bool) -> String {
@@ -131,7 +141,7 @@ fn only_post_dev_login_and_get_jwks_are_local_routes() {
 #[test]
 fn an_unknown_route_is_404_even_without_a_token() {
     let routes = routes();
-    let refused = authorize(&routes, identity(), request("GET", "/nowhere", None, ""));
+    let refused = authorize_in(&routes, identity(), request("GET", "/nowhere", None, ""));
     assert!(matches!(refused, Err(Error::RouteNotFound)), "{refused:?}");
 }
 
@@ -139,14 +149,14 @@ fn an_unknown_route_is_404_even_without_a_token() {
 fn a_protected_route_without_a_token_is_401_auth_missing() {
     let routes = routes();
     let user = UserId::random();
-    let refused = authorize(&routes, identity(), request("GET", &format!("/users/{user}/balance"), None, ""));
+    let refused = authorize_in(&routes, identity(), request("GET", &format!("/users/{user}/balance"), None, ""));
     assert!(matches!(refused, Err(Error::AuthMissing)), "{refused:?}");
 }
 
 #[test]
 fn a_route_without_the_public_flag_is_protected() {
     let routes = routes();
-    let refused = authorize(&routes, identity(), request("POST", "/queue/tokens", None, "{}"));
+    let refused = authorize_in(&routes, identity(), request("POST", "/queue/tokens", None, "{}"));
     assert!(matches!(refused, Err(Error::AuthMissing)), "{refused:?}");
 }
 
@@ -156,7 +166,7 @@ fn a_protected_route_with_another_issuers_token_is_401_auth_invalid() {
     let impostor = DevIdentity::new(other_key_pem(), identity().issuer(), identity().audience()).unwrap();
     let token = impostor.mint(UserId::random(), true, Duration::from_secs(60)).0;
     let req = request("POST", "/queue/tokens", Some(&format!("Bearer {token}")), "{}");
-    let refused = authorize(&routes, identity(), req);
+    let refused = authorize_in(&routes, identity(), req);
     assert!(matches!(refused, Err(Error::AuthInvalid)), "{refused:?}");
 }
 
@@ -165,7 +175,7 @@ fn a_protected_route_with_a_good_token_reaches_the_function_with_its_claims() {
     let routes = routes();
     let user = UserId::random();
     let req = request("GET", &format!("/users/{user}/balance"), Some(&bearer(user, true)), "");
-    let (route, req) = authorize(&routes, identity(), req).expect("authorized");
+    let (route, req) = authorize_in(&routes, identity(), req).expect("authorized");
     assert_eq!(route.function, "balance");
     let claims = claims_of(&req).expect("the authorizer's claims");
     assert_eq!(claims["sub"], user.to_string());
@@ -177,7 +187,7 @@ fn a_public_route_needs_no_token_and_gets_no_claims() {
     let routes = routes();
     for authorization in [None, Some("Bearer garbage".to_owned()), Some(bearer(UserId::random(), false))] {
         let req = request("GET", "/concerts", authorization.as_deref(), "");
-        let (route, req) = authorize(&routes, identity(), req).expect("public");
+        let (route, req) = authorize_in(&routes, identity(), req).expect("public");
         assert_eq!(route.function, "availability");
         assert!(matches!(req.request_context_ref(), Some(RequestContext::ApiGatewayV2(_))));
         assert!(claims_of(&req).is_none(), "{authorization:?}");
@@ -191,14 +201,14 @@ fn claims_attached_by_the_caller_never_reach_the_function() {
     let user = UserId::random();
     // No token at all: refused, whatever the request carried.
     let req = super::identity::with_claims(request("GET", &format!("/users/{user}/balance"), None, ""), forged.clone());
-    assert!(matches!(authorize(&routes, identity(), req), Err(Error::AuthMissing)));
+    assert!(matches!(authorize_in(&routes, identity(), req), Err(Error::AuthMissing)));
     // A good token: its claims replace the forged ones.
     let req = request("GET", &format!("/users/{user}/balance"), Some(&bearer(user, false)), "");
-    let (_, req) = authorize(&routes, identity(), super::identity::with_claims(req, forged.clone())).unwrap();
+    let (_, req) = authorize_in(&routes, identity(), super::identity::with_claims(req, forged.clone())).unwrap();
     assert_eq!(claims_of(&req).unwrap()["sub"], user.to_string());
     // A public route: no claims at all.
     let req = super::identity::with_claims(request("GET", "/concerts", None, ""), forged);
-    let (_, req) = authorize(&routes, identity(), req).unwrap();
+    let (_, req) = authorize_in(&routes, identity(), req).unwrap();
     assert!(claims_of(&req).is_none());
 }
 

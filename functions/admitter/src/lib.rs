@@ -11,6 +11,13 @@ use edge::wiring::Services;
 use futures::StreamExt;
 use serde_json::{json, Value};
 
+/// The log lines of a concert's step that did not complete. template.yaml's
+/// `AdmissionStalledFilter` counts them (JSON logs: `$.fields.message`), and its alarm
+/// fires when a concert's admission fails minute after minute, as one refused write
+/// would make it (a write the next tick builds the same way again).
+pub const STEP_FAILED: &str = "admission step failed; next tick retries";
+pub const STEP_TIMED_OUT: &str = "admission step ran out of time; next tick retries";
+
 /// Concerts ticked at once.
 const CONCURRENT_CONCERTS: usize = 16;
 
@@ -64,11 +71,11 @@ pub async fn tick(s: &Services) -> Result<TickSummary> {
             }
             Ok(Err(e)) => {
                 summary.failed += 1;
-                tracing::warn!(concert = %concert, error = %e, "admission step failed; next tick retries");
+                tracing::warn!(concert = %concert, error = %e, "{STEP_FAILED}");
             }
             Err(_) => {
                 summary.failed += 1;
-                tracing::warn!(concert = %concert, "admission step ran out of time; next tick retries");
+                tracing::warn!(concert = %concert, "{STEP_TIMED_OUT}");
             }
         }
     }
@@ -165,5 +172,16 @@ mod tests {
         let slower =
             on_cadence(every, Duration::from_secs(60), || tokio::time::sleep(Duration::from_secs(7))).await.len();
         assert_eq!(slower, 9, "a tick longer than the cadence delays the next start only");
+    }
+
+    #[test]
+    fn the_stalled_admission_alarm_counts_exactly_the_failed_steps_log_lines() {
+        let template = include_str!("../../../template.yaml");
+        let start = template.find("  AdmissionStalledFilter:").expect("the metric filter");
+        let filter = &template[start..start + template[start..].find("\n\n").unwrap_or(template.len() - start)];
+        for line in [STEP_FAILED, STEP_TIMED_OUT] {
+            assert!(filter.contains(&format!("$.fields.message = \"{line}\"")), "{line} in {filter}");
+        }
+        assert!(template.contains("MetricName: AdmissionStepsFailed"), "the alarm watches the filter's metric");
     }
 }

@@ -1,4 +1,5 @@
-//! Seat holds: hold one seat for the token's user, read one's own reservation, cancel it.
+//! Seat holds: hold one seat for the token's user, read one's own reservation, cancel it;
+//! refund a paid seat, and quote that refund first.
 
 use domain::booking::reservation::Reservation;
 use domain::values::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber};
@@ -24,6 +25,7 @@ pub async fn handle(s: &Services, req: Request) -> Response<Body> {
         ("POST", ["reservations"]) => hold(s, &req).await,
         ("GET", ["reservations", id]) => get(s, &req, id).await,
         ("DELETE", ["reservations", id]) => cancel(s, &req, id).await,
+        ("GET", ["reservations", id, "refund"]) => refund_quote(s, &req, id).await,
         ("POST", ["reservations", id, "refund"]) => refund(s, &req, id).await,
         _ => Err(Error::RouteNotFound),
     })
@@ -64,6 +66,14 @@ async fn refund(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> 
     let id = ReservationId::parse(raw).map_err(|_| Error::ReservationNotFound)?;
     let refund = s.refunds.refund(who.user, id, key).await?;
     Ok((200, refund.to_json()))
+}
+
+/// What refunding a paid seat would give back now, checked as the refund checks it and
+/// written nowhere (no queue token, as for the refund).
+async fn refund_quote(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> {
+    let who = caller(req)?;
+    let id = ReservationId::parse(raw).map_err(|_| Error::ReservationNotFound)?;
+    Ok((200, s.refunds.quote(who.user, id).await?.to_json()))
 }
 
 fn reservation_json(r: &Reservation, s: &Services) -> Value {

@@ -366,6 +366,15 @@ impl CatalogStore for DynamoCatalog {
     }
 }
 
+/// Rounds of one batch write before its unprocessed items are given up (Throttled).
+const BATCH_ROUNDS: u32 = 10;
+
+/// The most a batch write waits before sending round `attempt`'s unprocessed items again:
+/// doubling from 100 ms, at most 800 ms (slept with full jitter).
+fn resend_pause(attempt: u32) -> std::time::Duration {
+    std::time::Duration::from_millis((50u64 << attempt.min(4)).min(800))
+}
+
 impl DynamoCatalog {
     async fn write_batch(&self, items: Vec<Item>) -> Result<()> {
         let mut requests: Vec<WriteRequest> = items
@@ -380,17 +389,29 @@ impl DynamoCatalog {
             .collect::<Result<_>>()?;
         // Unprocessed items are sent again after an exponential, jittered pause, as AWS asks:
         // https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html
-        for attempt in 0..10u32 {
+        for attempt in 0..BATCH_ROUNDS {
             if requests.is_empty() {
                 return Ok(());
             }
             if attempt > 0 {
-                domain::retry::pause(std::time::Duration::from_millis((50u64 << attempt.min(4)).min(800))).await;
+                domain::retry::pause(resend_pause(attempt)).await;
             }
             let out =
                 self.t.client.batch_write_item().request_items(self.table(), requests).send().await.map_err(sdk)?;
             requests = out.unprocessed_items().and_then(|u| u.get(self.table())).cloned().unwrap_or_default();
         }
         Err(domain::error::Error::Throttled)
+    }
+}
+
+#[cfg(test)]
+mod batch_tests {
+    use super::*;
+
+    #[test]
+    fn unprocessed_items_are_resent_after_growing_pauses_for_about_six_seconds_at_most() {
+        let pauses: Vec<u128> = (1..BATCH_ROUNDS).map(|a| resend_pause(a).as_millis()).collect();
+        assert_eq!(pauses, [100, 200, 400, 800, 800, 800, 800, 800, 800]);
+        assert!(pauses.iter().sum::<u128>() < 7_000, "a concert's creation gives up within its timeout");
     }
 }

@@ -108,6 +108,29 @@ pub struct Refund {
     pub refunded_at: Timestamp,
 }
 
+/// What a refund would give back at `quoted_at` (`RefundService::quote`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundQuote {
+    pub reservation: ReservationId,
+    pub price: Won,
+    pub fee: Won,
+    /// `price - fee`.
+    pub refund: Won,
+    pub quoted_at: Timestamp,
+}
+
+impl RefundQuote {
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "reservationId": self.reservation.to_string(),
+            "price": self.price.get(),
+            "fee": self.fee.get(),
+            "refund": self.refund.get(),
+            "quotedAt": self.quoted_at.to_rfc3339(),
+        })
+    }
+}
+
 impl Refund {
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::json!({

@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use crate::booking::records::Refund;
+use crate::booking::records::{Refund, RefundQuote};
 use crate::booking::reservation::Reservation;
 use crate::booking::reservation::ReservationState;
 use crate::booking::store::PaymentStore;
@@ -57,18 +57,7 @@ impl RefundService {
                 // The same request repeated without a key is answered; another key is a second refund.
                 return if key.is_none() { Ok(Round::Done(done)) } else { Err(Error::AlreadyRefunded) };
             }
-            let ReservationState::Confirmed { payment } = reservation.state else { return Err(Error::NotPaid) };
-            let concert = self.concert(&reservation.concert).await?;
-            let paid = retrying(|| self.payments.payment(caller, payment)).await?.ok_or(Error::NotPaid)?;
-            let plan = plan_refund(
-                reservation,
-                payment,
-                paid.paid_at,
-                &concert.refund_policy,
-                (snap.wallet, &self.limits),
-                self.clock.now(),
-                key.clone(),
-            )?;
+            let plan = self.plan(reservation, snap.wallet, key.clone()).await?;
             let (fee, refund) = (plan.refund.fee, plan.refund.amount);
             // Refunded, or the balance moved, meanwhile (lost): the next read says which.
             Ok(Round::from_write(self.store.refund(&plan).await, || {
@@ -77,6 +66,42 @@ impl RefundService {
             }))
         })
         .await
+    }
+
+    /// What refunding the caller's paid reservation would give back now, checked as the
+    /// refund itself checks it (the same plan, not written): for showing the fee before
+    /// the fan confirms. The refund quotes again when it is made.
+    pub async fn quote(&self, caller: UserId, id: ReservationId) -> Result<RefundQuote> {
+        let snap = retrying(|| self.store.snapshot(caller, id, None)).await?;
+        let reservation = snap.reservation.filter(|r| r.user == caller).ok_or(Error::ReservationNotFound)?;
+        if snap.existing.is_some() {
+            return Err(Error::AlreadyRefunded);
+        }
+        let plan = self.plan(reservation, snap.wallet, None).await?;
+        let r = plan.refund;
+        Ok(RefundQuote {
+            reservation: r.reservation,
+            price: r.price,
+            fee: r.fee,
+            refund: r.amount,
+            quoted_at: r.refunded_at,
+        })
+    }
+
+    /// The refund of a reservation as read, with its concert's schedule and its payment.
+    async fn plan(&self, reservation: Reservation, wallet: Wallet, key: Option<IdempotencyKey>) -> Result<RefundPlan> {
+        let ReservationState::Confirmed { payment } = reservation.state else { return Err(Error::NotPaid) };
+        let concert = self.concert(&reservation.concert).await?;
+        let paid = retrying(|| self.payments.payment(reservation.user, payment)).await?.ok_or(Error::NotPaid)?;
+        plan_refund(
+            reservation,
+            payment,
+            paid.paid_at,
+            &concert.refund_policy,
+            (wallet, &self.limits),
+            self.clock.now(),
+            key,
+        )
     }
 
     pub async fn refunds(&self, user: UserId) -> Result<Vec<Refund>> {

@@ -166,3 +166,32 @@ fn plan_refund_credits_the_price_less_the_schedules_fee_and_refuses_past_the_dea
         Some(Error::BalanceLimit { limit: 1_000_000 })
     );
 }
+
+#[tokio::test]
+async fn a_quote_tells_what_the_refund_at_that_instant_gives_back_and_writes_nothing() {
+    let w = world().await;
+    let (fan, r) = paid(&w, 7).await;
+    w.clock.set(w.date.start().minus(DAY * 5));
+    let before = WalletStore::wallet(&*w.mem, fan.user).await.unwrap().balance;
+    let quote = w.refunds.quote(fan.user, r.id).await.unwrap();
+    assert_eq!((quote.price, quote.fee), (r.price, won(r.price.get() * 20 / 100)), "5 days before: 20%");
+    assert_eq!(quote.refund, won(r.price.get() - quote.fee.get()));
+    assert_eq!(quote.quoted_at, w.clock.now());
+    assert_eq!(WalletStore::wallet(&*w.mem, fan.user).await.unwrap().balance, before, "nothing credited");
+    assert!(matches!(seat_state(&w, &r).await, SeatState::Sold { .. }), "still the fan's");
+    let refund = w.refunds.refund(fan.user, r.id, None).await.unwrap();
+    assert_eq!((refund.fee, refund.amount), (quote.fee, quote.refund), "the refund gives what was quoted");
+    assert_eq!(w.refunds.quote(fan.user, r.id).await, Err(Error::AlreadyRefunded));
+}
+
+#[tokio::test]
+async fn a_quote_is_refused_as_the_refund_would_be() {
+    let w = world().await;
+    let (fan, r) = paid(&w, 8).await;
+    assert_eq!(w.refunds.quote(UserId::random(), r.id).await, Err(Error::ReservationNotFound), "someone else's");
+    let (other, _) = w.fan().await;
+    let held = w.holds.hold(&other, w.date, SeatNumber::new(9).unwrap()).await.unwrap();
+    assert_eq!(w.refunds.quote(other.user, held.id).await, Err(Error::NotPaid), "a hold is cancelled, not refunded");
+    w.clock.set(w.date.start().minus(DAY));
+    assert_eq!(w.refunds.quote(fan.user, r.id).await, Err(Error::RefundDeadlinePassed));
+}
