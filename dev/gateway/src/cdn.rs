@@ -37,6 +37,13 @@ const COLLAPSE_WAIT: Duration = Duration::from_secs(5);
 
 /// `max-age` of a `Cache-Control` that lets shared caches keep the answer.
 fn shared_max_age(headers: &HeaderMap) -> Option<u64> {
+    // An answer that varies with a request header (the web app's files, by
+    // Accept-Encoding) is not kept: this stand-in keys on the URL alone, so it could hand a
+    // brotli body to a client that cannot read it. CloudFront keys on the normalized
+    // Accept-Encoding instead; locally those files are answered from disk anyway.
+    if headers.contains_key(http::header::VARY) {
+        return None;
+    }
     let value = headers.get(http::header::CACHE_CONTROL)?.to_str().ok()?;
     let parts: Vec<&str> = value.split(',').map(str::trim).collect();
     if !parts.contains(&"public") {
@@ -126,6 +133,10 @@ mod tests {
             edge.store("/p".into(), StatusCode::OK, &mut headers(private), &body);
             assert!(edge.lookup("/p").is_none(), "{private}");
         }
+        let mut varies = headers("public, max-age=31536000, immutable");
+        varies.insert(http::header::VARY, HeaderValue::from_static("accept-encoding"));
+        edge.store("/assets/app.js".into(), StatusCode::OK, &mut varies, &body);
+        assert!(edge.lookup("/assets/app.js").is_none(), "an answer that varies by a request header");
         let mut h = headers("public, max-age=1");
         edge.store("/concerts/c/line".into(), StatusCode::OK, &mut h, &body);
         assert_eq!(h["x-cache"], "Miss from local-edge");

@@ -44,9 +44,44 @@ pub fn respond_from(root: &Path, routes: &[Route], req: &Request) -> Option<Resp
     } else {
         root.join("index.html")
     };
-    let bytes = inside(root, &file).and_then(|f| std::fs::read(f).ok())?;
+    let file = inside(root, &file)?;
+    let (encoding, bytes) = encoded(&file, req.headers().get("accept-encoding").and_then(|v| v.to_str().ok()))?;
     let immutable = segments.first().is_some_and(|s| s == "assets");
-    Some(file_response(&file, if method == "HEAD" { Vec::new() } else { bytes }, immutable))
+    let mut resp = file_response(&file, if method == "HEAD" { Vec::new() } else { bytes }, immutable);
+    // Whatever was chosen, caches must key on what the client accepts.
+    resp.headers_mut().insert("vary", http::HeaderValue::from_static("accept-encoding"));
+    if let Some(encoding) = encoding {
+        resp.headers_mut().insert("content-encoding", http::HeaderValue::from_static(encoding));
+    }
+    Some(resp)
+}
+
+/// The file as the client best accepts it: the build's brotli (`.br`) or gzip (`.gz`)
+/// copy beside it when the client's Accept-Encoding names that coding (CloudFront picks
+/// the same way, brotli first:
+/// https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/ServingCompressedFiles.html),
+/// else the file itself.
+fn encoded(file: &Path, accept: Option<&str>) -> Option<(Option<&'static str>, Vec<u8>)> {
+    let accepts = |coding: &str| {
+        accept.is_some_and(|a| {
+            a.split(',').any(|part| {
+                let mut it = part.split(';');
+                let name = it.next().unwrap_or("").trim();
+                let refused = it.any(|q| q.trim().replace(' ', "") == "q=0");
+                name.eq_ignore_ascii_case(coding) && !refused
+            })
+        })
+    };
+    for (coding, suffix) in [("br", "br"), ("gzip", "gz")] {
+        if accepts(coding) {
+            let mut name = file.as_os_str().to_owned();
+            name.push(format!(".{suffix}"));
+            if let Ok(bytes) = std::fs::read(PathBuf::from(name)) {
+                return Some((Some(coding), bytes));
+            }
+        }
+    }
+    std::fs::read(file).ok().map(|bytes| (None, bytes))
 }
 
 /// The URL path as safe file-name segments, or None for anything that could leave the
@@ -187,6 +222,35 @@ mod tests {
         assert!(respond_from(&root, &routes(), &get("/../Cargo.toml")).is_none());
         let config = respond_from(&root, &routes(), &get("/config.json")).unwrap();
         assert_eq!(config.body().as_ref(), br#"{"auth":"dev"}"#);
+    }
+
+    #[test]
+    fn a_client_that_accepts_brotli_or_gzip_gets_the_builds_compressed_copy() {
+        let root = dist();
+        std::fs::write(root.join("assets/app-1a2b.js.br"), "BR").unwrap();
+        std::fs::write(root.join("assets/app-1a2b.js.gz"), "GZ").unwrap();
+        let with = |accept: &str| {
+            let req = http::Request::builder()
+                .uri("/assets/app-1a2b.js")
+                .header("accept-encoding", accept)
+                .body(Body::Empty)
+                .unwrap();
+            respond_from(&root, &routes(), &req).unwrap()
+        };
+        for (accept, coding, body) in [
+            ("gzip, deflate, br", Some("br"), &b"BR"[..]),
+            ("gzip", Some("gzip"), b"GZ"),
+            ("br;q=0, gzip", Some("gzip"), b"GZ"),
+            ("identity", None, b"console.log(1)"),
+        ] {
+            let resp = with(accept);
+            assert_eq!(resp.headers().get("content-encoding").map(|v| v.to_str().unwrap()), coding, "{accept}");
+            assert_eq!(resp.body().as_ref(), body, "{accept}");
+            assert_eq!(resp.headers()["vary"], "accept-encoding");
+            assert_eq!(resp.headers()["content-type"], "text/javascript; charset=utf-8", "the file's own type");
+        }
+        let plain = respond_from(&root, &routes(), &get("/index.html")).unwrap();
+        assert!(plain.headers().get("content-encoding").is_none(), "no copy, no coding");
     }
 
     #[test]
