@@ -331,3 +331,24 @@ async fn the_operator_sees_joins_and_admissions_per_minute() {
         assert_eq!(numbers.body["line"]["waiting"], 4, "8 joined, 4 let in over two ticks: {numbers:?}");
     }
 }
+
+#[tokio::test]
+async fn the_catalog_card_shows_a_new_sales_dates_and_prices_and_an_edit_changes_them() {
+    let app = App::start().await;
+    let t0 = SystemClock.now();
+    let id = unique_id();
+    let mut body = spec(&id, t0.plus(HOUR), t0.plus(HOUR * 2), t0.plus(HOUR * 3), 50);
+    body["priceTiers"] = json!([
+        { "fromSeat": 1, "toSeat": 10, "price": 220_000 },
+        { "fromSeat": 11, "toSeat": 50, "price": 110_000 },
+    ]);
+    assert_eq!(create(&app, body.clone()).await.status, 201);
+    let card = |list: &Answer| list.body["concerts"].as_array().unwrap().iter().find(|c| c["concertId"] == id).cloned();
+    let listed = card(&app.get("/concerts").await).expect("listed");
+    assert_eq!((&listed["dates"], &listed["prices"]), (&json!([show_date()]), &json!([110_000, 220_000])), "{listed}");
+    body["priceTiers"] = json!([{ "fromSeat": 1, "toSeat": 50, "price": 99_000 }]);
+    let edited = app.put(format!("/operator/concerts/{id}"), body).as_operator().await;
+    assert_eq!(edited.status, 200, "{edited:?}");
+    let listed = card(&app.get("/concerts").await).expect("listed");
+    assert_eq!(listed["prices"], json!([99_000]), "{listed}");
+}

@@ -149,6 +149,8 @@ pub fn concert_json(c: &Concert, now: Timestamp) -> Value {
         "opensAt": c.sale.opens_at.to_rfc3339(),
         "closesAt": c.sale.closes_at.to_rfc3339(),
         "refundPolicy": c.refund_policy.to_json(),
+        "dates": c.summary.dates.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "prices": c.summary.prices.iter().map(|p| p.get()).collect::<Vec<_>>(),
     })
 }
 

@@ -15,7 +15,7 @@ use crate::dynamo::schema::attr::*;
 use crate::dynamo::schema::catalog::{
     concert_pk, date_seats_prefix, live_sk, seat_sk, status, CATALOG_PK, LIVE_PK, META_SK, SEAT_PREFIX,
 };
-use domain::catalog::concert::{Concert, Seat, SeatState};
+use domain::catalog::concert::{Concert, Seat, SeatState, Summary};
 use domain::catalog::store::CatalogStore;
 use domain::error::{Error, Result};
 use domain::rules::refund_policy::RefundPolicy;
@@ -82,7 +82,23 @@ fn concert_of(item: &Item, id: ConcertId) -> Result<Concert> {
                 .map_err(|_| Error::Infrastructure("a stored refund policy is not JSON".into()))
                 .and_then(|v| RefundPolicy::from_json(&v))?,
         },
+        summary: summary_of(item)?,
     })
+}
+
+/// A concert's dates and prices (none for an item written before they were kept).
+fn summary_of(item: &Item) -> Result<Summary> {
+    let list = |name: &str| item.get(name).and_then(|v| v.as_l().ok()).cloned().unwrap_or_default();
+    let bad = || Error::Infrastructure("a stored concert summary is malformed".into());
+    let dates = list(SHOW_DATES)
+        .iter()
+        .map(|v| v.as_s().map_err(|_| bad()).and_then(|d| ConcertDate::parse(d)))
+        .collect::<Result<_>>()?;
+    let prices = list(PRICES)
+        .iter()
+        .map(|v| v.as_n().map_err(|_| bad()).and_then(|p| p.parse().map_err(|_| bad())).and_then(Won::new))
+        .collect::<Result<_>>()?;
+    Ok(Summary { dates, prices })
 }
 
 /// The attributes of a concert, as its META item and its CATALOG listing both carry them.
@@ -98,6 +114,8 @@ fn concert_attrs(c: &Concert, mut item: Item) -> Item {
     item.insert(SOLD_OUT.into(), AttributeValue::Bool(c.sold_out));
     item.insert(VERSION.into(), n(c.version));
     item.insert(REFUND_POLICY.into(), s(c.refund_policy.to_json().to_string()));
+    item.insert(SHOW_DATES.into(), AttributeValue::L(c.summary.dates.iter().map(|d| s(d.to_string())).collect()));
+    item.insert(PRICES.into(), AttributeValue::L(c.summary.prices.iter().map(|p| n(p.get())).collect()));
     if let Some(k) = c.control.admit_per_tick {
         item.insert(ADMIT_PER_TICK.into(), n(k));
     }

@@ -29,6 +29,29 @@ pub struct Concert {
     pub refunds: u64,
     /// What cancelling a paid seat gives back, and until when.
     pub refund_policy: RefundPolicy,
+    /// The show dates and the tiers' prices, ascending, as the operator last set them: what
+    /// the catalog shows a fan before any seat is read (the seats remain the truth).
+    pub summary: Summary,
+}
+
+/// What a concert's card shows: its dates and its prices, ascending and distinct.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Summary {
+    pub dates: Vec<ConcertDate>,
+    pub prices: Vec<Won>,
+}
+
+impl Summary {
+    /// The summary of a concert with these seats.
+    pub fn of(seats: &[Seat]) -> Self {
+        let mut dates: Vec<ConcertDate> = seats.iter().map(|s| s.date).collect();
+        let mut prices: Vec<Won> = seats.iter().map(|s| s.price).collect();
+        dates.sort();
+        dates.dedup();
+        prices.sort();
+        prices.dedup();
+        Self { dates, prices }
+    }
 }
 
 impl Concert {
@@ -49,6 +72,7 @@ impl Concert {
             version: 0,
             refunds: 0,
             refund_policy: RefundPolicy::standard(),
+            summary: Summary::default(),
         }
     }
 

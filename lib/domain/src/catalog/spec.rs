@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::catalog::concert::Concert;
-use crate::catalog::concert::{Seat, SeatState};
+use crate::catalog::concert::{Seat, SeatState, Summary};
 use crate::error::{Error, Result};
 use crate::rules::refund_policy::RefundPolicy;
 use crate::rules::sale::{SaleControl, SaleWindow};
@@ -159,6 +159,7 @@ impl ConcertSpec {
             version: before.map_or(0, |b| b.version + 1),
             refunds: before.map_or(0, |b| b.refunds),
             refund_policy: self.refund_policy.clone(),
+            summary: Summary::of(&self.seats()),
         }
     }
 }

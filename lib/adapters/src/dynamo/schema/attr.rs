@@ -46,6 +46,8 @@ pub const PK: &str = "pk";
 pub const PREQUEUE_AT: &str = "prequeueAt";
 pub const PREQUEUED: &str = "prequeued";
 pub const PRICE: &str = "price";
+/// A concert's tier prices, ascending (a list of numbers).
+pub const PRICES: &str = "prices";
 /// A seat slot's reservation (in an account's `s<i>` map).
 pub const R: &str = "r";
 pub const REF: &str = "ref";
@@ -57,6 +59,8 @@ pub const REFUNDS: &str = "refunds";
 pub const RELEASED_AT: &str = "releasedAt";
 pub const RESERVATION_ID: &str = "reservationId";
 pub const SEALED: &str = "sealed";
+/// A concert's show dates, ascending (a list of YYYY-MM-DD strings).
+pub const SHOW_DATES: &str = "showDates";
 pub const SEALER: &str = "sealer";
 pub const SEALING_UNTIL: &str = "sealingUntil";
 pub const SEAT_LIMIT: &str = "seatLimit";

@@ -224,3 +224,31 @@ fn the_tiers_are_read_back_from_the_seats() {
     assert_eq!(tiers_of(&spec().seats()), standard_tiers());
     assert!(tiers_of(&[]).is_empty());
 }
+
+#[tokio::test]
+async fn a_concert_card_carries_its_dates_and_prices_as_last_set() {
+    let w = world().await;
+    let made = w.operator.create(&spec()).await.unwrap();
+    let dates: Vec<String> = made.summary.dates.iter().map(ToString::to_string).collect();
+    assert_eq!(dates, ["2027-03-01", "2027-03-02"]);
+    let prices: Vec<i64> = made.summary.prices.iter().map(|p| p.get()).collect();
+    assert_eq!(prices, [110_000, 165_000, 220_000], "each tier once, ascending");
+    let mut fewer = spec();
+    fewer.dates.truncate(1);
+    fewer.tiers = vec![PriceTier {
+        from: SeatNumber::new(1).unwrap(),
+        to: SeatNumber::new(50).unwrap(),
+        price: Won::new(99_000).unwrap(),
+    }];
+    let edited = w.operator.edit(&fewer).await.unwrap();
+    assert_eq!(
+        (edited.summary.dates.len(), edited.summary.prices.iter().map(|p| p.get()).collect::<Vec<_>>()),
+        (1, vec![99_000])
+    );
+    let listed = CatalogStore::concerts(&*w.mem).await.unwrap();
+    assert_eq!(
+        listed.iter().find(|c| c.id == made.id).map(|c| &c.summary),
+        Some(&edited.summary),
+        "the listing reads it back"
+    );
+}
