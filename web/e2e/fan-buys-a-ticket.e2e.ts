@@ -1,12 +1,14 @@
-// (a) A fan signs in, waits, is admitted, holds a seat, charges the wallet, pays and sees
-// the receipt; then finds the payment in their list and their wallet statement, and the app
-// in English.
+// (a) A fan on a phone (390 x 844) signs in, waits, is admitted and taps a seat: the
+// selection bar puts Pay in view without scrolling, and from an empty wallet its one step
+// charges exactly the shortfall and pays. The receipt (a short reference, no UUID), the
+// payment in their list and the wallet statement follow; then the app in English.
 
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { formatWon } from '../src/domain/money';
 import { t } from '../src/i18n/messages';
-import { DEMO_CONCERT, aFreeSeat, joinAndGetAdmitted, launch, openApp, openFirstDate, seat, shot, signIn } from './harness';
+import { DEMO_CONCERT, aFreeSeat, inViewport, joinAndGetAdmitted, launch, openApp, openFirstDate, priceOf, seat, shot, signIn } from './harness';
+import { expectAccessible } from './axe';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -16,73 +18,88 @@ afterAll(async () => {
   await browser?.close();
 });
 
-test('a fan buys a ticket: sign in, line, seat, charge, pay, receipt', async () => {
+test('a fan buys a ticket on a phone: tap a seat, Pay in view, charge the shortfall and pay in one step', async () => {
   const { page } = await openApp(browser);
   await page.getByRole('heading', { level: 1, name: t('signInTitle', {}, 'ko') }).waitFor();
+  // The heading is focused for screen readers, with no ring drawn around it.
+  expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+  expect(await page.locator('h1').evaluate((el) => getComputedStyle(el).outlineStyle)).toBe('none');
   await shot(page, '01-sign-in');
+  await expectAccessible(page, '01-sign-in');
   await signIn(page, 'fan');
+  expect(await page.locator('header .who').textContent()).toContain('팬으로 로그인됨');
 
   const card = page.locator(`[data-concert="${DEMO_CONCERT}"]`);
   await expect.poll(() => card.locator('[data-phase]').getAttribute('data-phase')).toBe('ON_SALE');
+  expect(await card.locator('.venue').textContent()).not.toBe('');
   await shot(page, '02-concerts');
+  await expectAccessible(page, '02-concerts');
 
   await joinAndGetAdmitted(page, DEMO_CONCERT);
   await expect.poll(() => page.locator('.turn').textContent()).toMatch(/남음/);
   await shot(page, '04-dates');
+  await expectAccessible(page, '04-dates');
 
-  const date = await openFirstDate(page);
+  await openFirstDate(page);
+  expect(await page.locator('.stage').isVisible()).toBe(true);
   const n = await aFreeSeat(page);
-  const price = Number(await seat(page, n).evaluate((b) => b.getAttribute('aria-label')!.match(/₩([\d,]+)/)![1].replace(/,/g, '')));
-  // The map is one tab stop; arrow keys move between seats (10 to a row); Enter holds.
-  const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-seat'));
-  await page.locator('.seat-grid [tabindex="0"]').focus();
-  expect(await focused()).toBe('1');
-  for (const [key, want] of [['ArrowRight', '2'], ['ArrowDown', '12'], ['End', '50'], ['ArrowUp', '40'], ['Home', '1']]) {
-    await page.keyboard.press(key);
-    expect(await focused(), key).toBe(want);
-  }
-  await seat(page, n).focus();
-  await page.keyboard.press('Enter');
+  const price = await priceOf(page, n);
+  // Every seat is a 44 px touch target.
+  const box = (await seat(page, n).boundingBox())!;
+  expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(44);
+  await seat(page, n).click();
   await expect.poll(() => seat(page, n).getAttribute('data-state')).toBe('mine');
-  expect(await seat(page, n).getAttribute('aria-label')).toBe(`${n}번 좌석, ${formatWon(price)}, 내가 선점함`);
-  const hold = page.locator(`.hold[data-seat="${n}"]`);
-  await expect.poll(() => hold.getAttribute('data-state')).toBe('held');
-  await expect.poll(() => hold.locator('[role="timer"]').textContent()).toMatch(/0[45]:\d\d 후 선점 해제/);
+  expect(await seat(page, n).getAttribute('aria-label')).toBe(`좌석 번호 ${n}, ${formatWon(price)}, 내가 선점함`);
+  await expect.poll(() => page.locator(`.hold[data-seat="${n}"]`).getAttribute('data-state')).toBe('held');
+
+  // The selection bar: the seat, the total, the time left, and the one action, in view.
+  const pay = page.getByTestId('pay');
+  await expect.poll(() => inViewport(pay)).toBe(true);
   expect(await page.getByTestId('total').textContent()).toBe(formatWon(price));
+  await expect.poll(() => page.getByTestId('selection-timer').textContent()).toMatch(/0[45]:\d\d 안에 결제/);
+  // An empty wallet: the shortfall said in words, and Pay alone not offered.
+  await expect.poll(() => page.getByTestId('balance').textContent()).toBe(formatWon(0));
+  expect(await page.getByTestId('shortfall').textContent()).toBe(t('shortfallExplained', { balance: formatWon(0), shortfall: formatWon(price) }, 'ko'));
+  expect(await pay.textContent()).toBe(t('chargeAndPay', { shortfall: formatWon(price), total: formatWon(price) }, 'ko'));
   await shot(page, '05-seat-map-held');
+  await expectAccessible(page, '05-seat-map-held');
 
-  // A new fan's wallet is empty: the shortfall shows, the charge fills it.
-  expect(await page.getByTestId('balance').textContent()).toBe(formatWon(0));
-  expect(await page.getByTestId('shortfall').textContent()).toContain(formatWon(price));
-  await page.getByLabel(t('chargeAmount', {}, 'ko')).fill('500,000');
-  await page.getByTestId('charge').click();
-  await expect.poll(() => page.getByTestId('balance').textContent()).toBe(formatWon(500_000));
-
-  await page.getByTestId('pay').click();
+  await pay.click();
   await page.waitForURL(/#\/receipt\//);
   const receipt = page.getByTestId('receipt');
   await expect.poll(() => receipt.getByTestId('amount-paid').textContent()).toBe(formatWon(price));
-  expect(await receipt.textContent()).toContain(formatWon(500_000 - price));
-  expect(await receipt.locator('tbody tr').count()).toBe(1);
+  expect(await receipt.getByTestId('receipt-state').getAttribute('data-state')).toBe('paid');
+  expect(await receipt.getByTestId('payment-ref').textContent()).toMatch(/^[0-9A-F]{8}$/);
+  expect(await receipt.textContent()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+  // The charge's notice stayed on the seat map.
+  expect(await page.getByTestId('notice').textContent()).toBe('');
   await shot(page, '06-receipt');
+  await expectAccessible(page, '06-receipt');
 
   await page.getByRole('link', { name: t('navPayments', {}, 'ko') }).first().click();
   await page.locator('[data-payment]').first().waitFor();
   expect(await page.locator('[data-payment]').count()).toBe(1);
   expect(await page.locator('[data-payment]').first().textContent()).toContain(formatWon(price));
-  // The wallet statement below: the payment (newest first) and the charge before it.
+  // The wallet statement: the payment (newest first) and the charge of exactly the shortfall.
   const statement = page.getByTestId('statement');
   await statement.locator('tr[data-kind="PAYMENT"]').waitFor();
   expect(await statement.locator('tbody tr').first().getAttribute('data-kind')).toBe('PAYMENT');
-  expect((await statement.locator('tr[data-kind="PAYMENT"] td').allTextContents()).slice(1)).toEqual(['결제', formatWon(-price), formatWon(500_000 - price)]);
-  expect((await statement.locator('tr[data-kind="CHARGE"] td').allTextContents()).slice(1)).toEqual(['충전', `+${formatWon(500_000)}`, formatWon(500_000)]);
+  expect((await statement.locator('tr[data-kind="PAYMENT"] td').allTextContents()).slice(1)).toEqual(['결제', formatWon(-price), formatWon(0)]);
+  expect((await statement.locator('tr[data-kind="CHARGE"] td').allTextContents()).slice(1)).toEqual(['충전', `+${formatWon(price)}`, formatWon(price)]);
   await shot(page, '07-my-payments');
+  await expectAccessible(page, '07-my-payments');
 
-  // English on request, remembered across a reload; the seat is now sold on the map.
+  // English on request, remembered across a reload, and so is the sign-in.
   await page.getByTestId('switch-language').click();
   await page.getByRole('heading', { level: 1, name: 'My payments' }).waitFor();
   await page.reload();
   await page.getByRole('heading', { level: 1, name: 'My payments' }).waitFor();
   expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
-  expect(date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  // A new tab of the same browser is signed in too.
+  const tab = await page.context().newPage();
+  await tab.goto(page.url());
+  await tab.getByRole('heading', { level: 1, name: 'My payments' }).waitFor();
+  // Signing out in one tab signs the other out.
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await tab.waitForURL(/#\/sign-in$/);
 });

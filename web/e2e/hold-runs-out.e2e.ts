@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { t } from '../src/i18n/messages';
 import { DEMO_CONCERT, aFreeSeat, joinAndGetAdmitted, launch, need, openApp, openFirstDate, seat, shot, signIn } from './harness';
+import { expectAccessible } from './axe';
 
 const SHORT_HOLD_URL = need('SHORT_HOLD_SERVICE_URL');
 let browser: Browser;
@@ -35,4 +36,5 @@ test('a hold runs out on screen and the seat is free again', async () => {
   expect(await page.getByTestId('pay').isDisabled()).toBe(true);
   await expect.poll(() => seat(page, n).getAttribute('data-state'), { timeout: 10_000 }).toBe('free');
   await shot(page, '09-hold-expired');
+  await expectAccessible(page, '09-hold-expired');
 });

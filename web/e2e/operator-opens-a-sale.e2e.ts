@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { t } from '../src/i18n/messages';
-import { DESKTOP, launch, openApp, shot, signIn } from './harness';
+import { DESKTOP, consoleErrors, launch, openApp, shot, signIn } from './harness';
+import { expectAccessible } from './axe';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -22,6 +23,7 @@ test('an operator creates a concert, its sale opens on time, and pause holds the
   await signIn(op, 'operator');
   await op.locator('[data-concert]').first().waitFor();
   await shot(op, '10-operator-concerts');
+  await expectAccessible(op, '10-operator-concerts');
 
   await op.getByTestId('new-concert').click();
   const concertId = `e2e-${Date.now().toString(36)}`;
@@ -39,9 +41,14 @@ test('an operator creates a concert, its sale opens on time, and pause holds the
   await op.getByLabel(t('opPreQueueAt', {}, 'ko')).fill(now);
   await op.getByLabel(t('opOpensAt', {}, 'ko')).fill(opens);
   await shot(op, '11-operator-new-concert');
+  await expectAccessible(op, '11-operator-new-concert');
+  // The concert-id pattern compiles (browsers use the `v` flag): no console error, and it checks.
+  expect(consoleErrors(op).filter((e) => /pattern/i.test(e))).toEqual([]);
+  expect(await op.getByLabel(t('opConcertId', {}, 'ko')).evaluate((el) => (el as HTMLInputElement).checkValidity())).toBe(true);
   await op.getByTestId('create-concert').click();
   await op.waitForURL(new RegExp(`#/operator/concerts/${concertId}$`));
   await expect.poll(() => phaseOf(op)).toBe('PRE_QUEUE');
+  await expect.poll(() => op.getByTestId('op-opens-in').textContent()).toMatch(/^오픈까지 00:[0-2]\d$/);
 
   // A fan joins in the pre-queue: no place until the draw, a countdown to the opening.
   const { page: fan } = await openApp(browser);
@@ -54,6 +61,7 @@ test('an operator creates a concert, its sale opens on time, and pause holds the
   await expect.poll(() => fan.getByTestId('line-status').textContent()).toBe(t('lineDrawing', {}, 'ko'));
   expect(await fan.getByTestId('line-detail').textContent()).toMatch(/^오픈까지 00:([01]\d|20)$/);
   await shot(fan, '03-line-before-the-draw');
+  await expectAccessible(fan, '03-line-before-the-draw');
 
   // The opening: the phase changes on the operator's screen and the fan is let in.
   await expect.poll(() => phaseOf(op), { timeout: 40_000, interval: 1000 }).toBe('ON_SALE');
@@ -70,17 +78,19 @@ test('an operator creates a concert, its sale opens on time, and pause holds the
   // position counts the numbers a lagging stripe has not reached as people ahead: ADR 0009.)
   await expect
     .poll(() => late.getByTestId('line-status').textContent(), { timeout: 10_000 })
-    .toMatch(new RegExp(`^(${t('lineNext', {}, 'ko')}|내 앞에 [0-9]+명)$`));
+    .toMatch(new RegExp(`^(${t('lineFirstPaused', {}, 'ko')}|내 앞에 [0-9]+명)$`));
   // The line's status is cached for a second (CloudFront; the local edge cache) and the
   // screen refreshes every 2 s: the pause shows within a few polls on a busy machine.
   await expect
     .poll(() => late.locator('.line').textContent(), { timeout: 10_000 })
     .toContain(t('linePaused', {}, 'ko'));
   await shot(late, '03-line-waiting-paused');
+  await expectAccessible(late, '03-line-waiting-paused');
   await late.waitForTimeout(3000);
   expect(late.url()).toMatch(/\/line$/); // still waiting while paused
   await expect.poll(() => op.getByTestId('op-waiting').textContent(), { timeout: 15_000 }).toBe('1');
   await shot(op, '12-operator-live');
+  await expectAccessible(op, '12-operator-live');
 
   await op.getByTestId('op-opResume').click();
   await expect.poll(() => phaseOf(op)).toBe('ON_SALE');
@@ -95,10 +105,11 @@ test('an operator creates a concert, its sale opens on time, and pause holds the
   await last.locator(`[data-concert="${concertId}"] [data-testid="join-line"]`).click();
   await expect
     .poll(() => last.getByTestId('line-status').textContent(), { timeout: 10_000 })
-    .toMatch(new RegExp(`^(${t('lineNext', {}, 'ko')}|내 앞에 [0-9]+명)$`));
+    .toMatch(new RegExp(`^(${t('lineFirstPaused', {}, 'ko')}|내 앞에 [0-9]+명)$`));
   op.once('dialog', (d) => void d.accept());
   await op.getByTestId('op-opClose').click();
   await expect.poll(() => phaseOf(op)).toBe('CLOSED');
+  expect(await op.locator('#admitPerTick').isDisabled()).toBe(true);
   await expect.poll(() => last.getByTestId('line-status').textContent(), { timeout: 10_000 }).toBe(t('lineClosed', {}, 'ko'));
   expect(await last.getByTestId('line-progress').isHidden()).toBe(true);
   expect(await last.locator('[data-concert]').count()).toBe(0); // still on the line screen
@@ -110,6 +121,8 @@ test('an operator creates a concert, its sale opens on time, and pause holds the
   const title = op.getByLabel(t('opTitleField', {}, 'ko'), { exact: true });
   await expect.poll(() => title.inputValue()).toBe('브라우저 테스트 콘서트');
   expect(await op.getByLabel(t('opOpensAt', {}, 'ko'), { exact: true }).isDisabled()).toBe(true);
+  await shot(op, '13-operator-edit');
+  await expectAccessible(op, '13-operator-edit');
   await title.fill('브라우저 테스트 콘서트 (수정)');
   await op.getByTestId('save-concert').click();
   await op.waitForURL(new RegExp(`#/operator/concerts/${concertId}$`));

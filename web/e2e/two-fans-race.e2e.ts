@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { problemMessage } from '../src/i18n/problems';
 import { DEMO_CONCERT, joinAndGetAdmitted, launch, openApp, openFirstDate, seat, shot, signIn } from './harness';
+import { expectAccessible } from './axe';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -47,4 +48,5 @@ test('two fans race for one seat: the loser sees why and the seat as taken', asy
   expect(await lost.locator(`.hold[data-seat="${n}"]`).count()).toBe(0);
   expect(await won.locator(`.hold[data-seat="${n}"]`).count()).toBe(1);
   await shot(lost, '08-race-lost');
+  await expectAccessible(lost, '08-race-lost');
 });

@@ -7,6 +7,7 @@ import type { OperatorApi } from './api/operator';
 import type { Session } from './auth/session';
 import type { AppConfig } from './config';
 import type { FanStore } from './fan/fan-store';
+import type { NoticeKind, Sentence } from './ui/notices';
 
 export interface App {
   config: AppConfig;
@@ -19,8 +20,13 @@ export interface App {
   signIn(jwt: string): void;
   signOut(): void;
   go(route: string): void;
-  /** Tell the person something: polite for news, assertive for failures. */
-  say(message: string, kind?: 'info' | 'error'): void;
+  /**
+   * Tell the person something: polite for news, assertive for failures. Give a function to
+   * have it written again if the language changes. Cleared when the person moves on.
+   */
+  say(message: Sentence, kind?: NoticeKind): void;
+  /** As `say`, for a navigation that follows at once: shown on the next screen too. */
+  carry(message: Sentence, kind?: NoticeKind): void;
   /** The sentence for a failure (a problem code, or anything thrown). */
   explain(e: unknown): string;
 }

@@ -15,6 +15,7 @@ import { t } from './i18n/messages';
 import { problemMessage } from './i18n/problems';
 import { Router } from './router';
 import { h, fill } from './ui/dom';
+import { Notices } from './ui/notices';
 
 async function start(): Promise<void> {
   loadLang();
@@ -30,14 +31,9 @@ async function start(): Promise<void> {
 
   const header = h('header', { class: 'top' });
   const outlet = h('main', { id: 'main', tabindex: -1 });
-  const polite = h('div', { class: 'notice', role: 'status', 'aria-live': 'polite', 'data-testid': 'notice' });
-  const assertive = h('div', { class: 'notice error', role: 'alert', 'data-testid': 'alert' });
-  document.body.replaceChildren(
-    h('a', { class: 'skip', href: '#main', onclick: (e: Event) => (e.preventDefault(), outlet.focus()) }, t('skipToContent')),
-    header,
-    h('div', { class: 'notices' }, polite, assertive),
-    outlet,
-  );
+  const notices = new Notices();
+  const skip = h('a', { class: 'skip', href: '#main', onclick: (e: Event) => (e.preventDefault(), outlet.focus()) }, t('skipToContent'));
+  document.body.replaceChildren(skip, header, notices.node, outlet);
 
   let fanStore: FanStore | null = null;
   const client = new ApiClient({
@@ -49,11 +45,10 @@ async function start(): Promise<void> {
       sessions.clear();
       fanStore = null;
       renderHeader();
-      app.say(app.explain(problem), 'error');
+      app.carry(() => app.explain(problem), 'error');
       app.go('/sign-in');
     },
   });
-  let clearNotice: ReturnType<typeof setTimeout> | undefined;
   const app: App = {
     config,
     client,
@@ -75,19 +70,12 @@ async function start(): Promise<void> {
       fanStore = null;
       if (config.auth === 'cognito') return location.assign(signOutUrl(config));
       renderHeader();
-      app.say(t('signedOut'));
+      app.carry(() => t('signedOut'));
       router.go('/sign-in');
     },
     go: (path) => router.go(path),
-    say(message, kind = 'info') {
-      const [show, hide] = kind === 'error' ? [assertive, polite] : [polite, assertive];
-      hide.textContent = '';
-      show.textContent = message;
-      clearTimeout(clearNotice);
-      clearNotice = setTimeout(() => {
-        show.textContent = '';
-      }, 12_000);
-    },
+    say: (message, kind) => notices.say(message, kind),
+    carry: (message, kind) => notices.carry(message, kind),
     explain: (e) => (e instanceof ApiProblem ? problemMessage(e.code, lang()) : problemMessage('UNEXPECTED', lang())),
   };
 
@@ -112,14 +100,18 @@ async function start(): Promise<void> {
       h(
         'div',
         { class: 'who' },
-        s ? h('span', { class: 'muted' }, t('signedInAs', { who: t(s.operator ? 'roleOperator' : 'roleFan') })) : null,
+        s ? h('span', { class: 'muted' }, t(s.operator ? 'signedInAsOperator' : 'signedInAsFan')) : null,
         switchLang,
         s ? h('button', { type: 'button', class: 'link', onclick: () => app.signOut() }, t('signOut')) : null,
       ),
     );
   };
 
+  // A new screen clears the last one's notices; the same screen drawn again in the other
+  // language keeps them, written again in it.
+  let relabelling = false;
   const showScreen = (screen: Screen) => {
+    if (!relabelling) notices.navigated();
     document.title = `${screen.title} · ${t('appName')}`;
     // Tell screen readers where they are now: focus the new screen's heading.
     (outlet.querySelector('h1') as HTMLElement | null)?.focus({ preventScroll: false });
@@ -128,9 +120,20 @@ async function start(): Promise<void> {
 
   onLangChange(() => {
     document.documentElement.lang = lang();
+    fill(skip, t('skipToContent'));
+    renderHeader();
+    relabelling = true;
+    router.render();
+    relabelling = false;
+    notices.rewrite();
+    header.querySelector<HTMLButtonElement>('.lang')?.focus();
+  });
+  // Another tab signed out, or in as someone else (auth/session.ts): follow it here.
+  addEventListener('storage', (e) => {
+    if (!sessions.follow(e)) return;
+    fanStore = null;
     renderHeader();
     router.render();
-    header.querySelector<HTMLButtonElement>('.lang')?.focus();
   });
   document.documentElement.lang = lang();
   renderHeader();

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import {
+  waitingHeadline,
   emptyBetween,
   formatWait,
   keepsPolling,
@@ -213,5 +214,13 @@ describe('countdowns', () => {
   test('time until an instant', () => {
     expect(msUntil('2026-12-01T10:00:00Z', Date.parse('2026-12-01T09:59:00Z'))).toBe(60_000);
     expect(msUntil('2026-12-01T10:00:00Z', Date.parse('2026-12-01T10:00:01Z'))).toBe(-1_000);
+  });
+});
+
+describe('the waiting headline', () => {
+  test('while admission is paused, first in line is never said to be next', () => {
+    expect(waitingHeadline(0, true)).toEqual({ key: 'lineFirstPaused', n: 0 });
+    expect(waitingHeadline(0, false)).toEqual({ key: 'lineNext', n: 0 });
+    expect(waitingHeadline(3, true)).toEqual({ key: 'lineAhead', n: 3 });
   });
 });

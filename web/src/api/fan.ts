@@ -4,10 +4,13 @@ import type { ApiClient } from './client';
 import type {
   Balance,
   ChargeReceipt,
-  Concert,
+  ConcertListing,
   ConcertDate,
   Payment,
+  PaymentsAndRefunds,
   PublicLineStatus,
+  Refund,
+  RefundQuote,
   Reservation,
   Seat,
   Statement,
@@ -20,8 +23,8 @@ const enc = encodeURIComponent;
 export class FanApi {
   constructor(private readonly client: ApiClient) {}
 
-  async concerts(): Promise<Concert[]> {
-    const r = await this.client.call<{ concerts: Concert[] }>({ path: '/concerts', signedIn: false });
+  async concerts(): Promise<ConcertListing[]> {
+    const r = await this.client.call<{ concerts: ConcertListing[] }>({ path: '/concerts', signedIn: false });
     return r.concerts;
   }
 
@@ -74,9 +77,20 @@ export class FanApi {
     return this.client.call({ path: statementPath(userId, cursor, limit) });
   }
 
-  async payments(userId: string): Promise<Payment[]> {
-    const r = await this.client.call<{ payments: Payment[] }>({ path: `/users/${enc(userId)}/payments` });
-    return r.payments;
+  /** One's payments and refunds, newest first (an older server may send no refunds). */
+  async payments(userId: string): Promise<PaymentsAndRefunds> {
+    const r = await this.client.call<Partial<PaymentsAndRefunds>>({ path: `/users/${enc(userId)}/payments` });
+    return { payments: r.payments ?? [], refunds: r.refunds ?? [] };
+  }
+
+  /** What refunding this paid seat now would keep (the fee) and give back. No queue token. */
+  refundQuote(reservationId: string): Promise<RefundQuote> {
+    return this.client.call({ path: `/reservations/${enc(reservationId)}/refund` });
+  }
+
+  /** Give the paid seat back for its refund. No queue token; the key makes a retry safe. */
+  refund(reservationId: string, idempotencyKey: string): Promise<Refund> {
+    return this.client.call({ method: 'POST', path: `/reservations/${enc(reservationId)}/refund`, body: {}, idempotencyKey });
   }
 }
 

@@ -16,6 +16,14 @@ export interface Concert {
   refundPolicy: RefundPolicy;
 }
 
+/** A concert as GET /concerts lists it: with its dates and prices when the listing gives them. */
+export interface ConcertListing extends Concert {
+  /** The performance dates (YYYY-MM-DD), when given. */
+  dates?: string[];
+  /** The distinct tier prices, ascending (KRW), when given. */
+  prices?: number[];
+}
+
 /** A refund's fee: a percentage of the price (at most capKrw), or a fixed amount. */
 export type RefundFee = { percent: number; capKrw?: number | null } | { fixedKrw: number };
 
@@ -131,6 +139,39 @@ export interface Payment {
   amount: number;
   balance: number;
   paidAt: string;
+}
+
+/** A paid seat given back (docs/openapi.json, Refund). */
+export interface Refund {
+  refundId: string;
+  userId: string;
+  reservationId: string;
+  paymentId: string;
+  concertId: string;
+  date: string;
+  seatNumber: number;
+  price: number;
+  fee: number;
+  /** Credited to the wallet: price - fee. */
+  refunded: number;
+  balance: number;
+  refundedAt: string;
+}
+
+/** GET /reservations/{reservationId}/refund: what a refund now would keep and give back. */
+export interface RefundQuote {
+  reservationId: string;
+  price: number;
+  fee: number;
+  /** price - fee. */
+  refund: number;
+  quotedAt: string;
+}
+
+/** GET /users/{userId}/payments: payments and refunds, each newest first. */
+export interface PaymentsAndRefunds {
+  payments: Payment[];
+  refunds: Refund[];
 }
 
 /** What moved a balance: a charge (money in), a payment (out), a refund (back in). */

@@ -1,6 +1,12 @@
-// The signed-in user: the JWT (kept in sessionStorage: gone with the tab, never in
-// localStorage), who it names (`sub`) and whether they are an operator. The claims are read
-// only to know who is signed in; the API is what verifies the token.
+// The signed-in user: the JWT, who it names (`sub`) and whether they are an operator. The
+// claims are read only to know who is signed in; the API is what verifies the token.
+//
+// Where it is kept, and why: in localStorage, so that a reload and a new tab stay signed in,
+// but never past the token's own `exp` (an expired token is dropped when read, and the API
+// would refuse it anyway). Signing out removes it, and every other open tab hears of it (the
+// `storage` event, `follow`) and signs out too; a sign-in in another tab is followed the same
+// way. Nothing else about the sign-in is stored. (The hosted UI's PKCE verifier lives in
+// sessionStorage, only between the redirect out and back: auth/cognito.ts.)
 
 export interface Session {
   token: string;
@@ -10,7 +16,7 @@ export interface Session {
   expiresAt: number;
 }
 
-const STORAGE_KEY = 'ticketing.session';
+export const SESSION_KEY = 'ticketing.session';
 
 export function claimsOf(jwt: string): Record<string, unknown> {
   const payload = jwt.split('.')[1];
@@ -29,38 +35,60 @@ export function sessionOf(jwt: string): Session {
     token: jwt,
     userId: claims.sub,
     operator: groups.includes('operators') || claims.role === 'operator',
-    expiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : Number.MAX_SAFE_INTEGER,
+    // A token without `exp` is not kept past this tab's memory (see `restore`).
+    expiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : Number.NaN,
   };
+}
+
+/** The session a stored token gives at `now`: null if none, unreadable or expired. */
+export function restore(saved: string | null, now: number): Session | null {
+  if (!saved) return null;
+  try {
+    const s = sessionOf(saved);
+    return s.expiresAt > now ? s : null;
+  } catch {
+    return null;
+  }
 }
 
 export class SessionStore {
   private current: Session | null = null;
 
-  constructor(private readonly storage: Storage | undefined = globalThis.sessionStorage) {
-    const saved = storage?.getItem(STORAGE_KEY);
-    if (saved) {
-      try {
-        const s = sessionOf(saved);
-        if (s.expiresAt > Date.now()) this.current = s;
-      } catch {
-        storage?.removeItem(STORAGE_KEY);
-      }
-    }
+  constructor(
+    private readonly storage: Storage | undefined = globalThis.localStorage,
+    private readonly now: () => number = Date.now,
+  ) {
+    const saved = storage?.getItem(SESSION_KEY) ?? null;
+    this.current = restore(saved, this.now());
+    if (saved && !this.current) storage?.removeItem(SESSION_KEY);
   }
 
   get(): Session | null {
-    if (this.current && this.current.expiresAt <= Date.now()) this.clear();
+    // NaN (no `exp`) compares false: such a session lasts as long as this tab's memory.
+    if (this.current && this.current.expiresAt <= this.now()) this.clear();
     return this.current;
   }
 
   signIn(jwt: string): Session {
     this.current = sessionOf(jwt);
-    this.storage?.setItem(STORAGE_KEY, jwt);
+    if (this.current.expiresAt > this.now()) this.storage?.setItem(SESSION_KEY, jwt);
     return this.current;
   }
 
   clear(): void {
     this.current = null;
-    this.storage?.removeItem(STORAGE_KEY);
+    this.storage?.removeItem(SESSION_KEY);
+  }
+
+  /**
+   * Another tab changed the stored sign-in (a `storage` event): follow it. True when who is
+   * signed in here changed (signed out, or signed in as someone else).
+   */
+  follow(event: { key: string | null; newValue: string | null }): boolean {
+    if (event.key !== SESSION_KEY && event.key !== null) return false;
+    const next = restore(event.key === null ? null : event.newValue, this.now());
+    const changed = (next?.userId ?? null) !== (this.current?.userId ?? null) || (next?.operator ?? false) !== (this.current?.operator ?? false);
+    this.current = next;
+    return changed;
   }
 }

@@ -5,6 +5,7 @@
 
 import type { ConcertNumbers, ConcertSpec, RefundPolicy } from '../api/types';
 import { parseWon } from './money';
+import { STANDARD_REFUND_POLICY, refundFormValues, refundPolicyOf, samePolicy, type RefundFormValues } from './refund-policy';
 
 export interface ConcertFormValues {
   concertId: string;
@@ -26,8 +27,10 @@ export interface ConcertFormValues {
    * shows the same second, so an untouched opening never counts as moved (409 SALE_STARTED).
    */
   readTimes?: { preQueueAt: string; opensAt: string; closesAt: string };
-  /** Passed through unchanged: a PUT without it would reset the schedule to the standard one. */
+  /** The schedule read (an edit): sent back as read while the form's schedule says the same. */
   refundPolicy?: RefundPolicy;
+  /** The refund schedule as the form writes it; absent: the one read is kept as it is. */
+  refund?: RefundFormValues;
 }
 
 /** `datetime-local` value for an instant, in the browser's time zone, to the second. */
@@ -57,6 +60,7 @@ export function newConcertValues(now: number, idSuffix: string): ConcertFormValu
     closesAt: localInputValue(new Date(now + 7 * DAY)),
     admitPerTick: '',
     activeCap: '',
+    refund: refundFormValues(STANDARD_REFUND_POLICY),
   };
 }
 
@@ -81,6 +85,7 @@ export function formValuesOf(n: ConcertNumbers): ConcertFormValues {
     activeCap: String(n.admission.activeCap),
     readTimes: { preQueueAt: n.preQueueAt, opensAt: n.opensAt, closesAt: n.closesAt },
     refundPolicy: n.refundPolicy,
+    refund: refundFormValues(n.refundPolicy),
   };
 }
 
@@ -110,6 +115,15 @@ export function specOf(v: ConcertFormValues): ConcertSpec {
     },
     admission: { admitPerTick: num(v.admitPerTick), activeCap: num(v.activeCap) },
   };
-  if (v.refundPolicy) spec.refundPolicy = v.refundPolicy;
+  // The schedule: the one read while the form says the same; the standard one is left out
+  // on a new concert (it is the default); an invalid one is sent as typed for the API to refuse.
+  const written = v.refund ? refundPolicyOf(v.refund) : null;
+  if (v.refund && written === null) spec.refundPolicy = INVALID_POLICY;
+  else if (written && v.refundPolicy && samePolicy(written, v.refundPolicy)) spec.refundPolicy = v.refundPolicy;
+  else if (written && (v.refundPolicy || !samePolicy(written, STANDARD_REFUND_POLICY))) spec.refundPolicy = written;
+  else if (v.refundPolicy) spec.refundPolicy = v.refundPolicy;
   return spec;
 }
+
+/** Never sent in practice: the form checks each refund field before sending (FEE_PATTERN). */
+const INVALID_POLICY: RefundPolicy = { graceHours: -1, deadlineHours: -1, baseFee: { fixedKrw: -1 }, stretches: [] };

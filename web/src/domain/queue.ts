@@ -136,3 +136,12 @@ export function formatWait(seconds: number, lang: Lang): string {
   if (lang === 'ko') return h > 0 ? `약 ${h}시간${m ? ` ${m}분` : ''}` : `약 ${m}분`;
   return h > 0 ? `about ${h} h${m ? ` ${m} min` : ''}` : `about ${m} min`;
 }
+
+/**
+ * The waiting fan's headline: how many are ahead, or that they are next. While admission is
+ * paused nobody is next to go in: first in line is said as that, never as "next".
+ */
+export function waitingHeadline(position: number, paused: boolean): { key: 'lineAhead' | 'lineNext' | 'lineFirstPaused'; n: number } {
+  if (position > 0) return { key: 'lineAhead', n: position };
+  return { key: paused ? 'lineFirstPaused' : 'lineNext', n: 0 };
+}

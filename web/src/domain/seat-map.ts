@@ -20,8 +20,11 @@ export interface SeatCell {
   tier: PriceTierView;
 }
 
-/** Tier colours, dearest first; distinct for common colour-vision deficiencies. */
-export const TIER_COLOURS = ['#6a3d9a', '#1f78b4', '#33a02c', '#b15928', '#e31a1c', '#ff7f00', '#a6761d', '#666666'];
+/**
+ * Tier colours, dearest first: distinct hues, each dark enough for the seat number in white
+ * on it (at least 4.5:1, WCAG AA), and none the yellow of "mine" or the greys of held/sold.
+ */
+export const TIER_COLOURS = ['#6a3d9a', '#1d6fa5', '#2a7d24', '#a34f1f', '#c4161c', '#00707a', '#7a5c12', '#666666'];
 
 /** The date's price tiers, dearest first, each with its colour. */
 export function priceTiers(seats: Seat[]): PriceTierView[] {

@@ -2,7 +2,7 @@
 // concert's title and sale window.
 
 import type { App } from '../app';
-import type { Concert } from '../api/types';
+import type { ConcertListing as Concert } from '../api/types';
 
 let cached: { at: number; concerts: Concert[] } | null = null;
 

@@ -1,6 +1,7 @@
-// What the fan's tab remembers between screens and reloads (sessionStorage, per user):
-// their place in each concert's line (the queue token), their live holds, and the
-// payments made in this tab (for the receipt).
+// What the fan's browser remembers between screens, reloads and tabs (localStorage, per
+// user): their place in each concert's line (the queue token, bound by the API to this
+// user), their live holds, and the latest payments (for the receipt). Read again before
+// each use, so that two tabs of the same fan see each other's holds.
 
 import type { Payment, Reservation } from '../api/types';
 
@@ -21,15 +22,26 @@ interface Saved {
 
 export class FanStore {
   private readonly key: string;
-  private state: Saved;
+  private memory: Saved = { lines: {}, holds: [], payments: [] };
 
   constructor(
     readonly userId: string,
-    private readonly storage: Storage | undefined = globalThis.sessionStorage,
+    private readonly storage: Storage | undefined = globalThis.localStorage,
   ) {
     this.key = `ticketing.fan.${userId}`;
-    const raw = storage?.getItem(this.key);
-    this.state = raw ? (JSON.parse(raw) as Saved) : { lines: {}, holds: [], payments: [] };
+  }
+
+  private get state(): Saved {
+    const raw = this.storage?.getItem(this.key);
+    if (raw) {
+      try {
+        const saved = JSON.parse(raw) as Partial<Saved>;
+        this.memory = { lines: saved.lines ?? {}, holds: saved.holds ?? [], payments: saved.payments ?? [] };
+      } catch {
+        // Unreadable: start again from what this tab knows.
+      }
+    }
+    return this.memory;
   }
 
   place(concertId: string): PlaceInLine | undefined {
@@ -37,14 +49,16 @@ export class FanStore {
   }
 
   setPlace(concertId: string, place: PlaceInLine): void {
-    this.state.lines[concertId] = place;
-    this.save();
+    this.change((s) => {
+      s.lines[concertId] = place;
+    });
   }
 
   /** The token is used up or expired: the next visit joins the line again. */
   leaveLine(concertId: string): void {
-    delete this.state.lines[concertId];
-    this.save();
+    this.change((s) => {
+      delete s.lines[concertId];
+    });
   }
 
   holds(concertId: string): Reservation[] {
@@ -52,25 +66,32 @@ export class FanStore {
   }
 
   keepHold(r: Reservation): void {
-    this.state.holds = [...this.state.holds.filter((h) => h.reservationId !== r.reservationId), r];
-    this.save();
+    this.change((s) => {
+      s.holds = [...s.holds.filter((h) => h.reservationId !== r.reservationId), r];
+    });
   }
 
   dropHolds(ids: string[]): void {
-    this.state.holds = this.state.holds.filter((h) => !ids.includes(h.reservationId));
-    this.save();
+    this.change((s) => {
+      s.holds = s.holds.filter((h) => !ids.includes(h.reservationId));
+    });
   }
 
   keepPayment(p: Payment): void {
-    this.state.payments = [p, ...this.state.payments.filter((x) => x.paymentId !== p.paymentId)].slice(0, 20);
-    this.save();
+    this.change((s) => {
+      s.payments = [p, ...s.payments.filter((x) => x.paymentId !== p.paymentId)].slice(0, 20);
+    });
   }
 
   payment(paymentId: string): Payment | undefined {
     return this.state.payments.find((p) => p.paymentId === paymentId);
   }
 
-  private save(): void {
-    this.storage?.setItem(this.key, JSON.stringify(this.state));
+  /** Read what is stored now (another tab may have written), change it, write it back. */
+  private change(fn: (s: Saved) => void): void {
+    const s = this.state;
+    fn(s);
+    this.memory = s;
+    this.storage?.setItem(this.key, JSON.stringify(s));
   }
 }

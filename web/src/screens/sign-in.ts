@@ -30,7 +30,7 @@ export const signInScreen: ScreenFactory = (app) => {
           app.signIn(await devLogin(config.apiBase, operator));
           app.go(operator ? '/operator' : '/');
         } catch {
-          app.say(t('signInFailed'), 'error');
+          app.say(() => t('signInFailed'), 'error');
         }
       }),
     );

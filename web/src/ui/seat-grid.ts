@@ -1,7 +1,8 @@
 // The seat map on screen: one button per seat, coloured by its price tier and marked by its
 // state (with a symbol too, never colour alone), named for screen readers. One seat is in
-// the tab order at a time; the arrow keys move between seats (10 to a row), Home/End jump.
-// Updated in place, so focus stays where the person left it while the map refreshes.
+// the tab order at a time; the arrow keys move between seats (up and down by a row of the
+// grid as drawn: 10 seats, 5 on a phone), Home/End jump. Updated in place, so focus stays
+// where the person left it while the map refreshes.
 
 import type { SeatCell } from '../domain/seat-map';
 import { formatWon } from '../domain/money';
@@ -9,8 +10,8 @@ import { t } from '../i18n/messages';
 import { h, setText } from './dom';
 
 export const SEATS_PER_ROW = 10;
-// Held seats are striped (styles.css); sold and mine carry a symbol too.
-const SYMBOL: Record<SeatCell['state'], string> = { free: '', held: '', sold: '×', mine: '✓' };
+// Held seats are striped; sold and mine carry a symbol too, drawn by styles.css (no text, so
+// the visible text stays the seat number that the seat's name starts with).
 
 export class SeatGrid {
   readonly node: HTMLElement;
@@ -62,11 +63,17 @@ export class SeatGrid {
       'aria-label',
       t('seatLabel', { n: cell.seatNumber, price: formatWon(cell.price), state: t(`seatState_${cell.state}`) }),
     );
-    setText(b, `${cell.seatNumber}${SYMBOL[cell.state]}`);
+    setText(b, String(cell.seatNumber));
   }
 
   private syncTabOrder(): void {
     for (const [n, b] of this.buttons) b.tabIndex = n === this.focusable ? 0 : -1;
+  }
+
+  /** Seats per row as the grid is drawn now (styles.css: 10, or 5 on a narrow screen). */
+  private columns(): number {
+    const drawn = getComputedStyle(this.node).gridTemplateColumns.split(' ').filter(Boolean).length;
+    return drawn > 0 ? drawn : SEATS_PER_ROW;
   }
 
   private onKey(e: KeyboardEvent): void {
@@ -74,8 +81,8 @@ export class SeatGrid {
     const moves: Record<string, number> = {
       ArrowRight: 1,
       ArrowLeft: -1,
-      ArrowDown: SEATS_PER_ROW,
-      ArrowUp: -SEATS_PER_ROW,
+      ArrowDown: this.columns(),
+      ArrowUp: -this.columns(),
       Home: -at,
       End: this.order.length - 1 - at,
     };

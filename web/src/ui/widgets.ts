@@ -38,19 +38,37 @@ export function countdown(
   return el;
 }
 
-/** Runs `action` with the button disabled and showing `busyLabel`; restores it after. */
+/**
+ * Runs `action` with the button marked busy (aria-busy, aria-disabled) and showing
+ * `busyLabel`; restores it after. The button is not `disabled`, so focus stays on it (a
+ * disabled button drops focus to the page); a press while busy is ignored.
+ */
 export async function whileBusy(button: HTMLButtonElement, busyLabel: string, action: () => Promise<void>): Promise<void> {
+  if (isBusy(button)) return;
   const label = button.textContent ?? '';
-  button.disabled = true;
+  const wasDisabled = button.getAttribute('aria-disabled');
   button.setAttribute('aria-busy', 'true');
+  button.setAttribute('aria-disabled', 'true');
   button.textContent = busyLabel;
   try {
     await action();
   } finally {
-    button.disabled = false;
     button.removeAttribute('aria-busy');
+    if (button.getAttribute('aria-disabled') === 'true') {
+      if (wasDisabled === null) button.removeAttribute('aria-disabled');
+      else button.setAttribute('aria-disabled', wasDisabled);
+    }
     if (button.textContent === busyLabel) button.textContent = label;
   }
+}
+
+export function isBusy(button: HTMLElement): boolean {
+  return button.getAttribute('aria-busy') === 'true';
+}
+
+/** Whether a button is unavailable (`disabled`, or aria-disabled so that it keeps focus). */
+export function isUnavailable(button: HTMLButtonElement): boolean {
+  return button.disabled || button.getAttribute('aria-disabled') === 'true';
 }
 
 export function facts(rows: [string, string | Node][]): HTMLElement {

@@ -1,35 +1,45 @@
-// The concerts, each with its sale phase and a live countdown to its opening, and the way
-// into its line. Refreshed every few seconds in place (focus stays put) so a phase change
-// shows without a reload.
+// The concerts, each with its venue, dates and prices (when the listing gives them), its sale
+// phase and a live countdown to its opening, and the way into its line. Ended sales are
+// folded away below. Refreshed every few seconds in place (focus stays put) so a phase
+// change shows without a reload.
 
 import type { App, ScreenFactory } from '../../app';
-import type { Concert } from '../../api/types';
+import type { ConcertListing as Concert } from '../../api/types';
 import { concerts, joinable } from '../../fan/concert-info';
 import { joinLine } from '../../fan/turn';
 import { lang } from '../../i18n/lang';
 import { t } from '../../i18n/messages';
+import { datesSummary, priceRange, splitEnded } from '../../domain/discovery';
 import { formatCountdown, formatMoment, msUntil } from '../../domain/time';
 import { h, fill, setText } from '../../ui/dom';
 import { loadingText, phaseBadge, whileBusy } from '../../ui/widgets';
 
 export const concertsScreen: ScreenFactory = (app, _params, scope) => {
   const list = h('ul', { class: 'concert-list', 'aria-live': 'off' });
+  const endedList = h('ul', { class: 'concert-list ended', 'aria-live': 'off' });
+  const endedCount = h('span', {});
+  const ended = h('details', { class: 'ended-sales', 'data-testid': 'ended-sales', hidden: true }, h('summary', {}, endedCount), endedList);
   const cards = new Map<string, ConcertCard>();
   const status = h('div', {}, loadingText());
 
   const refresh = async () => {
     try {
       const all = await concerts(app, 0);
-      fill(status, all.length === 0 ? h('p', {}, t('noConcerts')) : null);
-      for (const c of all) {
+      const { current, ended: over } = splitEnded(all, Date.now());
+      fill(status, current.length === 0 ? h('p', {}, t('noConcerts')) : null);
+      const place = (c: Concert, into: HTMLElement) => {
         let card = cards.get(c.concertId);
         if (!card) {
           card = new ConcertCard(app, c);
           cards.set(c.concertId, card);
-          list.append(card.node);
         }
+        if (card.node.parentElement !== into) into.append(card.node);
         card.update(c);
-      }
+      };
+      current.forEach((c) => place(c, list));
+      over.forEach((c) => place(c, endedList));
+      ended.hidden = over.length === 0;
+      setText(endedCount, t('endedSales', { n: over.length }));
     } catch (e) {
       fill(status, h('p', { class: 'error' }, app.explain(e)));
     }
@@ -42,7 +52,7 @@ export const concertsScreen: ScreenFactory = (app, _params, scope) => {
     if (due) void refresh();
   }, false);
 
-  return { title: t('concertsTitle'), node: h('section', {}, h('h1', { tabindex: -1 }, t('concertsTitle')), status, list) };
+  return { title: t('concertsTitle'), node: h('section', {}, h('h1', { tabindex: -1 }, t('concertsTitle')), status, list, ended) };
 };
 
 class ConcertCard {
@@ -51,6 +61,7 @@ class ConcertCard {
   private readonly badge = h('span', {});
   private readonly clock = h('p', { class: 'countdown', role: 'timer' });
   private readonly window = h('p', { class: 'muted' });
+  private readonly details = h('div', { class: 'concert-details' });
   private readonly join: HTMLButtonElement;
   private lastPhaseDue = false;
 
@@ -65,7 +76,8 @@ class ConcertCard {
       'li',
       { class: 'card concert', 'data-concert': concert.concertId },
       h('h2', {}, concert.title),
-      h('p', {}, concert.venue, ' · ', t('seatLimitNote', { n: concert.seatLimit })),
+      h('p', { class: 'venue' }, concert.venue),
+      this.details,
       h('p', {}, h('span', { class: 'visually-hidden' }, `${t('phaseLabel')}: `), this.badge),
       this.clock,
       this.window,
@@ -77,6 +89,16 @@ class ConcertCard {
     this.concert = c;
     this.lastPhaseDue = false;
     fill(this.badge, phaseBadge(c.phase));
+    const dates = datesSummary(c.dates, lang());
+    const prices = priceRange(c.prices);
+    fill(
+      this.details,
+      dates
+        ? h('p', { 'data-testid': 'concert-dates' }, `${t('concertDates')}: ${dates.shown.join(', ')}`, dates.more > 0 ? ` ${t('andMore', { n: dates.more })}` : '')
+        : null,
+      prices ? h('p', { 'data-testid': 'concert-prices' }, `${t('concertPrices')}: ${prices}`) : null,
+      h('p', { class: 'muted' }, t('seatLimitNote', { n: c.seatLimit })),
+    );
     setText(
       this.window,
       `${t('opensAt', { when: formatMoment(c.opensAt, lang()) })} · ${t('closesAt', { when: formatMoment(c.closesAt, lang()) })}`,
@@ -96,7 +118,8 @@ class ConcertCard {
     const toLine = msUntil(c.preQueueAt, now);
     if (c.phase === 'SCHEDULED' && toLine > 0) setText(this.clock, t('preQueueOpensIn', { t: formatCountdown(toLine, lang()) }));
     else if (toOpen > 0) setText(this.clock, t('opensIn', { t: formatCountdown(toOpen, lang()) }));
-    else setText(this.clock, t('openedAt', { when: formatMoment(c.opensAt, lang()) }));
+    else setText(this.clock, ''); // open: the sale window below says when it opened
+    this.clock.hidden = this.clock.textContent === '';
     const due =
       (c.phase === 'SCHEDULED' && toLine <= 0) || (c.phase === 'PRE_QUEUE' && toOpen <= 0) || (msUntil(c.closesAt, now) <= 0 && c.phase !== 'CLOSED');
     const fresh = due && !this.lastPhaseDue;

@@ -9,13 +9,16 @@ import { problemMessage } from '../../i18n/problems';
 import { t } from '../../i18n/messages';
 import { h, fill, setText } from '../../ui/dom';
 import { loadingText } from '../../ui/widgets';
+import { SaleWatch } from './sale-watch';
 import { noTurn, turnBar } from './turn-bar';
 
 export const datesScreen: ScreenFactory = (app, { concertId }, scope) => {
   const place = app.fanStore().place(concertId);
   const heading = h('h1', { tabindex: -1 }, t('datesTitle'));
   const body = h('div', {}, loadingText());
-  const node = h('section', {}, heading, place ? turnBar(app, scope, concertId) : null, body);
+  const turn = place ? turnBar(app, scope, concertId) : null;
+  const sale = place ? new SaleWatch(app, scope, concertId, () => app.fanStore().holds(concertId).length > 0, turn) : null;
+  const node = h('section', {}, heading, turn, sale?.node, body);
   void concertById(app, concertId).then((c) => c && setText(heading, `${c.title}: ${t('datesTitle')}`));
   if (!place) {
     fill(body, noTurn(app, concertId, problemMessage('TOKEN_MISSING', lang())));
@@ -50,7 +53,7 @@ export const datesScreen: ScreenFactory = (app, { concertId }, scope) => {
       if (turnLost(app, concertId, e)) {
         scope.dispose();
         fill(body, noTurn(app, concertId, app.explain(e)));
-      } else app.say(app.explain(e), 'error');
+      } else app.say(() => app.explain(e), 'error');
     }
   });
   return { title: t('datesTitle'), node };

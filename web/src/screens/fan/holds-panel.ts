@@ -1,16 +1,15 @@
 // The fan's holds on this concert: each with a countdown to its end and a cancel button,
-// a choice of which to pay, the total, and Pay. A hold that runs out says so on screen and
-// leaves the payment. The payment's Idempotency-Key is kept until its outcome is known.
+// and a choice of which to pay (the selection bar, selection-bar.ts, pays them). A hold that
+// runs out says so on screen and leaves the payment.
 
 import type { App, Scope } from '../../app';
 import type { Reservation } from '../../api/types';
-import { PendingKey } from '../../domain/idempotency';
 import { formatWon } from '../../domain/money';
 import { isLive } from '../../domain/seat-map';
 import { formatDay } from '../../domain/time';
 import { lang } from '../../i18n/lang';
 import { t } from '../../i18n/messages';
-import { h, fill, setText } from '../../ui/dom';
+import { h, fill } from '../../ui/dom';
 import { countdown, whileBusy } from '../../ui/widgets';
 import { outcomeKnown } from './wallet-panel';
 
@@ -26,9 +25,6 @@ export class HoldsPanel {
   private readonly rows = new Map<string, Row>();
   private readonly list = h('ul', { class: 'holds', 'data-testid': 'holds' });
   private readonly empty = h('p', { class: 'muted' }, t('noHolds'));
-  private readonly total = h('strong', { 'data-testid': 'total' });
-  private readonly payButton = h('button', { type: 'button', class: 'primary', 'data-testid': 'pay' });
-  private readonly key = new PendingKey('pay');
 
   constructor(
     private readonly app: App,
@@ -37,20 +33,18 @@ export class HoldsPanel {
     private readonly token: string,
     private readonly hooks: {
       changed: () => void;
-      totalChanged: (total: number) => void;
+      /** The holds chosen for the payment changed (one added, dropped, ticked or run out). */
+      selectionChanged: () => void;
       /** A hold the fan cancelled (its seat is free now, whatever a map says). */
       cancelled: (hold: Reservation) => void;
     },
   ) {
-    this.payButton.addEventListener('click', () => void whileBusy(this.payButton, t('paying'), () => this.pay()));
     this.node = h(
       'section',
       { class: 'holds-panel', 'aria-labelledby': 'holds-title' },
       h('h2', { id: 'holds-title' }, t('myHolds')),
       this.empty,
       h('fieldset', {}, h('legend', { class: 'visually-hidden' }, t('payFor')), this.list),
-      h('p', {}, `${t('total')}: `, this.total),
-      this.payButton,
     );
     this.sync();
   }
@@ -102,7 +96,7 @@ export class HoldsPanel {
     row.node.querySelector('button')?.remove();
     fill(row.node.querySelector('.hold-state')!, h('span', { class: 'error' }, t('holdExpired')));
     this.app.fanStore().dropHolds([row.hold.reservationId]);
-    this.app.say(t('holdExpiredSay', { n: row.hold.seatNumber }), 'error');
+    this.app.say(() => t('holdExpiredSay', { n: row.hold.seatNumber }), 'error');
     this.refreshTotal();
     this.hooks.changed();
   }
@@ -110,11 +104,11 @@ export class HoldsPanel {
   private async cancel(row: Row): Promise<void> {
     try {
       await this.app.fan.cancel(row.hold.reservationId, this.token);
-      this.app.say(t('cancelled', { n: row.hold.seatNumber }));
+      this.app.say(() => t('cancelled', { n: row.hold.seatNumber }));
       this.remove([row.hold.reservationId]);
       this.hooks.cancelled(row.hold);
     } catch (e) {
-      this.app.say(this.app.explain(e), 'error');
+      this.app.say(() => this.app.explain(e), 'error');
       if (outcomeKnown(e)) this.remove([row.hold.reservationId]);
     }
     this.hooks.changed();
@@ -129,34 +123,18 @@ export class HoldsPanel {
     this.refreshTotal();
   }
 
-  private selected(): Reservation[] {
+  /** The live holds ticked for the payment. */
+  selected(): Reservation[] {
     return [...this.rows.values()].filter((r) => !r.expired && r.include.checked).map((r) => r.hold);
   }
 
-  private refreshTotal(): void {
-    const chosen = this.selected();
-    const sum = chosen.reduce((s, r) => s + r.price, 0);
-    setText(this.total, formatWon(sum));
-    setText(this.payButton, t('pay', { amount: formatWon(sum) }));
-    this.payButton.disabled = chosen.length === 0;
-    this.empty.hidden = [...this.rows.values()].some((r) => !r.expired);
-    this.hooks.totalChanged(sum);
+  /** Paid: the holds leave the list and the store. */
+  paid(ids: string[]): void {
+    this.remove(ids);
   }
 
-  private async pay(): Promise<void> {
-    const ids = this.selected().map((r) => r.reservationId);
-    if (ids.length === 0) return;
-    try {
-      const payment = await this.app.fan.pay(ids, this.token, this.key.keyFor([...ids].sort().join(',')));
-      this.key.settle();
-      const store = this.app.fanStore();
-      store.dropHolds(ids);
-      store.keepPayment(payment);
-      store.leaveLine(this.concertId); // a payment uses the queue token up
-      this.app.go(`/receipt/${payment.paymentId}`);
-    } catch (e) {
-      if (outcomeKnown(e)) this.key.settle();
-      this.app.say(this.app.explain(e), 'error');
-    }
+  private refreshTotal(): void {
+    this.empty.hidden = [...this.rows.values()].some((r) => !r.expired);
+    this.hooks.selectionChanged();
   }
 }

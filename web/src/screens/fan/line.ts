@@ -19,6 +19,7 @@ import {
   pollDelayMs,
   pollSource,
   waitShown,
+  waitingHeadline,
   type LineView,
 } from '../../domain/queue';
 import { formatCountdown, msUntil } from '../../domain/time';
@@ -52,7 +53,8 @@ export const lineScreen: ScreenFactory = (app, { concertId }, scope) => {
     if (v.kind === 'waiting' && place) {
       const start = Math.max(place.startPosition ?? 0, v.position);
       if (start !== place.startPosition) store.setPlace(concertId, { ...place, startPosition: start });
-      setText(headline, v.position === 0 ? t('lineNext') : t('lineAhead', { n: v.position.toLocaleString() }));
+      const says = waitingHeadline(v.position, v.paused);
+      setText(headline, t(says.key, { n: says.n.toLocaleString() }));
       progress.value = Math.round(lineProgress(v.position, start) * 100);
     } else if (v.kind === 'drawing') {
       setText(headline, t('lineDrawing'));
@@ -95,7 +97,7 @@ export const lineScreen: ScreenFactory = (app, { concertId }, scope) => {
     if (v.kind === 'admitted') {
       polling = false;
       store.setPlace(concertId, { ...saved, activeUntil: v.activeUntil });
-      app.say(t('lineAdmitted'));
+      app.carry(() => t('lineAdmitted'));
       app.go(`/concerts/${concertId}`);
     } else if (v.kind === 'ended') {
       store.leaveLine(concertId);
@@ -140,7 +142,7 @@ export const lineScreen: ScreenFactory = (app, { concertId }, scope) => {
       settle(lineView(status), placed);
     } catch (e) {
       if (turnLost(app, concertId, e)) stop(app.explain(e), true);
-      else app.say(app.explain(e), 'error');
+      else app.say(() => app.explain(e), 'error');
     }
     return polling ? next : null;
   };

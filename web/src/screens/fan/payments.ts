@@ -4,12 +4,14 @@
 import type { ScreenFactory } from '../../app';
 import { concerts } from '../../fan/concert-info';
 import { formatWon } from '../../domain/money';
+import { paidSeats, paymentState, shortReference } from '../../domain/paid-seats';
 import { formatMoment } from '../../domain/time';
 import { lang } from '../../i18n/lang';
 import { t } from '../../i18n/messages';
 import { h, fill } from '../../ui/dom';
 import { loadingText } from '../../ui/widgets';
-import { seatTable } from './receipt';
+import { paidSeatsTable } from './paid-seats-table';
+import { afterRefund } from './receipt';
 import { StatementPanel } from './statement-panel';
 
 export const paymentsScreen: ScreenFactory = (app) => {
@@ -25,7 +27,7 @@ export const paymentsScreen: ScreenFactory = (app) => {
   const userId = app.session()!.userId;
   void statement.load();
   void Promise.all([app.fan.payments(userId), concerts(app).catch(() => [])]).then(
-    ([payments, all]) => {
+    ([{ payments, refunds }, all]) => {
       const title = (id: string) => all.find((c) => c.concertId === id)?.title ?? id;
       fill(
         body,
@@ -34,16 +36,19 @@ export const paymentsScreen: ScreenFactory = (app) => {
           : h(
               'ul',
               { class: 'payment-list' },
-              payments.map((p) =>
-                h(
+              payments.map((p) => {
+                const seats = paidSeats(p, refunds);
+                const state = paymentState(seats);
+                return h(
                   'li',
-                  { class: 'card', 'data-payment': p.paymentId },
+                  { class: 'card', 'data-payment': p.paymentId, 'data-state': state },
                   h('h2', {}, title(p.concertId)),
                   h('p', {}, `${formatMoment(p.paidAt, lang())} · ${t('seatsCount', { n: p.seats.length })} · `, h('strong', {}, formatWon(p.amount))),
-                  seatTable(p),
-                  h('a', { class: 'button', href: `#/receipt/${p.paymentId}` }, t('viewReceipt')),
-                ),
-              ),
+                  h('p', { class: `payment-state state-${state}` }, t(`paymentState_${state}`), ` · ${t('paymentRef')} ${shortReference(p.paymentId)}`),
+                  paidSeatsTable(app, seats, (r) => afterRefund(app, r)),
+                  h('a', { class: 'button', href: `#/receipt/${p.paymentId}`, 'aria-label': t('viewReceiptOf', { ref: shortReference(p.paymentId) }) }, t('viewReceipt')),
+                );
+              }),
             ),
       );
     },

@@ -15,6 +15,8 @@ import { t } from '../../i18n/messages';
 import { h, fill, setText } from '../../ui/dom';
 import { SeatGrid } from '../../ui/seat-grid';
 import { HoldsPanel } from './holds-panel';
+import { SaleWatch } from './sale-watch';
+import { SelectionBar } from './selection-bar';
 import { noTurn, turnBar } from './turn-bar';
 import { WalletPanel } from './wallet-panel';
 
@@ -33,25 +35,30 @@ export const seatsScreen: ScreenFactory = (app, { concertId, date }, scope) => {
   const grid = new SeatGrid(t('seatMapTitle'), (cell) => void pick(cell));
   const legend = h('ul', { class: 'legend', 'aria-label': t('legend') });
   const free = h('p', { class: 'muted', 'data-testid': 'free-count' });
-  const wallet = new WalletPanel(app);
+  let bar: SelectionBar | null = null;
+  const wallet = new WalletPanel(app, () => bar?.update());
   const holds = new HoldsPanel(app, scope, concertId, place.token, {
     changed: () => void refresh(),
-    totalChanged: (total) => wallet.need(total),
+    selectionChanged: () => bar?.update(),
     cancelled: (hold) => {
       if (hold.date === date) heard.set(hold.seatNumber, { state: 'free', until: Date.now() + SEAT_REFRESH_MS });
     },
   });
+  bar = new SelectionBar(app, scope, concertId, place.token, holds, wallet);
+  const turn = turnBar(app, scope, concertId);
+  const sale = new SaleWatch(app, scope, concertId, () => store.holds(concertId).length > 0, turn);
   const mapSection = h(
     'section',
     { class: 'seat-map', 'aria-labelledby': 'map-title' },
     h('h2', { id: 'map-title' }, t('seatMapTitle')),
-    h('p', { class: 'muted', id: 'map-help' }, t('seatMapHelp')),
+    h('p', { class: 'muted', id: 'map-help' }, t('seatMapHelp'), h('span', { class: 'keyboard-hint' }, ' ', t('seatMapKeys'))),
     legend,
+    h('div', { class: 'stage', 'aria-hidden': 'true' }, t('stage')),
     grid.node,
     free,
   );
-  const layout = h('div', { class: 'seat-layout' }, mapSection, h('aside', { class: 'checkout' }, holds.node, wallet.node));
-  const node = h('section', {}, heading, turnBar(app, scope, concertId), layout);
+  const layout = h('div', { class: 'seat-layout' }, mapSection, h('aside', { class: 'checkout' }, holds.node, bar.node, wallet.node));
+  const node = h('section', { class: 'seats-screen' }, heading, turn, sale.node, layout);
 
   // What the service just answered about seats (a refusal, a cancel), shown over the map
   // for a refresh's time (`seatMap`); and the last map, to show a hold or a refusal at once.
@@ -74,34 +81,35 @@ export const seatsScreen: ScreenFactory = (app, { concertId, date }, scope) => {
         fill(
           legend,
           tiers.map((tier) => h('li', {}, h('span', { class: 'swatch', 'data-tier': tier.rank, style: `--tier:${tier.colour}` }), formatWon(tier.price))),
-          (['free', 'held', 'sold', 'mine'] as const).map((s) => h('li', {}, h('span', { class: `seat mini`, 'data-state': s, 'aria-hidden': 'true' }), t(`seatState_${s}`))),
+          (['free', 'held', 'sold', 'mine'] as const).map((s) => h('li', {}, h('span', { class: `seat mini`, 'data-state': s, 'aria-hidden': 'true' }), t(`legend_${s}`))),
         );
       }
     } catch (e) {
       if (turnLost(app, concertId, e)) {
         scope.dispose();
         fill(layout, noTurn(app, concertId, app.explain(e)));
-      } else app.say(app.explain(e), 'error');
+      } else app.say(() => app.explain(e), 'error');
     }
   };
 
   const pick = async (cell: SeatCell) => {
     if (cell.state === 'mine') return holds.focusHold(date, cell.seatNumber);
-    if (cell.state !== 'free') return app.say(t('seatTaken', { n: cell.seatNumber }), 'error');
+    if (cell.state !== 'free') return app.say(() => t('seatTaken', { n: cell.seatNumber }), 'error');
+    if (!sale.takesHolds()) return app.say(() => t('saleNoNewHolds'), 'error');
     try {
       const hold = await app.fan.hold(concertId, date, cell.seatNumber, place.token);
       store.keepHold(hold);
       holds.sync();
       paint();
-      app.say(t('heldSeat', { n: hold.seatNumber, t: formatCountdown(msUntil(hold.expiresAt, Date.now()), lang()) }));
+      app.say(() => t('heldSeat', { n: hold.seatNumber, t: formatCountdown(msUntil(hold.expiresAt, Date.now()), lang()) }));
     } catch (e) {
       if (e instanceof ApiProblem && e.code === 'SEAT_UNAVAILABLE') {
         heard.set(cell.seatNumber, { state: 'held', until: Date.now() + SEAT_REFRESH_MS });
         paint();
-        app.say(app.explain(e), 'error');
+        app.say(() => app.explain(e), 'error');
       }
       else if (turnLost(app, concertId, e)) return void refresh();
-      else app.say(app.explain(e), 'error');
+      else app.say(() => app.explain(e), 'error');
     }
     await refresh();
   };

@@ -90,10 +90,10 @@ export class StatementPanel {
       if (this.shown.next === null) {
         // The button goes away: keep the keyboard's place on the table, and say why.
         if (focused) this.scroller.focus();
-        this.app.say(t('statementAllShown'));
+        this.app.say(() => t('statementAllShown'));
       }
     } catch (e) {
-      this.app.say(this.app.explain(e), 'error');
+      this.app.say(() => this.app.explain(e), 'error');
     }
   }
 

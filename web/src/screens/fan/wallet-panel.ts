@@ -1,7 +1,7 @@
-// The wallet beside the seat map: the balance, a charge, and the statement (folded away,
-// loaded whenever it is opened and again after a charge). A charge's Idempotency-Key is
-// kept until its outcome is known, so pressing Charge again after a lost answer cannot
-// charge twice.
+// The wallet beside the seat map: the balance, a charge of any amount (the checkout's own
+// step charges exactly the shortfall, `chargeFor`), and the statement (folded away, loaded
+// whenever it is opened and again after a charge). A charge's Idempotency-Key is kept until
+// its outcome is known, so charging again after a lost answer cannot charge twice.
 
 import type { App } from '../../app';
 import { ApiProblem } from '../../api/client';
@@ -21,18 +21,16 @@ export class WalletPanel {
   readonly node: HTMLElement;
   balance: number | null = null;
   private readonly shown = h('strong', { 'data-testid': 'balance' }, '–');
-  private readonly shortfall = h('p', { class: 'muted', 'data-testid': 'shortfall' });
   private readonly amount: HTMLInputElement;
   private readonly key = new PendingKey('charge');
   private readonly statement: StatementPanel;
-  private needed = 0;
 
   constructor(
     private readonly app: App,
     private readonly onBalance: () => void = () => {},
   ) {
     const id = 'charge-amount';
-    this.amount = h('input', { id, name: 'amount', inputmode: 'numeric', autocomplete: 'off', value: '500000', required: true });
+    this.amount = h('input', { id, name: 'amount', inputmode: 'numeric', autocomplete: 'off', value: '50,000', required: true });
     const button = h('button', { type: 'submit', 'data-testid': 'charge' }, t('charge'));
     const form = h(
       'form',
@@ -57,7 +55,6 @@ export class WalletPanel {
     this.node = h('section', { class: 'wallet', 'aria-labelledby': 'wallet-title' },
       h('h2', { id: 'wallet-title' }, t('wallet')),
       h('p', {}, `${t('balance')}: `, this.shown),
-      this.shortfall,
       form,
       statement,
     );
@@ -69,14 +66,21 @@ export class WalletPanel {
     try {
       this.set((await this.app.fan.balance(userId)).balance);
     } catch (e) {
-      this.app.say(this.app.explain(e), 'error');
+      this.app.say(() => this.app.explain(e), 'error');
     }
   }
 
-  /** What the selected holds cost: shows how much is missing. */
-  need(total: number): void {
-    this.needed = total;
-    this.paint();
+  /** The amount the charge form suggests: the checkout's shortfall, when there is one. */
+  suggest(amount: number | null): void {
+    if (amount !== null && document.activeElement !== this.amount) this.amount.value = formatWon(amount).replace('₩', '');
+  }
+
+  /**
+   * Charge `amount` as a step of the checkout (`intent` names the step, so that a retry of it
+   * reuses the key): the new balance, or null when it failed (and the person was told).
+   */
+  async chargeFor(amount: number, intent: string): Promise<number | null> {
+    return this.send(amount, intent);
   }
 
   private set(balance: number): void {
@@ -87,23 +91,28 @@ export class WalletPanel {
 
   private paint(): void {
     setText(this.shown, this.balance === null ? '–' : formatWon(this.balance));
-    const short = this.balance === null ? 0 : this.needed - this.balance;
-    setText(this.shortfall, short > 0 ? t('shortBy', { amount: formatWon(short) }) : '');
   }
 
   private async charge(): Promise<void> {
     const amount = parseWon(this.amount.value);
+    if (amount === null || amount <= 0) return this.app.say(() => t('amountInvalid'), 'error');
+    await this.send(amount, `form:${amount}`);
+  }
+
+  private async send(amount: number, intent: string): Promise<number | null> {
     const userId = this.app.session()?.userId;
-    if (amount === null || !userId) return this.app.say(t('amountInvalid'), 'error');
+    if (!userId) return null;
     try {
-      const receipt = await this.app.fan.charge(userId, amount, this.key.keyFor(String(amount)));
+      const receipt = await this.app.fan.charge(userId, amount, this.key.keyFor(intent));
       this.key.settle();
       this.set(receipt.balance);
       void this.statement.refresh();
-      this.app.say(t('charged', { amount: formatWon(receipt.charged), balance: formatWon(receipt.balance) }));
+      this.app.say(() => t('charged', { amount: formatWon(receipt.charged), balance: formatWon(receipt.balance) }));
+      return receipt.balance;
     } catch (e) {
       if (outcomeKnown(e)) this.key.settle();
-      this.app.say(this.app.explain(e), 'error');
+      this.app.say(() => this.app.explain(e), 'error');
+      return null;
     }
   }
 }

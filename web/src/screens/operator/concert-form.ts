@@ -8,6 +8,7 @@ import type { App, ScreenFactory } from '../../app';
 import { ApiProblem } from '../../api/client';
 import type { Concert, ConcertNumbers } from '../../api/types';
 import { formValuesOf, newConcertValues, specOf, type ConcertFormValues } from '../../domain/concert-spec';
+import { FEE_PATTERN } from '../../domain/refund-policy';
 import { t, type MessageKey } from '../../i18n/messages';
 import { fill, h, setText } from '../../ui/dom';
 import { loadingText, whileBusy } from '../../ui/widgets';
@@ -30,6 +31,8 @@ class Rows {
   constructor(
     private readonly name: string,
     private readonly columns: { label: MessageKey; attrs: Record<string, string | number | boolean> }[],
+    /** Rows that cannot be removed (dates and tiers need one). */
+    private readonly least = 1,
   ) {}
 
   add(values: (string | number)[]): void {
@@ -39,7 +42,7 @@ class Rows {
     inputs.forEach((el, i) => row.append(field(`${this.name}-${index}-${i}`, this.columns[i].label, el)));
     const remove = h('button', { type: 'button', class: 'link', 'aria-label': t('opRemoveRow', { n: index }) }, t('opRemove'));
     remove.addEventListener('click', () => {
-      if (this.rows.length <= 1) return;
+      if (this.rows.length <= this.least) return;
       this.rows.splice(this.rows.indexOf(inputs), 1);
       row.remove();
     });
@@ -75,7 +78,8 @@ export const editConcertScreen: ScreenFactory = (app, { concertId }) => {
 
 /** The form, filled with `values`; `editing` is the concert as read when it edits one. */
 function concertForm(app: App, values: ConcertFormValues, editing: ConcertNumbers | null): HTMLFormElement {
-  const id = input({ pattern: '[a-z0-9-]{1,64}', required: true, value: values.concertId, autocomplete: 'off', readonly: editing !== null });
+  // Browsers compile `pattern` with the `v` flag, where a `-` in a class must be escaped.
+  const id = input({ pattern: '[a-z0-9\\-]{1,64}', required: true, value: values.concertId, autocomplete: 'off', readonly: editing !== null });
   const title = input({ required: true, maxlength: 200, value: values.title });
   const venue = input({ required: true, maxlength: 200, value: values.venue });
   const seatLimit = input({ type: 'number', min: 1, max: 10, value: values.seatLimit });
@@ -95,6 +99,15 @@ function concertForm(app: App, values: ConcertFormValues, editing: ConcertNumber
     { label: 'opPrice', attrs: { inputmode: 'numeric' } },
   ]);
   values.tiers.forEach((row) => tiers.add(row));
+  const refund = values.refund;
+  const graceHours = input({ type: 'number', min: 0, max: 8784, required: true, value: refund?.graceHours ?? '' });
+  const deadlineHours = input({ type: 'number', min: 0, max: 8784, required: true, value: refund?.deadlineHours ?? '' });
+  const baseFee = input({ pattern: FEE_PATTERN, required: true, value: refund?.baseFee ?? '', 'aria-describedby': 'fee-help' });
+  const stretches = new Rows('stretch', [
+    { label: 'opStretchHours', attrs: { type: 'number', min: 0, max: 8784 } },
+    { label: 'opStretchFee', attrs: { pattern: FEE_PATTERN, 'aria-describedby': 'fee-help' } },
+  ], 0);
+  (refund?.stretches ?? []).forEach((row) => stretches.add(row));
 
   // Once the pre-queue has started the seat layout and the opening are fixed (409 SALE_STARTED):
   // their inputs are shown but disabled, with the reason next to them.
@@ -123,7 +136,12 @@ function concertForm(app: App, values: ConcertFormValues, editing: ConcertNumber
       field('preQueueAt', 'opPreQueueAt', preQueueAt), field('opensAt', 'opOpensAt', opensAt), field('closesAt', 'opClosesAt', closesAt)),
     h('fieldset', {}, h('legend', {}, t('opAdmission')),
       field('admitPerTick', 'opAdmitPerTick', admitPerTick), field('activeCap', 'opActiveCap', activeCap)),
-    editing ? h('p', { class: 'muted' }, t('opRefundKept')) : null,
+    h('fieldset', {}, h('legend', {}, t('opRefundPolicy')),
+      h('p', { class: 'muted', id: 'fee-help' }, t('opFeeHelp')),
+      h('div', { class: 'row' }, field('graceHours', 'opGraceHours', graceHours), field('deadlineHours', 'opDeadlineHours', deadlineHours), field('baseFee', 'opBaseFee', baseFee)),
+      h('p', {}, t('opStretches')),
+      stretches.node,
+      h('button', { type: 'button', onclick: () => stretches.add(['', '']) }, t('opAddStretch'))),
     h(
       'div',
       { class: 'actions' },
@@ -145,6 +163,7 @@ function concertForm(app: App, values: ConcertFormValues, editing: ConcertNumber
     closesAt: closesAt.value,
     admitPerTick: admitPerTick.value,
     activeCap: activeCap.value,
+    refund: { graceHours: graceHours.value, deadlineHours: deadlineHours.value, baseFee: baseFee.value, stretches: stretches.values() },
   });
 
   form.addEventListener('submit', (e) => {
@@ -153,7 +172,7 @@ function concertForm(app: App, values: ConcertFormValues, editing: ConcertNumber
     if (missing.length > 0) {
       missing[0].focus();
       const names = missing.map((i) => form.querySelector(`label[for="${i.id}"]`)?.textContent ?? i.name);
-      return app.say(t('opFormInvalid', { what: names.join(', ') }), 'error');
+      return app.say(() => t('opFormInvalid', { what: names.join(', ') }), 'error');
     }
     const spec = specOf(current());
     void whileBusy(submit, t('loading'), () =>
@@ -168,11 +187,11 @@ function concertForm(app: App, values: ConcertFormValues, editing: ConcertNumber
 async function send(app: App, request: () => Promise<Concert>, done: MessageKey): Promise<void> {
   try {
     const concert = await request();
-    app.say(t(done));
+    app.carry(() => t(done));
     app.go(`/operator/concerts/${concert.concertId}`);
   } catch (e) {
     // Operators also get the API's own detail: it names the rule the spec broke.
     const detail = e instanceof ApiProblem && e.detail ? ` (${e.detail})` : '';
-    app.say(app.explain(e) + detail, 'error');
+    app.say(() => app.explain(e) + detail, 'error');
   }
 }

@@ -7,18 +7,26 @@ import type { App, ScreenFactory } from '../../app';
 import type { ConcertNumbers } from '../../api/types';
 import { addSample, admittedPerMinute, sampleOf, series, type SaleSample } from '../../domain/sale-samples';
 import { formatWon } from '../../domain/money';
-import { formatDay, formatMoment } from '../../domain/time';
+import { formatCountdown, formatDay, formatMoment, msUntil } from '../../domain/time';
 import { lang } from '../../i18n/lang';
 import { t } from '../../i18n/messages';
 import { lineChart } from '../../ui/chart';
 import { h, fill, setText } from '../../ui/dom';
-import { facts, loadingText, phaseBadge, whileBusy } from '../../ui/widgets';
+import { facts, isUnavailable, loadingText, phaseBadge, whileBusy } from '../../ui/widgets';
 
 export const LIVE_POLL_MS = 2000;
 
 export const liveScreen: ScreenFactory = (app, { concertId }, scope) => {
   const heading = h('h1', { tabindex: -1 }, concertId);
   const phase = h('p', { 'data-testid': 'op-phase' });
+  const opening = h('p', { class: 'countdown', role: 'timer', 'data-testid': 'op-opens-in' });
+  let opensAt: string | null = null;
+  const tickOpening = () => {
+    const ms = opensAt === null ? 0 : msUntil(opensAt, Date.now());
+    opening.hidden = ms <= 0;
+    setText(opening, ms > 0 ? t('opensIn', { t: formatCountdown(ms, lang()) }) : '');
+  };
+  scope.every(1000, tickOpening, false);
   const windowFacts = h('div', {});
   const line = h('div', {});
   const charts = h('div', { class: 'charts' });
@@ -26,11 +34,13 @@ export const liveScreen: ScreenFactory = (app, { concertId }, scope) => {
   const pause = button('opPause', () => app.operator.pause(concertId), 'opPaused');
   const resume = button('opResume', () => app.operator.resume(concertId), 'opResumed');
   const close = button('opClose', () => app.operator.close(concertId), 'opClosed', t('opConfirmClose'));
+  close.classList.add('danger');
   const admission = admissionForm(app, concertId, () => void poll());
   const body = h(
     'div',
     { hidden: true },
     phase,
+    opening,
     windowFacts,
     h(
       'div',
@@ -55,13 +65,14 @@ export const liveScreen: ScreenFactory = (app, { concertId }, scope) => {
   function button(label: Parameters<typeof t>[0], action: () => Promise<unknown>, done: Parameters<typeof t>[0], confirmText?: string) {
     const b = h('button', { type: 'button', 'data-testid': `op-${label}` }, t(label));
     b.addEventListener('click', () => {
+      if (isUnavailable(b)) return;
       if (confirmText && !confirm(confirmText)) return;
       void whileBusy(b, t('loading'), async () => {
         try {
           await action();
-          app.say(t(done));
+          app.say(() => t(done));
         } catch (e) {
-          app.say(app.explain(e), 'error');
+          app.say(() => app.explain(e), 'error');
         }
         await poll();
       });
@@ -73,7 +84,15 @@ export const liveScreen: ScreenFactory = (app, { concertId }, scope) => {
     loading.remove();
     body.hidden = false;
     setText(heading, `${n.title} · ${t('opLive')}`);
-    fill(phase, phaseBadge(n.phase), ' ', n.admission.paused ? `(${t('opPausedNow')}) ` : '', h('span', { class: 'muted' }, t('opVersion', { n: n.version })));
+    fill(
+      phase,
+      phaseBadge(n.phase),
+      ' ',
+      n.admission.paused ? `(${t('opPausedNow')}) ` : '',
+      n.version > 0 ? h('span', { class: 'muted' }, t('opChanges', { n: n.version })) : null,
+    );
+    opensAt = n.opensAt;
+    tickOpening();
     fill(
       windowFacts,
       facts([
@@ -85,10 +104,12 @@ export const liveScreen: ScreenFactory = (app, { concertId }, scope) => {
         [t('opActiveCap'), String(n.admission.activeCap)],
       ]),
     );
-    pause.disabled = n.admission.paused || n.phase === 'CLOSED';
-    resume.disabled = !n.admission.paused || n.phase === 'CLOSED';
-    close.disabled = n.phase === 'CLOSED';
+    const closed = n.phase === 'CLOSED';
+    pause.disabled = n.admission.paused || closed;
+    resume.disabled = !n.admission.paused || closed;
+    close.disabled = closed;
     admission.prefill(n.admission.admitPerTick, n.admission.activeCap);
+    admission.closed(closed);
     fill(
       line,
       facts([
@@ -121,7 +142,7 @@ export const liveScreen: ScreenFactory = (app, { concertId }, scope) => {
       samples = addSample(samples, sampleOf(n, Date.now()));
       show(n);
     } catch (e) {
-      app.say(app.explain(e), 'error');
+      app.say(() => app.explain(e), 'error');
     }
   };
   scope.every(LIVE_POLL_MS, poll);
@@ -146,13 +167,14 @@ function admissionForm(app: App, concertId: string, after: () => void) {
   const perTick = h('input', { id: 'admitPerTick', type: 'number', min: 1, max: 10000 });
   const cap = h('input', { id: 'activeCap', type: 'number', min: 1, max: 100000 });
   const save = h('button', { type: 'submit' }, t('opSetAdmission'));
-  const node = h(
-    'form',
-    { class: 'inline-form' },
+  const closedNote = h('p', { class: 'muted', id: 'admission-closed', hidden: true }, t('opAdmissionClosed'));
+  const fields = h('fieldset', { class: 'inline-form' },
+    h('legend', { class: 'visually-hidden' }, t('opAdmission')),
     h('div', { class: 'field' }, h('label', { for: 'admitPerTick' }, t('opAdmitPerTick')), perTick),
     h('div', { class: 'field' }, h('label', { for: 'activeCap' }, t('opActiveCap')), cap),
     save,
   );
+  const node = h('form', {}, fields, closedNote);
   let filled = false;
   node.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -160,15 +182,21 @@ function admissionForm(app: App, concertId: string, after: () => void) {
     void whileBusy(save, t('loading'), async () => {
       try {
         await app.operator.setAdmission(concertId, { admitPerTick: num(perTick), activeCap: num(cap) });
-        app.say(t('opAdmissionSaved'));
+        app.say(() => t('opAdmissionSaved'));
       } catch (e) {
-        app.say(app.explain(e), 'error');
+        app.say(() => app.explain(e), 'error');
       }
       after();
     });
   });
   return {
     node,
+    /** A closed sale admits nobody: its admission numbers can no longer be set. */
+    closed(isClosed: boolean) {
+      fields.disabled = isClosed;
+      closedNote.hidden = !isClosed;
+      if (isClosed) fields.setAttribute('aria-describedby', 'admission-closed');
+    },
     /** The numbers in effect, once (after that the operator's typing is theirs). */
     prefill(admitPerTick: number, activeCap: number) {
       if (filled) return;
