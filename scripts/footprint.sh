@@ -30,6 +30,7 @@ export QUEUE_TABLE=${QUEUE_TABLE:-QueueTable} CATALOG_TABLE=${CATALOG_TABLE:-Cat
   RESERVATION_TABLE=${RESERVATION_TABLE:-ReservationTable} WALLET_TABLE=${WALLET_TABLE:-WalletTable} \
   HOLD_EXPIRY_QUEUE_URL=${HOLD_EXPIRY_QUEUE_URL:-http://127.0.0.1:9/q} PAYMENT_EVENTS_QUEUE_URL=${PAYMENT_EVENTS_QUEUE_URL:-http://127.0.0.1:9/q} \
   ADMISSION_KEY=${ADMISSION_KEY:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')} \
+  TICKET_KEY=${TICKET_KEY:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')} \
   AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_EC2_METADATA_DISABLED=true
 for f in "${functions[@]}"; do
   boot=target/lambda/$f/bootstrap

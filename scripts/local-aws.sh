@@ -53,8 +53,11 @@ PY
   fi
   # The admission passes' signing key (a Secrets Manager secret on AWS): new for every start.
   admission_key=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  # The tickets' key (docs/tickets.md), likewise.
+  ticket_key=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
   cat >>"$dir/env" <<ENV
 export ADMISSION_KEY='$admission_key'
+export TICKET_KEY='$ticket_key'
 export DEV_JWT_KEY_FILE='$jwt_key'
 export DEV_JWT_ISSUER='http://127.0.0.1/dev-issuer'
 export DEV_JWT_AUDIENCE='concert-local'

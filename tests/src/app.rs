@@ -226,6 +226,19 @@ impl App {
     pub async fn fan(&self, concert: &ConcertId) -> Fan {
         self.admitted_fans(concert, 1).await.remove(0)
     }
+
+    /// A fan of `concert` who charged 1,000,000 and paid seat `seat` of `date`:
+    /// (fan, reservation id, price).
+    pub async fn bought(&self, concert: &ConcertId, date: &str, seat: u64) -> (Fan, String, i64) {
+        let fan = self.fan(concert).await;
+        self.charge(fan.user, 1_000_000).key("top").await;
+        let held = self.hold(concert, date, seat).token(&fan.token).await;
+        assert_eq!(held.status, 201, "{held:?}");
+        let id = held.text("reservationId").to_owned();
+        let paid = self.pay(&id).token(&fan.token).key("pay").await;
+        assert_eq!(paid.status, 201, "{paid:?}");
+        (fan, id, held.number("price"))
+    }
 }
 
 /// A fan with an ACTIVE token.

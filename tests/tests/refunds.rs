@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use domain::values::ids::{ConcertDate, ConcertId};
+use domain::values::ids::ConcertDate;
 use integration_tests::*;
 use serde_json::json;
 
@@ -11,23 +11,11 @@ const SWARM: &str = env!("CARGO_BIN_EXE_swarm");
 /// A show far enough ahead that the schedule's base stretch (no fee) applies.
 const DATE: &str = "2030-06-01";
 
-/// A fan of `concert` who paid seat `seat`; returns (fan, reservation id, price).
-async fn bought(app: &App, concert: &ConcertId, seat: u64) -> (Fan, String, i64) {
-    let fan = app.fan(concert).await;
-    app.charge(fan.user, 1_000_000).key("top").await;
-    let held = app.hold(concert, DATE, seat).token(&fan.token).await;
-    assert_eq!(held.status, 201, "{held:?}");
-    let id = held.text("reservationId").to_owned();
-    let paid = app.pay(&id).token(&fan.token).key("pay").await;
-    assert_eq!(paid.status, 201, "{paid:?}");
-    (fan, id, held.number("price"))
-}
-
 #[tokio::test]
 async fn twenty_concurrent_refunds_of_one_paid_seat_from_four_processes_refund_once() {
     let app = App::start().await;
     let concert = app.new_concert(&[DATE]).await;
-    let (fan, id, price) = bought(&app, &concert, 3).await;
+    let (fan, id, price) = app.bought(&concert, DATE, 3).await;
     let calls: Vec<Call> = (0..20).map(|_| Call::refund(&id).as_user(fan.user)).collect();
     let jobs = split(&calls, 4).into_iter().map(|calls| Job::Calls { calls, concurrency: 5 }).collect();
     let answers: Vec<Answer> = swarm(SWARM, jobs, &[]).into_iter().flatten().collect();
@@ -44,7 +32,7 @@ async fn twenty_concurrent_refunds_of_one_paid_seat_from_four_processes_refund_o
 async fn a_refund_after_the_deadline_is_refused_and_changes_nothing() {
     let app = App::start().await;
     let concert = app.new_concert(&[DATE]).await;
-    let (fan, id, price) = bought(&app, &concert, 4).await;
+    let (fan, id, price) = app.bought(&concert, DATE, 4).await;
     let show = ConcertDate::parse(DATE).unwrap().start();
     let late = App::at(show.minus(Duration::from_secs(3600))).await;
     let a = late.refund(&id).as_user(fan.user).await;
@@ -61,10 +49,10 @@ async fn a_refund_after_the_deadline_is_refused_and_changes_nothing() {
 async fn a_refunded_seat_is_resold_and_nobodys_money_or_seat_is_wrong() {
     let app = App::start().await;
     let concert = app.new_concert(&[DATE]).await;
-    let (first, id, price) = bought(&app, &concert, 5).await;
+    let (first, id, price) = app.bought(&concert, DATE, 5).await;
     let refunded = app.refund(&id).as_user(first.user).await;
     assert_eq!((refunded.status, &refunded.body["refunded"]), (200, &json!(price)), "{refunded:?}");
-    let (second, id2, _) = bought(&app, &concert, 5).await;
+    let (second, id2, _) = app.bought(&concert, DATE, 5).await;
     assert_ne!(id, id2);
     assert_eq!(app.balance(first.user).await, 1_000_000);
     assert_eq!(app.balance(second.user).await, 1_000_000 - price);
@@ -83,7 +71,7 @@ async fn a_refunded_seat_is_resold_and_nobodys_money_or_seat_is_wrong() {
 async fn a_quote_shows_what_the_refund_gives_back_and_changes_nothing() {
     let app = App::start().await;
     let concert = app.new_concert(&[DATE]).await;
-    let (fan, id, price) = bought(&app, &concert, 6).await;
+    let (fan, id, price) = app.bought(&concert, DATE, 6).await;
     let quote = app.get(format!("/reservations/{id}/refund")).as_user(fan.user).await;
     assert_eq!(quote.status, 200, "{quote:?}");
     assert_eq!((quote.number("price"), quote.number("fee"), quote.number("refund")), (price, 0, price));

@@ -101,7 +101,7 @@ impl DevIdentity {
         let identity =
             Self { issuer: issuer.into(), audience: audience.into(), kid, signing_key, jwks, verifying_keys };
         // Sign once now, so `mint` cannot fail later (e.g. a key too short for aws-lc).
-        identity.try_mint(UserId::random(), false, Duration::from_secs(60), SystemClock.now())?;
+        identity.try_mint(UserId::random(), &[], Duration::from_secs(60), SystemClock.now())?;
         Ok(identity)
     }
 
@@ -116,17 +116,22 @@ impl DevIdentity {
     /// An access token for `user`, as Cognito would issue it, valid for `ttl` from now;
     /// operators carry `cognito:groups: ["operators"]`. Also returns when it expires.
     pub fn mint(&self, user: UserId, operator: bool, ttl: Duration) -> (String, Timestamp) {
-        self.mint_at(user, operator, ttl, SystemClock.now())
+        self.mint_in(user, if operator { &[OPERATORS_GROUP] } else { &[] }, ttl)
     }
 
-    fn mint_at(&self, user: UserId, operator: bool, ttl: Duration, now: Timestamp) -> (String, Timestamp) {
-        self.try_mint(user, operator, ttl, now).expect("signing with a key that DevIdentity::new has signed with")
+    /// As `mint`, for a member of these Cognito groups (`staff` scans tickets at the gates).
+    pub fn mint_in(&self, user: UserId, groups: &[&str], ttl: Duration) -> (String, Timestamp) {
+        self.mint_at(user, groups, ttl, SystemClock.now())
+    }
+
+    fn mint_at(&self, user: UserId, groups: &[&str], ttl: Duration, now: Timestamp) -> (String, Timestamp) {
+        self.try_mint(user, groups, ttl, now).expect("signing with a key that DevIdentity::new has signed with")
     }
 
     fn try_mint(
         &self,
         user: UserId,
-        operator: bool,
+        groups: &[&str],
         ttl: Duration,
         now: Timestamp,
     ) -> Result<(String, Timestamp), String> {
@@ -142,8 +147,8 @@ impl DevIdentity {
             "exp": expires,
             "token_use": "access",
         });
-        if operator {
-            claims["cognito:groups"] = json!([OPERATORS_GROUP]);
+        if !groups.is_empty() {
+            claims["cognito:groups"] = json!(groups);
         }
         let mut header = Header::new(ALGORITHM);
         header.kid = Some(self.kid.clone());

@@ -56,8 +56,8 @@ impl Route {
 pub type Reply = hyper::Response<Full<Bytes>>;
 
 /// Every function of template.yaml, by its binary's name.
-pub const FUNCTIONS: [&str; 8] =
-    ["queue", "availability", "reservation", "balance", "payment", "operator", "admitter", "hold-expiry"];
+pub const FUNCTIONS: [&str; 9] =
+    ["queue", "availability", "reservation", "balance", "payment", "operator", "door", "admitter", "hold-expiry"];
 
 /// The functions as Lambda runs them: each with its own services, signed as that function
 /// (`Services::connect_as`), so that the local DynamoDB and SQS hold each to its own
@@ -101,6 +101,7 @@ pub async fn dispatch(
         "balance" => fn_balance::handle(s, req).await,
         "payment" => fn_payment::handle(s, req).await,
         "operator" => fn_operator::handle(s, req).await,
+        "door" => fn_door::handle(s, req).await,
         _ => problem(&Error::RouteNotFound),
     }
 }
@@ -172,7 +173,8 @@ fn authorize(route: &Route, identity: &DevIdentity, req: lambda_http::Request) -
     Ok(identity::with_claims(req, claims))
 }
 
-/// `POST /dev/login`: a token for the given (or a new) user, as an operator if asked.
+/// `POST /dev/login`: a token for the given (or a new) user, as an operator or gate staff
+/// if asked.
 fn dev_login(identity: &DevIdentity, req: &lambda_http::Request) -> lambda_http::Response<lambda_http::Body> {
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -188,16 +190,17 @@ fn dev_login(identity: &DevIdentity, req: &lambda_http::Request) -> lambda_http:
         Ok(u) => u.unwrap_or_else(UserId::random),
         Err(e) => return problem(&e),
     };
-    let operator = match login.role.as_deref() {
-        None => false,
-        Some("operator") => true,
-        Some(_) => return problem(&Error::InvalidInput("role must be \"operator\" when given".into())),
+    let groups: &[&str] = match login.role.as_deref() {
+        None => &[],
+        Some("operator") => &[identity::OPERATORS_GROUP],
+        Some("staff") => &[edge::identity::STAFF_GROUP],
+        Some(_) => return problem(&Error::InvalidInput("role must be \"operator\" or \"staff\" when given".into())),
     };
-    let (token, expires_at) = identity.mint(user, operator, DEV_TOKEN_TTL);
-    tracing::info!(user = %user, operator, "dev login");
+    let (token, expires_at) = identity.mint_in(user, groups, DEV_TOKEN_TTL);
+    tracing::info!(user = %user, role = login.role.as_deref().unwrap_or("fan"), "dev login");
     let mut body = json!({ "userId": user.to_string(), "token": token, "expiresAt": expires_at.to_rfc3339() });
-    if operator {
-        body["role"] = json!("operator");
+    if let Some(role) = login.role {
+        body["role"] = json!(role);
     }
     json_response(200, body)
 }

@@ -75,6 +75,16 @@ pub enum Error {
     AlreadyRefunded,
     #[error("the refund deadline has passed: the seat is no longer refundable")]
     RefundDeadlinePassed,
+    #[error("no such ticket: only a paid seat is a ticket")]
+    TicketNotFound,
+    #[error("this ticket was refunded or given up: it admits nobody")]
+    TicketVoid,
+    #[error("this ticket is for {date}, not today")]
+    TicketWrongDate { date: String },
+    #[error("the code is not this ticket's current code: a copy, or the phone's clock is off")]
+    TicketCodeInvalid,
+    #[error("already checked in at {at} at gate {gate}")]
+    AlreadyCheckedIn { at: String, gate: String },
     #[error("this Idempotency-Key was used for a different request")]
     IdempotencyKeyReused,
 

@@ -8,12 +8,14 @@
 //!   limits, refund schedules, the admission pass).
 //! - one folder per capability, each with its services and its `store` traits: `line`
 //!   (the waiting room), `catalog` (concerts, seats, the operator's side), `booking`
-//!   (holds, payments, refunds), `wallet` (balances and statements).
+//!   (holds, payments, refunds), `wallet` (balances and statements), `door` (tickets
+//!   and the gate).
 //! - `retry` (the one retry policy and optimistic-write loop), `glance` (what an instance
 //!   keeps of hot items for a second), `error` (every outcome a caller can act on).
 
 pub mod booking;
 pub mod catalog;
+pub mod door;
 pub mod error;
 pub mod glance;
 pub mod line;

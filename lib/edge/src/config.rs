@@ -8,6 +8,7 @@ use domain::error::Error;
 use domain::rules::pass::PassKey;
 use domain::rules::sale::QueuePolicy;
 use domain::values::money::{WalletLimits, Won};
+use domain::values::signing_key::SigningKey;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -31,6 +32,9 @@ pub struct Settings {
     pub admission_key: PassKey,
     /// The key before the last rotation, accepted but never used to sign (optional).
     pub admission_key_previous: Option<PassKey>,
+    /// The key every ticket's secret is derived from (docs/tickets.md): the same in every
+    /// function, never rotated while a show's tickets are out; required.
+    pub ticket_key: SigningKey,
 }
 
 fn var(name: &str) -> Result<String, Error> {
@@ -83,6 +87,7 @@ impl Settings {
                 Ok(v) if !v.is_empty() => Some(PassKey::new(v.as_bytes())?),
                 _ => None,
             },
+            ticket_key: SigningKey::new(var("TICKET_KEY")?.as_bytes())?,
         })
     }
 }

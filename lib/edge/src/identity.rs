@@ -14,11 +14,16 @@ use domain::values::ids::UserId;
 /// The Cognito group (or the `role` claim of another issuer) that operator routes require.
 pub const OPERATOR_GROUP: &str = "operators";
 
+/// The Cognito group (or `role` claim) of the staff who scan tickets at the gates.
+pub const STAFF_GROUP: &str = "staff";
+
 /// The verified caller of a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Caller {
     pub user: UserId,
     pub operator: bool,
+    /// May check tickets in at a gate.
+    pub staff: bool,
 }
 
 impl Caller {
@@ -33,9 +38,12 @@ impl Caller {
                 UserId::from_subject(issuer, sub)
             }
         };
-        let in_group = claims.get("cognito:groups").is_some_and(|g| groups(g).any(|g| g == OPERATOR_GROUP));
-        let has_role = claims.get("role").is_some_and(|r| r == "operator");
-        Ok(Self { user, operator: in_group || has_role })
+        // A member of the Cognito group, or (another issuer) the role's own claim.
+        let is = |group: &str, role: &str| {
+            claims.get("cognito:groups").is_some_and(|g| groups(g).any(|g| g == group))
+                || claims.get("role").is_some_and(|r| r == role)
+        };
+        Ok(Self { user, operator: is(OPERATOR_GROUP, "operator"), staff: is(STAFF_GROUP, "staff") })
     }
 
     /// Paths that name a user (`/users/{userId}/...`) serve only that user.
@@ -49,6 +57,14 @@ impl Caller {
 
     pub fn must_be_operator(&self) -> Result<(), Error> {
         if self.operator {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+
+    pub fn must_be_staff(&self) -> Result<(), Error> {
+        if self.staff {
             Ok(())
         } else {
             Err(Error::Forbidden)

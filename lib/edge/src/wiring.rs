@@ -8,13 +8,17 @@ use std::time::Duration;
 use aws_config::timeout::TimeoutConfig;
 
 use crate::config::Settings;
-use adapters::dynamo::{DynamoCatalog, DynamoHolds, DynamoPayments, DynamoQueue, DynamoRefunds, DynamoWallet, Tables};
+use adapters::dynamo::{
+    DynamoCatalog, DynamoDoor, DynamoHolds, DynamoPayments, DynamoQueue, DynamoRefunds, DynamoWallet, Tables,
+};
 use adapters::sqs::SqsQueue;
 use domain::booking::hold::HoldService;
 use domain::booking::payment::PaymentService;
 use domain::booking::refund::RefundService;
 use domain::catalog::browse::CatalogService;
 use domain::catalog::operator::OperatorService;
+use domain::door::gate::GateService;
+use domain::door::tickets::TicketService;
 use domain::error::Result;
 use domain::line::admission::Admitter;
 use domain::line::service::QueueService;
@@ -31,6 +35,8 @@ pub struct Services {
     pub payments: Arc<PaymentService>,
     pub refunds: RefundService,
     pub operator: OperatorService,
+    pub gate: GateService,
+    pub tickets: TicketService,
     pub catalog_store: Arc<DynamoCatalog>,
 }
 
@@ -88,7 +94,15 @@ impl Services {
         let events = Arc::new(SqsQueue::new(sqs, settings.resources.payment_events_queue_url.clone()));
         let payment_store = Arc::new(DynamoPayments::new(tables.clone()));
         let payments = Arc::new(PaymentService::new(queue.clone(), payment_store.clone(), events, clock.clone()));
+        let reservations = Arc::new(DynamoHolds::new(tables.clone()));
         Self {
+            gate: GateService::new(
+                reservations.clone(),
+                Arc::new(DynamoDoor::new(tables.clone())),
+                settings.ticket_key.clone(),
+                clock.clone(),
+            ),
+            tickets: TicketService::new(payment_store.clone(), reservations.clone(), settings.ticket_key.clone()),
             refunds: RefundService::new(
                 Arc::new(DynamoRefunds::new(tables.clone())),
                 catalog_store.clone(),
@@ -106,7 +120,7 @@ impl Services {
             ),
             holds: HoldService::new(
                 catalog_store.clone(),
-                Arc::new(DynamoHolds::new(tables.clone())),
+                reservations,
                 hold_expiry,
                 clock.clone(),
                 settings.hold_for,

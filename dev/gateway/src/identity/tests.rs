@@ -259,7 +259,7 @@ fn without_aud_the_client_id_must_name_the_audience_as_on_cognito_access_tokens(
 #[test]
 fn a_minted_token_lasts_exactly_its_ttl() {
     let ttl = std::time::Duration::from_secs(3600);
-    let (token, expires_at) = identity().mint_at(UserId::random(), false, ttl, NOW);
+    let (token, expires_at) = identity().mint_at(UserId::random(), &[], ttl, NOW);
     assert_eq!(expires_at, NOW.plus(ttl));
     let header = format!("Bearer {token}");
     assert!(identity().verify_at(Some(&header), Timestamp::from_millis(expires_at.millis() - 1)).is_ok());

@@ -3,6 +3,7 @@
 //! conditions are listed in docs/data-model.md.
 
 mod catalog;
+mod door;
 mod line;
 mod payment;
 mod refund;
@@ -25,6 +26,7 @@ use domain::error::{Error, Result};
 use schema::attr::{PK, SK};
 
 pub use catalog::DynamoCatalog;
+pub use door::DynamoDoor;
 pub use line::DynamoQueue;
 pub use payment::DynamoPayments;
 pub use refund::DynamoRefunds;

@@ -123,7 +123,11 @@ impl RefundStore for DynamoRefunds {
             .table_name(&names.reservation_table)
             .set_key(Some(key(r.reservation.to_string())))
             .update_expression(format!("SET #status = :cancelled, {REFUND_ID} = :rf, {CANCELLED_AT} = :now"))
-            .condition_expression(format!("#status = :confirmed AND {USER_ID} = :u AND {PAYMENT_ID} = :p"))
+            // Never a ticket that has let its holder in (the gate's write is conditioned on
+            // CONFIRMED in turn): a refund racing a scan ends in exactly one of them.
+            .condition_expression(format!(
+                "#status = :confirmed AND {USER_ID} = :u AND {PAYMENT_ID} = :p AND attribute_not_exists({CHECKED_IN_AT})"
+            ))
             .expression_attribute_names("#status", STATUS)
             .expression_attribute_values(":cancelled", s(reservation_status::CANCELLED))
             .expression_attribute_values(":confirmed", s(reservation_status::CONFIRMED))

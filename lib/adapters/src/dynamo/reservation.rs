@@ -14,7 +14,7 @@ use crate::dynamo::schema::queue::status as token_status;
 use crate::dynamo::schema::queue::token_pk;
 use crate::dynamo::schema::reservation::status as reservation_status;
 use crate::dynamo::schema::reservation::{account_pk, slot_attr, KEEP_UNPAID};
-use domain::booking::reservation::{Reservation, ReservationState};
+use domain::booking::reservation::{CheckIn, Gate, Reservation, ReservationState};
 use domain::booking::store::{HoldOutcome, HoldStore};
 use domain::catalog::concert::Concert;
 use domain::error::Result;
@@ -58,6 +58,10 @@ pub(crate) fn reservation_of(item: &Item) -> Result<Reservation> {
         expires_at: Timestamp::from_millis(get_n(item, HOLD_UNTIL)?),
         slot: opt_n(item, SLOT)?.unwrap_or(0),
         state,
+        checked_in: match opt_n::<i64>(item, CHECKED_IN_AT)? {
+            None => None,
+            Some(at) => Some(CheckIn { at: Timestamp::from_millis(at), gate: Gate::parse(get_s(item, GATE)?)? }),
+        },
     })
 }
 

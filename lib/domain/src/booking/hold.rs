@@ -274,6 +274,7 @@ pub fn plan_hold(
         expires_at: now.plus(hold_for),
         slot,
         state: ReservationState::Held,
+        checked_in: None,
     }))
 }
 

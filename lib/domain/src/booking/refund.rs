@@ -130,6 +130,10 @@ pub fn plan_refund(
     now: Timestamp,
     key: Option<IdempotencyKey>,
 ) -> Result<RefundPlan> {
+    if let Some(done) = &reservation.checked_in {
+        // The ticket has let its holder in: there is nothing left to give back.
+        return Err(Error::AlreadyCheckedIn { at: done.at.to_rfc3339(), gate: done.gate.as_str().to_owned() });
+    }
     let Quote::Refund { fee, refund } = policy.quote(reservation.price, paid_at, reservation.date.start(), now) else {
         return Err(Error::RefundDeadlinePassed);
     };

@@ -50,6 +50,36 @@ pub struct Reservation {
     /// The account's seat slot this reservation occupies (see `seat_limit`).
     pub slot: u8,
     pub state: ReservationState,
+    /// When and where its ticket let its holder in (`door`); once only.
+    pub checked_in: Option<CheckIn>,
+}
+
+/// A ticket's admission at the door.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckIn {
+    pub at: Timestamp,
+    pub gate: Gate,
+}
+
+/// A gate's name as the staff's scanner gives it: 1-32 letters, digits, spaces or '-'.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gate(String);
+
+impl Gate {
+    pub fn parse(raw: &str) -> crate::error::Result<Self> {
+        let name = raw.trim();
+        let ok = (1..=32).contains(&name.chars().count())
+            && name.chars().all(|c| c.is_alphanumeric() || c == ' ' || c == '-');
+        if ok {
+            Ok(Self(name.to_owned()))
+        } else {
+            Err(crate::error::Error::InvalidInput("gate must be 1-32 letters, digits, spaces or '-'".into()))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 impl Reservation {

@@ -131,6 +131,10 @@ impl OperatorService {
                 "admitPerTick is 1 to {MAX_ADMIT_PER_TICK}, activeCap 1 to {MAX_ACTIVE_CAP}"
             )));
         }
+        // Nobody is admitted any more: numbers set now would only mislead the operator.
+        if self.current(id).await?.phase_at(self.clock.now()) == Phase::Closed {
+            return Err(Error::SaleClosed);
+        }
         self.change(id, |c| {
             c.control.admit_per_tick = admit_per_tick.or(c.control.admit_per_tick);
             c.control.active_cap = active_cap.or(c.control.active_cap);

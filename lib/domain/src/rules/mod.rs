@@ -2,6 +2,7 @@
 //! unit-tested on its own; the services apply them to what they read.
 
 pub mod arrivals;
+pub mod door;
 pub mod fair_start;
 pub mod line;
 pub mod pace;
@@ -9,3 +10,4 @@ pub mod pass;
 pub mod refund_policy;
 pub mod sale;
 pub mod seat_limit;
+pub mod ticket_code;

@@ -10,6 +10,8 @@ use crate::catalog::concert::Concert;
 use crate::catalog::operator::OperatorService;
 use crate::catalog::spec::new_concert_seats;
 use crate::catalog::store::CatalogStore;
+use crate::door::gate::GateService;
+use crate::door::tickets::TicketService;
 use crate::line::admission::Admitter;
 use crate::line::service::QueueService;
 use crate::line::token::Admission;
@@ -29,6 +31,11 @@ pub fn pass_key() -> crate::rules::pass::PassKey {
     crate::rules::pass::PassKey::new(b"unit tests' admission key, 32 b.").expect("a long enough key")
 }
 
+/// The ticket key of unit tests.
+pub fn ticket_key() -> crate::values::signing_key::SigningKey {
+    crate::values::signing_key::SigningKey::new(b"unit tests' ticket key, 32 bytes").expect("a long enough key")
+}
+
 pub struct World {
     pub mem: Arc<Memory>,
     pub clock: Arc<ManualClock>,
@@ -39,6 +46,8 @@ pub struct World {
     pub payments: Arc<PaymentService>,
     pub refunds: RefundService,
     pub operator: OperatorService,
+    pub gate: GateService,
+    pub tickets: TicketService,
     pub concert: ConcertId,
     pub date: ConcertDate,
 }
@@ -113,6 +122,8 @@ pub async fn world_with(options: WorldOptions) -> World {
         payments: payments.clone(),
         refunds: RefundService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), limits),
         operator: OperatorService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), policy),
+        gate: GateService::new(mem.clone(), mem.clone(), ticket_key(), clock.clone()),
+        tickets: TicketService::new(mem.clone(), mem.clone(), ticket_key()),
         admitter,
         queue,
         mem,
@@ -130,6 +141,18 @@ impl World {
         self.admitter.tick(&self.concert).await.expect("tick");
         let raw = view.token.to_string();
         (self.queue.authorize(user, Some(&raw), &self.concert).await.expect("admitted"), raw)
+    }
+
+    /// A fan who paid seat `n` of the world's date, 20 days before the show (the clock is
+    /// set there).
+    pub async fn paid(&self, n: i64) -> (Admission, crate::booking::reservation::Reservation) {
+        self.clock.set(self.date.start().minus(Duration::from_secs(20 * 24 * 3600)));
+        let (fan, raw) = self.fan().await;
+        let seat = crate::values::ids::SeatNumber::new(n).expect("a seat number");
+        let r = self.holds.hold(&fan, self.date, seat).await.expect("held");
+        self.mem.set_balance(fan.user, won(1_000_000)).expect("a balance");
+        self.payments.pay(fan.user, Some(&raw), &[r.id], None).await.expect("paid");
+        (fan, r)
     }
 
     /// The fan's next request: authorized again, as every handler does (which keeps the

@@ -10,7 +10,7 @@ fn claims(pairs: &[(&str, &str)]) -> HashMap<String, String> {
 fn the_user_is_the_sub_claim() {
     let u = UserId::random();
     let c = Caller::from_claims(&claims(&[("sub", &u.to_string())])).unwrap();
-    assert_eq!(c, Caller { user: u, operator: false });
+    assert_eq!(c, Caller { user: u, operator: false, staff: false });
 }
 
 #[test]
@@ -46,8 +46,24 @@ fn operators_are_the_cognito_group_or_the_role_claim() {
 }
 
 #[test]
+fn gate_staff_are_their_own_group_or_role_and_no_operator_is_staff_by_being_one() {
+    let u = UserId::random().to_string();
+    for (k, v, staff, operator) in [
+        ("cognito:groups", "[staff]", true, false),
+        ("cognito:groups", "[operators staff]", true, true),
+        ("cognito:groups", "[operators]", false, true),
+        ("cognito:groups", "[staffing]", false, false),
+        ("role", "staff", true, false),
+    ] {
+        let c = Caller::from_claims(&claims(&[("sub", &u), (k, v)])).unwrap();
+        assert_eq!((c.staff, c.operator), (staff, operator), "{k}={v}");
+        assert_eq!(c.must_be_staff().is_ok(), staff);
+    }
+}
+
+#[test]
 fn a_path_naming_another_user_is_forbidden() {
-    let me = Caller { user: UserId::random(), operator: true };
+    let me = Caller { user: UserId::random(), operator: true, staff: false };
     assert_eq!(me.must_be(me.user), Ok(()));
     assert_eq!(me.must_be(UserId::random()), Err(Error::Forbidden), "operators too: wallets are personal");
 }

@@ -87,3 +87,6 @@ pub const UNTIL: &str = "until";
 pub const USER_ID: &str = "userId";
 pub const VENUE: &str = "venue";
 pub const VERSION: &str = "version";
+/// When a ticket let its holder in (ms), and at which gate.
+pub const CHECKED_IN_AT: &str = "checkedInAt";
+pub const GATE: &str = "gate";

@@ -17,6 +17,7 @@ fn reservation(expires_ms: i64, state: ReservationState) -> Reservation {
         expires_at: Timestamp::from_millis(expires_ms),
         slot: 0,
         state,
+        checked_in: None,
     }
 }
 

@@ -283,6 +283,7 @@ fn held(user: UserId, concert: &str, price: i64, until_ms: i64) -> Reservation {
         expires_at: Timestamp::from_millis(until_ms),
         slot: 0,
         state: ReservationState::Held,
+        checked_in: None,
     }
 }
 

@@ -6,22 +6,11 @@ use super::*;
 use crate::booking::reservation::Reservation;
 use crate::catalog::concert::{SeatState, SeatStatus};
 use crate::catalog::store::CatalogStore;
-use crate::line::token::Admission;
 use crate::testkit::world::{won, world, World};
 use crate::values::ids::SeatNumber;
 use crate::wallet::store::WalletStore;
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
-
-/// A fan who paid seat `n` of the world's date, 20 days before the show.
-async fn paid(w: &World, n: i64) -> (Admission, Reservation) {
-    w.clock.set(w.date.start().minus(DAY * 20));
-    let (fan, raw) = w.fan().await;
-    let r = w.holds.hold(&fan, w.date, SeatNumber::new(n).unwrap()).await.unwrap();
-    w.mem.set_balance(fan.user, won(1_000_000)).unwrap();
-    w.payments.pay(fan.user, Some(&raw), &[r.id], None).await.unwrap();
-    (fan, r)
-}
 
 async fn seat_state(w: &World, r: &Reservation) -> SeatState {
     w.mem.seat(&r.concert, r.date, r.seat).await.unwrap().unwrap().state
@@ -30,7 +19,7 @@ async fn seat_state(w: &World, r: &Reservation) -> SeatState {
 #[tokio::test]
 async fn a_refund_frees_the_seat_credits_the_wallet_and_is_announced() {
     let w = world().await;
-    let (fan, r) = paid(&w, 1).await;
+    let (fan, r) = w.paid(1).await;
     let before = WalletStore::wallet(&*w.mem, fan.user).await.unwrap().balance;
     let refund = w.refunds.refund(fan.user, r.id, None).await.unwrap();
     assert_eq!((refund.fee, refund.amount), (won(0), r.price), "within the day's grace: free");
@@ -55,12 +44,12 @@ async fn a_refund_frees_the_seat_credits_the_wallet_and_is_announced() {
 #[tokio::test]
 async fn the_fee_follows_the_schedule_and_nothing_is_refundable_after_the_deadline() {
     let w = world().await;
-    let (fan, r) = paid(&w, 2).await;
+    let (fan, r) = w.paid(2).await;
     w.clock.set(w.date.start().minus(DAY * 5));
     let refund = w.refunds.refund(fan.user, r.id, None).await.unwrap();
     assert_eq!(refund.fee, won(r.price.get() * 20 / 100), "5 days before: 20%");
 
-    let (fan2, r2) = paid(&w, 3).await;
+    let (fan2, r2) = w.paid(3).await;
     w.clock.set(w.date.start().minus(DAY));
     let before = WalletStore::wallet(&*w.mem, fan2.user).await.unwrap().balance;
     assert_eq!(w.refunds.refund(fan2.user, r2.id, None).await, Err(Error::RefundDeadlinePassed));
@@ -71,7 +60,7 @@ async fn the_fee_follows_the_schedule_and_nothing_is_refundable_after_the_deadli
 #[tokio::test]
 async fn a_seat_is_refunded_once_and_a_key_answers_its_first_outcome() {
     let w = world().await;
-    let (fan, r) = paid(&w, 4).await;
+    let (fan, r) = w.paid(4).await;
     let key = IdempotencyKey::parse("refund-1").unwrap();
     let first = w.refunds.refund(fan.user, r.id, Some(key.clone())).await.unwrap();
     assert_eq!(w.refunds.refund(fan.user, r.id, Some(key)).await, Ok(first.clone()));
@@ -85,7 +74,7 @@ async fn a_seat_is_refunded_once_and_a_key_answers_its_first_outcome() {
 #[tokio::test]
 async fn only_the_owner_of_a_paid_seat_is_refunded() {
     let w = world().await;
-    let (fan, r) = paid(&w, 5).await;
+    let (fan, r) = w.paid(5).await;
     assert_eq!(w.refunds.refund(UserId::random(), r.id, None).await, Err(Error::ReservationNotFound));
     let (other, _) = w.fan().await;
     let held = w.holds.hold(&other, w.date, SeatNumber::new(6).unwrap()).await.unwrap();
@@ -100,10 +89,10 @@ async fn only_the_owner_of_a_paid_seat_is_refunded() {
 #[tokio::test]
 async fn a_refund_that_meets_a_conflict_reads_again_and_an_unknown_outcome_is_a_503() {
     let w = world().await;
-    let (fan, r) = paid(&w, 7).await;
+    let (fan, r) = w.paid(7).await;
     w.mem.inject("refund", Error::Contention, false);
     w.refunds.refund(fan.user, r.id, None).await.unwrap();
-    let (fan2, r2) = paid(&w, 8).await;
+    let (fan2, r2) = w.paid(8).await;
     w.mem.inject("refund", Error::Unavailable, true);
     assert_eq!(w.refunds.refund(fan2.user, r2.id, None).await, Err(Error::Unavailable));
     let again = w.refunds.refund(fan2.user, r2.id, None).await.unwrap();
@@ -113,7 +102,7 @@ async fn a_refund_that_meets_a_conflict_reads_again_and_an_unknown_outcome_is_a_
 #[tokio::test]
 async fn a_sell_out_counted_before_a_refund_is_never_written_after_it() {
     let w = world().await;
-    let (fan, r) = paid(&w, 9).await;
+    let (fan, r) = w.paid(9).await;
     let seen = w.mem.concert(&w.concert).await.unwrap().unwrap().refunds;
     w.refunds.refund(fan.user, r.id, None).await.unwrap();
     // The admitter counted the seats (all sold, say) before the refund, and writes now.
@@ -140,6 +129,7 @@ fn plan_refund_credits_the_price_less_the_schedules_fee_and_refuses_past_the_dea
         expires_at: paid_at,
         slot: 0,
         state: crate::booking::reservation::ReservationState::Confirmed { payment },
+        checked_in: None,
     };
     let policy = crate::rules::refund_policy::RefundPolicy::standard();
     let wallet = crate::wallet::statement::Wallet { balance: won(5), entries: 3 };
@@ -170,7 +160,7 @@ fn plan_refund_credits_the_price_less_the_schedules_fee_and_refuses_past_the_dea
 #[tokio::test]
 async fn a_quote_tells_what_the_refund_at_that_instant_gives_back_and_writes_nothing() {
     let w = world().await;
-    let (fan, r) = paid(&w, 7).await;
+    let (fan, r) = w.paid(7).await;
     w.clock.set(w.date.start().minus(DAY * 5));
     let before = WalletStore::wallet(&*w.mem, fan.user).await.unwrap().balance;
     let quote = w.refunds.quote(fan.user, r.id).await.unwrap();
@@ -187,7 +177,7 @@ async fn a_quote_tells_what_the_refund_at_that_instant_gives_back_and_writes_not
 #[tokio::test]
 async fn a_quote_is_refused_as_the_refund_would_be() {
     let w = world().await;
-    let (fan, r) = paid(&w, 8).await;
+    let (fan, r) = w.paid(8).await;
     assert_eq!(w.refunds.quote(UserId::random(), r.id).await, Err(Error::ReservationNotFound), "someone else's");
     let (other, _) = w.fan().await;
     let held = w.holds.hold(&other, w.date, SeatNumber::new(9).unwrap()).await.unwrap();

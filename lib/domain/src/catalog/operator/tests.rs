@@ -190,6 +190,7 @@ async fn live_control_pauses_resumes_changes_numbers_and_closes_early() {
     let closed = w.operator.close(&spec().id).await.unwrap();
     assert_eq!(closed.phase_at(w.clock.now()), Phase::Closed);
     assert_eq!(closed.sale.closes_at, w.clock.now());
+    assert_eq!(w.operator.set_admission(&spec().id, Some(9), None).await, Err(Error::SaleClosed), "nobody to admit");
     let numbers = w.operator.numbers(&spec().id).await.unwrap();
     assert_eq!((numbers.phase, numbers.dates.len(), numbers.dates[0].total), (Phase::Closed, 2, 50));
 }

@@ -258,10 +258,11 @@ impl RefundStore for Memory {
     async fn refund(&self, plan: &RefundPlan) -> Result<bool> {
         self.step("refund", |s| {
             let (r, res) = (&plan.refund, &plan.reservation);
-            let confirmed = s
-                .reservations
-                .get(&r.reservation)
-                .is_some_and(|x| x.user == r.user && x.state == ReservationState::Confirmed { payment: r.payment });
+            let confirmed = s.reservations.get(&r.reservation).is_some_and(|x| {
+                x.user == r.user
+                    && x.state == ReservationState::Confirmed { payment: r.payment }
+                    && x.checked_in.is_none()
+            });
             let sold = s.seat_mut(&r.concert, r.date, r.seat).is_some_and(
                 |seat| matches!(seat.state, SeatState::Sold { reservation, .. } if reservation == r.reservation),
             );

@@ -27,6 +27,7 @@ use crate::wallet::store::ChargeRecord;
 
 mod booking;
 mod catalog;
+mod door;
 mod line;
 mod wallet;
 

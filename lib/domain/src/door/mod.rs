@@ -1,0 +1,7 @@
+//! From payment to the door (docs/tickets.md): every paid seat is a ticket with a booking
+//! number and a rotating code only its holder's app can show (`tickets`), and a gate lets
+//! each ticket in once (`gate`).
+
+pub mod gate;
+pub mod store;
+pub mod tickets;

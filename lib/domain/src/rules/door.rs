@@ -1,0 +1,121 @@
+//! Whether a ticket lets its holder in: the gate's rule, pure (docs/tickets.md).
+
+use crate::booking::reservation::{CheckIn, Gate, Reservation, ReservationState};
+use crate::error::{Error, Result};
+use crate::rules::ticket_code::{Scan, TicketSecret};
+use crate::values::clock::Timestamp;
+use crate::values::signing_key::SigningKey;
+
+/// How long before its date's (UTC) day starts and after it ends a ticket opens the door:
+/// doors open hours before a show, in the venue's own time zone.
+pub const DOORS_AROUND_THE_DAY: std::time::Duration = std::time::Duration::from_secs(12 * 3600);
+
+/// The check-in `scan` of `ticket` at `gate` makes at `now`, or why not, in the order a
+/// gate's staff can act on: not a ticket, given up, already in, another day, a bad code.
+pub fn admits(ticket: &Reservation, scan: &Scan, key: &SigningKey, now: Timestamp, gate: Gate) -> Result<CheckIn> {
+    match ticket.state {
+        ReservationState::Confirmed { .. } => {}
+        ReservationState::Cancelled => return Err(Error::TicketVoid),
+        ReservationState::Held | ReservationState::Expired => return Err(Error::TicketNotFound),
+    }
+    if let Some(done) = &ticket.checked_in {
+        return Err(Error::AlreadyCheckedIn { at: done.at.to_rfc3339(), gate: done.gate.as_str().to_owned() });
+    }
+    let opens = ticket.date.start().minus(DOORS_AROUND_THE_DAY);
+    let closes = ticket.date.end().plus(DOORS_AROUND_THE_DAY);
+    if now < opens || now >= closes {
+        return Err(Error::TicketWrongDate { date: ticket.date.to_string() });
+    }
+    if !TicketSecret::derive(key, ticket.id, ticket.user).accepts(&scan.code, now) {
+        return Err(Error::TicketCodeInvalid);
+    }
+    Ok(CheckIn { at: now, gate })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::ticket_code::step_of;
+    use crate::values::ids::{ConcertDate, ConcertId, PaymentId, ReservationId, SeatNumber, UserId};
+    use crate::values::money::Won;
+
+    fn key() -> SigningKey {
+        SigningKey::new(&[7; 32]).unwrap()
+    }
+
+    fn ticket(state: ReservationState) -> Reservation {
+        let date = ConcertDate::parse("2027-05-01").unwrap();
+        Reservation {
+            id: ReservationId::random(),
+            user: UserId::random(),
+            concert: ConcertId::parse("c").unwrap(),
+            date,
+            seat: SeatNumber::new(3).unwrap(),
+            price: Won::new(100).unwrap(),
+            created_at: date.start(),
+            expires_at: date.start(),
+            slot: 0,
+            state,
+            checked_in: None,
+        }
+    }
+
+    fn paid() -> Reservation {
+        ticket(ReservationState::Confirmed { payment: PaymentId::random() })
+    }
+
+    fn scan_of(t: &Reservation, at: Timestamp) -> Scan {
+        Scan { ticket: t.id, code: TicketSecret::derive(&key(), t.id, t.user).code_at(step_of(at)) }
+    }
+
+    fn gate() -> Gate {
+        Gate::parse("3").unwrap()
+    }
+
+    #[test]
+    fn a_paid_tickets_current_code_on_its_day_lets_its_holder_in_once() {
+        let t = paid();
+        let now = t.date.start().plus(std::time::Duration::from_secs(19 * 3600));
+        let done = admits(&t, &scan_of(&t, now), &key(), now, gate()).unwrap();
+        assert_eq!(done, CheckIn { at: now, gate: gate() });
+        let again = Reservation { checked_in: Some(done), ..t.clone() };
+        assert_eq!(
+            admits(&again, &scan_of(&t, now), &key(), now, Gate::parse("A").unwrap()),
+            Err(Error::AlreadyCheckedIn { at: now.to_rfc3339(), gate: "3".into() })
+        );
+    }
+
+    #[test]
+    fn a_refunded_an_unpaid_another_days_or_a_stale_code_is_refused_with_its_reason() {
+        let now = ConcertDate::parse("2027-05-01").unwrap().start().plus(std::time::Duration::from_secs(3600));
+        let void = ticket(ReservationState::Cancelled);
+        assert_eq!(admits(&void, &scan_of(&void, now), &key(), now, gate()), Err(Error::TicketVoid));
+        for state in [ReservationState::Held, ReservationState::Expired] {
+            let t = ticket(state);
+            assert_eq!(admits(&t, &scan_of(&t, now), &key(), now, gate()), Err(Error::TicketNotFound));
+        }
+        let t = paid();
+        let stale = scan_of(&t, now.minus(std::time::Duration::from_secs(60)));
+        assert_eq!(admits(&t, &stale, &key(), now, gate()), Err(Error::TicketCodeInvalid), "a screenshot");
+        let other_holder =
+            Scan { ticket: t.id, code: TicketSecret::derive(&key(), t.id, UserId::random()).code_at(step_of(now)) };
+        assert_eq!(admits(&t, &other_holder, &key(), now, gate()), Err(Error::TicketCodeInvalid), "a former holder");
+        let early = t.date.start().minus(DOORS_AROUND_THE_DAY).minus(std::time::Duration::from_millis(1));
+        assert_eq!(
+            admits(&t, &scan_of(&t, early), &key(), early, gate()),
+            Err(Error::TicketWrongDate { date: "2027-05-01".into() })
+        );
+        let late = t.date.end().plus(DOORS_AROUND_THE_DAY);
+        assert!(matches!(admits(&t, &scan_of(&t, late), &key(), late, gate()), Err(Error::TicketWrongDate { .. })));
+        let first = t.date.start().minus(DOORS_AROUND_THE_DAY);
+        assert!(admits(&t, &scan_of(&t, first), &key(), first, gate()).is_ok(), "from the first instant");
+    }
+
+    #[test]
+    fn a_gate_name_is_short_and_plain() {
+        assert_eq!(Gate::parse(" Gate 3 ").unwrap().as_str(), "Gate 3");
+        for bad in ["", "   ", "a/b", "<script>", &"x".repeat(33)] {
+            assert!(Gate::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,127 @@
+//! Tickets and the gate against the emulators: a ticket lets its holder in once from any
+//! number of gates and processes, a refund and a check-in exclude each other, and only gate
+//! staff scan, only holders read their tickets.
+
+use std::time::Duration;
+
+use domain::rules::ticket_code::{step_of, Scan, TicketSecret};
+use domain::values::clock::Timestamp;
+use domain::values::ids::{ConcertDate, UserId};
+use integration_tests::*;
+use serde_json::json;
+
+const SWARM: &str = env!("CARGO_BIN_EXE_swarm");
+/// The show's day, far enough ahead that a refund is free until the doors open.
+const DATE: &str = "2030-06-01";
+
+/// The doors of the show: 18:00 UTC on its day (gates run with their clocks stopped there).
+fn doors() -> Timestamp {
+    ConcertDate::parse(DATE).unwrap().start().plus(Duration::from_secs(18 * 3600))
+}
+
+/// Gate staff's sign-in.
+fn staff() -> SignIn {
+    let token = identity().mint_in(UserId::random(), &["staff"], Duration::from_secs(3600)).0;
+    SignIn::Header(format!("Bearer {token}"))
+}
+
+/// The QR code's text the holder's app shows at `at`, from the ticket list's secret.
+async fn shown_at(app: &App, fan: &Fan, reservation: &str, at: Timestamp) -> String {
+    let list = app.get(format!("/users/{}/tickets", fan.user)).as_user(fan.user).await;
+    assert_eq!(list.status, 200, "{list:?}");
+    let ticket = list.body["tickets"].as_array().unwrap().iter().find(|t| t["reservationId"] == reservation).cloned();
+    let ticket = ticket.expect("the paid seat is a ticket");
+    assert_eq!(ticket["status"], "VALID", "{ticket}");
+    let secret = TicketSecret::from_hex(ticket["secret"].as_str().expect("the holder gets the secret")).unwrap();
+    Scan { ticket: domain::values::ids::ReservationId::parse(reservation).unwrap(), code: secret.code_at(step_of(at)) }
+        .payload()
+}
+
+fn scan(code: &str, gate: &str) -> Call {
+    Call::post("/gate/check-ins", json!({ "code": code, "gate": gate })).sign_in(staff())
+}
+
+#[tokio::test]
+async fn twenty_scans_of_one_ticket_at_four_gates_from_four_processes_let_it_in_once() {
+    let app = App::start().await;
+    let concert = app.new_concert(&[DATE]).await;
+    let (fan, id, _) = app.bought(&concert, DATE, 1).await;
+    let code = shown_at(&app, &fan, &id, doors()).await;
+    let jobs = (1..=4)
+        .map(|gate| Job::Calls {
+            calls: (0..5).map(|_| scan(&code, &format!("Gate {gate}"))).collect(),
+            concurrency: 5,
+        })
+        .collect();
+    let at = doors().millis().to_string();
+    let answers: Vec<Answer> = swarm(SWARM, jobs, &[("CLOCK_AT_MS", &at)]).into_iter().flatten().collect();
+    let admitted: Vec<&Answer> = answers.iter().filter(|a| a.status == 201).collect();
+    // Under injected faults the one scan that let it in may have lost its answer, and its
+    // retry then reads ALREADY_CHECKED_IN like every other: no 201 at all, never two.
+    assert!(admitted.len() == 1 || (faults_on() && admitted.is_empty()), "{answers:?}");
+    assert!(
+        answers.iter().filter(|a| a.status != 201).all(|a| (a.status, a.code()) == (409, "ALREADY_CHECKED_IN")),
+        "{answers:?}"
+    );
+    let list = app.get(format!("/users/{}/tickets", fan.user)).as_user(fan.user).await;
+    let ticket = &list.body["tickets"][0];
+    assert_eq!(ticket["status"], "CHECKED_IN", "{ticket}");
+    if let Some(first) = admitted.first() {
+        assert_eq!(ticket["gate"], first.body["gate"], "the gate that let it in");
+    }
+    assert_eq!(ticket["secret"], json!(null), "no code once in");
+}
+
+#[tokio::test]
+async fn a_refund_racing_a_scan_ends_in_exactly_one_of_them() {
+    let app = App::start().await;
+    let gate = App::at(doors()).await;
+    let concert = app.new_concert(&[DATE]).await;
+    for seat in 2..=6 {
+        let (fan, id, _) = app.bought(&concert, DATE, seat).await;
+        let code = shown_at(&app, &fan, &id, doors()).await;
+        let before = app.balance(fan.user).await;
+        let (refund, scanned) = tokio::join!(app.refund(&id).as_user(fan.user), gate.request(scan(&code, "A")));
+        let list = app.get(format!("/users/{}/tickets", fan.user)).as_user(fan.user).await;
+        let status = list.body["tickets"][0]["status"].clone();
+        let refunded = refund.status == 200;
+        assert_eq!(refunded, status == "VOID", "{refund:?} {status}");
+        assert_eq!(!refunded, status == "CHECKED_IN", "exactly one of them: {refund:?} {scanned:?} {status}");
+        if refunded {
+            assert_eq!(scanned.code(), "TICKET_VOID", "{scanned:?}");
+            assert!(app.balance(fan.user).await > before, "refunded");
+        } else {
+            // (A scan whose answer a fault lost is retried and finds its own check-in.)
+            assert!(scanned.status == 201 || (faults_on() && scanned.code() == "ALREADY_CHECKED_IN"), "{scanned:?}");
+            assert_eq!(refund.code(), "ALREADY_CHECKED_IN", "{refund:?}");
+            assert_eq!(app.balance(fan.user).await, before, "nothing refunded");
+        }
+    }
+}
+
+#[tokio::test]
+async fn only_gate_staff_scan_only_holders_read_their_tickets_and_a_stale_code_is_refused() {
+    let app = App::start().await;
+    let gate = App::at(doors()).await;
+    let concert = app.new_concert(&[DATE]).await;
+    let (fan, id, _) = app.bought(&concert, DATE, 7).await;
+    let code = shown_at(&app, &fan, &id, doors()).await;
+    let by_fan = gate.post("/gate/check-ins", json!({ "code": code, "gate": "A" })).as_user(fan.user).await;
+    assert_eq!((by_fan.status, by_fan.code()), (403, "FORBIDDEN"));
+    let theirs = app.get(format!("/users/{}/tickets", fan.user)).as_user(UserId::random()).await;
+    assert_eq!((theirs.status, theirs.code()), (403, "FORBIDDEN"));
+    let stale = shown_at(&app, &fan, &id, doors().minus(Duration::from_secs(60))).await;
+    let refused = gate.request(scan(&stale, "A")).await;
+    assert_eq!((refused.status, refused.code()), (409, "TICKET_CODE_INVALID"), "{refused:?}");
+    let bad_gate = gate.request(scan(&code, "<b>")).await;
+    assert_eq!((bad_gate.status, bad_gate.code()), (400, "INVALID_REQUEST"));
+    let three_days_before = doors().minus(Duration::from_secs(3 * 24 * 3600));
+    let early = App::at(three_days_before).await;
+    let too_early = early.request(scan(&shown_at(&app, &fan, &id, three_days_before).await, "A")).await;
+    assert_eq!((too_early.status, too_early.code()), (409, "TICKET_WRONG_DATE"), "{too_early:?}");
+    let admitted = gate.request(scan(&code, "A")).await;
+    assert!(admitted.status == 201 || (faults_on() && admitted.code() == "ALREADY_CHECKED_IN"), "{admitted:?}");
+    if admitted.status == 201 {
+        assert_eq!(admitted.body["bookingNumber"].as_str().map(str::len), Some(11));
+    }
+}
