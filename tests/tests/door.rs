@@ -125,3 +125,70 @@ async fn only_gate_staff_scan_only_holders_read_their_tickets_and_a_stale_code_i
         assert_eq!(admitted.body["bookingNumber"].as_str().map(str::len), Some(11));
     }
 }
+
+fn transfer(id: &str, from: UserId, to: UserId) -> Call {
+    Call::post(format!("/tickets/{id}/transfer"), json!({ "toUserId": to.to_string() })).as_user(from)
+}
+
+#[tokio::test]
+async fn a_passed_ticket_opens_the_door_to_its_new_holder_and_not_to_the_old_code() {
+    let app = App::start().await;
+    let gate = App::at(doors()).await;
+    let concert = app.new_concert(&[DATE]).await;
+    let (a, id, _) = app.bought(&concert, DATE, 8).await;
+    let old_code = shown_at(&app, &a, &id, doors()).await;
+    let b = app.fan(&concert).await;
+    let moved = app.request(transfer(&id, a.user, b.user)).await;
+    assert_eq!((moved.status, moved.text("holder")), (200, b.user.to_string().as_str()), "{moved:?}");
+    let again = app.request(transfer(&id, a.user, b.user)).await;
+    assert_eq!(again.status, 200, "a repeat of a transfer made answers the same move: {again:?}");
+    let a_list = app.get(format!("/users/{}/tickets", a.user)).as_user(a.user).await;
+    assert_eq!(
+        (&a_list.body["tickets"][0]["status"], &a_list.body["tickets"][0]["secret"]),
+        (&json!("TRANSFERRED"), &json!(null))
+    );
+    let refused = gate.request(scan(&old_code, "A")).await;
+    assert_eq!((refused.status, refused.code()), (409, "TICKET_CODE_INVALID"), "{refused:?}");
+    let new_code = shown_at(&app, &b, &id, doors()).await;
+    let admitted = gate.request(scan(&new_code, "A")).await;
+    assert!(admitted.status == 201 || (faults_on() && admitted.code() == "ALREADY_CHECKED_IN"), "{admitted:?}");
+    let refund = app.refund(&id).as_user(b.user).await;
+    assert_eq!(refund.status, 409, "neither used nor received tickets are refunded: {refund:?}");
+}
+
+#[tokio::test]
+async fn a_declined_ticket_returns_and_the_receivers_seat_limit_counts_a_received_one() {
+    let app = App::start().await;
+    let concert = app.new_concert(&[DATE]).await;
+    let (a, id, _) = app.bought(&concert, DATE, 9).await;
+    let b = app.fan(&concert).await;
+    assert_eq!(app.request(transfer(&id, a.user, b.user)).await.status, 200);
+    let back = app.post(format!("/tickets/{id}/decline"), json!({})).as_user(b.user).await;
+    assert_eq!((back.status, back.text("holder")), (200, a.user.to_string().as_str()), "{back:?}");
+    assert!(!shown_at(&app, &a, &id, doors()).await.is_empty(), "A's again, with a code");
+    // B holds the concert's limit (4) and can take no ticket more.
+    for seat in 20..24 {
+        let held = app.hold(&concert, DATE, seat).token(&b.token).await;
+        assert_eq!(held.status, 201, "{held:?}");
+    }
+    let full = app.request(transfer(&id, a.user, b.user)).await;
+    assert_eq!((full.status, full.code()), (409, "SEAT_LIMIT_REACHED"), "{full:?}");
+    let a_list = app.get(format!("/users/{}/tickets", a.user)).as_user(a.user).await;
+    assert_eq!(a_list.body["tickets"][0]["status"], "VALID", "nothing moved");
+}
+
+#[tokio::test]
+async fn a_transfer_racing_a_refund_ends_in_exactly_one_of_them() {
+    let app = App::start().await;
+    let concert = app.new_concert(&[DATE]).await;
+    for seat in 30..35 {
+        let (a, id, _) = app.bought(&concert, DATE, seat).await;
+        let b = UserId::random();
+        let (moved, refund) = tokio::join!(app.request(transfer(&id, a.user, b)), app.refund(&id).as_user(a.user));
+        let refunded = refund.status == 200;
+        let b_list = app.get(format!("/users/{b}/tickets")).as_user(b).await;
+        let received = b_list.body["tickets"].as_array().is_some_and(|t| t.iter().any(|t| t["status"] == "VALID"));
+        assert!(refunded != received, "exactly one: {moved:?} {refund:?}");
+        assert_eq!(moved.status == 200, received, "{moved:?}");
+    }
+}

@@ -1,9 +1,10 @@
 //! The door: a fan's tickets (each with the secret its rotating code comes from, given only
-//! to its holder) and the gate staff's check-in of a scanned code (docs/tickets.md).
+//! to its holder), passing a ticket on and declining one, and the gate staff's check-in of
+//! a scanned code (docs/tickets.md).
 
 use domain::booking::reservation::Gate;
 use domain::rules::ticket_code::booking_number;
-use domain::values::ids::UserId;
+use domain::values::ids::{ReservationId, UserId};
 use domain::{Error, Result};
 use edge::http::{body_json, respond, segments};
 use edge::identity::caller;
@@ -11,6 +12,13 @@ use edge::wiring::Services;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct TransferBody {
+    /// The receiver's account (their sign-in's user id).
+    to_user_id: String,
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -25,6 +33,8 @@ pub async fn handle(s: &Services, req: Request) -> Response<Body> {
     respond(match (req.method().as_str(), path.as_slice()) {
         ("GET", ["users", user, "tickets"]) => tickets(s, &req, user).await,
         ("POST", ["gate", "check-ins"]) => check_in(s, &req).await,
+        ("POST", ["tickets", id, "transfer"]) => transfer(s, &req, id).await,
+        ("POST", ["tickets", id, "decline"]) => decline(s, &req, id).await,
         _ => Err(Error::RouteNotFound),
     })
 }
@@ -57,4 +67,35 @@ async fn check_in(s: &Services, req: &Request) -> Result<(u16, Value)> {
             "gate": admitted.check_in.gate.as_str(),
         }),
     ))
+}
+
+/// The caller passes their ticket to another account, at face value (no money moves).
+async fn transfer(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> {
+    let who = caller(req)?;
+    let body: TransferBody = body_json(req)?;
+    let to = UserId::parse(&body.to_user_id)?;
+    let id = ReservationId::parse(raw).map_err(|_| Error::TicketNotFound)?;
+    let moved = s.transfers.transfer(who.user, id, to).await?;
+    Ok((200, moved_json(&moved)))
+}
+
+/// The caller gives back a ticket passed to them: it returns to who passed it.
+async fn decline(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> {
+    let who = caller(req)?;
+    let id = ReservationId::parse(raw).map_err(|_| Error::TicketNotFound)?;
+    let moved = s.transfers.decline(who.user, id).await?;
+    Ok((200, moved_json(&moved)))
+}
+
+/// Where a ticket went: its booking number, seat and new holder (no secret).
+fn moved_json(t: &domain::booking::reservation::Reservation) -> Value {
+    json!({
+        "bookingNumber": booking_number(t.id),
+        "reservationId": t.id.to_string(),
+        "concertId": t.concert.as_str(),
+        "date": t.date.to_string(),
+        "seatNumber": t.seat.get(),
+        "holder": t.user.to_string(),
+        "transferredFrom": t.transferred_from.map(|u| u.to_string()),
+    })
 }

@@ -85,6 +85,14 @@ pub enum Error {
     TicketCodeInvalid,
     #[error("already checked in at {at} at gate {gate}")]
     AlreadyCheckedIn { at: String, gate: String },
+    #[error("transfers of this ticket closed {hours} hours before its date")]
+    TransferClosed { hours: u64 },
+    #[error("the receiver already holds or owns the most seats this concert allows ({limit})")]
+    ReceiverSeatLimitReached { limit: u8 },
+    #[error("this ticket was not passed to its holder: there is nobody to give it back to")]
+    NotTransferred,
+    #[error("a ticket received from another fan is not refunded: give it back (decline) or pass it on")]
+    TransferredTicket,
     #[error("this Idempotency-Key was used for a different request")]
     IdempotencyKeyReused,
 

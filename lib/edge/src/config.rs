@@ -35,6 +35,8 @@ pub struct Settings {
     /// The key every ticket's secret is derived from (docs/tickets.md): the same in every
     /// function, never rotated while a show's tickets are out; required.
     pub ticket_key: SigningKey,
+    /// Transfers of a ticket close this long before its date begins (`TRANSFER_CLOSE_HOURS`).
+    pub transfer_closes_before: Duration,
 }
 
 fn var(name: &str) -> Result<String, Error> {
@@ -88,6 +90,7 @@ impl Settings {
                 _ => None,
             },
             ticket_key: SigningKey::new(var("TICKET_KEY")?.as_bytes())?,
+            transfer_closes_before: Duration::from_secs(number("TRANSFER_CLOSE_HOURS", 3)? * 3600),
         })
     }
 }

@@ -19,6 +19,7 @@ use domain::catalog::browse::CatalogService;
 use domain::catalog::operator::OperatorService;
 use domain::door::gate::GateService;
 use domain::door::tickets::TicketService;
+use domain::door::transfer::TransferService;
 use domain::error::Result;
 use domain::line::admission::Admitter;
 use domain::line::service::QueueService;
@@ -37,6 +38,7 @@ pub struct Services {
     pub operator: OperatorService,
     pub gate: GateService,
     pub tickets: TicketService,
+    pub transfers: TransferService,
     pub catalog_store: Arc<DynamoCatalog>,
 }
 
@@ -95,14 +97,22 @@ impl Services {
         let payment_store = Arc::new(DynamoPayments::new(tables.clone()));
         let payments = Arc::new(PaymentService::new(queue.clone(), payment_store.clone(), events, clock.clone()));
         let reservations = Arc::new(DynamoHolds::new(tables.clone()));
+        let door = Arc::new(DynamoDoor::new(tables.clone()));
         Self {
-            gate: GateService::new(
+            gate: GateService::new(reservations.clone(), door.clone(), settings.ticket_key.clone(), clock.clone()),
+            tickets: TicketService::new(
+                payment_store.clone(),
                 reservations.clone(),
-                Arc::new(DynamoDoor::new(tables.clone())),
+                door.clone(),
                 settings.ticket_key.clone(),
-                clock.clone(),
             ),
-            tickets: TicketService::new(payment_store.clone(), reservations.clone(), settings.ticket_key.clone()),
+            transfers: TransferService::new(
+                reservations.clone(),
+                door,
+                catalog_store.clone(),
+                clock.clone(),
+                settings.transfer_closes_before,
+            ),
             refunds: RefundService::new(
                 Arc::new(DynamoRefunds::new(tables.clone())),
                 catalog_store.clone(),

@@ -1,15 +1,23 @@
 //! The door: a check-in is one conditional update of the reservation item, so a ticket
 //! lets its holder in once however many gates scan it, and never after a refund (whose
-//! transaction is conditioned on no check-in in turn).
+//! transaction is conditioned on no check-in in turn). A transfer is one transaction of
+//! four items: the reservation, both accounts' seat slots, the receiver's received list.
 
 use async_trait::async_trait;
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 
-use super::{applied, key, n, s, Tables};
+use super::reservation::slot_use;
+use super::{applied, infra, key, n, s, sdk, transact, Tables};
 use crate::dynamo::schema::attr::*;
 use crate::dynamo::schema::reservation::status as reservation_status;
+use crate::dynamo::schema::reservation::{account_pk, received_pk, slot_attr};
 use domain::booking::reservation::{CheckIn, Reservation};
 use domain::door::store::DoorStore;
 use domain::error::Result;
+use domain::rules::door::TransferPlan;
+use domain::rules::seat_limit::SlotUse;
+use domain::values::clock::Timestamp;
+use domain::values::ids::{ReservationId, UserId};
 
 pub struct DynamoDoor {
     t: Tables,
@@ -42,5 +50,71 @@ impl DoorStore for DynamoDoor {
             .send()
             .await;
         applied(out)
+    }
+
+    async fn transfer(&self, plan: &TransferPlan, now: Timestamp) -> Result<bool> {
+        let (t, table) = (&plan.ticket, &self.t.names.reservation_table);
+        let holder = if plan.returning {
+            format!("SET {USER_ID} = :to, {SLOT} = :slot REMOVE {TRANSFERRED_FROM} ADD {TRANSFERS} :one")
+        } else {
+            format!("SET {USER_ID} = :to, {SLOT} = :slot, {TRANSFERRED_FROM} = :from ADD {TRANSFERS} :one")
+        };
+        let ticket = Update::builder()
+            .table_name(table)
+            .set_key(Some(key(t.id.to_string())))
+            .update_expression(holder)
+            .condition_expression(format!(
+                "#status = :confirmed AND {USER_ID} = :from AND attribute_not_exists({CHECKED_IN_AT})"
+            ))
+            .expression_attribute_names("#status", STATUS)
+            .expression_attribute_values(":confirmed", s(reservation_status::CONFIRMED))
+            .expression_attribute_values(":to", s(plan.to.to_string()))
+            .expression_attribute_values(":from", s(t.user.to_string()))
+            .expression_attribute_values(":slot", n(plan.slot))
+            .expression_attribute_values(":one", n(1));
+        let sender = Update::builder()
+            .table_name(table)
+            .set_key(Some(key(account_pk(&t.concert, t.user))))
+            .update_expression("REMOVE #slot")
+            .condition_expression("#slot.#r = :r")
+            .expression_attribute_names("#slot", slot_attr(t.slot))
+            .expression_attribute_names("#r", R)
+            .expression_attribute_values(":r", s(t.id.to_string()));
+        let receiver = Update::builder()
+            .table_name(table)
+            .set_key(Some(key(account_pk(&t.concert, plan.to))))
+            .update_expression("SET #slot = :use")
+            .condition_expression("attribute_not_exists(#slot) OR #slot.#until <= :now")
+            .expression_attribute_names("#slot", slot_attr(plan.slot))
+            .expression_attribute_names("#until", UNTIL)
+            .expression_attribute_values(":use", slot_use(t.id, SlotUse::FOREVER))
+            .expression_attribute_values(":now", n(now.millis()));
+        let received = Update::builder()
+            .table_name(table)
+            .set_key(Some(key(received_pk(plan.to))))
+            .update_expression(format!("ADD {TICKETS} :t"))
+            .expression_attribute_values(":t", AttributeValue::Ss(vec![t.id.to_string()]));
+        let items = [ticket, sender, receiver, received]
+            .into_iter()
+            .map(|u| u.build().map(|u| TransactWriteItem::builder().update(u).build()).map_err(infra))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(transact(&self.t.client, items).await?.is_ok())
+    }
+
+    async fn received(&self, holder: UserId) -> Result<Vec<ReservationId>> {
+        let out = self
+            .t
+            .client
+            .get_item()
+            .table_name(&self.t.names.reservation_table)
+            .set_key(Some(key(received_pk(holder))))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(sdk)?;
+        let mut ids: Vec<String> =
+            out.item().and_then(|i| i.get(TICKETS)).and_then(|v| v.as_ss().ok()).cloned().unwrap_or_default();
+        ids.sort();
+        ids.iter().map(|id| ReservationId::parse(id)).collect()
     }
 }

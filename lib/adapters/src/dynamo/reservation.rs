@@ -34,7 +34,7 @@ impl DynamoHolds {
     }
 }
 
-fn slot_use(r: ReservationId, until: Timestamp) -> AttributeValue {
+pub(crate) fn slot_use(r: ReservationId, until: Timestamp) -> AttributeValue {
     AttributeValue::M([(R.to_owned(), s(r.to_string())), (UNTIL.to_owned(), n(until.millis()))].into())
 }
 
@@ -62,6 +62,11 @@ pub(crate) fn reservation_of(item: &Item) -> Result<Reservation> {
             None => None,
             Some(at) => Some(CheckIn { at: Timestamp::from_millis(at), gate: Gate::parse(get_s(item, GATE)?)? }),
         },
+        transferred_from: item
+            .get(TRANSFERRED_FROM)
+            .and_then(|v| v.as_s().ok())
+            .map(|u| UserId::parse(u))
+            .transpose()?,
     })
 }
 

@@ -275,6 +275,7 @@ pub fn plan_hold(
         slot,
         state: ReservationState::Held,
         checked_in: None,
+        transferred_from: None,
     }))
 }
 

@@ -92,7 +92,9 @@ impl RefundService {
     async fn plan(&self, reservation: Reservation, wallet: Wallet, key: Option<IdempotencyKey>) -> Result<RefundPlan> {
         let ReservationState::Confirmed { payment } = reservation.state else { return Err(Error::NotPaid) };
         let concert = self.concert(&reservation.concert).await?;
-        let paid = retrying(|| self.payments.payment(reservation.user, payment)).await?.ok_or(Error::NotPaid)?;
+        // A ticket passed on has no payment of its holder's: nobody is refunded for it.
+        let unpaid = if reservation.transferred_from.is_some() { Error::TransferredTicket } else { Error::NotPaid };
+        let paid = retrying(|| self.payments.payment(reservation.user, payment)).await?.ok_or(unpaid)?;
         plan_refund(
             reservation,
             payment,

@@ -52,6 +52,9 @@ pub struct Reservation {
     pub state: ReservationState,
     /// When and where its ticket let its holder in (`door`); once only.
     pub checked_in: Option<CheckIn>,
+    /// Who passed this ticket to its holder (`door::transfer`), while the holder may still
+    /// decline it back.
+    pub transferred_from: Option<UserId>,
 }
 
 /// A ticket's admission at the door.

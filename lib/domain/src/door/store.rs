@@ -4,10 +4,22 @@ use async_trait::async_trait;
 
 use crate::booking::reservation::{CheckIn, Reservation};
 use crate::error::Result;
+use crate::rules::door::TransferPlan;
+use crate::values::clock::Timestamp;
+use crate::values::ids::{ReservationId, UserId};
 
 #[async_trait]
 pub trait DoorStore: Send + Sync {
     /// Record `check_in` on `ticket` if it is still paid, still its holder's and not yet
     /// checked in (one conditional write); false if any of that no longer holds.
     async fn check_in(&self, ticket: &Reservation, check_in: &CheckIn) -> Result<bool>;
+
+    /// Move a ticket as planned, in one step: the reservation's holder and slot (if it is
+    /// still the sender's, paid and unused, in the slot read), the sender's slot freed,
+    /// the receiver's slot taken (if free at `now`) for good, and the receiver's list of
+    /// received tickets gains it. False if any of that no longer holds.
+    async fn transfer(&self, plan: &TransferPlan, now: Timestamp) -> Result<bool>;
+
+    /// The tickets ever passed to `holder` (whoever holds them now), oldest first.
+    async fn received(&self, holder: UserId) -> Result<Vec<ReservationId>>;
 }

@@ -1,10 +1,12 @@
-//! A fan's tickets: every seat their payments bought, with what became of it, and for a
-//! ticket still good, the secret its codes come from (only its holder is given it).
+//! A fan's tickets: every seat their payments bought and every ticket passed to them, with
+//! what became of it, and for a ticket still good, the secret its codes come from (only
+//! its holder is given it).
 
 use std::sync::Arc;
 
 use crate::booking::reservation::{Reservation, ReservationState};
 use crate::booking::store::{HoldStore, PaymentStore};
+use crate::door::store::DoorStore;
 use crate::error::Result;
 use crate::retry::retrying;
 use crate::rules::ticket_code::{booking_number, TicketSecret, CODE_STEP_MS};
@@ -14,21 +16,26 @@ use crate::values::signing_key::SigningKey;
 pub struct TicketService {
     payments: Arc<dyn PaymentStore>,
     holds: Arc<dyn HoldStore>,
+    door: Arc<dyn DoorStore>,
     key: SigningKey,
 }
 
-/// One paid seat as its holder sees it.
+/// One ticket as a fan sees it: one they bought or were passed, whoever holds it now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ticket {
     pub reservation: Reservation,
     pub payment: PaymentId,
-    /// Present while the ticket can still let its holder in.
+    /// Whose list this is.
+    pub seen_by: UserId,
+    /// Present while the ticket can still let its holder in, and only for its holder.
     pub secret: Option<TicketSecret>,
 }
 
 impl Ticket {
     pub fn status(&self) -> &'static str {
-        match (&self.reservation.state, &self.reservation.checked_in) {
+        let r = &self.reservation;
+        match (&r.state, &r.checked_in) {
+            _ if r.user != self.seen_by => "TRANSFERRED",
             (_, Some(_)) => "CHECKED_IN",
             (ReservationState::Confirmed { .. }, None) => "VALID",
             _ => "VOID",
@@ -37,6 +44,7 @@ impl Ticket {
 
     pub fn to_json(&self) -> serde_json::Value {
         let r = &self.reservation;
+        let holder = r.user == self.seen_by;
         serde_json::json!({
             "bookingNumber": booking_number(r.id),
             "reservationId": r.id.to_string(),
@@ -48,6 +56,7 @@ impl Ticket {
             "status": self.status(),
             "checkedInAt": r.checked_in.as_ref().map(|c| c.at.to_rfc3339()),
             "gate": r.checked_in.as_ref().map(|c| c.gate.as_str()),
+            "transferredFrom": r.transferred_from.filter(|_| holder).map(|u| u.to_string()),
             "secret": self.secret.as_ref().map(TicketSecret::to_hex),
             "codeStepSeconds": CODE_STEP_MS / 1000,
         })
@@ -55,23 +64,38 @@ impl Ticket {
 }
 
 impl TicketService {
-    pub fn new(payments: Arc<dyn PaymentStore>, holds: Arc<dyn HoldStore>, key: SigningKey) -> Self {
-        Self { payments, holds, key }
+    pub fn new(
+        payments: Arc<dyn PaymentStore>,
+        holds: Arc<dyn HoldStore>,
+        door: Arc<dyn DoorStore>,
+        key: SigningKey,
+    ) -> Self {
+        Self { payments, holds, door, key }
     }
 
-    /// `holder`'s tickets, newest payment first, in each payment's order.
-    pub async fn tickets(&self, holder: UserId) -> Result<Vec<Ticket>> {
-        let payments = retrying(|| self.payments.payments(holder)).await?;
+    /// The tickets `user` bought (newest payment first, in each payment's order), then those
+    /// passed to them (oldest first), each once, as they stand now.
+    pub async fn tickets(&self, user: UserId) -> Result<Vec<Ticket>> {
+        let payments = retrying(|| self.payments.payments(user)).await?;
+        let received = retrying(|| self.door.received(user)).await?;
+        let bought = payments.iter().flat_map(|p| p.reservations().map(move |r| (r, Some(p.id))));
+        let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
-        for payment in &payments {
-            for id in payment.reservations() {
-                let Some(reservation) = retrying(|| self.holds.reservation(id)).await? else { continue };
-                let good = matches!(reservation.state, ReservationState::Confirmed { .. })
-                    && reservation.checked_in.is_none()
-                    && reservation.user == holder;
-                let secret = good.then(|| TicketSecret::derive(&self.key, reservation.id, holder));
-                out.push(Ticket { reservation, payment: payment.id, secret });
+        for (id, bought_with) in bought.chain(received.into_iter().map(|r| (r, None))) {
+            if !seen.insert(id) {
+                continue;
             }
+            let Some(reservation) = retrying(|| self.holds.reservation(id)).await? else { continue };
+            let paid_with = match reservation.state {
+                ReservationState::Confirmed { payment } => Some(payment),
+                _ => bought_with,
+            };
+            let Some(payment) = paid_with else { continue };
+            let good = matches!(reservation.state, ReservationState::Confirmed { .. })
+                && reservation.checked_in.is_none()
+                && reservation.user == user;
+            let secret = good.then(|| TicketSecret::derive(&self.key, reservation.id, user));
+            out.push(Ticket { reservation, payment, seen_by: user, secret });
         }
         Ok(out)
     }

@@ -1,14 +1,18 @@
 //! Whether a ticket lets its holder in: the gate's rule, pure (docs/tickets.md).
 
+use std::time::Duration;
+
 use crate::booking::reservation::{CheckIn, Gate, Reservation, ReservationState};
 use crate::error::{Error, Result};
+use crate::rules::seat_limit::AccountSeats;
 use crate::rules::ticket_code::{Scan, TicketSecret};
 use crate::values::clock::Timestamp;
+use crate::values::ids::UserId;
 use crate::values::signing_key::SigningKey;
 
 /// How long before its date's (UTC) day starts and after it ends a ticket opens the door:
 /// doors open hours before a show, in the venue's own time zone.
-pub const DOORS_AROUND_THE_DAY: std::time::Duration = std::time::Duration::from_secs(12 * 3600);
+pub const DOORS_AROUND_THE_DAY: Duration = Duration::from_secs(12 * 3600);
 
 /// The check-in `scan` of `ticket` at `gate` makes at `now`, or why not, in the order a
 /// gate's staff can act on: not a ticket, given up, already in, another day, a bad code.
@@ -32,11 +36,68 @@ pub fn admits(ticket: &Reservation, scan: &Scan, key: &SigningKey, now: Timestam
     Ok(CheckIn { at: now, gate })
 }
 
+/// A ticket passed from one holder to another: the receiver's free slot it takes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransferPlan {
+    pub ticket: Reservation,
+    pub to: UserId,
+    /// The receiver's account slot (below the concert's seat limit, free now).
+    pub slot: u8,
+    /// Given back to who passed it (a decline): the new holder keeps no `transferred_from`.
+    pub returning: bool,
+}
+
+/// `from` passes `ticket` to `to` at `now`, or why not: it must be `from`'s paid ticket,
+/// not yet used, before transfers close, and the receiver must have room under the
+/// concert's seat limit (`receiver`'s slots).
+pub fn plan_transfer(
+    ticket: &Reservation,
+    (from, to): (UserId, UserId),
+    (receiver, limit): (&AccountSeats, u8),
+    now: Timestamp,
+    closes_before: Duration,
+) -> Result<TransferPlan> {
+    match ticket.state {
+        ReservationState::Confirmed { .. } => {}
+        ReservationState::Cancelled => return Err(Error::TicketVoid),
+        ReservationState::Held | ReservationState::Expired => return Err(Error::TicketNotFound),
+    }
+    if ticket.user != from {
+        return Err(Error::TicketNotFound);
+    }
+    if let Some(done) = &ticket.checked_in {
+        return Err(Error::AlreadyCheckedIn { at: done.at.to_rfc3339(), gate: done.gate.as_str().to_owned() });
+    }
+    if to == from {
+        return Err(Error::InvalidInput("a ticket is passed to another account than its holder's".into()));
+    }
+    if now >= ticket.date.start().minus(closes_before) {
+        return Err(Error::TransferClosed { hours: closes_before.as_secs() / 3600 });
+    }
+    let slot = receiver.free_slot(limit, now).ok_or(Error::ReceiverSeatLimitReached { limit })?;
+    Ok(TransferPlan { ticket: ticket.clone(), to, slot, returning: false })
+}
+
+/// The holder declines a ticket passed to them: it goes back to who passed it, by the
+/// same rules (the sender needs room again).
+pub fn plan_return(
+    ticket: &Reservation,
+    holder: UserId,
+    (sender_seats, limit): (&AccountSeats, u8),
+    now: Timestamp,
+    closes_before: Duration,
+) -> Result<TransferPlan> {
+    let sender = ticket.transferred_from.filter(|_| ticket.user == holder).ok_or(Error::NotTransferred)?;
+    let plan = plan_transfer(ticket, (holder, sender), (sender_seats, limit), now, closes_before)?;
+    Ok(TransferPlan { returning: true, ..plan })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::rules::seat_limit::SlotUse;
     use crate::rules::ticket_code::step_of;
-    use crate::values::ids::{ConcertDate, ConcertId, PaymentId, ReservationId, SeatNumber, UserId};
+    use crate::values::ids::{ConcertDate, ConcertId, PaymentId, ReservationId, SeatNumber};
     use crate::values::money::Won;
 
     fn key() -> SigningKey {
@@ -57,6 +118,7 @@ mod tests {
             slot: 0,
             state,
             checked_in: None,
+            transferred_from: None,
         }
     }
 
@@ -117,5 +179,70 @@ mod tests {
         for bad in ["", "   ", "a/b", "<script>", &"x".repeat(33)] {
             assert!(Gate::parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    const CLOSES: Duration = Duration::from_secs(3 * 3600);
+
+    fn taken(n: usize) -> AccountSeats {
+        let used = SlotUse { reservation: ReservationId::random(), until: SlotUse::FOREVER };
+        AccountSeats { slots: vec![Some(used); n] }
+    }
+
+    #[test]
+    fn a_holder_passes_a_paid_ticket_to_an_account_with_room_before_transfers_close() {
+        let t = paid();
+        let to = UserId::random();
+        let now = t.date.start().minus(CLOSES).minus(Duration::from_millis(1));
+        let plan = plan_transfer(&t, (t.user, to), (&taken(2), 4), now, CLOSES).unwrap();
+        assert_eq!((plan.to, plan.slot, plan.returning), (to, 2, false), "the receiver's lowest free slot");
+        assert_eq!(
+            plan_transfer(&t, (t.user, to), (&taken(4), 4), now, CLOSES),
+            Err(Error::ReceiverSeatLimitReached { limit: 4 })
+        );
+        let closed = t.date.start().minus(CLOSES);
+        assert_eq!(
+            plan_transfer(&t, (t.user, to), (&taken(0), 4), closed, CLOSES),
+            Err(Error::TransferClosed { hours: 3 })
+        );
+        assert_eq!(
+            plan_transfer(&t, (to, t.user), (&taken(0), 4), now, CLOSES),
+            Err(Error::TicketNotFound),
+            "not theirs"
+        );
+        assert!(matches!(
+            plan_transfer(&t, (t.user, t.user), (&taken(0), 4), now, CLOSES),
+            Err(Error::InvalidInput(_))
+        ));
+        let used = Reservation { checked_in: Some(CheckIn { at: now, gate: gate() }), ..t.clone() };
+        assert!(matches!(
+            plan_transfer(&used, (t.user, to), (&taken(0), 4), now, CLOSES),
+            Err(Error::AlreadyCheckedIn { .. })
+        ));
+        let void = ticket(ReservationState::Cancelled);
+        assert_eq!(plan_transfer(&void, (void.user, to), (&taken(0), 4), now, CLOSES), Err(Error::TicketVoid));
+    }
+
+    #[test]
+    fn only_a_ticket_passed_to_its_holder_is_declined_back_to_who_passed_it() {
+        let sender = UserId::random();
+        let t = Reservation { transferred_from: Some(sender), ..paid() };
+        let now = t.date.start().minus(Duration::from_secs(24 * 3600));
+        let plan = plan_return(&t, t.user, (&taken(1), 4), now, CLOSES).unwrap();
+        assert_eq!((plan.to, plan.slot, plan.returning), (sender, 1, true));
+        assert_eq!(
+            plan_return(&paid(), t.user, (&taken(0), 4), now, CLOSES),
+            Err(Error::NotTransferred),
+            "bought, not received"
+        );
+        assert_eq!(
+            plan_return(&t, UserId::random(), (&taken(0), 4), now, CLOSES),
+            Err(Error::NotTransferred),
+            "not the holder"
+        );
+        assert_eq!(
+            plan_return(&t, t.user, (&taken(4), 4), now, CLOSES),
+            Err(Error::ReceiverSeatLimitReached { limit: 4 }),
+            "the sender filled their seats meanwhile"
+        );
     }
 }

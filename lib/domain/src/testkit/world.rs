@@ -12,6 +12,7 @@ use crate::catalog::spec::new_concert_seats;
 use crate::catalog::store::CatalogStore;
 use crate::door::gate::GateService;
 use crate::door::tickets::TicketService;
+use crate::door::transfer::TransferService;
 use crate::line::admission::Admitter;
 use crate::line::service::QueueService;
 use crate::line::token::Admission;
@@ -25,6 +26,8 @@ use crate::wallet::balance::WalletService;
 
 pub const HOLD: Duration = Duration::from_secs(300);
 pub const ACTIVE: Duration = Duration::from_secs(600);
+/// Transfers close this long before a show in the test world.
+pub const TRANSFER_CLOSES: Duration = Duration::from_secs(3 * 3600);
 
 /// The admission key of unit tests.
 pub fn pass_key() -> crate::rules::pass::PassKey {
@@ -48,6 +51,7 @@ pub struct World {
     pub operator: OperatorService,
     pub gate: GateService,
     pub tickets: TicketService,
+    pub transfers: TransferService,
     pub concert: ConcertId,
     pub date: ConcertDate,
 }
@@ -123,7 +127,8 @@ pub async fn world_with(options: WorldOptions) -> World {
         refunds: RefundService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), limits),
         operator: OperatorService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), policy),
         gate: GateService::new(mem.clone(), mem.clone(), ticket_key(), clock.clone()),
-        tickets: TicketService::new(mem.clone(), mem.clone(), ticket_key()),
+        tickets: TicketService::new(mem.clone(), mem.clone(), mem.clone(), ticket_key()),
+        transfers: TransferService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), TRANSFER_CLOSES),
         admitter,
         queue,
         mem,

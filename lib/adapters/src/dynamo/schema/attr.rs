@@ -90,3 +90,9 @@ pub const VERSION: &str = "version";
 /// When a ticket let its holder in (ms), and at which gate.
 pub const CHECKED_IN_AT: &str = "checkedInAt";
 pub const GATE: &str = "gate";
+/// Who passed a ticket to its holder (while it may be declined back).
+pub const TRANSFERRED_FROM: &str = "transferredFrom";
+/// How many times a ticket changed hands.
+pub const TRANSFERS: &str = "transfers";
+/// The reservation ids of the tickets passed to a user (a string set).
+pub const TICKETS: &str = "tickets";

@@ -18,6 +18,7 @@ fn reservation(expires_ms: i64, state: ReservationState) -> Reservation {
         slot: 0,
         state,
         checked_in: None,
+        transferred_from: None,
     }
 }
 

@@ -284,6 +284,7 @@ fn held(user: UserId, concert: &str, price: i64, until_ms: i64) -> Reservation {
         slot: 0,
         state: ReservationState::Held,
         checked_in: None,
+        transferred_from: None,
     }
 }
 

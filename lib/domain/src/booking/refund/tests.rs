@@ -130,6 +130,7 @@ fn plan_refund_credits_the_price_less_the_schedules_fee_and_refuses_past_the_dea
         slot: 0,
         state: crate::booking::reservation::ReservationState::Confirmed { payment },
         checked_in: None,
+        transferred_from: None,
     };
     let policy = crate::rules::refund_policy::RefundPolicy::standard();
     let wallet = crate::wallet::statement::Wallet { balance: won(5), entries: 3 };

@@ -6,6 +6,10 @@ use async_trait::async_trait;
 use crate::booking::reservation::{CheckIn, Reservation, ReservationState};
 use crate::door::store::DoorStore;
 use crate::error::Result;
+use crate::rules::door::TransferPlan;
+use crate::rules::seat_limit::SlotUse;
+use crate::values::clock::Timestamp;
+use crate::values::ids::{ReservationId, UserId};
 
 use super::Memory;
 
@@ -22,5 +26,51 @@ impl DoorStore for Memory {
             }
             Ok(admits)
         })
+    }
+
+    async fn transfer(&self, plan: &TransferPlan, now: Timestamp) -> Result<bool> {
+        self.step("transfer", |s| {
+            let t = &plan.ticket;
+            let unchanged = s.reservations.get(&t.id).is_some_and(|x| {
+                matches!(x.state, ReservationState::Confirmed { .. })
+                    && x.user == t.user
+                    && x.slot == t.slot
+                    && x.checked_in.is_none()
+            });
+            let sender_slot = s
+                .accounts
+                .get(&(t.concert.clone(), t.user))
+                .and_then(|a| a.slots.get(usize::from(t.slot)).copied().flatten())
+                .is_some_and(|u| u.reservation == t.id);
+            let receiver = s.accounts.entry((t.concert.clone(), plan.to)).or_default();
+            let to = usize::from(plan.slot);
+            let room = receiver.slots.get(to).copied().flatten().is_none_or(|u| u.is_free_at(now));
+            if !(unchanged && sender_slot && room) {
+                return Ok(false);
+            }
+            if receiver.slots.len() <= to {
+                receiver.slots.resize(to + 1, None);
+            }
+            receiver.slots[to] = Some(SlotUse { reservation: t.id, until: SlotUse::FOREVER });
+            if let Some(slot) =
+                s.accounts.get_mut(&(t.concert.clone(), t.user)).and_then(|a| a.slots.get_mut(usize::from(t.slot)))
+            {
+                *slot = None;
+            }
+            if let Some(r) = s.reservations.get_mut(&t.id) {
+                r.user = plan.to;
+                r.slot = plan.slot;
+                r.transferred_from = (!plan.returning).then_some(t.user);
+            }
+            let received = s.received.entry(plan.to).or_default();
+            if !received.contains(&t.id) {
+                received.push(t.id);
+            }
+            Ok(true)
+        })
+    }
+
+    async fn received(&self, holder: UserId) -> Result<Vec<ReservationId>> {
+        self.step("received", |s| Ok(s.received.get(&holder).cloned().unwrap_or_default()))
     }
 }

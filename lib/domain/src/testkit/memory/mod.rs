@@ -60,6 +60,8 @@ struct State {
     slots: HashMap<TokenId, Timestamp>,
     reservations: HashMap<ReservationId, Reservation>,
     accounts: HashMap<(ConcertId, UserId), AccountSeats>,
+    /// The tickets passed to each user.
+    received: HashMap<UserId, Vec<ReservationId>>,
     /// Each wallet's statement, oldest first: the balance is the last entry's.
     ledgers: HashMap<UserId, Vec<StatementEntry>>,
     charge_keys: HashMap<(UserId, String), ChargeRecord>,

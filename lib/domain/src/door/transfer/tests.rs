@@ -1,0 +1,99 @@
+//! Unit tests of transfers: the ticket moves with its code, the receiver's seat limit
+//! counts it, a decline gives it back, and nothing of it is refunded to anyone else.
+
+use std::time::Duration;
+
+use super::*;
+use crate::booking::reservation::Gate;
+use crate::rules::ticket_code::{step_of, Scan};
+use crate::testkit::world::{world, World, TRANSFER_CLOSES};
+use crate::values::ids::SeatNumber;
+
+/// The code `user`'s app shows for ticket `id` now, if their list gives them its secret.
+async fn code(w: &World, user: UserId, id: ReservationId) -> Option<String> {
+    let tickets = w.tickets.tickets(user).await.unwrap();
+    let secret = tickets.iter().find(|t| t.reservation.id == id)?.secret.clone()?;
+    Some(Scan { ticket: id, code: secret.code_at(step_of(w.clock.now())) }.payload())
+}
+
+async fn status(w: &World, user: UserId, id: ReservationId) -> &'static str {
+    w.tickets.tickets(user).await.unwrap().into_iter().find(|t| t.reservation.id == id).map_or("NONE", |t| t.status())
+}
+
+fn doors(w: &World) {
+    w.clock.set(w.date.start().plus(Duration::from_secs(18 * 3600)));
+}
+
+#[tokio::test]
+async fn a_passed_ticket_opens_the_door_to_its_new_holder_only() {
+    let w = world().await;
+    let (a, r) = w.paid(1).await;
+    let b = UserId::random();
+    let old_code = code(&w, a.user, r.id).await.expect("A's code");
+    let moved = w.transfers.transfer(a.user, r.id, b).await.unwrap();
+    assert_eq!((moved.user, moved.transferred_from), (b, Some(a.user)));
+    assert_eq!((status(&w, a.user, r.id).await, status(&w, b, r.id).await), ("TRANSFERRED", "VALID"));
+    assert_eq!(code(&w, a.user, r.id).await, None, "the sender is given no secret any more");
+    doors(&w);
+    let gate = Gate::parse("1").unwrap();
+    assert_eq!(w.gate.scan(&old_code, gate.clone()).await, Err(Error::TicketCodeInvalid), "the old holder's code");
+    let new_code = code(&w, b, r.id).await.expect("B's code");
+    assert!(w.gate.scan(&new_code, gate).await.is_ok());
+}
+
+#[tokio::test]
+async fn the_receivers_seat_limit_counts_a_passed_ticket() {
+    let w = world().await;
+    let (a, r) = w.paid(1).await;
+    let (c, r2) = w.paid(2).await;
+    let (b, _) = w.fan().await;
+    for n in 11..=13 {
+        w.holds.hold(&b, w.date, SeatNumber::new(n).unwrap()).await.unwrap();
+    }
+    w.transfers.transfer(a.user, r.id, b.user).await.unwrap();
+    let fifth = w.holds.hold(&b, w.date, SeatNumber::new(20).unwrap()).await.map(|_| ());
+    assert_eq!(fifth, Err(Error::SeatLimitReached { limit: 4 }), "three holds and the passed ticket");
+    let refused = w.transfers.transfer(c.user, r2.id, b.user).await.map(|_| ());
+    assert_eq!(refused, Err(Error::ReceiverSeatLimitReached { limit: 4 }));
+    assert_eq!(status(&w, c.user, r2.id).await, "VALID", "nothing moved");
+}
+
+#[tokio::test]
+async fn a_declined_ticket_goes_back_and_a_transfer_repeated_after_a_lost_answer_is_the_same_move() {
+    let w = world().await;
+    let (a, r) = w.paid(3).await;
+    let b = UserId::random();
+    w.mem.inject("transfer", Error::Unavailable, true);
+    assert_eq!(w.transfers.transfer(a.user, r.id, b).await.map(|_| ()), Err(Error::Unavailable));
+    assert_eq!(w.transfers.transfer(a.user, r.id, b).await.map(|t| t.user), Ok(b), "applied once, answered now");
+    assert_eq!(
+        w.transfers.decline(a.user, r.id).await.map(|_| ()),
+        Err(Error::NotTransferred),
+        "only its holder declines"
+    );
+    let back = w.transfers.decline(b, r.id).await.unwrap();
+    assert_eq!((back.user, back.transferred_from), (a.user, None));
+    assert_eq!((status(&w, a.user, r.id).await, status(&w, b, r.id).await), ("VALID", "TRANSFERRED"));
+    // A repeated decline finds nothing to give back (the lists say where the ticket is).
+    assert_eq!(w.transfers.decline(b, r.id).await.map(|_| ()), Err(Error::NotTransferred));
+    assert_eq!(w.transfers.decline(a.user, r.id).await.map(|_| ()), Err(Error::NotTransferred), "bought, not received");
+}
+
+#[tokio::test]
+async fn transfers_close_before_the_show_and_a_passed_ticket_is_refunded_to_nobody() {
+    let w = world().await;
+    let (a, r) = w.paid(4).await;
+    let b = UserId::random();
+    w.transfers.transfer(a.user, r.id, b).await.unwrap();
+    assert_eq!(w.refunds.refund(b, r.id, None).await.map(|_| ()), Err(Error::TransferredTicket));
+    assert_eq!(
+        w.refunds.refund(a.user, r.id, None).await.map(|_| ()),
+        Err(Error::ReservationNotFound),
+        "no longer A's"
+    );
+    w.clock.set(w.date.start().minus(TRANSFER_CLOSES));
+    assert_eq!(
+        w.transfers.transfer(b, r.id, UserId::random()).await.map(|_| ()),
+        Err(Error::TransferClosed { hours: 3 })
+    );
+}
