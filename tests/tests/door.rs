@@ -192,3 +192,29 @@ async fn a_transfer_racing_a_refund_ends_in_exactly_one_of_them() {
         assert_eq!(moved.status == 200, received, "{moved:?}");
     }
 }
+
+#[tokio::test]
+async fn offline_scans_synced_later_admit_once_and_the_operator_sees_each_gates_count() {
+    let app = App::start().await;
+    let later = App::at(doors().plus(Duration::from_secs(30 * 60))).await;
+    let concert = app.new_concert(&[DATE]).await;
+    let (fan, id, _) = app.bought(&concert, DATE, 40).await;
+    let code = shown_at(&app, &fan, &id, doors()).await;
+    let offline = |gate: &str, at: Timestamp| {
+        Call::post("/gate/check-ins", json!({ "code": code, "gate": gate, "scannedAt": at.to_rfc3339() }))
+            .sign_in(staff())
+    };
+    let first = later.request(offline("North 1", doors())).await;
+    assert!(first.status == 201 || (faults_on() && first.code() == "ALREADY_CHECKED_IN"), "{first:?}");
+    let second = later.request(offline("South 2", doors().plus(Duration::from_secs(3)))).await;
+    assert_eq!((second.status, second.code()), (409, "ALREADY_CHECKED_IN"), "the second gate learns: {second:?}");
+    assert!(second.body["detail"].as_str().is_some_and(|d| d.contains("North 1")), "{second:?}");
+    let stale = later.request(offline("North 1", doors().minus(Duration::from_secs(13 * 3600)))).await;
+    assert_eq!((stale.status, stale.code()), (400, "INVALID_REQUEST"), "{stale:?}");
+    let numbers = app.numbers(&concert).await;
+    assert_eq!(
+        numbers.body["checkIns"],
+        json!({ "total": 1, "gates": [{ "gate": "North 1", "count": 1 }] }),
+        "{numbers:?}"
+    );
+}

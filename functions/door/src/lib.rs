@@ -4,6 +4,7 @@
 
 use domain::booking::reservation::Gate;
 use domain::rules::ticket_code::booking_number;
+use domain::values::clock::Timestamp;
 use domain::values::ids::{ReservationId, UserId};
 use domain::{Error, Result};
 use edge::http::{body_json, respond, segments};
@@ -22,10 +23,13 @@ struct TransferBody {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct ScanBody {
     /// The QR code's text (`TK1.<reservationId>.<code>`).
     code: String,
     gate: String,
+    /// An offline scanner's own instant of the scan, sent once its network is back.
+    scanned_at: Option<String>,
 }
 
 pub async fn handle(s: &Services, req: Request) -> Response<Body> {
@@ -53,7 +57,14 @@ async fn check_in(s: &Services, req: &Request) -> Result<(u16, Value)> {
     caller(req)?.must_be_staff()?;
     let body: ScanBody = body_json(req)?;
     let gate = Gate::parse(&body.gate)?;
-    let admitted = s.gate.scan(&body.code, gate).await?;
+    let scanned_at = match body.scanned_at.as_deref() {
+        None => None,
+        Some(raw) => Some(
+            Timestamp::parse_rfc3339(raw)
+                .ok_or_else(|| Error::InvalidInput("scannedAt must be an RFC 3339 date-time".into()))?,
+        ),
+    };
+    let admitted = s.gate.scan(&body.code, gate, scanned_at).await?;
     let t = &admitted.ticket;
     Ok((
         201,

@@ -179,6 +179,10 @@ pub fn numbers_json(n: &SaleNumbers, now: Timestamp) -> Value {
         "count": n.refunds.count, "refunded": n.refunds.refunded.get(), "fees": n.refunds.fees.get(),
     });
     v["netRevenue"] = json!(n.net_revenue.get());
+    v["checkIns"] = json!({
+        "total": n.check_ins.iter().map(|(_, c)| c).sum::<u64>(),
+        "gates": n.check_ins.iter().map(|(gate, count)| json!({ "gate": gate, "count": count })).collect::<Vec<_>>(),
+    });
     v["perMinute"] = n
         .per_minute
         .iter()

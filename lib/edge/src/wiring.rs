@@ -108,7 +108,7 @@ impl Services {
             ),
             transfers: TransferService::new(
                 reservations.clone(),
-                door,
+                door.clone(),
                 catalog_store.clone(),
                 clock.clone(),
                 settings.transfer_closes_before,
@@ -125,6 +125,7 @@ impl Services {
                 catalog_store.clone(),
                 line.clone(),
                 Arc::new(DynamoRefunds::new(tables.clone())),
+                door.clone(),
                 clock.clone(),
                 settings.queue,
             ),

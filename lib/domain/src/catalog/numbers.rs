@@ -44,6 +44,8 @@ pub struct SaleNumbers {
     pub net_revenue: Won,
     /// The price tiers the seats carry (so that an edit can start from them).
     pub tiers: Vec<PriceTier>,
+    /// Tickets let in at the doors, per gate (name, count), by name.
+    pub check_ins: Vec<(String, u64)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,6 +11,7 @@ use crate::catalog::concert::{Concert, Seat, SeatStatus};
 use crate::catalog::numbers::{per_minute, DateNumbers, SaleNumbers};
 use crate::catalog::spec::{tiers_of, ConcertSpec, MAX_ACTIVE_CAP, MAX_ADMIT_PER_TICK, PER_MINUTE_WINDOW};
 use crate::catalog::store::CatalogStore;
+use crate::door::store::DoorStore;
 use crate::error::{Error, Result};
 use crate::line::store::LineStore;
 use crate::retry::{optimistic, retrying, Round};
@@ -24,6 +25,7 @@ pub struct OperatorService {
     catalog: Arc<dyn CatalogStore>,
     line: Arc<dyn LineStore>,
     refunds: Arc<dyn RefundStore>,
+    door: Arc<dyn DoorStore>,
     clock: Arc<dyn Clock>,
     defaults: QueuePolicy,
 }
@@ -33,10 +35,11 @@ impl OperatorService {
         catalog: Arc<dyn CatalogStore>,
         line: Arc<dyn LineStore>,
         refunds: Arc<dyn RefundStore>,
+        door: Arc<dyn DoorStore>,
         clock: Arc<dyn Clock>,
         defaults: QueuePolicy,
     ) -> Self {
-        Self { catalog, line, refunds, clock, defaults }
+        Self { catalog, line, refunds, door, clock, defaults }
     }
 
     async fn current(&self, id: &ConcertId) -> Result<Concert> {
@@ -203,6 +206,7 @@ impl OperatorService {
         let this_minute = now.millis().div_euclid(60_000);
         let noted = retrying(|| self.line.minutes(id, this_minute - PER_MINUTE_WINDOW, this_minute)).await?;
         let refunds = retrying(|| self.refunds.totals(id)).await?;
+        let check_ins = retrying(|| self.door.check_ins(id)).await?;
         let sold = dates.iter().try_fold(Won::ZERO, |sum, d| sum.checked_add(d.revenue));
         let net_revenue = sold.and_then(|s| s.checked_add(refunds.fees)).unwrap_or(Won::ZERO);
         Ok(SaleNumbers {
@@ -218,6 +222,7 @@ impl OperatorService {
             refunds,
             net_revenue,
             tiers: tiers_of(&seats),
+            check_ins,
             concert,
         })
     }

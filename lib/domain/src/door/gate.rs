@@ -10,9 +10,9 @@ use crate::booking::store::HoldStore;
 use crate::door::store::DoorStore;
 use crate::error::{Error, Result};
 use crate::retry::{optimistic, retrying, Round};
-use crate::rules::door::admits;
+use crate::rules::door::{admits, scan_instant};
 use crate::rules::ticket_code::Scan;
-use crate::values::clock::Clock;
+use crate::values::clock::{Clock, Timestamp};
 use crate::values::signing_key::SigningKey;
 
 pub struct GateService {
@@ -34,12 +34,16 @@ impl GateService {
         Self { holds, door, key, clock }
     }
 
-    /// Let the ticket `raw` (a QR code's text) in at `gate`, or say why not.
-    pub async fn scan(&self, raw: &str, gate: Gate) -> Result<Admitted> {
+    /// Let the ticket `raw` (a QR code's text) in at `gate`, or say why not. `scanned_at`:
+    /// the instant an offline scanner recorded the scan (`rules::door::scan_instant`); the
+    /// first admission of a ticket wins, a later one from another gate answers
+    /// ALREADY_CHECKED_IN with the first's gate and time.
+    pub async fn scan(&self, raw: &str, gate: Gate, scanned_at: Option<Timestamp>) -> Result<Admitted> {
         let scan = Scan::parse(raw)?;
+        let at = scan_instant(scanned_at, self.clock.now())?;
         optimistic(async |_| {
             let ticket = retrying(|| self.holds.reservation(scan.ticket)).await?.ok_or(Error::TicketNotFound)?;
-            let check_in = admits(&ticket, &scan, &self.key, self.clock.now(), gate.clone())?;
+            let check_in = admits(&ticket, &scan, &self.key, at, gate.clone())?;
             // Checked in, refunded or transferred meanwhile (lost): the next read says which.
             Ok(Round::from_write(self.door.check_in(&ticket, &check_in).await, || {
                 tracing::info!(ticket = %ticket.id, gate = check_in.gate.as_str(), "ticket checked in");

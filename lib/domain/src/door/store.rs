@@ -6,13 +6,17 @@ use crate::booking::reservation::{CheckIn, Reservation};
 use crate::error::Result;
 use crate::rules::door::TransferPlan;
 use crate::values::clock::Timestamp;
-use crate::values::ids::{ReservationId, UserId};
+use crate::values::ids::{ConcertId, ReservationId, UserId};
 
 #[async_trait]
 pub trait DoorStore: Send + Sync {
     /// Record `check_in` on `ticket` if it is still paid, still its holder's and not yet
-    /// checked in (one conditional write); false if any of that no longer holds.
+    /// checked in, and count it for its concert's gate, in one step; false if any of that
+    /// no longer holds.
     async fn check_in(&self, ticket: &Reservation, check_in: &CheckIn) -> Result<bool>;
+
+    /// A concert's check-ins so far, per gate (name, count), by name.
+    async fn check_ins(&self, concert: &ConcertId) -> Result<Vec<(String, u64)>>;
 
     /// Move a ticket as planned, in one step: the reservation's holder and slot (if it is
     /// still the sender's, paid and unused, in the slot read), the sender's slot freed,

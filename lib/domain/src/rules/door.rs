@@ -36,6 +36,27 @@ pub fn admits(ticket: &Reservation, scan: &Scan, key: &SigningKey, now: Timestam
     Ok(CheckIn { at: now, gate })
 }
 
+/// How late an offline scanner's scan is still taken when its network comes back.
+pub const OFFLINE_SCANS_KEPT: Duration = Duration::from_secs(12 * 3600);
+/// How far ahead of the service's clock a scanner's clock may run.
+const SCANNER_CLOCK_AHEAD: Duration = Duration::from_secs(60);
+
+/// The instant a scan is judged at: now for a live scan; for one a scanner made offline
+/// and sends once its network is back, the instant it recorded (its code was current
+/// then), within the last `OFFLINE_SCANS_KEPT`.
+pub fn scan_instant(scanned_at: Option<Timestamp>, now: Timestamp) -> Result<Timestamp> {
+    match scanned_at {
+        None => Ok(now),
+        Some(t) if t > now.plus(SCANNER_CLOCK_AHEAD) => {
+            Err(Error::InvalidInput("scannedAt is ahead of the service's clock".into()))
+        }
+        Some(t) if t < now.minus(OFFLINE_SCANS_KEPT) => {
+            Err(Error::InvalidInput("scannedAt is more than 12 hours old: such a scan is no longer taken".into()))
+        }
+        Some(t) => Ok(t),
+    }
+}
+
 /// A ticket passed from one holder to another: the receiver's free slot it takes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransferPlan {
@@ -171,6 +192,20 @@ mod tests {
         assert!(matches!(admits(&t, &scan_of(&t, late), &key(), late, gate()), Err(Error::TicketWrongDate { .. })));
         let first = t.date.start().minus(DOORS_AROUND_THE_DAY);
         assert!(admits(&t, &scan_of(&t, first), &key(), first, gate()).is_ok(), "from the first instant");
+    }
+
+    #[test]
+    fn an_offline_scan_is_judged_at_its_own_instant_within_twelve_hours() {
+        let now = Timestamp::from_millis(1_800_000_000_000);
+        assert_eq!(scan_instant(None, now), Ok(now));
+        let earlier = now.minus(Duration::from_secs(3600));
+        assert_eq!(scan_instant(Some(earlier), now), Ok(earlier));
+        assert_eq!(scan_instant(Some(now.plus(Duration::from_secs(30))), now), Ok(now.plus(Duration::from_secs(30))));
+        assert!(matches!(scan_instant(Some(now.plus(Duration::from_secs(61))), now), Err(Error::InvalidInput(_))));
+        assert!(matches!(
+            scan_instant(Some(now.minus(OFFLINE_SCANS_KEPT).minus(Duration::from_millis(1))), now),
+            Err(Error::InvalidInput(_))
+        ));
     }
 
     #[test]

@@ -125,7 +125,7 @@ pub async fn world_with(options: WorldOptions) -> World {
         wallet: WalletService::new(mem.clone(), limits, clock.clone()),
         payments: payments.clone(),
         refunds: RefundService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), limits),
-        operator: OperatorService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), policy),
+        operator: OperatorService::new(mem.clone(), mem.clone(), mem.clone(), mem.clone(), clock.clone(), policy),
         gate: GateService::new(mem.clone(), mem.clone(), ticket_key(), clock.clone()),
         tickets: TicketService::new(mem.clone(), mem.clone(), mem.clone(), ticket_key()),
         transfers: TransferService::new(mem.clone(), mem.clone(), mem.clone(), clock.clone(), TRANSFER_CLOSES),

@@ -1,6 +1,7 @@
 //! The reservation table (`pk`): a reservation by its id, and an account's seat slots at
 //! `ACCOUNT#<concert>#<user>` (attributes `s0`..`s9`, each {`r`: reservation, `until`: ms}),
-//! and the tickets passed to a user at `RECEIVED#<user>` (a string set `tickets`).
+//! the tickets passed to a user at `RECEIVED#<user>` (a string set `tickets`), and a
+//! concert's check-ins per gate at `CHECKINS#<concert>` (`gate#<name>`: a count).
 
 use std::time::Duration;
 
@@ -24,6 +25,18 @@ pub fn account_pk(c: &ConcertId, u: UserId) -> String {
 /// The item listing the tickets passed to a user (attribute `tickets`, a string set).
 pub fn received_pk(u: UserId) -> String {
     format!("RECEIVED#{u}")
+}
+
+/// The item counting a concert's check-ins, one number attribute per gate.
+pub fn check_ins_pk(c: &ConcertId) -> String {
+    format!("CHECKINS#{c}")
+}
+
+/// Gate counts are the check-ins item's attributes named `gate#<name>`.
+pub const GATE_PREFIX: &str = "gate#";
+
+pub fn gate_attr(gate: &str) -> String {
+    format!("{GATE_PREFIX}{gate}")
 }
 
 /// The account item's attribute of slot `i`.

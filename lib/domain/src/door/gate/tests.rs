@@ -33,12 +33,12 @@ async fn a_ticket_lets_its_holder_in_once_and_says_when_and_where_after() {
     let (fan, r) = w.paid(1).await;
     doors(&w);
     let code = shown(&w, &fan, &r).await;
-    let admitted = w.gate.scan(&code, gate("3")).await.unwrap();
+    let admitted = w.gate.scan(&code, gate("3"), None).await.unwrap();
     assert_eq!(admitted.check_in, CheckIn { at: w.clock.now(), gate: gate("3") });
     let at = w.clock.now();
     w.clock.advance(Duration::from_secs(5));
     assert_eq!(
-        w.gate.scan(&code, gate("1")).await,
+        w.gate.scan(&code, gate("1"), None).await,
         Err(Error::AlreadyCheckedIn { at: at.to_rfc3339(), gate: "3".into() }),
         "a second scan, at another gate, with the same code"
     );
@@ -59,7 +59,7 @@ async fn a_refunded_ticket_opens_no_door_and_its_holder_gets_no_code() {
     let listed = w.tickets.tickets(fan.user).await.unwrap();
     assert_eq!((listed[0].status(), listed[0].secret.is_none()), ("VOID", true));
     doors(&w);
-    assert_eq!(w.gate.scan(&code, gate("3")).await, Err(Error::TicketVoid));
+    assert_eq!(w.gate.scan(&code, gate("3"), None).await, Err(Error::TicketVoid));
 }
 
 #[tokio::test]
@@ -69,12 +69,12 @@ async fn a_copied_code_goes_stale_and_bad_text_is_no_ticket() {
     doors(&w);
     let code = shown(&w, &fan, &r).await;
     w.clock.advance(Duration::from_secs(60));
-    assert_eq!(w.gate.scan(&code, gate("3")).await, Err(Error::TicketCodeInvalid), "a minute-old screenshot");
-    assert_eq!(w.gate.scan("not a ticket", gate("3")).await, Err(Error::TicketCodeInvalid));
+    assert_eq!(w.gate.scan(&code, gate("3"), None).await, Err(Error::TicketCodeInvalid), "a minute-old screenshot");
+    assert_eq!(w.gate.scan("not a ticket", gate("3"), None).await, Err(Error::TicketCodeInvalid));
     let unknown = Scan { ticket: crate::values::ids::ReservationId::random(), code: "12345678".into() };
-    assert_eq!(w.gate.scan(&unknown.payload(), gate("3")).await, Err(Error::TicketNotFound));
+    assert_eq!(w.gate.scan(&unknown.payload(), gate("3"), None).await, Err(Error::TicketNotFound));
     let fresh = shown(&w, &fan, &r).await;
-    assert!(w.gate.scan(&fresh, gate("3")).await.is_ok(), "the app's current code");
+    assert!(w.gate.scan(&fresh, gate("3"), None).await.is_ok(), "the app's current code");
 }
 
 #[tokio::test]
@@ -84,13 +84,13 @@ async fn a_check_in_answered_with_an_error_is_found_done_when_scanned_again() {
     doors(&w);
     let code = shown(&w, &fan, &r).await;
     w.mem.inject("check_in", Error::Contention, false);
-    assert!(w.gate.scan(&code, gate("3")).await.is_ok(), "a conflict is read again");
+    assert!(w.gate.scan(&code, gate("3"), None).await.is_ok(), "a conflict is read again");
     let (fan2, r2) = w.paid(5).await;
     doors(&w);
     let code2 = shown(&w, &fan2, &r2).await;
     w.mem.inject("check_in", Error::Unavailable, true);
-    assert_eq!(w.gate.scan(&code2, gate("3")).await, Err(Error::Unavailable));
-    assert!(matches!(w.gate.scan(&code2, gate("3")).await, Err(Error::AlreadyCheckedIn { .. })), "applied once");
+    assert_eq!(w.gate.scan(&code2, gate("3"), None).await, Err(Error::Unavailable));
+    assert!(matches!(w.gate.scan(&code2, gate("3"), None).await, Err(Error::AlreadyCheckedIn { .. })), "applied once");
 }
 
 #[tokio::test]
@@ -107,4 +107,25 @@ async fn only_paid_seats_are_tickets_and_the_secret_is_the_holders() {
     let json = mine[0].to_json();
     assert_eq!((json["status"].as_str(), json["codeStepSeconds"].as_i64()), (Some("VALID"), Some(10)));
     assert_eq!(json["bookingNumber"].as_str().map(str::len), Some(11));
+}
+
+#[tokio::test]
+async fn offline_scans_sent_later_admit_once_and_the_operator_counts_each_gate() {
+    let w = world().await;
+    let (fan, r) = w.paid(8).await;
+    let (fan2, r2) = w.paid(9).await;
+    doors(&w);
+    let offline_at = w.clock.now();
+    let code = shown(&w, &fan, &r).await;
+    let code2 = shown(&w, &fan2, &r2).await;
+    w.clock.advance(Duration::from_secs(40 * 60));
+    // Gate B scanned the ticket offline, then gate C did too; B's network came back first.
+    let first = w.gate.scan(&code, gate("B"), Some(offline_at)).await.unwrap();
+    assert_eq!(first.check_in.at, offline_at, "recorded at the scanner's instant");
+    let second = w.gate.scan(&code, gate("C"), Some(offline_at.plus(Duration::from_secs(5)))).await;
+    assert_eq!(second, Err(Error::AlreadyCheckedIn { at: offline_at.to_rfc3339(), gate: "B".into() }));
+    assert_eq!(w.gate.scan(&code2, gate("C"), None).await, Err(Error::TicketCodeInvalid), "live: the old code");
+    w.gate.scan(&code2, gate("C"), Some(offline_at)).await.unwrap();
+    let numbers = w.operator.numbers(&w.concert).await.unwrap();
+    assert_eq!(numbers.check_ins, vec![("B".to_owned(), 1), ("C".to_owned(), 1)]);
 }

@@ -36,9 +36,13 @@ async fn a_passed_ticket_opens_the_door_to_its_new_holder_only() {
     assert_eq!(code(&w, a.user, r.id).await, None, "the sender is given no secret any more");
     doors(&w);
     let gate = Gate::parse("1").unwrap();
-    assert_eq!(w.gate.scan(&old_code, gate.clone()).await, Err(Error::TicketCodeInvalid), "the old holder's code");
+    assert_eq!(
+        w.gate.scan(&old_code, gate.clone(), None).await,
+        Err(Error::TicketCodeInvalid),
+        "the old holder's code"
+    );
     let new_code = code(&w, b, r.id).await.expect("B's code");
-    assert!(w.gate.scan(&new_code, gate).await.is_ok());
+    assert!(w.gate.scan(&new_code, gate, None).await.is_ok());
 }
 
 #[tokio::test]

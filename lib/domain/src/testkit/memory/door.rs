@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::rules::door::TransferPlan;
 use crate::rules::seat_limit::SlotUse;
 use crate::values::clock::Timestamp;
-use crate::values::ids::{ReservationId, UserId};
+use crate::values::ids::{ConcertId, ReservationId, UserId};
 
 use super::Memory;
 
@@ -23,6 +23,8 @@ impl DoorStore for Memory {
                 && stored.checked_in.is_none();
             if admits {
                 stored.checked_in = Some(check_in.clone());
+                let gates = s.check_ins.entry(ticket.concert.clone()).or_default();
+                *gates.entry(check_in.gate.as_str().to_owned()).or_default() += 1;
             }
             Ok(admits)
         })
@@ -67,6 +69,12 @@ impl DoorStore for Memory {
                 received.push(t.id);
             }
             Ok(true)
+        })
+    }
+
+    async fn check_ins(&self, concert: &ConcertId) -> Result<Vec<(String, u64)>> {
+        self.step("check_ins", |s| {
+            Ok(s.check_ins.get(concert).map(|g| g.iter().map(|(k, v)| (k.clone(), *v)).collect()).unwrap_or_default())
         })
     }
 
