@@ -333,7 +333,7 @@ async fn the_operator_sees_joins_and_admissions_per_minute() {
 }
 
 #[tokio::test]
-async fn the_catalog_card_shows_a_new_sales_dates_and_prices_and_an_edit_changes_them() {
+async fn the_catalog_card_shows_a_new_sales_dates_prices_and_picture_and_an_edit_changes_them() {
     let app = App::start().await;
     let t0 = SystemClock.now();
     let id = unique_id();
@@ -342,13 +342,17 @@ async fn the_catalog_card_shows_a_new_sales_dates_and_prices_and_an_edit_changes
         { "fromSeat": 1, "toSeat": 10, "price": 220_000 },
         { "fromSeat": 11, "toSeat": 50, "price": 110_000 },
     ]);
+    body["imageUrl"] = json!("https://img.example/poster.jpg");
     assert_eq!(create(&app, body.clone()).await.status, 201);
     let card = |list: &Answer| list.body["concerts"].as_array().unwrap().iter().find(|c| c["concertId"] == id).cloned();
     let listed = card(&app.get("/concerts").await).expect("listed");
     assert_eq!((&listed["dates"], &listed["prices"]), (&json!([show_date()]), &json!([110_000, 220_000])), "{listed}");
+    assert_eq!(listed["imageUrl"], "https://img.example/poster.jpg");
+    body.as_object_mut().unwrap().remove("imageUrl");
     body["priceTiers"] = json!([{ "fromSeat": 1, "toSeat": 50, "price": 99_000 }]);
     let edited = app.put(format!("/operator/concerts/{id}"), body).as_operator().await;
     assert_eq!(edited.status, 200, "{edited:?}");
     let listed = card(&app.get("/concerts").await).expect("listed");
     assert_eq!(listed["prices"], json!([99_000]), "{listed}");
+    assert_eq!(listed["imageUrl"], json!(null), "an edit without a picture removes it");
 }

@@ -27,6 +27,8 @@ pub struct SpecBody {
     admission: Option<AdmissionBody>,
     /// Optional; the standard schedule when absent (docs/openapi.json).
     refund_policy: Option<Value>,
+    /// Optional: the card's picture, an https URL.
+    image_url: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -133,6 +135,7 @@ impl SpecBody {
                 Some(v) => RefundPolicy::from_json(v)?,
                 None => RefundPolicy::standard(),
             },
+            image: self.image_url,
         })
     }
 }
@@ -151,6 +154,7 @@ pub fn concert_json(c: &Concert, now: Timestamp) -> Value {
         "refundPolicy": c.refund_policy.to_json(),
         "dates": c.summary.dates.iter().map(ToString::to_string).collect::<Vec<_>>(),
         "prices": c.summary.prices.iter().map(|p| p.get()).collect::<Vec<_>>(),
+        "imageUrl": c.summary.image,
     })
 }
 

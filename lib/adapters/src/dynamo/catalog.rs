@@ -98,7 +98,8 @@ fn summary_of(item: &Item) -> Result<Summary> {
         .iter()
         .map(|v| v.as_n().map_err(|_| bad()).and_then(|p| p.parse().map_err(|_| bad())).and_then(Won::new))
         .collect::<Result<_>>()?;
-    Ok(Summary { dates, prices })
+    let image = item.get(IMAGE_URL).and_then(|v| v.as_s().ok()).cloned();
+    Ok(Summary { dates, prices, image })
 }
 
 /// The attributes of a concert, as its META item and its CATALOG listing both carry them.
@@ -116,6 +117,9 @@ fn concert_attrs(c: &Concert, mut item: Item) -> Item {
     item.insert(REFUND_POLICY.into(), s(c.refund_policy.to_json().to_string()));
     item.insert(SHOW_DATES.into(), AttributeValue::L(c.summary.dates.iter().map(|d| s(d.to_string())).collect()));
     item.insert(PRICES.into(), AttributeValue::L(c.summary.prices.iter().map(|p| n(p.get())).collect()));
+    if let Some(url) = &c.summary.image {
+        item.insert(IMAGE_URL.into(), s(url));
+    }
     if let Some(k) = c.control.admit_per_tick {
         item.insert(ADMIT_PER_TICK.into(), n(k));
     }
@@ -254,7 +258,7 @@ impl CatalogStore for DynamoCatalog {
             let mut u = Update::builder().table_name(table).set_key(Some(key2(pk, sk)));
             let mut sets = Vec::new();
             for (name, value) in concert_attrs(after, Item::new()) {
-                if matches!(name.as_str(), SOLD_OUT | ADMIT_PER_TICK | ACTIVE_CAP) {
+                if matches!(name.as_str(), SOLD_OUT | ADMIT_PER_TICK | ACTIVE_CAP | IMAGE_URL) {
                     continue;
                 }
                 sets.push(format!("#{name} = :{name}"));
@@ -277,6 +281,18 @@ impl CatalogStore for DynamoCatalog {
                         removes.push(format!("#{name}"));
                         u = u.expression_attribute_names(format!("#{name}"), name);
                     }
+                }
+            }
+            match &after.summary.image {
+                Some(url) => {
+                    sets.push(format!("#{IMAGE_URL} = :{IMAGE_URL}"));
+                    u = u
+                        .expression_attribute_names(format!("#{IMAGE_URL}"), IMAGE_URL)
+                        .expression_attribute_values(format!(":{IMAGE_URL}"), s(url));
+                }
+                None => {
+                    removes.push(format!("#{IMAGE_URL}"));
+                    u = u.expression_attribute_names(format!("#{IMAGE_URL}"), IMAGE_URL);
                 }
             }
             let mut expression = format!("SET {}", sets.join(", "));

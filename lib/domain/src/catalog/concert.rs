@@ -34,11 +34,13 @@ pub struct Concert {
     pub summary: Summary,
 }
 
-/// What a concert's card shows: its dates and its prices, ascending and distinct.
+/// What a concert's card shows: its dates and its prices, ascending and distinct, and its
+/// picture if the operator gave one.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Summary {
     pub dates: Vec<ConcertDate>,
     pub prices: Vec<Won>,
+    pub image: Option<String>,
 }
 
 impl Summary {
@@ -50,7 +52,7 @@ impl Summary {
         dates.dedup();
         prices.sort();
         prices.dedup();
-        Self { dates, prices }
+        Self { dates, prices, image: None }
     }
 }
 

@@ -34,11 +34,14 @@ pub struct ConcertSpec {
     pub admit_per_tick: Option<u32>,
     pub active_cap: Option<u32>,
     pub refund_policy: RefundPolicy,
+    /// The concert's picture for its card: an `https://` URL (the operator's own host).
+    pub image: Option<String>,
 }
 
 /// Bounds of what an operator may set.
 pub const MAX_DATES: usize = 30;
 pub const MAX_TEXT: usize = 200;
+pub const MAX_IMAGE_URL: usize = 500;
 pub const MAX_PRICE: i64 = 10_000_000;
 pub const MAX_ADMIT_PER_TICK: u32 = 10_000;
 pub const MAX_ACTIVE_CAP: u32 = 100_000;
@@ -68,6 +71,14 @@ impl ConcertSpec {
             if !is_readable(text) {
                 return Err(invalid(format!(
                     "{name} must be readable text: no control or direction-override characters, and more than invisible ones"
+                )));
+            }
+        }
+        if let Some(url) = &self.image {
+            let plain = url.chars().all(|c| c.is_ascii_graphic() && !matches!(c, '"' | '\'' | '<' | '>' | '\\' | '`'));
+            if !url.starts_with("https://") || url.len() > MAX_IMAGE_URL || url.len() <= "https://".len() || !plain {
+                return Err(invalid(format!(
+                    "imageUrl must be an https:// URL of at most {MAX_IMAGE_URL} printable ASCII characters"
                 )));
             }
         }
@@ -159,7 +170,7 @@ impl ConcertSpec {
             version: before.map_or(0, |b| b.version + 1),
             refunds: before.map_or(0, |b| b.refunds),
             refund_policy: self.refund_policy.clone(),
-            summary: Summary::of(&self.seats()),
+            summary: Summary { image: self.image.clone(), ..Summary::of(&self.seats()) },
         }
     }
 }
@@ -195,6 +206,7 @@ pub fn demo_spec(now: Timestamp) -> Result<ConcertSpec> {
         admit_per_tick: None,
         active_cap: None,
         refund_policy: RefundPolicy::standard(),
+        image: None,
     })
 }
 

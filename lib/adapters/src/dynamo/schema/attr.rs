@@ -96,3 +96,5 @@ pub const TRANSFERRED_FROM: &str = "transferredFrom";
 pub const TRANSFERS: &str = "transfers";
 /// The reservation ids of the tickets passed to a user (a string set).
 pub const TICKETS: &str = "tickets";
+/// A concert's picture for its card (an https URL).
+pub const IMAGE_URL: &str = "imageUrl";

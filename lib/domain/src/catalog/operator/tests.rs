@@ -29,6 +29,7 @@ fn spec() -> ConcertSpec {
         admit_per_tick: None,
         active_cap: None,
         refund_policy: crate::rules::refund_policy::RefundPolicy::standard(),
+        image: None,
     }
 }
 
@@ -89,6 +90,10 @@ fn every_rule_of_a_concert_is_checked() {
         ("no seat limit", broken(|s| s.seat_limit = 0)),
         ("seat limit above 10", broken(|s| s.seat_limit = Concert::MAX_SEAT_LIMIT + 1)),
         ("opening after closing", broken(|s| s.sale.opens_at = s.sale.closes_at)),
+        ("an image not over https", broken(|s| s.image = Some("http://img.example/a.jpg".into()))),
+        ("an image URL with a quote", broken(|s| s.image = Some("https://img.example/a\".jpg".into()))),
+        ("an image URL with a space", broken(|s| s.image = Some("https://img.example/a b.jpg".into()))),
+        ("an image URL of only its scheme", broken(|s| s.image = Some("https://".into()))),
         ("pre-queue after opening", broken(|s| s.sale.prequeue_at = s.sale.opens_at.plus(HOUR))),
         ("zero rate", broken(|s| s.admit_per_tick = Some(0))),
         ("huge cap", broken(|s| s.active_cap = Some(MAX_ACTIVE_CAP + 1))),
