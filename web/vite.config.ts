@@ -4,7 +4,7 @@
 import { defineConfig } from 'vite';
 
 const api = process.env.API_URL ?? 'http://127.0.0.1:3000';
-const proxied = ['/concerts', '/queue', '/reservations', '/payments', '/users', '/operator', '/dev', '/config.json'];
+const proxied = ['/concerts', '/queue', '/reservations', '/payments', '/users', '/operator', '/gate', '/dev', '/config.json'];
 
 export default defineConfig({
   server: { proxy: Object.fromEntries(proxied.map((p) => [p, { target: api, changeOrigin: false }])) },

@@ -49,9 +49,9 @@ export function consoleErrors(page: Page): string[] {
 }
 
 /** Sign in with the local stack's dev login, through the sign-in screen. */
-export async function signIn(page: Page, role: 'fan' | 'operator'): Promise<void> {
+export async function signIn(page: Page, role: 'fan' | 'operator' | 'staff'): Promise<void> {
   await page.getByTestId(`sign-in-${role}`).click();
-  await page.waitForURL(role === 'fan' ? /#\/$/ : /#\/operator$/);
+  await page.waitForURL({ fan: /#\/$/, operator: /#\/operator$/, staff: /#\/gate$/ }[role]);
 }
 
 /** From the concerts list: join the line of `concertId` and wait to be admitted to its dates. */

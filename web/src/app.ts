@@ -3,6 +3,7 @@
 
 import type { ApiClient } from './api/client';
 import type { FanApi } from './api/fan';
+import type { GateApi } from './api/gate';
 import type { OperatorApi } from './api/operator';
 import type { Session } from './auth/session';
 import type { AppConfig } from './config';
@@ -14,6 +15,7 @@ export interface App {
   client: ApiClient;
   fan: FanApi;
   operator: OperatorApi;
+  gate: GateApi;
   session(): Session | null;
   /** The fan's remembered state; only for a signed-in user. */
   fanStore(): FanStore;

@@ -5,6 +5,7 @@ import './styles.css';
 import type { App, Screen } from './app';
 import { ApiClient, ApiProblem } from './api/client';
 import { FanApi } from './api/fan';
+import { GateApi } from './api/gate';
 import { OperatorApi } from './api/operator';
 import { completeSignIn, signOutUrl } from './auth/cognito';
 import { SessionStore } from './auth/session';
@@ -54,6 +55,7 @@ async function start(): Promise<void> {
     client,
     fan: new FanApi(client),
     operator: new OperatorApi(client),
+    gate: new GateApi(client),
     session: () => sessions.get(),
     fanStore() {
       const userId = sessions.get()?.userId ?? 'nobody';
@@ -94,13 +96,15 @@ async function start(): Promise<void> {
         'nav',
         { 'aria-label': t('navLabel') },
         s ? h('a', { href: '#/' }, t('navConcerts')) : null,
+        s ? h('a', { href: '#/tickets', 'data-testid': 'nav-tickets' }, t('navTickets')) : null,
         s ? h('a', { href: '#/payments' }, t('navPayments')) : null,
         s?.operator ? h('a', { href: '#/operator' }, t('navOperator')) : null,
+        s?.staff ? h('a', { href: '#/gate', 'data-testid': 'nav-gate' }, t('navGate')) : null,
       ),
       h(
         'div',
         { class: 'who' },
-        s ? h('span', { class: 'muted' }, t(s.operator ? 'signedInAsOperator' : 'signedInAsFan')) : null,
+        s ? h('span', { class: 'muted' }, t(s.operator ? 'signedInAsOperator' : s.staff ? 'signedInAsStaff' : 'signedInAsFan')) : null,
         switchLang,
         s ? h('button', { type: 'button', class: 'link', onclick: () => app.signOut() }, t('signOut')) : null,
       ),

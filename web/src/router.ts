@@ -13,11 +13,14 @@ import { paymentsScreen } from './screens/fan/payments';
 import { operatorConcertsScreen } from './screens/operator/concerts';
 import { concertFormScreen, editConcertScreen } from './screens/operator/concert-form';
 import { liveScreen } from './screens/operator/live';
+import { ticketsScreen } from './screens/fan/tickets';
+import { ticketScreen } from './screens/fan/ticket';
+import { gateScreen } from './screens/gate/scanner';
 
 interface Route {
   pattern: string;
   screen: ScreenFactory;
-  who: 'anyone' | 'signed-in' | 'operator';
+  who: 'anyone' | 'signed-in' | 'operator' | 'staff';
 }
 
 export const ROUTES: Route[] = [
@@ -28,6 +31,9 @@ export const ROUTES: Route[] = [
   { pattern: '/concerts/:concertId/dates/:date', screen: seatsScreen, who: 'signed-in' },
   { pattern: '/receipt/:paymentId', screen: receiptScreen, who: 'signed-in' },
   { pattern: '/payments', screen: paymentsScreen, who: 'signed-in' },
+  { pattern: '/tickets', screen: ticketsScreen, who: 'signed-in' },
+  { pattern: '/tickets/:bookingNumber', screen: ticketScreen, who: 'signed-in' },
+  { pattern: '/gate', screen: gateScreen, who: 'staff' },
   { pattern: '/operator', screen: operatorConcertsScreen, who: 'operator' },
   { pattern: '/operator/new', screen: concertFormScreen, who: 'operator' },
   { pattern: '/operator/concerts/:concertId', screen: liveScreen, who: 'operator' },
@@ -76,6 +82,7 @@ export class Router {
     if (!found) return this.go('/');
     if (found.route.who !== 'anyone' && !session) return this.go('/sign-in');
     if (found.route.who === 'operator' && !session?.operator) return this.go('/');
+    if (found.route.who === 'staff' && !session?.staff) return this.go('/');
     const screen = found.route.screen(this.app, found.params, this.scope);
     this.outlet.replaceChildren(screen.node);
     this.onScreen(screen);

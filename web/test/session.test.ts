@@ -75,6 +75,9 @@ describe('a session kept across reloads and tabs, never past its expiry', () => 
     expect(here.get()).toMatchObject({ userId: 'op-1', operator: true });
     // The same user again (a token renewed elsewhere): nothing to re-render.
     expect(here.follow({ key: SESSION_KEY, newValue: operator })).toBe(false);
+    // The same user as gate staff now: another role, another header.
+    expect(here.follow({ key: SESSION_KEY, newValue: jwt({ sub: 'op-1', role: 'staff', exp: NOW / 1000 + 60 }) })).toBe(true);
+    expect(here.get()).toMatchObject({ userId: 'op-1', operator: false, staff: true });
     // Another key (the language), or storage cleared entirely.
     expect(here.follow({ key: 'ticketing.lang', newValue: 'en' })).toBe(false);
     expect(here.follow({ key: null, newValue: null })).toBe(true);

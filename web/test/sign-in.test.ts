@@ -6,8 +6,11 @@ import { parseConfig } from '../src/config';
 const jwt = (claims: object) => `h.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.s`;
 
 describe('signing in', () => {
-  test('the session names the token’s user; operators by their Cognito group or role', () => {
-    expect(sessionOf(jwt({ sub: 'u1', exp: 10 }))).toMatchObject({ userId: 'u1', operator: false, expiresAt: 10_000 });
+  test('the session names the token’s user; operators and gate staff by their Cognito group or role', () => {
+    expect(sessionOf(jwt({ sub: 'u1', exp: 10 }))).toMatchObject({ userId: 'u1', operator: false, staff: false, expiresAt: 10_000 });
+    expect(sessionOf(jwt({ sub: 'g1', 'cognito:groups': ['staff'] }))).toMatchObject({ operator: false, staff: true });
+    expect(sessionOf(jwt({ sub: 'g2', role: 'staff' })).staff).toBe(true);
+    expect(sessionOf(jwt({ sub: 'g3', role: 'operator' })).staff).toBe(false);
     expect(sessionOf(jwt({ sub: 'u2', 'cognito:groups': ['operators'] })).operator).toBe(true);
     expect(sessionOf(jwt({ sub: 'u3', role: 'operator' })).operator).toBe(true);
     expect(() => sessionOf(jwt({ exp: 10 }))).toThrow();

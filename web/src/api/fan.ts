@@ -14,6 +14,8 @@ import type {
   Reservation,
   Seat,
   Statement,
+  Ticket,
+  Tickets,
   TokenIssued,
   TokenStatus,
 } from './types';
@@ -86,6 +88,12 @@ export class FanApi {
   /** What refunding this paid seat now would keep (the fee) and give back. No queue token. */
   refundQuote(reservationId: string): Promise<RefundQuote> {
     return this.client.call({ path: `/reservations/${enc(reservationId)}/refund` });
+  }
+
+  /** One's tickets (every paid seat, with what became of it), newest payment first. No queue token. */
+  async tickets(userId: string): Promise<Ticket[]> {
+    const r = await this.client.call<Tickets>({ path: `/users/${enc(userId)}/tickets` });
+    return r.tickets;
   }
 
   /** Give the paid seat back for its refund. No queue token; the key makes a retry safe. */

@@ -239,6 +239,14 @@ export interface ConcertNumbers extends Concert {
   admission: { paused: boolean; admitPerTick: number; activeCap: number };
   line: { prequeued: number; cohort: number | null; waiting: number; admitted: number; active: number };
   dates: DateNumbers[];
+  /** Tickets let in at the doors so far, per gate (absent from an older server). */
+  checkIns?: CheckInCounts;
+}
+
+/** Tickets let in at the doors: in all, and per gate (each ticket counted once). */
+export interface CheckInCounts {
+  total: number;
+  gates: { gate: string; count: number }[];
 }
 
 /** RFC 9457 problem, as every error of the API is. */
@@ -248,4 +256,48 @@ export interface ProblemBody {
   status: number;
   detail?: string;
   code: string;
+}
+
+/**
+ * What became of a paid seat: VALID (admits its holder once), CHECKED_IN, VOID (refunded),
+ * TRANSFERRED (passed on to another account: no longer the caller's).
+ */
+export type TicketStatus = 'VALID' | 'CHECKED_IN' | 'VOID' | 'TRANSFERRED';
+
+/** A paid seat as its holder sees it (docs/openapi.json, Ticket). */
+export interface Ticket {
+  /** What a person reads out (XXXXX-XXXXX), shown instead of the reservation's id. */
+  bookingNumber: string;
+  reservationId: string;
+  paymentId: string;
+  concertId: string;
+  date: string;
+  seatNumber: number;
+  price: number;
+  status: TicketStatus;
+  checkedInAt: string | null;
+  gate: string | null;
+  /** The rotating code's secret (64 hex), only while VALID and only to the holder. */
+  secret: string | null;
+  /** A code lasts this long (10 s). */
+  codeStepSeconds: number;
+  /** Who passed this ticket to the caller, while the caller may decline it (absent from an older server). */
+  transferredFrom?: string | null;
+}
+
+/** GET /users/{userId}/tickets: newest payment first. */
+export interface Tickets {
+  userId: string;
+  tickets: Ticket[];
+}
+
+/** POST /gate/check-ins: the ticket let in. */
+export interface CheckIn {
+  bookingNumber: string;
+  reservationId: string;
+  concertId: string;
+  date: string;
+  seatNumber: number;
+  checkedInAt: string;
+  gate: string;
 }

@@ -1,5 +1,5 @@
-// The signed-in user: the JWT, who it names (`sub`) and whether they are an operator. The
-// claims are read only to know who is signed in; the API is what verifies the token.
+// The signed-in user: the JWT, who it names (`sub`) and whether they are an operator or gate
+// staff. The claims are read only to know who is signed in; the API is what verifies the token.
 //
 // Where it is kept, and why: in localStorage, so that a reload and a new tab stay signed in,
 // but never past the token's own `exp` (an expired token is dropped when read, and the API
@@ -12,6 +12,8 @@ export interface Session {
   token: string;
   userId: string;
   operator: boolean;
+  /** Gate staff, who check tickets in at the doors. */
+  staff: boolean;
   /** Epoch milliseconds. */
   expiresAt: number;
 }
@@ -26,7 +28,10 @@ export function claimsOf(jwt: string): Record<string, unknown> {
   return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
 }
 
-/** A session from a JWT: operators carry the Cognito group `operators` (or role=operator). */
+/**
+ * A session from a JWT: operators carry the Cognito group `operators` (or role=operator),
+ * gate staff the group `staff` (or role=staff).
+ */
 export function sessionOf(jwt: string): Session {
   const claims = claimsOf(jwt);
   if (typeof claims.sub !== 'string') throw new Error('the token names no user');
@@ -35,6 +40,7 @@ export function sessionOf(jwt: string): Session {
     token: jwt,
     userId: claims.sub,
     operator: groups.includes('operators') || claims.role === 'operator',
+    staff: groups.includes('staff') || claims.role === 'staff',
     // A token without `exp` is not kept past this tab's memory (see `restore`).
     expiresAt: typeof claims.exp === 'number' ? claims.exp * 1000 : Number.NaN,
   };
@@ -87,7 +93,8 @@ export class SessionStore {
   follow(event: { key: string | null; newValue: string | null }): boolean {
     if (event.key !== SESSION_KEY && event.key !== null) return false;
     const next = restore(event.key === null ? null : event.newValue, this.now());
-    const changed = (next?.userId ?? null) !== (this.current?.userId ?? null) || (next?.operator ?? false) !== (this.current?.operator ?? false);
+    const role = (s: Session | null) => `${s?.userId ?? ''}|${s?.operator ?? false}|${s?.staff ?? false}`;
+    const changed = role(next) !== role(this.current);
     this.current = next;
     return changed;
   }

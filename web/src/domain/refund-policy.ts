@@ -84,3 +84,37 @@ export function samePolicy(a: RefundPolicy, b: RefundPolicy): boolean {
   const key = (p: RefundPolicy) => [p.graceHours, p.deadlineHours, fee(p.baseFee), ...p.stretches.map((s) => `${s.hoursBefore}:${fee(s.fee)}`)].join('|');
   return key(a) === key(b);
 }
+
+/** One period of a schedule as a fan reads it for a show: from (null: since paying) until (null: on), and its fee (null: no refund). */
+export interface RefundPeriod {
+  from: string | null;
+  until: string | null;
+  fee: RefundFee | null;
+}
+
+/** The instant `hours` before a show on `date` (which starts at 00:00 UTC of its date). */
+export function hoursBeforeShow(date: string, hours: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d) - hours * 3_600_000).toISOString();
+}
+
+/**
+ * The schedule in force for a show on `date`, as periods in time order: the base fee until
+ * the first stretch begins, each stretch until the next (the nearest one applies), and from
+ * the deadline on no refund. Stretches that begin inside the deadline never apply and are
+ * left out, and so are periods over by `now` (epoch ms), when given. (The grace period after
+ * paying is the schedule's `graceHours`, said apart.)
+ */
+export function refundPeriods(policy: RefundPolicy, date: string, now?: number): RefundPeriod[] {
+  const stretches = policy.stretches.filter((s) => s.hoursBefore > policy.deadlineHours).sort((a, b) => b.hoursBefore - a.hoursBefore);
+  const starts = [...stretches.map((s) => hoursBeforeShow(date, s.hoursBefore)), hoursBeforeShow(date, policy.deadlineHours)];
+  const periods: RefundPeriod[] = [{ from: null, until: starts[0], fee: policy.baseFee }];
+  stretches.forEach((s, i) => periods.push({ from: starts[i], until: starts[i + 1], fee: s.fee }));
+  periods.push({ from: starts[starts.length - 1], until: null, fee: null });
+  return now === undefined ? periods : periods.filter((p) => p.until === null || Date.parse(p.until) > now);
+}
+
+/** Whether a fee is nothing at all: 0%, or ₩0. */
+export function freeFee(fee: RefundFee): boolean {
+  return 'fixedKrw' in fee ? fee.fixedKrw === 0 : fee.percent === 0;
+}

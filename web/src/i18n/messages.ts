@@ -2,7 +2,7 @@
 // table (problems.ts).
 
 import { lang, type Lang } from './lang';
-import type { SalePhase, StatementKind } from '../api/types';
+import type { SalePhase, StatementKind, TicketStatus } from '../api/types';
 
 const M = {
   appName: { ko: '콘서트 티켓', en: 'Concert Tickets' },
@@ -10,12 +10,15 @@ const M = {
   navConcerts: { ko: '공연', en: 'Concerts' },
   navPayments: { ko: '결제 내역', en: 'My payments' },
   navOperator: { ko: '운영', en: 'Operator' },
+  navTickets: { ko: '내 티켓', en: 'My tickets' },
+  navGate: { ko: '입장 확인', en: 'Gate check-in' },
   navLabel: { ko: '주 메뉴', en: 'Main menu' },
   switchLanguage: { ko: 'English', en: '한국어' },
   switchLanguageLabel: { ko: 'Switch to English', en: '한국어로 보기' },
   signOut: { ko: '로그아웃', en: 'Sign out' },
   signedInAsFan: { ko: '팬으로 로그인됨', en: 'Signed in as a fan' },
   signedInAsOperator: { ko: '운영자로 로그인됨', en: 'Signed in as an operator' },
+  signedInAsStaff: { ko: '게이트 스태프로 로그인됨', en: 'Signed in as gate staff' },
   loading: { ko: '불러오는 중…', en: 'Loading…' },
   retry: { ko: '다시 시도', en: 'Try again' },
 
@@ -26,6 +29,7 @@ const M = {
   },
   signInAsFan: { ko: '팬으로 로그인', en: 'Sign in as a fan' },
   signInAsOperator: { ko: '운영자로 로그인', en: 'Sign in as an operator' },
+  signInAsStaff: { ko: '게이트 스태프로 로그인', en: 'Sign in as gate staff' },
   signInCognitoIntro: { ko: '이메일 계정으로 로그인하거나 가입하세요.', en: 'Sign in or sign up with your e-mail address.' },
   signInCognito: { ko: '로그인 / 회원가입', en: 'Sign in or sign up' },
   signInFailed: { ko: '로그인하지 못했습니다. 다시 시도해 주세요.', en: 'Sign-in failed. Please try again.' },
@@ -219,6 +223,107 @@ const M = {
     en: 'Paying uses up your place in line: join the line again to buy more.',
   },
   receiptNotFound: { ko: '이 결제를 찾을 수 없습니다.', en: 'This payment could not be found.' },
+  receiptTickets: {
+    ko: '결제한 좌석마다 티켓이 생겼습니다. 공연 날 입구에서 내 티켓의 QR 코드를 보여 주세요.',
+    en: 'Each seat you paid for is now a ticket: show its QR code at the door on the day.',
+  },
+  viewTickets: { ko: '내 티켓 보기', en: 'View my tickets' },
+
+  ticketsTitle: { ko: '내 티켓', en: 'My tickets' },
+  noTickets: { ko: '아직 티켓이 없습니다. 좌석을 결제하면 여기에 티켓이 생깁니다.', en: 'No tickets yet: each seat you pay for becomes a ticket here.' },
+  ticketsUsed: { ko: '사용했거나 환불 또는 양도한 티켓 {n}장', en: 'Used, refunded or passed-on tickets ({n})' },
+  bookingNumber: { ko: '예매번호', en: 'Booking number' },
+  venue: { ko: '장소', en: 'Venue' },
+  ticketStatus_VALID: { ko: '사용 가능', en: 'Valid' },
+  ticketStatus_CHECKED_IN: { ko: '입장 완료', en: 'Checked in' },
+  ticketStatus_VOID: { ko: '환불됨', en: 'Refunded' },
+  ticketStatus_TRANSFERRED: { ko: '양도함', en: 'Transferred' },
+  ticketTransferred: { ko: '다른 계정으로 양도한 티켓입니다. 이제 받은 분의 티켓입니다.', en: 'You passed this ticket on: it is now the other account’s.' },
+  ticketReceived: { ko: '다른 계정에서 양도받은 티켓입니다.', en: 'This ticket was passed on to you by another account.' },
+  ticketSeat: { ko: '{n}번 좌석', en: 'Seat {n}' },
+  openTicket: { ko: 'QR 티켓 열기', en: 'Open the QR ticket' },
+  viewTicket: { ko: '티켓 보기', en: 'View ticket' },
+  openTicketOf: { ko: 'QR 티켓 열기 ({booking})', en: 'Open the QR ticket ({booking})' },
+  viewTicketOf: { ko: '티켓 보기 ({booking})', en: 'View ticket ({booking})' },
+  ticketTitle: { ko: '티켓', en: 'Ticket' },
+  ticketNotFound: { ko: '이 티켓을 찾을 수 없습니다.', en: 'This ticket could not be found.' },
+  ticketQrLabel: { ko: '입장용 QR 코드, 예매번호 {booking}', en: 'Entry QR code, booking number {booking}' },
+  ticketCode: { ko: '입장 코드', en: 'Entry code' },
+  ticketNextCode: { ko: '{s}초 후 새 코드', en: 'New code in {s} s' },
+  ticketScreenshotNote: {
+    ko: '코드는 10초마다 바뀝니다. 캡처한 화면이나 전달받은 사진으로는 입장할 수 없으니, 입구에서 이 화면을 열어 보여 주세요.',
+    en: 'The code changes every 10 seconds: a screenshot or a forwarded picture will not get you in. Open this page at the door.',
+  },
+  ticketCheckedIn: { ko: '{when}에 {gate}에서 입장했습니다.', en: 'Checked in {when} at {gate}.' },
+  ticketVoid: { ko: '환불된 티켓입니다. 이 티켓으로는 입장할 수 없습니다.', en: 'This ticket was refunded: it admits nobody.' },
+  ticketCodeFailed: {
+    ko: '이 브라우저에서는 입장 코드를 만들 수 없습니다. 다른 브라우저로 열어 주세요.',
+    en: 'This browser cannot make the entry code: open the ticket in another browser.',
+  },
+  addToCalendar: { ko: '캘린더에 추가 (.ics)', en: 'Add to calendar (.ics)' },
+  calendarDescription: { ko: '예매번호 {booking} · {n}번 좌석', en: 'Booking number {booking} · seat {n}' },
+  toTickets: { ko: '내 티켓 목록으로', en: 'Back to my tickets' },
+  refundTermsTitle: { ko: '환불 규정', en: 'Refund terms' },
+  refundTermsGrace: {
+    ko: '결제 후 {h}시간 안에는 수수료 없이 환불됩니다 (환불 마감 전까지).',
+    en: 'Refunds are free for {h} hours after paying (until the refund deadline).',
+  },
+  refundTermsPeriod: { ko: '기간', en: 'Period' },
+  refundTermsFee: { ko: '환불 수수료', en: 'Refund fee' },
+  refundTermsUntil: { ko: '{until}까지', en: 'Until {until}' },
+  refundTermsBetween: { ko: '{from}부터 {until}까지', en: '{from} to {until}' },
+  refundTermsFrom: { ko: '{from}부터', en: 'From {from}' },
+  refundTermsNone: { ko: '환불 불가', en: 'No refunds' },
+  refundTermsFree: { ko: '무료', en: 'Free' },
+  refundTermsHow: {
+    ko: '환불은 결제 내역에서 할 수 있으며, 확정하기 전에 수수료와 돌려받는 금액을 먼저 보여 드립니다. 입장한 티켓은 환불되지 않습니다.',
+    en: 'Refund from My payments: you see the fee and what comes back before you confirm. A ticket used at the door cannot be refunded.',
+  },
+  refundTermsUnknown: { ko: '이 공연의 환불 규정을 불러오지 못했습니다.', en: 'The refund terms of this concert could not be loaded.' },
+
+  gateTitle: { ko: '입장 확인', en: 'Gate check-in' },
+  gateChoose: { ko: '이 기기가 맡을 게이트를 정하세요. 이 기기에 기억됩니다.', en: 'Choose the gate this device scans at: it is remembered on this device.' },
+  gateNameLabel: { ko: '게이트 이름 (글자, 숫자, 공백, -; 32자까지)', en: 'Gate name (letters, digits, spaces, -; up to 32)' },
+  gateSave: { ko: '이 게이트로 시작', en: 'Start at this gate' },
+  gateInvalid: { ko: '게이트 이름은 1–32자의 글자, 숫자, 공백 또는 -입니다.', en: 'A gate name is 1–32 letters, digits, spaces or -.' },
+  gateCurrent: { ko: '스캔 위치: {gate}', en: 'Scanning at {gate}' },
+  gateChange: { ko: '게이트 바꾸기', en: 'Change gate' },
+  gateNumbered: { ko: '{gate}번 게이트', en: 'gate {gate}' },
+  gateNamed: { ko: '{gate} 게이트', en: 'gate {gate}' },
+  gateAdmittedCount: { ko: '이 화면에서 입장 확인 {n}명', en: 'Admitted on this screen: {n}' },
+  cameraStart: { ko: '카메라로 스캔', en: 'Scan with the camera' },
+  cameraStop: { ko: '카메라 끄기', en: 'Stop the camera' },
+  cameraLabel: { ko: '카메라 화면', en: 'Camera view' },
+  cameraHelp: { ko: 'QR 코드를 화면 가운데에 비추면 바로 확인합니다.', en: 'Hold the QR code in the middle of the view: it is checked at once.' },
+  cameraUnavailable: { ko: '카메라를 쓸 수 없습니다. 아래 칸에 직접 입력하세요.', en: 'The camera is not available: enter the code in the field below.' },
+  manualTitle: { ko: '직접 입력', en: 'Enter by hand' },
+  manualLabel: { ko: 'QR 코드 내용 (TK1.…)', en: 'QR code text (TK1.…)' },
+  manualHelp: {
+    ko: '키보드형 바코드 스캐너로 읽거나 직접 입력한 뒤 Enter를 누르세요.',
+    en: 'Read it with a handheld (keyboard) scanner or type it, then press Enter.',
+  },
+  manualSubmit: { ko: '입장 확인', en: 'Check in' },
+  checking: { ko: '확인 중…', en: 'Checking…' },
+  scanResultLabel: { ko: '스캔 결과', en: 'Scan result' },
+  scanWaiting: { ko: '스캔을 기다리는 중입니다.', en: 'Waiting for a scan.' },
+  scanAdmitted: { ko: '입장 확인', en: 'Admitted' },
+  scanRefused: { ko: '입장 불가', en: 'Not admitted' },
+  scanFailed: { ko: '확인하지 못함', en: 'Not checked' },
+  scanTryAgain: { ko: '이 스캔은 처리되지 않았습니다. 문제를 해결한 뒤 다시 스캔해 주세요.', en: 'This scan was not taken: sort that out, then scan again.' },
+  scanPending: { ko: '확인 보류', en: 'Pending' },
+  scanPendingWhy: {
+    ko: '서비스에 연결되지 않아 확인하지 못했습니다. 스캔을 이 기기에 저장했고, 연결되면 스캔한 시각으로 보내 결과를 아래에 알려 드립니다.',
+    en: 'The service could not be reached to check it. The scan is kept on this device and sent with its time once the connection is back; its answer shows below.',
+  },
+  pendingCount: { ko: '보낼 스캔 {n}건', en: 'Scans waiting to be sent: {n}' },
+  laterTitle: { ko: '나중에 보낸 스캔의 결과', en: 'Answers to scans sent later' },
+  laterLine: { ko: '{time} 스캔 ({gate}): {verdict}. {detail}', en: 'Scanned {time} ({gate}): {verdict}. {detail}' },
+  scanAt: { ko: '{time} 스캔', en: 'Scanned at {time}' },
+  scanSeat: { ko: '{n}번 좌석 · {date}', en: 'Seat {n} · {date}' },
+  scanBooking: { ko: '예매번호 {booking}', en: 'Booking number {booking}' },
+  scanAlreadyIn: { ko: '이미 {time}에 {gate}에서 입장', en: 'Already checked in at {time} at {gate}' },
+  scanWrongDate: { ko: '{date} 공연 티켓입니다. 오늘은 입장할 수 없습니다.', en: 'This ticket is for {date}: not today.' },
+  scanNotStaff: { ko: '게이트 스태프 계정만 입장을 확인할 수 있습니다.', en: 'Only gate staff accounts can check tickets in.' },
 
   paymentsTitle: { ko: '결제 내역', en: 'My payments' },
   noPayments: { ko: '아직 결제한 내역이 없습니다.', en: 'No payments yet.' },
@@ -301,6 +406,10 @@ const M = {
   opHeld: { ko: '선점', en: 'Held' },
   opSold: { ko: '판매', en: 'Sold' },
   opRevenue: { ko: '매출', en: 'Revenue' },
+  opDoors: { ko: '입장 현황 (게이트별)', en: 'At the doors, by gate' },
+  opDoorsNone: { ko: '아직 입장한 관객이 없습니다.', en: 'Nobody has been let in yet.' },
+  opGate: { ko: '게이트', en: 'Gate' },
+  opCheckedIn: { ko: '입장', en: 'Let in' },
   opTotal: { ko: '전체', en: 'Total' },
   chartWaiting: { ko: '대기 인원', en: 'Waiting' },
   chartAdmittedPerMinute: { ko: '분당 입장', en: 'Admitted per minute' },
@@ -325,4 +434,9 @@ export function phaseName(phase: SalePhase, in_: Lang = lang()): string {
 /** A statement entry's kind as words: 충전 / Charge, 결제 / Payment, 환불 / Refund. */
 export function entryKindName(kind: StatementKind, in_: Lang = lang()): string {
   return t(`entryKind_${kind}`, {}, in_);
+}
+
+/** A ticket's status as words: 사용 가능 / Valid, 입장 완료 / Checked in, 환불됨 / Refunded. */
+export function ticketStatusName(status: TicketStatus, in_: Lang = lang()): string {
+  return t(`ticketStatus_${status}`, {}, in_);
 }

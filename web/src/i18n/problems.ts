@@ -98,6 +98,29 @@ export const PROBLEM_MESSAGES: Record<string, Sentence> = {
     ko: '환불 가능 기한이 지났습니다. 좌석은 그대로 유지됩니다.',
     en: 'The refund deadline has passed. The seat stays yours.',
   },
+  TICKET_NOT_FOUND: { ko: '티켓을 찾을 수 없습니다. 결제된 좌석의 QR 코드인지 확인해 주세요.', en: 'No such ticket: check that this is the QR code of a paid seat.' },
+  TICKET_VOID: { ko: '환불된 티켓입니다. 이 티켓으로는 입장할 수 없습니다.', en: 'This ticket was refunded: it admits nobody.' },
+  TICKET_WRONG_DATE: { ko: '오늘 공연의 티켓이 아닙니다.', en: 'This ticket is not for today’s show.' },
+  TICKET_CODE_INVALID: {
+    ko: '코드가 맞지 않습니다. 캡처한 화면이거나 지난 코드일 수 있으니, 앱에서 티켓을 다시 열어 달라고 해 주세요.',
+    en: 'The code is not current: it may be a screenshot or an old code. Ask for the ticket to be opened in the app again.',
+  },
+  TRANSFER_CLOSED: {
+    ko: '공연이 가까워 더 이상 티켓을 양도할 수 없습니다.',
+    en: 'Transfers of this ticket have closed: the show is too close.',
+  },
+  NOT_TRANSFERRED: {
+    ko: '양도받은 티켓이 아니어서 돌려보낼 곳이 없습니다. 티켓 목록에서 지금 어디에 있는지 확인해 주세요.',
+    en: 'This ticket was not passed to you, so there is nobody to give it back to. Your ticket list shows where it is.',
+  },
+  TRANSFERRED_TICKET: {
+    ko: '양도받은 티켓은 환불되지 않습니다. 보낸 분께 돌려보내거나 다른 분께 양도할 수 있습니다.',
+    en: 'A ticket passed to you is not refunded: give it back to its sender, or pass it on.',
+  },
+  ALREADY_CHECKED_IN: {
+    ko: '이미 입장 처리된 티켓입니다. 입장한 티켓은 환불할 수 없습니다.',
+    en: 'This ticket has already been checked in, and a ticket used at the door cannot be refunded.',
+  },
   IDEMPOTENCY_KEY_REUSED: {
     ko: '처음 요청과 다른 내용으로 재시도되었습니다. 처음부터 다시 시도해 주세요.',
     en: 'This retry differs from the first request. Please start again.',

@@ -1,5 +1,6 @@
 // The receipt of one payment: what was paid, for which seats, the balance after, and each
-// seat paid or refunded, with a refund per paid seat (the fee shown before confirming).
+// seat paid or refunded, with a refund per paid seat (the fee shown before confirming), and
+// the way to the tickets the seats became.
 
 import type { App, ScreenFactory } from '../../app';
 import type { Payment, Refund } from '../../api/types';
@@ -37,8 +38,11 @@ export function afterRefund(app: App, r: Refund): void {
   app.go(location.hash.replace(/^#/, '') || '/');
 }
 
-async function receipt(app: App, p: Payment, refunds: Refund[]): Promise<HTMLElement[]> {
-  const concert = await concertById(app, p.concertId).catch(() => undefined);
+async function receipt(app: App, p: Payment, refunds: Refund[]): Promise<(HTMLElement | null)[]> {
+  const userId = app.session()!.userId;
+  const [concert, tickets] = await Promise.all([concertById(app, p.concertId).catch(() => undefined), app.fan.tickets(userId).catch(() => [])]);
+  // The booking number each seat's ticket is known by (none yet for a payment the list does not have).
+  const mine = tickets.filter((x) => x.paymentId === p.paymentId).sort((a, b) => a.seatNumber - b.seatNumber);
   const seats = paidSeats(p, refunds);
   const state = paymentState(seats);
   const back = refundedTotal(seats);
@@ -51,14 +55,24 @@ async function receipt(app: App, p: Payment, refunds: Refund[]): Promise<HTMLEle
       [t('amountPaid'), h('strong', { 'data-testid': 'amount-paid' }, formatWon(p.amount))],
       [t('balanceAfter'), formatWon(p.balance)],
       ...(back > 0 ? ([[t('refundedTotal'), h('span', { 'data-testid': 'refunded-total' }, formatWon(back))]] as [string, HTMLElement][]) : []),
+      ...(mine.length > 0
+        ? ([
+            [
+              t('bookingNumber'),
+              h('ul', { class: 'booking-list', 'data-testid': 'receipt-bookings' }, mine.map((x) => h('li', {}, h('span', { class: 'booking' }, x.bookingNumber), ` · ${t('ticketSeat', { n: x.seatNumber })}`))),
+            ],
+          ] as [string, HTMLElement][])
+        : []),
     ]),
     paidSeatsTable(app, seats, (r) => afterRefund(app, r)),
+    state !== 'refunded' ? h('p', { class: 'tickets-note' }, t('receiptTickets')) : null,
     h('p', { class: 'muted' }, t('refundPolicyNote')),
     h('p', { class: 'muted' }, t('buyMoreNote')),
     h(
       'div',
       { class: 'actions' },
-      h('a', { class: 'button primary', href: '#/payments' }, t('navPayments')),
+      state !== 'refunded' ? h('a', { class: 'button primary', href: '#/tickets', 'data-testid': 'view-tickets' }, t('viewTickets')) : null,
+      h('a', { class: state === 'refunded' ? 'button primary' : 'button', href: '#/payments' }, t('navPayments')),
       h('a', { class: 'button', href: '#/' }, t('toConcerts')),
     ),
   ];

@@ -1,10 +1,11 @@
 // Operator: one sale, live. Its phase and window, the controls (pause, resume, close,
 // admission numbers, a link to edit its settings), the line's counters, each date's seats
-// and revenue, and charts of waiting, admitted per minute and seats sold, drawn from the
-// samples taken while watching.
+// and revenue, the tickets let in at the doors per gate, and charts of waiting, admitted per
+// minute and seats sold, drawn from the samples taken while watching.
 
 import type { App, ScreenFactory } from '../../app';
-import type { ConcertNumbers } from '../../api/types';
+import type { CheckInCounts, ConcertNumbers } from '../../api/types';
+import { gateName, gatesInOrder } from '../../domain/gate';
 import { addSample, admittedPerMinute, sampleOf, series, type SaleSample } from '../../domain/sale-samples';
 import { formatWon } from '../../domain/money';
 import { formatCountdown, formatDay, formatMoment, msUntil } from '../../domain/time';
@@ -31,6 +32,8 @@ export const liveScreen: ScreenFactory = (app, { concertId }, scope) => {
   const line = h('div', {});
   const charts = h('div', { class: 'charts' });
   const byDate = h('div', {});
+  const doors = h('div', {});
+  const doorsSection = h('section', { 'aria-labelledby': 'op-doors-title', hidden: true, 'data-testid': 'op-doors' }, h('h2', { id: 'op-doors-title' }, t('opDoors')), doors);
   const pause = button('opPause', () => app.operator.pause(concertId), 'opPaused');
   const resume = button('opResume', () => app.operator.resume(concertId), 'opResumed');
   const close = button('opClose', () => app.operator.close(concertId), 'opClosed', t('opConfirmClose'));
@@ -57,6 +60,7 @@ export const liveScreen: ScreenFactory = (app, { concertId }, scope) => {
     charts,
     h('h2', {}, t('opByDate')),
     byDate,
+    doorsSection,
   );
   const loading = loadingText();
   const node = h('section', { class: 'live' }, heading, loading, body);
@@ -127,6 +131,8 @@ export const liveScreen: ScreenFactory = (app, { concertId }, scope) => {
       lineChart(t('chartSold'), series(samples, 'sold')),
     );
     fill(byDate, dateTable(n));
+    doorsSection.hidden = n.checkIns === undefined;
+    if (n.checkIns) fill(doors, doorsTable(n.checkIns));
   };
 
   // A poll the timer started before an action's own poll can answer after it: the older
@@ -160,6 +166,17 @@ function dateTable(n: ConcertNumbers): HTMLElement {
     h('thead', {}, h('tr', {}, th('opDate', false), th('opAvailable'), th('opHeld'), th('opSold'), th('opRevenue'))),
     h('tbody', {}, n.dates.map((d) => row(formatDay(d.date, lang()), [`${d.availableSeats} / ${d.totalSeats}`, d.heldSeats, d.soldSeats, formatWon(d.revenue)]))),
     h('tfoot', {}, row(t('opTotal'), [`${sum((d) => d.availableSeats)} / ${sum((d) => d.totalSeats)}`, sum((d) => d.heldSeats), sum((d) => d.soldSeats), formatWon(sum((d) => d.revenue))], true)),
+  );
+}
+
+function doorsTable(c: CheckInCounts): HTMLElement {
+  if (c.total === 0) return h('p', { class: 'muted' }, t('opDoorsNone'));
+  return h(
+    'table',
+    { class: 'numbers' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('opGate')), h('th', { scope: 'col', class: 'num' }, t('opCheckedIn')))),
+    h('tbody', {}, gatesInOrder(c.gates).map((g) => h('tr', { 'data-gate': g.gate }, h('td', {}, gateName(g.gate, lang())), h('td', { class: 'num' }, g.count.toLocaleString())))),
+    h('tfoot', {}, h('tr', {}, h('th', { scope: 'row' }, t('opTotal')), h('td', { class: 'num', 'data-testid': 'op-checked-in' }, c.total.toLocaleString()))),
   );
 }
 
