@@ -13,6 +13,11 @@ scripts/check-layers.py
 cargo fmt --all --check
 echo "== build"
 cargo build --workspace --all-targets
+# The local DynamoDB serves one request at a time, far slower than AWS's: the gateway lets
+# a request run 20 times its function's template.yaml timeout before answering as a timed
+# out Lambda does (dev/gateway/src/api_gateway.rs), so that a slow emulator under injected
+# faults on a busy machine is not taken for a hung function.
+export LOCAL_TIMEOUT_FACTOR=20
 dir=.local/test-$$
 log=$dir/cargo-test.log
 mkdir -p "$dir"

@@ -218,3 +218,22 @@ async fn offline_scans_synced_later_admit_once_and_the_operator_sees_each_gates_
         "{numbers:?}"
     );
 }
+
+#[tokio::test]
+async fn staff_may_type_the_booking_number_and_the_code_when_the_camera_cannot_read() {
+    let app = App::start().await;
+    let gate = App::at(doors()).await;
+    let concert = app.new_concert(&[DATE]).await;
+    let (fan, id, _) = app.bought(&concert, DATE, 41).await;
+    let list = app.get(format!("/users/{}/tickets", fan.user)).as_user(fan.user).await;
+    let ticket = &list.body["tickets"][0];
+    let secret = TicketSecret::from_hex(ticket["secret"].as_str().unwrap()).unwrap();
+    let typed = format!("{} {}", ticket["bookingNumber"].as_str().unwrap(), secret.code_at(step_of(doors())));
+    let admitted = gate.request(scan(&typed, "B")).await;
+    assert!(admitted.status == 201 || (faults_on() && admitted.code() == "ALREADY_CHECKED_IN"), "{admitted:?}");
+    let list = app.get(format!("/users/{}/tickets", fan.user)).as_user(fan.user).await;
+    assert_eq!(
+        (&list.body["tickets"][0]["status"], list.body["tickets"][0]["reservationId"].as_str()),
+        (&json!("CHECKED_IN"), Some(id.as_str()))
+    );
+}

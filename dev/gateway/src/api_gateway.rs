@@ -88,10 +88,22 @@ pub fn unauthorized(e: &Error) -> Answer {
     http::Response::from_parts(parts, lambda_http::Body::from(value.to_string()))
 }
 
+/// How many times slower than AWS the local stack may run a request before its function
+/// times out: the local DynamoDB serves one request at a time, far slower than DynamoDB,
+/// and a test machine under injected faults slower still. `LOCAL_TIMEOUT_FACTOR`, 2 unless
+/// set (1: AWS's own numbers); `make test` sets 20. The answers stay AWS's.
+pub fn local_slowness() -> u32 {
+    static FACTOR: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *FACTOR.get_or_init(|| {
+        std::env::var("LOCAL_TIMEOUT_FACTOR").ok().and_then(|v| v.parse().ok()).filter(|f| *f >= 1).unwrap_or(2)
+    })
+}
+
 /// Run a function's invocation as Lambda behind API Gateway does: ended at the function's
-/// `timeout` (a Lambda error: 500) or at the integration's 30 s (503), whichever is first.
-pub async fn invoke(timeout: Duration, invocation: impl std::future::Future<Output = Answer>) -> Answer {
-    let limit = timeout.min(INTEGRATION_TIMEOUT);
+/// `timeout` (a Lambda error: 500) or at the integration's 30 s (503), whichever is first,
+/// each stretched by `slowness` (`local_slowness`).
+pub async fn invoke(timeout: Duration, slowness: u32, invocation: impl std::future::Future<Output = Answer>) -> Answer {
+    let limit = timeout.min(INTEGRATION_TIMEOUT) * slowness.max(1);
     match tokio::time::timeout(limit, invocation).await {
         Ok(answer) => answer,
         Err(_) if timeout <= INTEGRATION_TIMEOUT => {
@@ -146,15 +158,20 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_function_past_its_timeout_is_a_500_and_an_integration_past_30_s_a_503() {
         let never = std::future::pending::<Answer>;
+        let started = tokio::time::Instant::now();
         assert_eq!(
-            body(invoke(Duration::from_secs(15), never()).await),
+            body(invoke(Duration::from_secs(15), 1, never()).await),
             (500, json!({ "message": "Internal Server Error" }))
         );
+        assert_eq!(started.elapsed(), Duration::from_secs(15));
         assert_eq!(
-            body(invoke(Duration::from_secs(90), never()).await),
+            body(invoke(Duration::from_secs(90), 1, never()).await),
             (503, json!({ "message": "Service Unavailable" }))
         );
+        assert_eq!(started.elapsed(), Duration::from_secs(45), "30 s more: the integration's limit");
+        let slow_stack = body(invoke(Duration::from_secs(15), 20, never()).await);
+        assert_eq!((slow_stack.0, started.elapsed()), (500, Duration::from_secs(345)), "15 s stretched 20 times");
         let quick = async { json_response(200, json!({})) };
-        assert_eq!(invoke(Duration::from_secs(15), quick).await.status(), 200);
+        assert_eq!(invoke(Duration::from_secs(15), 1, quick).await.status(), 200);
     }
 }

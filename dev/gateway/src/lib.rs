@@ -143,7 +143,8 @@ pub async fn handle(
         Err(e) => return api_gateway::unauthorized(&e),
     };
     let timeout = route.timeout_seconds.map_or(api_gateway::INTEGRATION_TIMEOUT, Duration::from_secs);
-    api_gateway::invoke(timeout, dispatch(functions.of(&route.function), &route.function, req)).await
+    let invocation = dispatch(functions.of(&route.function), &route.function, req);
+    api_gateway::invoke(timeout, api_gateway::local_slowness(), invocation).await
 }
 
 /// The routes that exist only locally, standing in for Cognito: `POST /dev/login` and the

@@ -10,7 +10,9 @@ use super::reservation::slot_use;
 use super::{infra, key, n, s, sdk, transact, Tables};
 use crate::dynamo::schema::attr::*;
 use crate::dynamo::schema::reservation::status as reservation_status;
-use crate::dynamo::schema::reservation::{account_pk, check_ins_pk, gate_attr, received_pk, slot_attr, GATE_PREFIX};
+use crate::dynamo::schema::reservation::{
+    account_pk, booking_pk, check_ins_pk, gate_attr, received_pk, slot_attr, GATE_PREFIX,
+};
 use domain::booking::reservation::{CheckIn, Reservation};
 use domain::door::store::DoorStore;
 use domain::error::Result;
@@ -145,5 +147,22 @@ impl DoorStore for DynamoDoor {
             out.item().and_then(|i| i.get(TICKETS)).and_then(|v| v.as_ss().ok()).cloned().unwrap_or_default();
         ids.sort();
         ids.iter().map(|id| ReservationId::parse(id)).collect()
+    }
+
+    async fn booking(&self, number: &str) -> Result<Option<ReservationId>> {
+        let out = self
+            .t
+            .client
+            .get_item()
+            .table_name(&self.t.names.reservation_table)
+            .set_key(Some(key(booking_pk(number))))
+            .send()
+            .await
+            .map_err(sdk)?;
+        out.item()
+            .and_then(|i| i.get(RESERVATION_ID))
+            .and_then(|v| v.as_s().ok())
+            .map(|id| ReservationId::parse(id))
+            .transpose()
     }
 }

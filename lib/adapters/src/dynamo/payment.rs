@@ -14,6 +14,7 @@ use crate::dynamo::schema::catalog::status as seat_status;
 use crate::dynamo::schema::catalog::{concert_pk, seat_sk};
 use crate::dynamo::schema::queue::status as token_status;
 use crate::dynamo::schema::queue::token_pk;
+use crate::dynamo::schema::reservation::booking_pk;
 use crate::dynamo::schema::reservation::status as reservation_status;
 use crate::dynamo::schema::reservation::{account_pk, slot_attr};
 use crate::dynamo::schema::wallet::user_pk;
@@ -27,6 +28,7 @@ use domain::booking::reservation::Reservation;
 use domain::booking::store::{PayConflict, PaymentPlan, PaymentSnapshot, PaymentStore};
 use domain::error::{Error, Result};
 use domain::rules::seat_limit::SlotUse;
+use domain::rules::ticket_code::booking_number;
 use domain::values::clock::{Clock, SystemClock, Timestamp};
 use domain::values::ids::{ConcertDate, ConcertId, IdempotencyKey, PaymentId, ReservationId, SeatNumber, UserId};
 use domain::values::money::Won;
@@ -262,6 +264,15 @@ impl PaymentStore for DynamoPayments {
         // One write for the account's slots: a transaction may touch an item only once.
         items.push(keep_slots(names, &plan.reservations, p)?);
         meaning.push(PayConflict::Seat);
+        // Each ticket's booking number, for a code typed by hand at the gate (docs/tickets.md).
+        // Unconditional: two tickets of one number (one chance in 10^9 at a million tickets)
+        // would only cost the older one its typed lookup, never the payment.
+        for r in &plan.reservations {
+            let mut booking = key(booking_pk(&booking_number(r.id)));
+            booking.insert(RESERVATION_ID.into(), s(r.id.to_string()));
+            items.push(put(&names.reservation_table, booking)?);
+            meaning.push(PayConflict::Seat);
+        }
         Ok(transact(&self.t.client, items)
             .await?
             .map_err(|failed| failed.into_iter().filter_map(|i| meaning.get(i).copied()).collect()))

@@ -11,7 +11,7 @@ use crate::door::store::DoorStore;
 use crate::error::{Error, Result};
 use crate::retry::{optimistic, retrying, Round};
 use crate::rules::door::{admits, scan_instant};
-use crate::rules::ticket_code::Scan;
+use crate::rules::ticket_code::{Presented, Scan};
 use crate::values::clock::{Clock, Timestamp};
 use crate::values::signing_key::SigningKey;
 
@@ -34,12 +34,19 @@ impl GateService {
         Self { holds, door, key, clock }
     }
 
-    /// Let the ticket `raw` (a QR code's text) in at `gate`, or say why not. `scanned_at`:
+    /// Let the ticket `raw` (a QR code's text, or its booking number and code typed by
+    /// hand) in at `gate`, or say why not. `scanned_at`:
     /// the instant an offline scanner recorded the scan (`rules::door::scan_instant`); the
     /// first admission of a ticket wins, a later one from another gate answers
     /// ALREADY_CHECKED_IN with the first's gate and time.
     pub async fn scan(&self, raw: &str, gate: Gate, scanned_at: Option<Timestamp>) -> Result<Admitted> {
-        let scan = Scan::parse(raw)?;
+        let scan = match Presented::parse(raw)? {
+            Presented::Scanned(scan) => scan,
+            Presented::Typed { booking, code } => {
+                let ticket = retrying(|| self.door.booking(&booking)).await?.ok_or(Error::TicketNotFound)?;
+                Scan { ticket, code }
+            }
+        };
         let at = scan_instant(scanned_at, self.clock.now())?;
         optimistic(async |_| {
             let ticket = retrying(|| self.holds.reservation(scan.ticket)).await?.ok_or(Error::TicketNotFound)?;

@@ -26,4 +26,8 @@ pub trait DoorStore: Send + Sync {
 
     /// The tickets ever passed to `holder` (whoever holds them now), oldest first.
     async fn received(&self, holder: UserId) -> Result<Vec<ReservationId>>;
+
+    /// The ticket a booking number names, for a code typed by hand (written by the
+    /// payment that bought it).
+    async fn booking(&self, number: &str) -> Result<Option<ReservationId>>;
 }

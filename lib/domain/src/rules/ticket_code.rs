@@ -6,7 +6,8 @@
 //!   never stored; a transfer (a new holder) gives a new secret, so the old one stops.
 //! - code at step s = HOTP (RFC 4226 section 5.3's dynamic truncation) over
 //!   HMAC-SHA256(secret, s as 8 bytes big-endian), 8 decimal digits; s = unix ms / 10,000.
-//! - what the QR code carries: `TK1.<reservationId>.<code>`.
+//! - what the QR code carries: `TK1.<reservationId>.<code>`; typed by hand instead, the
+//!   booking number and the code (`Presented`).
 //! - the booking number a person reads out: the first 50 bits of
 //!   SHA-256("booking|<reservationId>") in Crockford's base32, as `XXXXX-XXXXX`.
 
@@ -105,6 +106,33 @@ impl Scan {
         }
         let ticket = ReservationId::parse(ticket).map_err(|_| Error::TicketCodeInvalid)?;
         Ok(Self { ticket, code: (*code).to_owned() })
+    }
+}
+
+/// What gate staff present: a scanned QR code, or, typed by hand when the camera cannot
+/// read it, the booking number and the 8 digits the holder's app shows under the code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Presented {
+    Scanned(Scan),
+    Typed { booking: String, code: String },
+}
+
+impl Presented {
+    /// A QR code's text, or `XXXXX-XXXXX 12345678` (any case, the hyphen and the space
+    /// optional); TICKET_CODE_INVALID for anything else.
+    pub fn parse(raw: &str) -> Result<Self> {
+        let raw = raw.trim();
+        if raw.starts_with(PAYLOAD_VERSION) {
+            return Scan::parse(raw).map(Self::Scanned);
+        }
+        let plain: String =
+            raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_ascii_uppercase();
+        let (booking, code) = plain.split_at_checked(10).ok_or(Error::TicketCodeInvalid)?;
+        let is_booking = booking.bytes().all(|b| CROCKFORD.contains(&b));
+        if !is_booking || code.len() != DIGITS as usize || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::TicketCodeInvalid);
+        }
+        Ok(Self::Typed { booking: format!("{}-{}", &booking[..5], &booking[5..]), code: code.to_owned() })
     }
 }
 

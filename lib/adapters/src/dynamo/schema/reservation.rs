@@ -1,7 +1,8 @@
 //! The reservation table (`pk`): a reservation by its id, and an account's seat slots at
 //! `ACCOUNT#<concert>#<user>` (attributes `s0`..`s9`, each {`r`: reservation, `until`: ms}),
 //! the tickets passed to a user at `RECEIVED#<user>` (a string set `tickets`), and a
-//! concert's check-ins per gate at `CHECKINS#<concert>` (`gate#<name>`: a count).
+//! concert's check-ins per gate at `CHECKINS#<concert>` (`gate#<name>`: a count), and a
+//! booking number's ticket at `BOOKING#<number>`.
 
 use std::time::Duration;
 
@@ -25,6 +26,11 @@ pub fn account_pk(c: &ConcertId, u: UserId) -> String {
 /// The item listing the tickets passed to a user (attribute `tickets`, a string set).
 pub fn received_pk(u: UserId) -> String {
     format!("RECEIVED#{u}")
+}
+
+/// The item naming the ticket of a booking number (`reservationId`), for typed codes.
+pub fn booking_pk(number: &str) -> String {
+    format!("BOOKING#{number}")
 }
 
 /// The item counting a concert's check-ins, one number attribute per gate.

@@ -129,3 +129,21 @@ async fn offline_scans_sent_later_admit_once_and_the_operator_counts_each_gate()
     let numbers = w.operator.numbers(&w.concert).await.unwrap();
     assert_eq!(numbers.check_ins, vec![("B".to_owned(), 1), ("C".to_owned(), 1)]);
 }
+
+#[tokio::test]
+async fn staff_may_type_the_booking_number_and_the_code_under_the_qr_code() {
+    let w = world().await;
+    let (fan, r) = w.paid(10).await;
+    doors(&w);
+    let tickets = w.tickets.tickets(fan.user).await.unwrap();
+    let secret = tickets[0].secret.clone().unwrap();
+    let typed =
+        format!("{} {}", crate::rules::ticket_code::booking_number(r.id), secret.code_at(step_of(w.clock.now())));
+    let admitted = w.gate.scan(&typed, gate("2"), None).await.unwrap();
+    assert_eq!(admitted.ticket.id, r.id);
+    assert_eq!(
+        w.gate.scan("00000-00000 12345678", gate("2"), None).await,
+        Err(Error::TicketNotFound),
+        "no such booking"
+    );
+}

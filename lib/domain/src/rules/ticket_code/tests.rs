@@ -92,3 +92,16 @@ fn a_booking_number_is_ten_unambiguous_characters() {
     assert!(!number.contains(['I', 'L', 'O', 'U']));
     assert_ne!(booking_number(ReservationId::random()), number);
 }
+
+#[test]
+fn staff_may_type_the_booking_number_and_the_code_instead() {
+    let typed = Presented::Typed { booking: "JR3AZ-JVSDA".into(), code: "98494366".into() };
+    for raw in ["JR3AZ-JVSDA 98494366", "jr3az-jvsda98494366", " JR3AZJVSDA 9849 4366 "] {
+        assert_eq!(Presented::parse(raw), Ok(typed.clone()), "{raw:?}");
+    }
+    let scan = Scan { ticket: ticket(), code: "01234567".into() };
+    assert_eq!(Presented::parse(&scan.payload()), Ok(Presented::Scanned(scan)));
+    for bad in ["JR3AZ-JVSD 98494366", "JR3AZ-JVSDU 98494366", "JR3AZ-JVSDA 9849436", "", "TK1.nope.12345678"] {
+        assert_eq!(Presented::parse(bad), Err(Error::TicketCodeInvalid), "{bad:?}");
+    }
+}

@@ -216,6 +216,7 @@ impl Memory {
             if let Some(x) = s.reservations.get_mut(&r.id) {
                 x.state = ReservationState::Confirmed { payment: p.id };
             }
+            s.bookings.insert(crate::rules::ticket_code::booking_number(r.id), r.id);
             if let Some(slot) = s
                 .accounts
                 .get_mut(&(r.concert.clone(), r.user))

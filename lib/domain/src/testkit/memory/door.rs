@@ -81,4 +81,8 @@ impl DoorStore for Memory {
     async fn received(&self, holder: UserId) -> Result<Vec<ReservationId>> {
         self.step("received", |s| Ok(s.received.get(&holder).cloned().unwrap_or_default()))
     }
+
+    async fn booking(&self, number: &str) -> Result<Option<ReservationId>> {
+        self.step("booking", |s| Ok(s.bookings.get(number).copied()))
+    }
 }

@@ -62,6 +62,8 @@ struct State {
     accounts: HashMap<(ConcertId, UserId), AccountSeats>,
     /// The tickets passed to each user.
     received: HashMap<UserId, Vec<ReservationId>>,
+    /// Booking numbers, as payments note them.
+    bookings: HashMap<String, ReservationId>,
     /// Each concert's check-ins per gate.
     check_ins: HashMap<ConcertId, std::collections::BTreeMap<String, u64>>,
     /// Each wallet's statement, oldest first: the balance is the last entry's.
