@@ -103,3 +103,22 @@ describe('editing a concert: the view, the form and the PUT body', () => {
     expect('refundPolicy' in spec).toBe(false);
   });
 });
+
+describe('a concert’s picture on the form', () => {
+  test('a new concert has none, and sends none', () => {
+    const v = newConcertValues(Date.parse('2027-01-01T00:00:00Z'), 'abc123');
+    expect(v.imageUrl).toBe('');
+    expect(specOf(v)).not.toHaveProperty('imageUrl');
+  });
+
+  test('an edit reads the picture back and sends it again, trimmed (an edit without it removes it)', () => {
+    const withImage = { ...view, imageUrl: 'https://cdn.example.com/gala.jpg' } as ConcertNumbers;
+    const v = formValuesOf(withImage);
+    expect(v.imageUrl).toBe('https://cdn.example.com/gala.jpg');
+    expect(specOf(v).imageUrl).toBe('https://cdn.example.com/gala.jpg');
+    expect(specOf({ ...v, imageUrl: '  https://cdn.example.com/new.jpg ' }).imageUrl).toBe('https://cdn.example.com/new.jpg');
+    // Emptied: left out of the PUT, which removes the picture.
+    expect(specOf({ ...v, imageUrl: '' })).not.toHaveProperty('imageUrl');
+    expect(formValuesOf(view).imageUrl).toBe('');
+  });
+});

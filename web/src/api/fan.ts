@@ -6,6 +6,7 @@ import type {
   ChargeReceipt,
   ConcertListing,
   ConcertDate,
+  MovedTicket,
   Payment,
   PaymentsAndRefunds,
   PublicLineStatus,
@@ -94,6 +95,19 @@ export class FanApi {
   async tickets(userId: string): Promise<Ticket[]> {
     const r = await this.client.call<Tickets>({ path: `/users/${enc(userId)}/tickets` });
     return r.tickets;
+  }
+
+  /**
+   * Pass one's ticket to another account at face value (no money moves); one's own code stops
+   * working at once. No queue token; sent again after a lost answer, a transfer made answers the same.
+   */
+  transfer(reservationId: string, toUserId: string): Promise<MovedTicket> {
+    return this.client.call({ method: 'POST', path: `/tickets/${enc(reservationId)}/transfer`, body: { toUserId } });
+  }
+
+  /** Give a ticket passed to one back to its sender. No body, no queue token. */
+  decline(reservationId: string): Promise<MovedTicket> {
+    return this.client.call({ method: 'POST', path: `/tickets/${enc(reservationId)}/decline` });
   }
 
   /** Give the paid seat back for its refund. No queue token; the key makes a retry safe. */

@@ -22,6 +22,8 @@ export interface ConcertListing extends Concert {
   dates?: string[];
   /** The distinct tier prices, ascending (KRW), when given. */
   prices?: number[];
+  /** The card's picture (an https URL), or null; absent from an older server. */
+  imageUrl?: string | null;
 }
 
 /** A refund's fee: a percentage of the price (at most capKrw), or a fixed amount. */
@@ -220,6 +222,8 @@ export interface ConcertSpec {
   admission?: AdmissionNumbers | null;
   /** Left out or null: the standard schedule (on an edit too, so an edit sends the one read). */
   refundPolicy?: RefundPolicy | null;
+  /** The card's picture (https); left out, none (on an edit: the picture is removed). */
+  imageUrl?: string;
 }
 
 export interface DateNumbers {
@@ -241,6 +245,8 @@ export interface ConcertNumbers extends Concert {
   dates: DateNumbers[];
   /** Tickets let in at the doors so far, per gate (absent from an older server). */
   checkIns?: CheckInCounts;
+  /** The card's picture as set, or null (absent from an older server). */
+  imageUrl?: string | null;
 }
 
 /** Tickets let in at the doors: in all, and per gate (each ticket counted once). */
@@ -285,7 +291,20 @@ export interface Ticket {
   transferredFrom?: string | null;
 }
 
-/** GET /users/{userId}/tickets: newest payment first. */
+/** POST /tickets/{id}/transfer and .../decline: where the ticket is now. */
+export interface MovedTicket {
+  bookingNumber: string;
+  reservationId: string;
+  concertId: string;
+  date: string;
+  seatNumber: number;
+  /** Its holder now. */
+  holder: string;
+  /** Who passed it to its holder, while they may decline it (null once given back). */
+  transferredFrom: string | null;
+}
+
+/** GET /users/{userId}/tickets: bought tickets, then the ones received. */
 export interface Tickets {
   userId: string;
   tickets: Ticket[];

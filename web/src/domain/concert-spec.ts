@@ -1,6 +1,6 @@
 // The operator's concert form as plain values (what its inputs hold: text, times in the
 // browser's time zone) and the ways in and out of it: a new concert's defaults, an existing
-// concert's settings read from GET /operator/concerts/{id}, and the ConcertSpec that both
+// concert's settings read from GET /operator/concerts/{id} (its picture too), and the ConcertSpec that both
 // POST /operator/concerts (create) and PUT /operator/concerts/{id} (edit) take.
 
 import type { ConcertNumbers, ConcertSpec, RefundPolicy } from '../api/types';
@@ -31,6 +31,8 @@ export interface ConcertFormValues {
   refundPolicy?: RefundPolicy;
   /** The refund schedule as the form writes it; absent: the one read is kept as it is. */
   refund?: RefundFormValues;
+  /** The card's picture (https), or empty for none. */
+  imageUrl?: string;
 }
 
 /** `datetime-local` value for an instant, in the browser's time zone, to the second. */
@@ -61,6 +63,7 @@ export function newConcertValues(now: number, idSuffix: string): ConcertFormValu
     admitPerTick: '',
     activeCap: '',
     refund: refundFormValues(STANDARD_REFUND_POLICY),
+    imageUrl: '',
   };
 }
 
@@ -86,6 +89,8 @@ export function formValuesOf(n: ConcertNumbers): ConcertFormValues {
     readTimes: { preQueueAt: n.preQueueAt, opensAt: n.opensAt, closesAt: n.closesAt },
     refundPolicy: n.refundPolicy,
     refund: refundFormValues(n.refundPolicy),
+    // Read back so that an edit keeps the picture (an edit without it removes it).
+    imageUrl: n.imageUrl ?? '',
   };
 }
 
@@ -115,6 +120,9 @@ export function specOf(v: ConcertFormValues): ConcertSpec {
     },
     admission: { admitPerTick: num(v.admitPerTick), activeCap: num(v.activeCap) },
   };
+  // Left out when empty: no picture (on an edit, the picture removed).
+  const imageUrl = v.imageUrl?.trim() ?? '';
+  if (imageUrl !== '') spec.imageUrl = imageUrl;
   // The schedule: the one read while the form says the same; the standard one is left out
   // on a new concert (it is the default); an invalid one is sent as typed for the API to refuse.
   const written = v.refund ? refundPolicyOf(v.refund) : null;

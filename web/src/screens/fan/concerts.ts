@@ -1,7 +1,9 @@
 // The concerts, each with its venue, dates and prices (when the listing gives them), its sale
 // phase and a live countdown to its opening, and the way into its line. Ended sales are
 // folded away below. Refreshed every few seconds in place (focus stays put) so a phase
-// change shows without a reload.
+// change shows without a reload. A concert with a picture (an https `imageUrl`) shows it
+// above its title: decorative (empty alt, the title says what it is), in a fixed 16:9 frame so
+// the card keeps its size while it loads, lazily, and a picture that fails leaves the frame out.
 
 import type { App, ScreenFactory } from '../../app';
 import type { ConcertListing as Concert } from '../../api/types';
@@ -10,6 +12,7 @@ import { joinLine } from '../../fan/turn';
 import { lang } from '../../i18n/lang';
 import { t } from '../../i18n/messages';
 import { datesSummary, priceRange, splitEnded } from '../../domain/discovery';
+import { cardImage } from '../../domain/image-url';
 import { formatCountdown, formatMoment, msUntil } from '../../domain/time';
 import { h, fill, setText } from '../../ui/dom';
 import { loadingText, phaseBadge, whileBusy } from '../../ui/widgets';
@@ -62,6 +65,8 @@ class ConcertCard {
   private readonly clock = h('p', { class: 'countdown', role: 'timer' });
   private readonly window = h('p', { class: 'muted' });
   private readonly details = h('div', { class: 'concert-details' });
+  private readonly picture = h('div', { class: 'concert-image', hidden: true });
+  private imageUrl: string | null = null;
   private readonly join: HTMLButtonElement;
   private lastPhaseDue = false;
 
@@ -75,6 +80,7 @@ class ConcertCard {
     this.node = h(
       'li',
       { class: 'card concert', 'data-concert': concert.concertId },
+      this.picture,
       h('h2', {}, concert.title),
       h('p', { class: 'venue' }, concert.venue),
       this.details,
@@ -89,6 +95,7 @@ class ConcertCard {
     this.concert = c;
     this.lastPhaseDue = false;
     fill(this.badge, phaseBadge(c.phase));
+    this.showImage(cardImage(c.imageUrl));
     const dates = datesSummary(c.dates, lang());
     const prices = priceRange(c.prices);
     fill(
@@ -108,6 +115,19 @@ class ConcertCard {
     this.join.setAttribute('aria-label', place ? t('backToLine') : t('joinLineFor', { title: c.title }));
     this.join.disabled = !place && !joinable(c);
     this.tick();
+  }
+
+  /** The card's picture: drawn again only when its URL changes; one that fails to load is left out. */
+  private showImage(url: string | null): void {
+    if (url === this.imageUrl) return;
+    this.imageUrl = url;
+    this.picture.hidden = url === null;
+    if (url === null) return fill(this.picture);
+    const img = h('img', { src: url, alt: '', loading: 'lazy', decoding: 'async', width: 640, height: 360, 'data-testid': 'concert-image' });
+    img.addEventListener('error', () => {
+      if (this.imageUrl === url) this.picture.hidden = true;
+    });
+    fill(this.picture, img);
   }
 
   /** Updates the countdown; true when a moment that changes the phase has just come. */

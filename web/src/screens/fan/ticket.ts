@@ -3,10 +3,12 @@
 // ticket-code.ts), with the 8 digits as text, a countdown to the next code and a note that a
 // screenshot stops working. Checked in: when and at which gate; refunded: so. Then the
 // booking number, concert, venue, date, seat and price, an .ics file for one's calendar and
-// the refund terms in force. The ticket is read again now and then, so a check-in at the
-// gate shows here by itself.
+// the refund terms in force. While VALID it can be passed on at face value (transfer), and
+// one passed to the fan can be given back to its sender (screens/fan/transfer-dialog.ts).
+// The ticket is read again now and then, so a check-in at the gate (or a ticket given back
+// by its receiver) shows here by itself.
 
-import { Scope, type ScreenFactory } from '../../app';
+import { Scope, type App, type ScreenFactory } from '../../app';
 import type { ConcertListing, Ticket } from '../../api/types';
 import { concertById } from '../../fan/concert-info';
 import { icsFor, icsHref } from '../../domain/calendar';
@@ -21,13 +23,16 @@ import { qrSvg } from '../../ui/qr';
 import { facts, loadingText } from '../../ui/widgets';
 import { refundTermsSection } from './refund-terms';
 import { ticketBadge, ticketFate } from './tickets';
+import { openGiveBackDialog, openTransferDialog } from './transfer-dialog';
+import { shortAccountId } from '../../domain/transfer';
 
 /** How often an open ticket is read again (to see a check-in or a refund made elsewhere). */
 const RECHECK_MS = 15_000;
 
 export const ticketScreen: ScreenFactory = (app, { bookingNumber }, scope) => {
   const body = h('div', {}, loadingText());
-  const node = h('section', { class: 'ticket-screen' }, h('h1', { tabindex: -1 }, t('ticketTitle')), body);
+  const heading = h('h1', { tabindex: -1 }, t('ticketTitle'));
+  const node = h('section', { class: 'ticket-screen' }, heading, body);
   let shown: Ticket['status'] | null = null;
   // The code's timer, dropped when the ticket is drawn again or the screen is left.
   let view: Scope | null = null;
@@ -42,17 +47,30 @@ export const ticketScreen: ScreenFactory = (app, { bookingNumber }, scope) => {
       const concert = await concertById(app, found.concertId).catch(() => undefined);
       view?.dispose();
       view = new Scope();
-      fill(body, ...ticketView(found, concert, view));
+      fill(body, ...ticketView(app, found, concert, view, moved));
     } catch (e) {
       if (shown === null) fill(body, h('p', { class: 'error' }, app.explain(e)));
     }
+  };
+  // After a transfer or a give-back: say so, and draw the ticket as it is now.
+  // The button that opened the dialog is gone with the redraw: focus goes to the heading.
+  const moved = (said: () => string) => {
+    app.say(said);
+    shown = null;
+    void load().then(() => heading.focus());
   };
   scope.every(RECHECK_MS, load);
   return { title: t('ticketTitle'), node };
 };
 
-function ticketView(x: Ticket, concert: ConcertListing | undefined, scope: Scope): HTMLElement[] {
+function ticketView(app: App, x: Ticket, concert: ConcertListing | undefined, scope: Scope, moved: (said: () => string) => void): HTMLElement[] {
   const fate = ticketFate(x);
+  const transfer = h('button', { type: 'button', 'data-testid': 'transfer-ticket' }, t('transferAction'));
+  transfer.addEventListener('click', () =>
+    openTransferDialog(app, x, transfer, (m) => moved(() => t('transferDone', { n: m.seatNumber, to: shortAccountId(m.holder) }))),
+  );
+  const giveBack = h('button', { type: 'button', 'data-testid': 'give-back-ticket' }, t('giveBack'));
+  giveBack.addEventListener('click', () => openGiveBackDialog(app, x, giveBack, (m) => moved(() => t('givenBack', { n: m.seatNumber }))));
   const ics = icsFor(ticketEvent(x, concert, lang(), Date.now()));
   return [
     h('div', { class: 'card ticket-pass', 'data-testid': 'ticket', 'data-status': x.status },
@@ -71,6 +89,8 @@ function ticketView(x: Ticket, concert: ConcertListing | undefined, scope: Scope
         'div',
         { class: 'actions' },
         h('a', { class: 'button', href: icsHref(ics), download: calendarFileName(x), 'data-testid': 'add-to-calendar' }, t('addToCalendar')),
+        x.status === 'VALID' ? transfer : null,
+        x.status === 'VALID' && x.transferredFrom ? giveBack : null,
         h('a', { class: 'button', href: '#/tickets' }, t('toTickets')),
       ),
     ),

@@ -2,12 +2,14 @@
 // seats, price tiers, the per-account seat limit, the sale window (entered in the operator's
 // own time zone, sent in UTC) and its admission numbers. One form for both a new concert
 // (POST) and an edit of one (PUT, prefilled from the operator's view of it); the values in
-// and out are domain/concert-spec.ts.
+// and out are domain/concert-spec.ts. The card's picture is an optional https URL, checked
+// here as the API checks it (domain/image-url.ts).
 
 import type { App, ScreenFactory } from '../../app';
 import { ApiProblem } from '../../api/client';
 import type { Concert, ConcertNumbers } from '../../api/types';
 import { formValuesOf, newConcertValues, specOf, type ConcertFormValues } from '../../domain/concert-spec';
+import { imageUrlProblem, IMAGE_URL_MAX } from '../../domain/image-url';
 import { FEE_PATTERN } from '../../domain/refund-policy';
 import { t, type MessageKey } from '../../i18n/messages';
 import { fill, h, setText } from '../../ui/dom';
@@ -82,6 +84,23 @@ function concertForm(app: App, values: ConcertFormValues, editing: ConcertNumber
   const id = input({ pattern: '[a-z0-9\\-]{1,64}', required: true, value: values.concertId, autocomplete: 'off', readonly: editing !== null });
   const title = input({ required: true, maxlength: 200, value: values.title });
   const venue = input({ required: true, maxlength: 200, value: values.venue });
+  const imageUrl = input({ type: 'url', maxlength: IMAGE_URL_MAX, value: values.imageUrl ?? '', autocomplete: 'off', 'aria-describedby': 'imageUrl-help imageUrl-error' });
+  const imageError = h('p', { class: 'error', id: 'imageUrl-error', 'data-testid': 'image-url-error', hidden: true });
+  // The API's rule (https only, no quotes or brackets) as the input's own validity, so the
+  // submit below names the field like any other that is wrong; the reason is said next to it
+  // once the operator leaves the field (not at every key).
+  const checkImage = (say: boolean) => {
+    const problem = imageUrl.value.trim() === '' ? null : imageUrlProblem(imageUrl.value);
+    const why = problem ? t(problem === 'not-https' ? 'opImageUrlHttps' : 'opImageUrlInvalid') : '';
+    imageUrl.setCustomValidity(why);
+    if (!say && problem) return;
+    imageUrl.setAttribute('aria-invalid', String(problem !== null));
+    setText(imageError, why);
+    imageError.hidden = problem === null;
+  };
+  imageUrl.addEventListener('input', () => checkImage(false));
+  imageUrl.addEventListener('change', () => checkImage(true));
+  checkImage(true);
   const seatLimit = input({ type: 'number', min: 1, max: 10, value: values.seatLimit });
   const preQueueAt = input({ type: 'datetime-local', step: 1, value: values.preQueueAt });
   const opensAt = input({ type: 'datetime-local', step: 1, required: true, value: values.opensAt });
@@ -126,6 +145,11 @@ function concertForm(app: App, values: ConcertFormValues, editing: ConcertNumber
     field('concertId', 'opConcertId', id),
     field('title', 'opTitleField', title),
     field('venue', 'opVenue', venue),
+    h('div', { class: 'field' },
+      h('label', { for: 'imageUrl' }, t('opImageUrl')),
+      Object.assign(imageUrl, { id: 'imageUrl', name: 'imageUrl' }),
+      h('p', { class: 'muted', id: 'imageUrl-help' }, t('opImageUrlHelp')),
+      imageError),
     lockedNote,
     h('fieldset', lockedAttrs, h('legend', {}, t('opDates')), dates.node,
       h('button', { type: 'button', onclick: () => dates.add(['', '50']) }, t('opAddDate'))),
@@ -163,12 +187,14 @@ function concertForm(app: App, values: ConcertFormValues, editing: ConcertNumber
     closesAt: closesAt.value,
     admitPerTick: admitPerTick.value,
     activeCap: activeCap.value,
+    imageUrl: imageUrl.value,
     refund: { graceHours: graceHours.value, deadlineHours: deadlineHours.value, baseFee: baseFee.value, stretches: stretches.values() },
   });
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const missing = [...form.querySelectorAll('input')].filter((i) => !i.checkValidity());
+    checkImage(true);
     if (missing.length > 0) {
       missing[0].focus();
       const names = missing.map((i) => form.querySelector(`label[for="${i.id}"]`)?.textContent ?? i.name);
