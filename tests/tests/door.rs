@@ -237,3 +237,17 @@ async fn staff_may_type_the_booking_number_and_the_code_when_the_camera_cannot_r
         (&json!("CHECKED_IN"), Some(id.as_str()))
     );
 }
+
+#[tokio::test]
+async fn one_ticket_reads_as_the_list_has_it_and_only_for_who_bought_or_holds_it() {
+    let app = App::start().await;
+    let concert = app.new_concert(&[DATE]).await;
+    let (fan, id, _) = app.bought(&concert, DATE, 42).await;
+    let one = app.get(format!("/tickets/{id}")).as_user(fan.user).await;
+    assert_eq!((one.status, one.text("status")), (200, "VALID"), "{one:?}");
+    assert!(one.body["secret"].is_string(), "the holder's own read carries the secret");
+    let theirs = app.get(format!("/tickets/{id}")).as_user(UserId::random()).await;
+    assert_eq!((theirs.status, theirs.code()), (404, "TICKET_NOT_FOUND"));
+    let nonsense = app.get("/tickets/not-a-uuid").as_user(fan.user).await;
+    assert_eq!((nonsense.status, nonsense.code()), (404, "TICKET_NOT_FOUND"));
+}

@@ -36,6 +36,7 @@ pub async fn handle(s: &Services, req: Request) -> Response<Body> {
     let path = segments(&req);
     respond(match (req.method().as_str(), path.as_slice()) {
         ("GET", ["users", user, "tickets"]) => tickets(s, &req, user).await,
+        ("GET", ["tickets", id]) => ticket(s, &req, id).await,
         ("POST", ["gate", "check-ins"]) => check_in(s, &req).await,
         ("POST", ["tickets", id, "transfer"]) => transfer(s, &req, id).await,
         ("POST", ["tickets", id, "decline"]) => decline(s, &req, id).await,
@@ -50,6 +51,15 @@ async fn tickets(s: &Services, req: &Request, raw_user: &str) -> Result<(u16, Va
     who.must_be(user)?;
     let tickets: Vec<Value> = s.tickets.tickets(user).await?.iter().map(|t| t.to_json()).collect();
     Ok((200, json!({ "userId": user.to_string(), "tickets": tickets })))
+}
+
+/// One of the caller's tickets, as their list has it (bought or received, held or not).
+async fn ticket(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> {
+    let who = caller(req)?;
+    let id = ReservationId::parse(raw).map_err(|_| Error::TicketNotFound)?;
+    let tickets = s.tickets.tickets(who.user).await?;
+    let ticket = tickets.iter().find(|t| t.reservation.id == id).ok_or(Error::TicketNotFound)?;
+    Ok((200, ticket.to_json()))
 }
 
 /// A gate's scan, by its staff: the ticket is let in once, or the answer says why not.
