@@ -142,6 +142,8 @@ test('a fan passes a ticket on at face value, and the receiver gives it back', a
   expect(await b.getByTestId('ticket-qr').locator('svg').count()).toBe(1);
   expect(await b.getByTestId('ticket-fate').textContent()).toBe(t('ticketReceived', { from: shortAccountId(aId) }, 'ko'));
   expect(await b.getByTestId('ticket').textContent()).not.toContain(aId);
+  // Refunded to nobody: no refund terms, a sentence saying what the receiver can do instead.
+  expect(await b.getByTestId('received-not-refunded').textContent()).toBe(t('receivedNotRefunded', {}, 'ko'));
   expect(await fitsThePhone(b)).toBe(true);
   await shot(b, '27-ticket-received');
   await expectAccessible(b, '27-ticket-received');

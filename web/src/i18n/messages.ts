@@ -265,6 +265,10 @@ const M = {
   },
   receiver_self: { ko: '내 계정 ID입니다. 받는 분의 ID를 입력해 주세요.', en: 'That is your own account ID: enter the receiver’s.' },
   giveBack: { ko: '돌려보내기', en: 'Give back' },
+  receivedNotRefunded: {
+    ko: '양도받은 티켓은 환불되지 않습니다. 필요 없으면 보낸 분께 돌려보내거나 다른 분께 양도할 수 있습니다.',
+    en: 'A ticket passed to you is not refunded: if you cannot go, give it back to its sender or pass it on.',
+  },
   giveBackTitle: { ko: '{n}번 좌석 티켓 돌려보내기', en: 'Give back the ticket for seat {n}' },
   giveBackWhat: {
     ko: '이 티켓을 보낸 분({from} 계정)께 돌려보냅니다. 내 QR 코드는 바로 작동하지 않고, 티켓은 다시 보낸 분의 것이 됩니다. 돈은 오가지 않습니다.',

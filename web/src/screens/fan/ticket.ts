@@ -94,7 +94,12 @@ function ticketView(app: App, x: Ticket, concert: ConcertListing | undefined, sc
         h('a', { class: 'button', href: '#/tickets' }, t('toTickets')),
       ),
     ),
-    x.status === 'VALID' ? refundTermsSection(concert?.refundPolicy, x.date) : null,
+    // A ticket passed to the fan is refunded to nobody (TRANSFERRED_TICKET): no terms to show.
+    x.status === 'VALID' && x.transferredFrom
+      ? h('p', { class: 'muted', 'data-testid': 'received-not-refunded' }, t('receivedNotRefunded'))
+      : x.status === 'VALID'
+        ? refundTermsSection(concert?.refundPolicy, x.date)
+        : null,
   ].filter((e): e is HTMLElement => e !== null);
 }
 
