@@ -112,11 +112,11 @@ describe('a concert’s picture on the form', () => {
   });
 
   test('an edit reads the picture back and sends it again, trimmed (an edit without it removes it)', () => {
-    const withImage = { ...view, imageUrl: 'https://cdn.example.com/gala.jpg' } as ConcertNumbers;
+    const withImage = { ...view, imageUrl: 'https://img.example.com/gala.jpg' } as ConcertNumbers;
     const v = formValuesOf(withImage);
-    expect(v.imageUrl).toBe('https://cdn.example.com/gala.jpg');
-    expect(specOf(v).imageUrl).toBe('https://cdn.example.com/gala.jpg');
-    expect(specOf({ ...v, imageUrl: '  https://cdn.example.com/new.jpg ' }).imageUrl).toBe('https://cdn.example.com/new.jpg');
+    expect(v.imageUrl).toBe('https://img.example.com/gala.jpg');
+    expect(specOf(v).imageUrl).toBe('https://img.example.com/gala.jpg');
+    expect(specOf({ ...v, imageUrl: '  https://img.example.com/new.jpg ' }).imageUrl).toBe('https://img.example.com/new.jpg');
     // Emptied: left out of the PUT, which removes the picture.
     expect(specOf({ ...v, imageUrl: '' })).not.toHaveProperty('imageUrl');
     expect(formValuesOf(view).imageUrl).toBe('');

@@ -6,7 +6,7 @@ import { cardImage, imageUrlProblem } from '../src/domain/image-url';
 describe('a concert’s picture URL, checked as the API checks it', () => {
   test('an https URL of printable ASCII is taken, query and fragment included', () => {
     for (const url of [
-      'https://cdn.example.com/aurora.jpg',
+      'https://img.example.com/aurora.jpg',
       'https://img.example.kr/p/1.webp?w=640&h=360#top',
       'https://example.com/a(b)~c_d-e.f,g;h=i@j!k$l%20m*n+o:p[q]r^s{t}u|v',
       `https://example.com/${'a'.repeat(500 - 'https://example.com/'.length)}`,
@@ -37,11 +37,11 @@ describe('a concert’s picture URL, checked as the API checks it', () => {
   });
 
   test('a card draws only a URL the API would take, and nothing for none', () => {
-    expect(cardImage('https://cdn.example.com/a.jpg')).toBe('https://cdn.example.com/a.jpg');
+    expect(cardImage('https://img.example.com/a.jpg')).toBe('https://img.example.com/a.jpg');
     expect(cardImage(null)).toBeNull();
     expect(cardImage(undefined)).toBeNull();
     expect(cardImage('')).toBeNull();
-    expect(cardImage('http://cdn.example.com/a.jpg')).toBeNull();
+    expect(cardImage('http://img.example.com/a.jpg')).toBeNull();
     expect(cardImage('https://x.example/"onerror="alert(1)')).toBeNull();
   });
 });
