@@ -166,6 +166,18 @@ async fn a_declined_ticket_returns_and_the_receivers_seat_limit_counts_a_receive
     let back = app.post(format!("/tickets/{id}/decline"), json!({})).as_user(b.user).await;
     assert_eq!((back.status, back.text("holder")), (200, a.user.to_string().as_str()), "{back:?}");
     assert!(!shown_at(&app, &a, &id, doors()).await.is_empty(), "A's again, with a code");
+    let kinds = |user: UserId| {
+        let (app, id) = (&app, &id);
+        async move {
+            let page = app.get(format!("/users/{user}/statement")).as_user(user).await;
+            let entries = page.body["entries"].as_array().cloned().unwrap_or_default();
+            let lines = entries.iter().filter(|e| e["reference"] == json!(id));
+            lines.map(|e| (e["kind"].as_str().unwrap_or("").to_owned(), e["amount"].clone())).collect::<Vec<_>>()
+        }
+    };
+    let (sent, received) = (("TICKET_SENT".to_owned(), json!(0)), ("TICKET_RECEIVED".to_owned(), json!(0)));
+    assert_eq!(kinds(b.user).await, [sent.clone(), received.clone()], "newest first: given back, received");
+    assert_eq!(kinds(a.user).await, [received, sent], "newest first: given back to A, passed on by A");
     // B holds the concert's limit (4) and can take no ticket more.
     for seat in 20..24 {
         let held = app.hold(&concert, DATE, seat).token(&b.token).await;

@@ -21,8 +21,8 @@ const page = (entries: StatementEntry[], next: string | null): Statement => ({ u
 
 describe('the wallet statement', () => {
   test('each kind has words in Korean and in English', () => {
-    expect(STATEMENT_KINDS.map((k) => entryKindName(k, 'ko'))).toEqual(['충전', '결제', '환불']);
-    expect(STATEMENT_KINDS.map((k) => entryKindName(k, 'en'))).toEqual(['Charge', 'Payment', 'Refund']);
+    expect(STATEMENT_KINDS.map((k) => entryKindName(k, 'ko'))).toEqual(['충전', '결제', '환불', '티켓 보냄', '티켓 받음']);
+    expect(STATEMENT_KINDS.map((k) => entryKindName(k, 'en'))).toEqual(['Charge', 'Payment', 'Refund', 'Ticket passed on', 'Ticket received']);
   });
 
   test('the contract’s kinds are the app’s', () => {
@@ -47,6 +47,7 @@ describe('the wallet statement', () => {
       direction: 'out',
       amount: '-₩165,000',
       balanceAfter: '₩35,000',
+      ticket: false,
     });
     const en = statementRow(payment, 'en');
     expect(en.kindLabel).toBe('Payment');
@@ -58,6 +59,12 @@ describe('the wallet statement', () => {
     expect(statementRow(entry(1, 'CHARGE', 200_000, 200_000), 'ko')).toMatchObject({ kindLabel: '충전', direction: 'in', amount: '+₩200,000', balanceAfter: '₩200,000' });
     expect(statementRow(entry(4, 'REFUND', 148_500, 183_500, 'r-1'), 'en')).toMatchObject({ kindLabel: 'Refund', direction: 'in', amount: '+₩148,500', balanceAfter: '₩183,500' });
     expect(statementRow(entry(5, 'REFUND', 0, 183_500, 'r-2'), 'ko')).toMatchObject({ direction: 'none', amount: '₩0' });
+  });
+
+  test('a ticket passed on or received moves no money and leads to the tickets', () => {
+    expect(statementRow(entry(6, 'TICKET_SENT', 0, 183_500, 'rid'), 'en')).toMatchObject({ kindLabel: 'Ticket passed on', direction: 'none', amount: '₩0', balanceAfter: '₩183,500', ticket: true });
+    expect(statementRow(entry(1, 'TICKET_RECEIVED', 0, 0, 'rid'), 'ko')).toMatchObject({ kindLabel: '티켓 받음', direction: 'none', ticket: true });
+    expect(statementRow(entry(7, 'REFUND', 0, 183_500, 'r-2'), 'ko').ticket).toBe(false);
   });
 
   test('older pages go below, newest first, with the new page’s cursor', () => {

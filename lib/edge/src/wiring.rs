@@ -98,6 +98,7 @@ impl Services {
         let payments = Arc::new(PaymentService::new(queue.clone(), payment_store.clone(), events, clock.clone()));
         let reservations = Arc::new(DynamoHolds::new(tables.clone()));
         let door = Arc::new(DynamoDoor::new(tables.clone()));
+        let wallets = Arc::new(DynamoWallet::new(tables.clone()));
         Self {
             gate: GateService::new(reservations.clone(), door.clone(), settings.ticket_key.clone(), clock.clone()),
             tickets: TicketService::new(
@@ -110,6 +111,7 @@ impl Services {
                 reservations.clone(),
                 door.clone(),
                 catalog_store.clone(),
+                wallets.clone(),
                 clock.clone(),
                 settings.transfer_closes_before,
             ),
@@ -138,7 +140,7 @@ impl Services {
                 settings.queue.idle_for,
             )
             .glancing_for(settings.glance),
-            wallet: WalletService::new(Arc::new(DynamoWallet::new(tables.clone())), settings.wallet, clock.clone()),
+            wallet: WalletService::new(wallets, settings.wallet, clock.clone()),
             payments,
             admitter: Arc::new(Admitter::new(line.clone(), catalog_store.clone(), clock.clone(), settings.queue)),
             queue,

@@ -177,19 +177,19 @@ export interface PaymentsAndRefunds {
 }
 
 /** What moved a balance: a charge (money in), a payment (out), a refund (back in). */
-export type StatementKind = 'CHARGE' | 'PAYMENT' | 'REFUND';
-export const STATEMENT_KINDS: readonly StatementKind[] = ['CHARGE', 'PAYMENT', 'REFUND'];
+export type StatementKind = 'CHARGE' | 'PAYMENT' | 'REFUND' | 'TICKET_SENT' | 'TICKET_RECEIVED';
+export const STATEMENT_KINDS: readonly StatementKind[] = ['CHARGE', 'PAYMENT', 'REFUND', 'TICKET_SENT', 'TICKET_RECEIVED'];
 
-/** One change of a balance (docs/openapi.json, StatementEntry). */
+/** One change of a balance, or a ticket passed on or received (docs/openapi.json, StatementEntry). */
 export interface StatementEntry {
   /** 1, 2, 3... in the order the balance moved. */
   seq: number;
   kind: StatementKind;
-  /** Signed KRW: > 0 for a charge, <= 0 for a payment, >= 0 for a refund. */
+  /** Signed KRW: > 0 for a charge, <= 0 for a payment, >= 0 for a refund, 0 for a ticket. */
   amount: number;
   balanceAfter: number;
   at: string;
-  /** The paymentId of a PAYMENT, the refundId of a REFUND; null for a CHARGE. */
+  /** The paymentId of a PAYMENT, the refundId of a REFUND, the ticket's reservationId; null for a CHARGE. */
   reference: string | null;
 }
 

@@ -16,8 +16,10 @@ export interface StatementPages {
 export interface StatementRow {
   seq: number;
   kind: StatementKind;
-  /** 충전 / Charge, 결제 / Payment, 환불 / Refund. */
+  /** 충전 / Charge, 결제 / Payment, 환불 / Refund, 티켓 보냄 / Ticket passed on... */
   kindLabel: string;
+  /** A ticket passed on or received (no money moved): the row leads to the tickets. */
+  ticket: boolean;
   /** The RFC 3339 instant, for <time datetime>. */
   at: string;
   when: string;
@@ -38,6 +40,7 @@ export function statementRow(entry: StatementEntry, lang: Lang): StatementRow {
     seq: entry.seq,
     kind: entry.kind,
     kindLabel: entryKindName(entry.kind, lang),
+    ticket: entry.kind === 'TICKET_SENT' || entry.kind === 'TICKET_RECEIVED',
     at: entry.at,
     when: formatMoment(entry.at, lang),
     direction: entry.amount > 0 ? 'in' : entry.amount < 0 ? 'out' : 'none',

@@ -173,6 +173,8 @@ const M = {
   entryKind_CHARGE: { ko: '충전', en: 'Charge' },
   entryKind_PAYMENT: { ko: '결제', en: 'Payment' },
   entryKind_REFUND: { ko: '환불', en: 'Refund' },
+  entryKind_TICKET_SENT: { ko: '티켓 보냄', en: 'Ticket passed on' },
+  entryKind_TICKET_RECEIVED: { ko: '티켓 받음', en: 'Ticket received' },
 
   receiptTitle: { ko: '영수증', en: 'Receipt' },
   receiptThanks: { ko: '결제가 완료되었습니다. 좋은 공연 되세요!', en: 'Payment complete. Enjoy the show!' },

@@ -1,13 +1,16 @@
 //! The door: a check-in is one conditional update of the reservation item, so a ticket
 //! lets its holder in once however many gates scan it, and never after a refund (whose
 //! transaction is conditioned on no check-in in turn). A transfer is one transaction of
-//! four items: the reservation, both accounts' seat slots, the receiver's received list.
+//! eight items: the reservation, both accounts' seat slots, the receiver's received list,
+//! and both wallets' statement lines (each wallet's count of entries moved, conditioned
+//! on the count read, as every balance change is).
 
 use async_trait::async_trait;
-use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+use aws_sdk_dynamodb::types::{AttributeValue, Update};
 
 use super::reservation::slot_use;
-use super::{infra, key, n, s, sdk, transact, Tables};
+use super::wallet::move_balance;
+use super::{key, n, s, sdk, transact, updates, Tables};
 use crate::dynamo::schema::attr::*;
 use crate::dynamo::schema::reservation::status as reservation_status;
 use crate::dynamo::schema::reservation::{
@@ -20,6 +23,7 @@ use domain::rules::door::TransferPlan;
 use domain::rules::seat_limit::SlotUse;
 use domain::values::clock::Timestamp;
 use domain::values::ids::{ConcertId, ReservationId, UserId};
+use domain::wallet::statement::WalletLine;
 
 pub struct DynamoDoor {
     t: Tables,
@@ -56,11 +60,7 @@ impl DoorStore for DynamoDoor {
             .update_expression("ADD #gate :one")
             .expression_attribute_names("#gate", gate_attr(check_in.gate.as_str()))
             .expression_attribute_values(":one", n(1));
-        let items = [admitted, counted]
-            .into_iter()
-            .map(|u| u.build().map(|u| TransactWriteItem::builder().update(u).build()).map_err(infra))
-            .collect::<Result<Vec<_>>>()?;
-        Ok(transact(&self.t.client, items).await?.is_ok())
+        Ok(transact(&self.t.client, updates([admitted, counted])?).await?.is_ok())
     }
 
     async fn check_ins(&self, concert: &ConcertId) -> Result<Vec<(String, u64)>> {
@@ -83,7 +83,7 @@ impl DoorStore for DynamoDoor {
         Ok(gates)
     }
 
-    async fn transfer(&self, plan: &TransferPlan, now: Timestamp) -> Result<bool> {
+    async fn transfer(&self, plan: &TransferPlan, lines: &[WalletLine; 2], now: Timestamp) -> Result<bool> {
         let (t, table) = (&plan.ticket, &self.t.names.reservation_table);
         let holder = if plan.returning {
             format!("SET {USER_ID} = :to, {SLOT} = :slot REMOVE {TRANSFERRED_FROM} ADD {TRANSFERS} :one")
@@ -125,10 +125,10 @@ impl DoorStore for DynamoDoor {
             .set_key(Some(key(received_pk(plan.to))))
             .update_expression(format!("ADD {TICKETS} :t"))
             .expression_attribute_values(":t", AttributeValue::Ss(vec![t.id.to_string()]));
-        let items = [ticket, sender, receiver, received]
-            .into_iter()
-            .map(|u| u.build().map(|u| TransactWriteItem::builder().update(u).build()).map_err(infra))
-            .collect::<Result<Vec<_>>>()?;
+        let mut items = updates([ticket, sender, receiver, received])?;
+        for l in lines {
+            items.extend(move_balance(&self.t.names.wallet_table, l.user, l.expected, &l.entry)?);
+        }
         Ok(transact(&self.t.client, items).await?.is_ok())
     }
 

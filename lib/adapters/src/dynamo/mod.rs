@@ -18,6 +18,7 @@ use std::str::FromStr;
 
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::builders::UpdateBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 
@@ -255,6 +256,15 @@ pub(crate) async fn batch_get(client: &Client, table: &str, keys: Vec<Item>) -> 
         }
     }
     Err(Error::Throttled)
+}
+
+/// Transaction items of the updates built so far, in their order (a failed condition's
+/// index in the transaction names its update).
+pub(crate) fn updates(builders: impl IntoIterator<Item = UpdateBuilder>) -> Result<Vec<TransactWriteItem>> {
+    builders
+        .into_iter()
+        .map(|u| u.build().map(|u| TransactWriteItem::builder().update(u).build()).map_err(infra))
+        .collect()
 }
 
 /// A transaction item that creates `item`, which must not exist yet.

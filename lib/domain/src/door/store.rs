@@ -7,6 +7,7 @@ use crate::error::Result;
 use crate::rules::door::TransferPlan;
 use crate::values::clock::Timestamp;
 use crate::values::ids::{ConcertId, ReservationId, UserId};
+use crate::wallet::statement::WalletLine;
 
 #[async_trait]
 pub trait DoorStore: Send + Sync {
@@ -21,8 +22,9 @@ pub trait DoorStore: Send + Sync {
     /// Move a ticket as planned, in one step: the reservation's holder and slot (if it is
     /// still the sender's, paid and unused, in the slot read), the sender's slot freed,
     /// the receiver's slot taken (if free at `now`) for good, and the receiver's list of
-    /// received tickets gains it. False if any of that no longer holds.
-    async fn transfer(&self, plan: &TransferPlan, now: Timestamp) -> Result<bool>;
+    /// received tickets gains it, and both wallets' statements gain their `lines` (each
+    /// wallet still as read). False if any of that no longer holds.
+    async fn transfer(&self, plan: &TransferPlan, lines: &[WalletLine; 2], now: Timestamp) -> Result<bool>;
 
     /// The tickets ever passed to `holder` (whoever holds them now), oldest first.
     async fn received(&self, holder: UserId) -> Result<Vec<ReservationId>>;

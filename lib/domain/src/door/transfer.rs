@@ -1,7 +1,8 @@
 //! Passing a ticket to another fan at face value: no money moves through the service, one
 //! transaction moves the ticket (the old holder's codes stop, since a ticket's secret is
 //! its holder's), the receiver's seat limit counts it, and the receiver may decline it
-//! back to its sender. Transfers close `closes_before` its date.
+//! back to its sender. Transfers close `closes_before` its date. Both wallets' statements
+//! show the move (no money in it).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,11 +17,13 @@ use crate::rules::door::{plan_return, plan_transfer, TransferPlan};
 use crate::rules::seat_limit::AccountSeats;
 use crate::values::clock::{Clock, Timestamp};
 use crate::values::ids::{ReservationId, UserId};
+use crate::wallet::store::WalletStore;
 
 pub struct TransferService {
     holds: Arc<dyn HoldStore>,
     door: Arc<dyn DoorStore>,
     catalog: Arc<dyn CatalogStore>,
+    wallets: Arc<dyn WalletStore>,
     clock: Arc<dyn Clock>,
     closes_before: Duration,
 }
@@ -30,10 +33,11 @@ impl TransferService {
         holds: Arc<dyn HoldStore>,
         door: Arc<dyn DoorStore>,
         catalog: Arc<dyn CatalogStore>,
+        wallets: Arc<dyn WalletStore>,
         clock: Arc<dyn Clock>,
         closes_before: Duration,
     ) -> Self {
-        Self { holds, door, catalog, clock, closes_before }
+        Self { holds, door, catalog, wallets, clock, closes_before }
     }
 
     /// `from` passes their ticket to `to`; the ticket as it now stands.
@@ -58,8 +62,9 @@ impl TransferService {
         .await
     }
 
-    /// Read the ticket, the concert's seat limit and the receiver's seats, plan, move; on a
-    /// lost condition, read again (what moved meanwhile decides).
+    /// Read the ticket, the concert's seat limit, the receiver's seats and both wallets
+    /// (each gains a statement line), plan, move; on a lost condition, read again (what
+    /// moved meanwhile decides).
     async fn move_ticket(
         &self,
         id: ReservationId,
@@ -76,7 +81,10 @@ impl TransferService {
             let seats = retrying(|| self.holds.account(&ticket.concert, receiver)).await?;
             let now = self.clock.now();
             let planned = plan(&ticket, (&seats, concert.seat_limit), now)?;
-            Ok(Round::from_write(self.door.transfer(&planned, now).await, || {
+            let sender = retrying(|| self.wallets.wallet(ticket.user)).await?;
+            let receiver = retrying(|| self.wallets.wallet(planned.to)).await?;
+            let lines = planned.statement_lines((sender, receiver), now);
+            Ok(Round::from_write(self.door.transfer(&planned, &lines, now).await, || {
                 tracing::info!(ticket = %id, to = %planned.to, returning = planned.returning, "ticket passed on");
                 Reservation {
                     user: planned.to,

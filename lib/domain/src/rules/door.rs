@@ -9,6 +9,7 @@ use crate::rules::ticket_code::{Scan, TicketSecret};
 use crate::values::clock::Timestamp;
 use crate::values::ids::UserId;
 use crate::values::signing_key::SigningKey;
+use crate::wallet::statement::{EntryKind, Wallet, WalletLine};
 
 /// How long before its date's (UTC) day starts and after it ends a ticket opens the door:
 /// doors open hours before a show, in the venue's own time zone.
@@ -111,6 +112,27 @@ pub fn plan_return(
     let sender = ticket.transferred_from.filter(|_| ticket.user == holder).ok_or(Error::NotTransferred)?;
     let plan = plan_transfer(ticket, (holder, sender), (sender_seats, limit), now, closes_before)?;
     Ok(TransferPlan { returning: true, ..plan })
+}
+
+impl TransferPlan {
+    /// The line the move writes in each wallet's statement, as the wallets were read
+    /// (`sender`'s, then the receiver's): "sent" and "received", the ticket as reference,
+    /// no money.
+    pub fn statement_lines(&self, (sender, receiver): (Wallet, Wallet), now: Timestamp) -> [WalletLine; 2] {
+        let reference = self.ticket.id.to_string();
+        [
+            WalletLine {
+                user: self.ticket.user,
+                expected: sender,
+                entry: sender.note(EntryKind::TicketSent, reference.clone(), now),
+            },
+            WalletLine {
+                user: self.to,
+                expected: receiver,
+                entry: receiver.note(EntryKind::TicketReceived, reference, now),
+            },
+        ]
+    }
 }
 
 #[cfg(test)]
@@ -230,6 +252,23 @@ mod tests {
         let now = t.date.start().minus(CLOSES).minus(Duration::from_millis(1));
         let plan = plan_transfer(&t, (t.user, to), (&taken(2), 4), now, CLOSES).unwrap();
         assert_eq!((plan.to, plan.slot, plan.returning), (to, 2, false), "the receiver's lowest free slot");
+        let sender = Wallet { balance: Won::new(500).unwrap(), entries: 3 };
+        let [sent, received] = plan.statement_lines((sender, Wallet::default()), now);
+        assert_eq!(
+            (sent.user, sent.expected, received.user, received.expected),
+            (t.user, sender, to, Wallet::default())
+        );
+        assert_eq!(
+            (sent.entry.kind, sent.entry.seq, sent.entry.amount, sent.entry.balance_after.get()),
+            (EntryKind::TicketSent, 4, 0, 500),
+            "the sender's next line, no money moved"
+        );
+        assert_eq!(
+            (received.entry.kind, received.entry.seq, received.entry.amount, received.entry.balance_after.get()),
+            (EntryKind::TicketReceived, 1, 0, 0)
+        );
+        let reference = Some(t.id.to_string());
+        assert_eq!((&sent.entry.reference, &received.entry.reference, sent.entry.at), (&reference, &reference, now));
         assert_eq!(
             plan_transfer(&t, (t.user, to), (&taken(4), 4), now, CLOSES),
             Err(Error::ReceiverSeatLimitReached { limit: 4 })

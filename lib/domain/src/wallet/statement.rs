@@ -1,8 +1,9 @@
 //! A wallet as read and its statement: every change of a balance is one numbered entry
-//! with the balance after it.
+//! with the balance after it, and so is a ticket passed between accounts (amount 0).
 
 use crate::error::{Error, Result};
 use crate::values::clock::Timestamp;
+use crate::values::ids::UserId;
 use crate::values::money::Won;
 use serde_json::{json, Value};
 
@@ -26,6 +27,21 @@ impl Wallet {
             reference,
         }
     }
+
+    /// The statement entry that records, without moving this wallet's balance, something
+    /// its holder should see beside their money (a ticket passed on or received).
+    pub fn note(&self, kind: EntryKind, reference: String, at: Timestamp) -> StatementEntry {
+        self.entry(kind, self.balance, Some(reference), at)
+    }
+}
+
+/// A statement entry for `user`'s wallet as it was read (`expected`): written only if the
+/// wallet is still so, like every change of a balance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WalletLine {
+    pub user: UserId,
+    pub expected: Wallet,
+    pub entry: StatementEntry,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +49,10 @@ pub enum EntryKind {
     Charge,
     Payment,
     Refund,
+    /// A ticket passed to another account (or given back to its sender); no money moves.
+    TicketSent,
+    /// A ticket passed to this account (or given back to it); no money moves.
+    TicketReceived,
 }
 
 impl EntryKind {
@@ -41,6 +61,8 @@ impl EntryKind {
             EntryKind::Charge => "CHARGE",
             EntryKind::Payment => "PAYMENT",
             EntryKind::Refund => "REFUND",
+            EntryKind::TicketSent => "TICKET_SENT",
+            EntryKind::TicketReceived => "TICKET_RECEIVED",
         }
     }
 
@@ -49,6 +71,8 @@ impl EntryKind {
             "CHARGE" => Ok(EntryKind::Charge),
             "PAYMENT" => Ok(EntryKind::Payment),
             "REFUND" => Ok(EntryKind::Refund),
+            "TICKET_SENT" => Ok(EntryKind::TicketSent),
+            "TICKET_RECEIVED" => Ok(EntryKind::TicketReceived),
             other => Err(Error::Infrastructure(format!("unknown statement entry kind {other}"))),
         }
     }
@@ -64,7 +88,8 @@ pub struct StatementEntry {
     pub amount: i64,
     pub balance_after: Won,
     pub at: Timestamp,
-    /// The payment or refund behind the entry; none for a charge.
+    /// The payment or refund behind the entry, or the ticket sent or received; none for a
+    /// charge.
     pub reference: Option<String>,
 }
 

@@ -109,7 +109,7 @@ export class StatementPanel {
           'tr',
           { 'data-seq': r.seq, 'data-kind': r.kind },
           h('td', {}, h('time', { datetime: r.at }, r.when)),
-          h('td', {}, r.kindLabel),
+          h('td', {}, r.ticket ? h('a', { href: '#/tickets' }, r.kindLabel) : r.kindLabel),
           h('td', { class: 'num amount', 'data-direction': r.direction }, r.amount),
           h('td', { class: 'num' }, r.balanceAfter),
         );

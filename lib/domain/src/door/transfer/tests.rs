@@ -8,6 +8,7 @@ use crate::booking::reservation::Gate;
 use crate::rules::ticket_code::{step_of, Scan};
 use crate::testkit::world::{world, World, TRANSFER_CLOSES};
 use crate::values::ids::SeatNumber;
+use crate::wallet::statement::EntryKind;
 
 /// The code `user`'s app shows for ticket `id` now, if their list gives them its secret.
 async fn code(w: &World, user: UserId, id: ReservationId) -> Option<String> {
@@ -100,4 +101,55 @@ async fn transfers_close_before_the_show_and_a_passed_ticket_is_refunded_to_nobo
         w.transfers.transfer(b, r.id, UserId::random()).await.map(|_| ()),
         Err(Error::TransferClosed { hours: 3 })
     );
+}
+
+/// `user`'s statement, oldest first, as (kind, amount, reference).
+async fn statement(w: &World, user: UserId) -> Vec<(EntryKind, i64, Option<String>)> {
+    let page = w.wallet.statement(user, None, None).await.unwrap();
+    page.entries.into_iter().rev().map(|e| (e.kind, e.amount, e.reference)).collect()
+}
+
+#[tokio::test]
+async fn both_statements_show_a_transfer_and_its_decline_once_with_no_money_moved() {
+    let w = world().await;
+    let (a, r) = w.paid(5).await;
+    let b = UserId::random();
+    let before = w.wallet.balance(a.user).await.unwrap();
+    w.mem.inject("transfer", Error::Unavailable, true);
+    assert!(w.transfers.transfer(a.user, r.id, b).await.is_err(), "applied, answer lost");
+    w.transfers.transfer(a.user, r.id, b).await.unwrap();
+    w.transfers.decline(b, r.id).await.unwrap();
+    let ticket = Some(r.id.to_string());
+    let a_lines = statement(&w, a.user).await;
+    assert_eq!(
+        a_lines[a_lines.len() - 2..],
+        [(EntryKind::TicketSent, 0, ticket.clone()), (EntryKind::TicketReceived, 0, ticket.clone())],
+        "passed on, then given back: once each, though the transfer was sent twice"
+    );
+    assert_eq!(
+        statement(&w, b).await,
+        [(EntryKind::TicketReceived, 0, ticket.clone()), (EntryKind::TicketSent, 0, ticket)]
+    );
+    assert_eq!((w.wallet.balance(a.user).await.unwrap(), w.wallet.balance(b).await.unwrap().get()), (before, 0));
+}
+
+#[tokio::test]
+async fn a_transfer_planned_on_a_wallet_that_moved_since_is_not_applied() {
+    use crate::door::store::DoorStore;
+    use crate::wallet::store::WalletStore;
+    let w = world().await;
+    let (a, r) = w.paid(6).await;
+    let b = UserId::random();
+    let ticket = w.mem.reservation(r.id).await.unwrap().unwrap();
+    let seats = w.mem.account(&ticket.concert, b).await.unwrap();
+    let now = w.clock.now();
+    let plan = crate::rules::door::plan_transfer(&ticket, (a.user, b), (&seats, 4), now, TRANSFER_CLOSES).unwrap();
+    let stale = w.mem.wallet(a.user).await.unwrap();
+    w.wallet.charge(a.user, crate::values::money::Won::new(100).unwrap(), None).await.unwrap();
+    let lines = plan.statement_lines((stale, w.mem.wallet(b).await.unwrap()), now);
+    assert!(!w.mem.transfer(&plan, &lines, now).await.unwrap(), "the sender's wallet moved since it was read");
+    assert_eq!(status(&w, a.user, r.id).await, "VALID", "nothing moved");
+    assert!(statement(&w, b).await.is_empty());
+    // The service reads again and moves it.
+    assert_eq!(w.transfers.transfer(a.user, r.id, b).await.map(|t| t.user), Ok(b));
 }

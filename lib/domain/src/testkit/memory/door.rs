@@ -1,5 +1,5 @@
 //! The door's store in memory: a check-in is one step on the reservation, as its
-//! conditional write is on DynamoDB.
+//! conditional write is on DynamoDB, and a transfer one step on everything it moves.
 
 use async_trait::async_trait;
 
@@ -10,6 +10,7 @@ use crate::rules::door::TransferPlan;
 use crate::rules::seat_limit::SlotUse;
 use crate::values::clock::Timestamp;
 use crate::values::ids::{ConcertId, ReservationId, UserId};
+use crate::wallet::statement::WalletLine;
 
 use super::Memory;
 
@@ -30,7 +31,7 @@ impl DoorStore for Memory {
         })
     }
 
-    async fn transfer(&self, plan: &TransferPlan, now: Timestamp) -> Result<bool> {
+    async fn transfer(&self, plan: &TransferPlan, lines: &[WalletLine; 2], now: Timestamp) -> Result<bool> {
         self.step("transfer", |s| {
             let t = &plan.ticket;
             let unchanged = s.reservations.get(&t.id).is_some_and(|x| {
@@ -44,10 +45,11 @@ impl DoorStore for Memory {
                 .get(&(t.concert.clone(), t.user))
                 .and_then(|a| a.slots.get(usize::from(t.slot)).copied().flatten())
                 .is_some_and(|u| u.reservation == t.id);
+            let wallets = lines.iter().all(|l| s.wallet_is(l.user, l.expected));
             let receiver = s.accounts.entry((t.concert.clone(), plan.to)).or_default();
             let to = usize::from(plan.slot);
             let room = receiver.slots.get(to).copied().flatten().is_none_or(|u| u.is_free_at(now));
-            if !(unchanged && sender_slot && room) {
+            if !(unchanged && sender_slot && room && wallets) {
                 return Ok(false);
             }
             if receiver.slots.len() <= to {
@@ -63,6 +65,9 @@ impl DoorStore for Memory {
                 r.user = plan.to;
                 r.slot = plan.slot;
                 r.transferred_from = (!plan.returning).then_some(t.user);
+            }
+            for l in lines {
+                s.put_entry(l.user, &l.entry);
             }
             let received = s.received.entry(plan.to).or_default();
             if !received.contains(&t.id) {
