@@ -11,6 +11,8 @@ SAM_CLI_TELEMETRY=0 .local/venv/bin/sam validate --lint -t template.yaml
 echo "== the library's layers (scripts/check-layers.py), and format"
 scripts/check-layers.py
 cargo fmt --all --check
+echo "== the documented venue layout is the generator's (docs/venues.md)"
+python3 scripts/venue-layout.py arena 2>/dev/null | cmp - docs/venues/arena.json
 echo "== build"
 cargo build --workspace --all-targets
 # The local DynamoDB serves one request at a time, far slower than AWS's: the gateway lets

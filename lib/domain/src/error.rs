@@ -48,6 +48,10 @@ pub enum Error {
     EditConflict,
     #[error("the draw is published once the sale is over")]
     DrawNotPublished,
+    #[error("no such venue")]
+    VenueNotFound,
+    #[error("a venue with this id exists with another layout: a venue's layout is fixed once made, so give a new layout a new venueId")]
+    VenueExists,
     #[error("the concert has no performance on that date")]
     ScheduleNotFound,
     #[error("no such seat")]

@@ -39,6 +39,8 @@ pub fn status_and_code(e: &Error) -> (u16, &'static str) {
         Error::SeatInUse => (409, "SEAT_IN_USE"),
         Error::EditConflict => (409, "EDIT_CONFLICT"),
         Error::DrawNotPublished => (409, "DRAW_NOT_PUBLISHED"),
+        Error::VenueNotFound => (404, "VENUE_NOT_FOUND"),
+        Error::VenueExists => (409, "VENUE_EXISTS"),
         Error::ScheduleNotFound => (404, "SCHEDULE_NOT_FOUND"),
         Error::SeatNotFound => (404, "SEAT_NOT_FOUND"),
         Error::SeatUnavailable => (409, "SEAT_UNAVAILABLE"),
@@ -174,9 +176,15 @@ pub fn segments(req: &Request) -> Vec<&str> {
 
 /// The body as JSON of type `T`: bounded, and any mismatch is a 400.
 pub fn body_json<T: DeserializeOwned>(req: &Request) -> Result<T, Error> {
+    body_json_up_to(req, MAX_BODY_BYTES)
+}
+
+/// The body as JSON of type `T`, up to `max` bytes: for the few bodies larger than most
+/// (a venue's layout).
+pub fn body_json_up_to<T: DeserializeOwned>(req: &Request, max: usize) -> Result<T, Error> {
     let bytes: &[u8] = req.body().as_ref();
-    if bytes.len() > MAX_BODY_BYTES {
-        return Err(Error::BodyTooLarge(MAX_BODY_BYTES));
+    if bytes.len() > max {
+        return Err(Error::BodyTooLarge(max));
     }
     if bytes.is_empty() {
         return Err(Error::InvalidInput("a JSON body is required".into()));

@@ -1,6 +1,8 @@
 //! The operator API's JSON: request bodies parsed into checked types (any mismatch is a
 //! 400 problem) and the views it answers with. `docs/openapi.json` is the contract.
 
+pub mod venue;
+
 use serde::Deserialize;
 use serde_json::{json, Value};
 

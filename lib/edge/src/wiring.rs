@@ -17,6 +17,7 @@ use domain::booking::payment::PaymentService;
 use domain::booking::refund::RefundService;
 use domain::catalog::browse::CatalogService;
 use domain::catalog::operator::OperatorService;
+use domain::catalog::venues::VenueService;
 use domain::door::gate::GateService;
 use domain::door::tickets::TicketService;
 use domain::door::transfer::TransferService;
@@ -36,6 +37,7 @@ pub struct Services {
     pub payments: Arc<PaymentService>,
     pub refunds: RefundService,
     pub operator: OperatorService,
+    pub venues: VenueService,
     pub gate: GateService,
     pub tickets: TicketService,
     pub transfers: TransferService,
@@ -142,6 +144,7 @@ impl Services {
             .glancing_for(settings.glance),
             wallet: WalletService::new(wallets, settings.wallet, clock.clone()),
             payments,
+            venues: VenueService::new(catalog_store.clone()),
             admitter: Arc::new(Admitter::new(line.clone(), catalog_store.clone(), clock.clone(), settings.queue)),
             queue,
             catalog_store,

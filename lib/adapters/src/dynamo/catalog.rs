@@ -25,7 +25,7 @@ use domain::values::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber, Use
 use domain::values::money::Won;
 
 pub struct DynamoCatalog {
-    t: Tables,
+    pub(super) t: Tables,
 }
 
 impl DynamoCatalog {
@@ -33,7 +33,7 @@ impl DynamoCatalog {
         Self { t }
     }
 
-    fn table(&self) -> &str {
+    pub(super) fn table(&self) -> &str {
         &self.t.names.catalog_table
     }
 }
@@ -145,14 +145,7 @@ fn is_seat(item: &Item) -> bool {
 #[async_trait]
 impl CatalogStore for DynamoCatalog {
     async fn concerts(&self) -> Result<Vec<Concert>> {
-        let items = query_all(
-            &self.t.client,
-            self.table(),
-            &format!("{PK} = :pk"),
-            [(":pk".to_owned(), s(CATALOG_PK))].into(),
-            false,
-        )
-        .await?;
+        let items = self.partition(CATALOG_PK).await?;
         items.iter().map(|i| concert_of(i, ConcertId::parse(get_s(i, CONCERT_ID)?)?)).collect()
     }
 
@@ -184,14 +177,7 @@ impl CatalogStore for DynamoCatalog {
     }
 
     async fn concert_seats(&self, concert: &ConcertId) -> Result<Option<Vec<Seat>>> {
-        let items = query_all(
-            &self.t.client,
-            self.table(),
-            &format!("{PK} = :pk"),
-            [(":pk".to_owned(), s(concert_pk(concert)))].into(),
-            false,
-        )
-        .await?;
+        let items = self.partition(concert_pk(concert)).await?;
         if items.is_empty() {
             return Ok(None);
         }
@@ -410,7 +396,12 @@ fn resend_pause(attempt: u32) -> std::time::Duration {
 }
 
 impl DynamoCatalog {
-    async fn write_batch(&self, items: Vec<Item>) -> Result<()> {
+    /// Every item under one partition key, following pages (consistent).
+    pub(super) async fn partition(&self, pk: impl Into<String>) -> Result<Vec<Item>> {
+        query_all(&self.t.client, self.table(), &format!("{PK} = :pk"), [(":pk".to_owned(), s(pk))].into(), false).await
+    }
+
+    pub(super) async fn write_batch(&self, items: Vec<Item>) -> Result<()> {
         let mut requests: Vec<WriteRequest> = items
             .into_iter()
             .map(|item| {

@@ -11,6 +11,7 @@ mod reservation;
 pub mod schema;
 #[cfg(test)]
 mod tests;
+mod venue;
 mod wallet;
 
 use std::collections::HashMap;

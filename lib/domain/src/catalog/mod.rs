@@ -1,5 +1,6 @@
 //! The catalog and its sales: concerts, their dates and seats (`concert`), browsing them
-//! (`browse`), and the operator's side (`spec`, `operator`, `numbers`).
+//! (`browse`), the operator's side (`spec`, `operator`, `numbers`), and the venues they
+//! play in (`venue`, `venues`).
 
 pub mod browse;
 pub mod concert;
@@ -7,3 +8,5 @@ pub mod numbers;
 pub mod operator;
 pub mod spec;
 pub mod store;
+pub mod venue;
+pub mod venues;

@@ -55,7 +55,7 @@ fn invalid(what: impl Into<String>) -> Error {
 /// Text a fan can read as the operator meant it: no control characters, no bidirectional
 /// overrides or isolates (which reorder what follows them), and at least one character
 /// that is neither blank nor invisible (a zero-width space, joiner or byte-order mark).
-fn is_readable(text: &str) -> bool {
+pub(crate) fn is_readable(text: &str) -> bool {
     let direction = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
     let invisible = |c: char| c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}');
     !text.chars().any(|c| c.is_control() || direction(c)) && text.chars().any(|c| !invisible(c))

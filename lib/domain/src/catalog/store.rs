@@ -1,11 +1,12 @@
-//! What the catalog needs of storage: concerts and their seats.
+//! What the catalog needs of storage: concerts and their seats, venues and their layouts.
 
 use async_trait::async_trait;
 
 use crate::catalog::concert::{Concert, Seat};
+use crate::catalog::venue::Venue;
 use crate::error::Result;
 use crate::values::clock::Timestamp;
-use crate::values::ids::{ConcertDate, ConcertId, SeatNumber};
+use crate::values::ids::{ConcertDate, ConcertId, SeatNumber, VenueId};
 
 #[async_trait]
 pub trait CatalogStore: Send + Sync {
@@ -29,4 +30,23 @@ pub trait CatalogStore: Send + Sync {
     /// Concerts whose sale is live at `now`: what the admitter visits, never every
     /// concert ever created.
     async fn live_concerts(&self, now: Timestamp) -> Result<Vec<ConcertId>>;
+}
+
+/// A venue in the list of venues: its name and size, without its layout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VenueSummary {
+    pub id: VenueId,
+    pub name: String,
+    pub sections: u32,
+    pub places: u32,
+}
+
+#[async_trait]
+pub trait VenueStore: Send + Sync {
+    /// Store a venue and its layout; false if the id is taken. A store that failed half
+    /// way may be sent again: only its last write makes the venue exist.
+    async fn add_venue(&self, venue: &Venue) -> Result<bool>;
+    async fn venue(&self, id: &VenueId) -> Result<Option<Venue>>;
+    /// Every venue, by id.
+    async fn venues(&self) -> Result<Vec<VenueSummary>>;
 }

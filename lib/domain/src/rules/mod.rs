@@ -2,6 +2,7 @@
 //! unit-tested on its own; the services apply them to what they read.
 
 pub mod arrivals;
+pub mod best_available;
 pub mod door;
 pub mod fair_start;
 pub mod line;

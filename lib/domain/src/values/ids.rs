@@ -91,31 +91,51 @@ impl fmt::Display for TokenId {
     }
 }
 
-/// A concert in the catalog: a slug of lowercase letters, digits and dashes (1..=64).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ConcertId(String);
+macro_rules! slug_id {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $max:literal, $allowed:expr, $chars:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(String);
 
-impl ConcertId {
-    pub fn parse(raw: &str) -> Result<Self, Error> {
-        let ok = (1..=64).contains(&raw.len())
-            && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if ok {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err(Error::InvalidInput("concertId must be 1-64 characters of a-z, 0-9 and '-'".into()))
+        impl $name {
+            pub fn parse(raw: &str) -> Result<Self, Error> {
+                let allowed: fn(u8) -> bool = $allowed;
+                if (1..=$max).contains(&raw.len()) && raw.bytes().all(allowed) {
+                    Ok(Self(raw.to_owned()))
+                } else {
+                    Err(Error::InvalidInput(format!("{} must be 1-{} characters of {}", $what, $max, $chars)))
+                }
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
         }
-    }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
 }
 
-impl fmt::Display for ConcertId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
+fn slug_byte(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'
 }
+
+slug_id!(
+    /// A concert in the catalog: a slug of lowercase letters, digits and dashes.
+    ConcertId, "concertId", 64, slug_byte, "a-z, 0-9 and '-'"
+);
+slug_id!(
+    /// A venue an operator laid out once and sells many concerts in.
+    VenueId, "venueId", 64, slug_byte, "a-z, 0-9 and '-'"
+);
+slug_id!(
+    /// A section of a venue, as its signs name it: `A`, `FLOOR-1`, `101`.
+    SectionId, "a section's id", 16, |b| b.is_ascii_alphanumeric() || b == b'-', "A-Z, a-z, 0-9 and '-'"
+);
 
 /// The day of a performance, `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

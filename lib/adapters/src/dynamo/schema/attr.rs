@@ -98,3 +98,19 @@ pub const TRANSFERS: &str = "transfers";
 pub const TICKETS: &str = "tickets";
 /// A concert's picture for its card (an https URL).
 pub const IMAGE_URL: &str = "imageUrl";
+/// A venue's parts: its sections' count and places, the stage `[x, y, width, height]`.
+pub const SECTIONS: &str = "sections";
+pub const PLACES: &str = "places";
+pub const STAGE: &str = "stage";
+/// Which write of a venue's sections is its layout (`SECTION#<write>#...`).
+pub const LAYOUT_WRITE: &str = "layoutWrite";
+pub const NAME: &str = "name";
+/// A venue section: its id, names, price tier, and either its runs of seats (a list of
+/// `[row, first, seats, x, y, dx, dy]`, as a JSON string) or its standing capacity and area.
+pub const SECTION_ID: &str = "sectionId";
+pub const NAME_EN: &str = "en";
+pub const NAME_KO: &str = "ko";
+pub const TIER: &str = "tier";
+pub const RUNS: &str = "runs";
+pub const CAPACITY: &str = "capacity";
+pub const AREA: &str = "area";

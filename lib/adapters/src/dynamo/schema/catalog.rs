@@ -1,9 +1,11 @@
 //! The catalog table (`pk`, `sk`): `CONCERT#<id>`/`META` a concert, `CONCERT#<id>`/
 //! `SEAT#<date>#<seat, 2 digits>` its seats, `CATALOG`/`CONCERT#<id>` the listing of every
-//! concert, `LIVE`/`<end of sale, ms, 13 digits>#<id>` the index of live sales.
+//! concert, `LIVE`/`<end of sale, ms, 13 digits>#<id>` the index of live sales;
+//! `VENUE#<id>`/`META` a venue, `VENUE#<id>`/`SECTION#<write>#<index, 3 digits>` its
+//! sections' layouts, `VENUES`/`<id>` the listing of every venue.
 
 use domain::values::clock::Timestamp;
-use domain::values::ids::{ConcertDate, ConcertId, SeatNumber};
+use domain::values::ids::{ConcertDate, ConcertId, SeatNumber, VenueId};
 
 /// A seat's stored status.
 pub mod status {
@@ -36,4 +38,21 @@ pub fn date_seats_prefix(date: ConcertDate) -> String {
 
 pub fn live_sk(ends: Timestamp, c: &ConcertId) -> String {
     format!("{:013}#{c}", ends.millis())
+}
+
+/// The listing of every venue.
+pub const VENUES_PK: &str = "VENUES";
+
+pub fn venue_pk(v: &VenueId) -> String {
+    format!("VENUE#{v}")
+}
+
+/// The sort keys of the sections write `write` stored start so.
+pub fn sections_prefix(write: &str) -> String {
+    format!("SECTION#{write}#")
+}
+
+/// Section `index` of the venue's layout as write `write` stored it.
+pub fn section_sk(write: &str, index: usize) -> String {
+    format!("{}{index:03}", sections_prefix(write))
 }

@@ -3,10 +3,11 @@
 use async_trait::async_trait;
 
 use crate::catalog::concert::{Concert, Seat, SeatState};
-use crate::catalog::store::CatalogStore;
+use crate::catalog::store::{CatalogStore, VenueStore, VenueSummary};
+use crate::catalog::venue::Venue;
 use crate::error::Result;
 use crate::values::clock::Timestamp;
-use crate::values::ids::{ConcertDate, ConcertId, SeatNumber};
+use crate::values::ids::{ConcertDate, ConcertId, SeatNumber, VenueId};
 
 use super::Memory;
 
@@ -92,5 +93,36 @@ impl CatalogStore for Memory {
             c.sold_out = true;
         }
         Ok(())
+    }
+}
+
+#[async_trait]
+impl VenueStore for Memory {
+    async fn add_venue(&self, venue: &Venue) -> Result<bool> {
+        self.step("add_venue", |s| {
+            if s.venues.contains_key(&venue.id) {
+                return Ok(false);
+            }
+            s.venues.insert(venue.id.clone(), venue.clone());
+            Ok(true)
+        })
+    }
+
+    async fn venue(&self, id: &VenueId) -> Result<Option<Venue>> {
+        self.step("venue", |s| Ok(s.venues.get(id).cloned()))
+    }
+
+    async fn venues(&self) -> Result<Vec<VenueSummary>> {
+        self.step("venues", |s| {
+            Ok(s.venues
+                .values()
+                .map(|v| VenueSummary {
+                    id: v.id.clone(),
+                    name: v.name.clone(),
+                    sections: v.sections.len() as u32,
+                    places: v.places(),
+                })
+                .collect())
+        })
     }
 }

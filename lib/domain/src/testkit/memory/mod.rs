@@ -59,6 +59,7 @@ struct State {
     tokens: HashMap<TokenId, Token>,
     slots: HashMap<TokenId, Timestamp>,
     reservations: HashMap<ReservationId, Reservation>,
+    venues: std::collections::BTreeMap<crate::values::ids::VenueId, crate::catalog::venue::Venue>,
     accounts: HashMap<(ConcertId, UserId), AccountSeats>,
     /// The tickets passed to each user.
     received: HashMap<UserId, Vec<ReservationId>>,
