@@ -1,5 +1,6 @@
-//! Seat holds: hold one seat for the token's user, read one's own reservation, cancel it;
-//! refund a paid seat, and quote that refund first.
+//! Seat holds: hold one seat for the token's user, or several together (named, or the best
+//! available), read one's own reservation, cancel it; refund a paid seat, and quote that
+//! refund first.
 
 use domain::booking::reservation::Reservation;
 use domain::values::ids::{ConcertDate, ConcertId, ReservationId, SeatNumber};
@@ -11,13 +12,26 @@ use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+/// One seat (`seatNumber`, the base contract), several named ones (`seatNumbers`), or the
+/// best `bestAvailable.count` side by side: exactly one of the three.
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct HoldBody {
     concert_id: String,
     date: String,
-    seat_number: i64,
+    seat_number: Option<i64>,
+    seat_numbers: Option<Vec<i64>>,
+    best_available: Option<BestAvailableBody>,
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BestAvailableBody {
+    count: i64,
+}
+
+/// The most seats one request may hold: the highest seat limit a concert may set.
+const MOST_TOGETHER: usize = domain::catalog::concert::Concert::MAX_SEAT_LIMIT as usize;
 
 pub async fn handle(s: &Services, req: Request) -> Response<Body> {
     let path = segments(&req);
@@ -36,10 +50,34 @@ async fn hold(s: &Services, req: &Request) -> Result<(u16, Value)> {
     let body: HoldBody = body_json(req)?;
     let concert = ConcertId::parse(&body.concert_id)?;
     let date = ConcertDate::parse(&body.date)?;
-    let seat = SeatNumber::new(body.seat_number)?;
-    let admission = s.queue.authorize(who.user, presented(req), &concert).await?;
-    let reservation = s.holds.hold(&admission, date, seat).await?;
-    Ok((201, reservation_json(&reservation, s)))
+    let one_of = "name exactly one of seatNumber, seatNumbers and bestAvailable";
+    match (body.seat_number, body.seat_numbers, body.best_available) {
+        (Some(seat), None, None) => {
+            let seat = SeatNumber::new(seat)?;
+            let admission = s.queue.authorize(who.user, presented(req), &concert).await?;
+            let reservation = s.holds.hold(&admission, date, seat).await?;
+            Ok((201, reservation_json(&reservation, s)))
+        }
+        (None, Some(seats), None) => {
+            if seats.is_empty() || seats.len() > MOST_TOGETHER {
+                return Err(Error::InvalidInput(format!("seatNumbers lists 1 to {MOST_TOGETHER} seats")));
+            }
+            let seats = seats.into_iter().map(SeatNumber::new).collect::<Result<Vec<_>>>()?;
+            let admission = s.queue.authorize(who.user, presented(req), &concert).await?;
+            let held = s.holds.hold_together(&admission, date, &seats).await?;
+            Ok((201, json!({ "reservations": held.iter().map(|r| reservation_json(r, s)).collect::<Vec<_>>() })))
+        }
+        (None, None, Some(best)) => {
+            let count = u8::try_from(best.count)
+                .ok()
+                .filter(|c| (1..=MOST_TOGETHER).contains(&usize::from(*c)))
+                .ok_or_else(|| Error::InvalidInput(format!("bestAvailable.count must be 1 to {MOST_TOGETHER}")))?;
+            let admission = s.queue.authorize(who.user, presented(req), &concert).await?;
+            let held = s.holds.hold_best(&admission, date, count).await?;
+            Ok((201, json!({ "reservations": held.iter().map(|r| reservation_json(r, s)).collect::<Vec<_>>() })))
+        }
+        _ => Err(Error::InvalidInput(one_of.into())),
+    }
 }
 
 async fn get(s: &Services, req: &Request, raw: &str) -> Result<(u16, Value)> {

@@ -60,6 +60,8 @@ pub enum Error {
     SeatUnavailable,
     #[error("this account already holds or owns the most seats this concert allows ({limit})")]
     SeatLimitReached { limit: u8 },
+    #[error("no {count} free seats side by side: ask for fewer, or pick seats one by one")]
+    NoSeatsTogether { count: u8 },
     #[error("no such reservation")]
     ReservationNotFound,
 

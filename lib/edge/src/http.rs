@@ -45,6 +45,7 @@ pub fn status_and_code(e: &Error) -> (u16, &'static str) {
         Error::SeatNotFound => (404, "SEAT_NOT_FOUND"),
         Error::SeatUnavailable => (409, "SEAT_UNAVAILABLE"),
         Error::SeatLimitReached { .. } => (409, "SEAT_LIMIT_REACHED"),
+        Error::NoSeatsTogether { .. } => (409, "NO_SEATS_TOGETHER"),
         Error::ReservationNotFound => (404, "RESERVATION_NOT_FOUND"),
         Error::InvalidAmount(_) => (400, "INVALID_AMOUNT"),
         Error::BalanceLimit { .. } => (409, "BALANCE_LIMIT"),

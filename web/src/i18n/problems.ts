@@ -71,6 +71,15 @@ export const PROBLEM_MESSAGES: Record<string, Sentence> = {
     ko: '이 공연에서 한 계정이 잡을 수 있는 좌석 수를 모두 채웠습니다.',
     en: 'You already hold or own as many seats of this concert as one account may.',
   },
+  NO_SEATS_TOGETHER: {
+    ko: '나란히 붙은 빈 좌석이 그만큼 없습니다. 매수를 줄이거나 좌석을 직접 골라 주세요.',
+    en: 'Not that many free seats side by side: ask for fewer, or pick seats yourself.',
+  },
+  VENUE_NOT_FOUND: { ko: '해당 공연장을 찾을 수 없습니다.', en: 'That venue could not be found.' },
+  VENUE_EXISTS: {
+    ko: '같은 ID의 공연장이 다른 배치도로 이미 있습니다. 배치도는 만든 뒤 바꿀 수 없으니 새 ID를 써 주세요.',
+    en: 'A venue with this id exists with another layout. Layouts are fixed once made: use a new id.',
+  },
   RESERVATION_NOT_FOUND: { ko: '해당 예약을 찾을 수 없습니다.', en: 'That reservation could not be found.' },
   INVALID_AMOUNT: {
     ko: '충전 금액이 올바르지 않습니다. 1원 이상, 1회 충전 한도 이하로 입력해 주세요.',

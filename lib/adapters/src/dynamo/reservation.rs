@@ -70,55 +70,78 @@ pub(crate) fn reservation_of(item: &Item) -> Result<Reservation> {
     })
 }
 
+/// The hold's write of its seat: taken if it exists and is available at `now`.
+fn seat_hold(table: &str, r: &Reservation, now: Timestamp) -> Result<Update> {
+    Update::builder()
+        .table_name(table)
+        .set_key(Some(key2(concert_pk(&r.concert), seat_sk(r.date, r.seat))))
+        .update_expression(format!(
+            "SET #status = :held, {HOLDER} = :user, {RESERVATION_ID} = :r, {HOLD_UNTIL} = :until"
+        ))
+        .condition_expression(format!(
+            "attribute_exists({PK}) AND (#status = :available OR (#status = :held AND {HOLD_UNTIL} <= :now))"
+        ))
+        .expression_attribute_names("#status", STATUS)
+        .expression_attribute_values(":held", s(seat_status::HELD))
+        .expression_attribute_values(":available", s(seat_status::AVAILABLE))
+        .expression_attribute_values(":user", s(r.user.to_string()))
+        .expression_attribute_values(":r", s(r.id.to_string()))
+        .expression_attribute_values(":until", n(r.expires_at.millis()))
+        .expression_attribute_values(":now", n(now.millis()))
+        .build()
+        .map_err(infra)
+}
+
+/// The hold's new reservation, put once.
+fn reservation_put(table: &str, r: &Reservation) -> Result<Put> {
+    Put::builder()
+        .table_name(table)
+        .item(PK, s(r.id.to_string()))
+        .item(USER_ID, s(r.user.to_string()))
+        .item(CONCERT_ID, s(r.concert.as_str()))
+        .item(DATE, s(r.date.to_string()))
+        .item(SEAT_NUMBER, n(r.seat.get()))
+        .item(PRICE, n(r.price.get()))
+        .item(CREATED_AT, n(r.created_at.millis()))
+        .item(HOLD_UNTIL, n(r.expires_at.millis()))
+        .item(SLOT, n(r.slot))
+        .item(STATUS, s(reservation_status::HELD))
+        .item(EXPIRES_AT, n(r.expires_at.plus(KEEP_UNPAID).epoch_seconds_ceil()))
+        .condition_expression(format!("attribute_not_exists({PK})"))
+        .build()
+        .map_err(infra)
+}
+
 #[async_trait]
 impl HoldStore for DynamoHolds {
-    async fn hold(&self, r: &Reservation, now: Timestamp, who: &Admission, keep: Timestamp) -> Result<HoldOutcome> {
-        let seat = Update::builder()
-            .table_name(&self.t.names.catalog_table)
-            .set_key(Some(key2(concert_pk(&r.concert), seat_sk(r.date, r.seat))))
-            .update_expression(format!(
-                "SET #status = :held, {HOLDER} = :user, {RESERVATION_ID} = :r, {HOLD_UNTIL} = :until"
-            ))
-            .condition_expression(format!(
-                "attribute_exists({PK}) AND (#status = :available OR (#status = :held AND {HOLD_UNTIL} <= :now))"
-            ))
-            .expression_attribute_names("#status", STATUS)
-            .expression_attribute_values(":held", s(seat_status::HELD))
-            .expression_attribute_values(":available", s(seat_status::AVAILABLE))
-            .expression_attribute_values(":user", s(r.user.to_string()))
-            .expression_attribute_values(":r", s(r.id.to_string()))
-            .expression_attribute_values(":until", n(r.expires_at.millis()))
-            .expression_attribute_values(":now", n(now.millis()))
-            .build()
-            .map_err(infra)?;
-        let record = Put::builder()
+    async fn hold(&self, rs: &[Reservation], now: Timestamp, who: &Admission, keep: Timestamp) -> Result<HoldOutcome> {
+        let Some(first) = rs.first() else { return Ok(HoldOutcome::Held) };
+        let mut items = Vec::with_capacity(rs.len() * 2 + 2);
+        for r in rs {
+            items.push(TransactWriteItem::builder().update(seat_hold(&self.t.names.catalog_table, r, now)?).build());
+            items.push(TransactWriteItem::builder().put(reservation_put(&self.t.names.reservation_table, r)?).build());
+        }
+        // The account's slots, each free at this instant (absent, or its hold has ended):
+        // one update of the account item, which a transaction may touch only once.
+        let mut slots = Update::builder()
             .table_name(&self.t.names.reservation_table)
-            .item(PK, s(r.id.to_string()))
-            .item(USER_ID, s(r.user.to_string()))
-            .item(CONCERT_ID, s(r.concert.as_str()))
-            .item(DATE, s(r.date.to_string()))
-            .item(SEAT_NUMBER, n(r.seat.get()))
-            .item(PRICE, n(r.price.get()))
-            .item(CREATED_AT, n(r.created_at.millis()))
-            .item(HOLD_UNTIL, n(r.expires_at.millis()))
-            .item(SLOT, n(r.slot))
-            .item(STATUS, s(reservation_status::HELD))
-            .item(EXPIRES_AT, n(r.expires_at.plus(KEEP_UNPAID).epoch_seconds_ceil()))
-            .condition_expression(format!("attribute_not_exists({PK})"))
-            .build()
-            .map_err(infra)?;
-        // The account's slot, free at this instant (absent, or its hold has ended).
-        let slot = Update::builder()
-            .table_name(&self.t.names.reservation_table)
-            .set_key(Some(key(account_pk(&r.concert, r.user))))
-            .update_expression("SET #slot = :use")
-            .condition_expression("attribute_not_exists(#slot) OR #slot.#until <= :now")
-            .expression_attribute_names("#slot", slot_attr(r.slot))
+            .set_key(Some(key(account_pk(&first.concert, first.user))))
             .expression_attribute_names("#until", UNTIL)
-            .expression_attribute_values(":use", slot_use(r.id, r.expires_at))
-            .expression_attribute_values(":now", n(now.millis()))
+            .expression_attribute_values(":now", n(now.millis()));
+        let (mut sets, mut conditions) = (Vec::new(), Vec::new());
+        for (i, r) in rs.iter().enumerate() {
+            sets.push(format!("#s{i} = :u{i}"));
+            conditions.push(format!("(attribute_not_exists(#s{i}) OR #s{i}.#until <= :now)"));
+            slots = slots
+                .expression_attribute_names(format!("#s{i}"), slot_attr(r.slot))
+                .expression_attribute_values(format!(":u{i}"), slot_use(r.id, r.expires_at));
+        }
+        let slots = slots
+            .update_expression(format!("SET {}", sets.join(", ")))
+            .condition_expression(conditions.join(" AND "))
             .build()
             .map_err(infra)?;
+        items.push(TransactWriteItem::builder().update(slots).build());
         // The fan's queue token, in the same step: still ACTIVE with its slot, and the slot
         // moved to `keep`. No slot is later than `keep` (a renewal at an earlier instant
         // reaches less far) but by the clock skew between two functions: milliseconds.
@@ -133,15 +156,11 @@ impl HoldStore for DynamoHolds {
             .expression_attribute_values(":keep", n(keep.millis()))
             .build()
             .map_err(infra)?;
-        let items = vec![
-            TransactWriteItem::builder().update(seat).build(),
-            TransactWriteItem::builder().put(record).build(),
-            TransactWriteItem::builder().update(slot).build(),
-            TransactWriteItem::builder().update(token).build(),
-        ];
+        items.push(TransactWriteItem::builder().update(token).build());
+        let last = items.len() - 1;
         Ok(match transact(&self.t.client, items).await? {
             Ok(()) => HoldOutcome::Held,
-            Err(failed) if failed == [3] => HoldOutcome::TokenEnded,
+            Err(failed) if failed == [last] => HoldOutcome::TokenEnded,
             Err(_) => HoldOutcome::SeatTaken,
         })
     }

@@ -1,6 +1,6 @@
-//! Seat holds. A hold is one atomic write that takes the seat only if it is available
-//! *at this instant* (free, or held by a hold whose time has passed) and records the
-//! reservation. Expiry needs no cleanup to be correct; the delayed release message only
+//! Seat holds. A hold is one atomic write that takes its seats (one, or several
+//! together) only if each is available *at this instant* (free, or held by a hold whose
+//! time has passed) and records their reservations. Expiry needs no cleanup to be correct; the delayed release message only
 //! tidies the records.
 
 use std::collections::HashMap;
@@ -11,10 +11,12 @@ use crate::booking::reservation::{Reservation, ReservationState, ReservationStat
 use crate::booking::store::{HoldExpiryScheduler, HoldOutcome, HoldStore};
 use crate::catalog::concert::{Concert, Seat, SeatState, SeatStatus};
 use crate::catalog::store::CatalogStore;
+use crate::catalog::venue::{hall, Spot};
 use crate::error::{Error, Result};
 use crate::glance::Glances;
 use crate::line::token::Admission;
 use crate::retry::{optimistic, retrying, Round};
+use crate::rules::best_available::best_available;
 use crate::rules::seat_limit::AccountSeats;
 use crate::values::clock::{Clock, Timestamp};
 use crate::values::ids::ReservationId;
@@ -37,6 +39,9 @@ pub struct HoldService {
     /// the layout cannot change (`OperatorService::edit`).
     prices: Glances<(ConcertId, ConcertDate), Arc<HashMap<SeatNumber, Won>>>,
 }
+
+/// How many times "best available" chooses again after losing the seats it chose.
+const BEST_AVAILABLE_ROUNDS: usize = 8;
 
 /// Prices, once kept, are kept whatever their age.
 fn for_good<V>(_: &V, _: Duration) -> bool {
@@ -100,64 +105,84 @@ impl HoldService {
         Ok((concert, prices))
     }
 
-    /// Hold a seat for the admitted user. Holding a seat the user already holds answers
-    /// with that hold: a fan who lost the answer to their first request and sends it again
-    /// learns their reservation instead of "seat taken" by themselves.
+    /// Hold a seat for the admitted user: `hold_together` with one seat.
+    pub async fn hold(&self, who: &Admission, date: ConcertDate, seat_number: SeatNumber) -> Result<Reservation> {
+        let mut held = self.hold_together(who, date, &[seat_number]).await?;
+        held.pop().ok_or_else(|| Error::Infrastructure("a hold of one seat held none".into()))
+    }
+
+    /// Hold several seats for the admitted user, all or none, each its own reservation on
+    /// its own slot of the account's seat limit. Holding seats the user already holds
+    /// answers with those holds: a fan who lost the answer to their first request and sends
+    /// it again learns their reservations instead of "seat taken" by themselves.
     ///
     /// One round trip when this instance has glanced at the sale and kept the date's prices
-    /// (ADR 0010): the first attempt reads neither the seat nor the account but assumes the
-    /// seat free and the account's first slot free, as for most fans' first hold, and the
-    /// transaction checks both. Only when it finds either taken are they read, to say why
-    /// or to take the account's next free slot.
-    pub async fn hold(&self, who: &Admission, date: ConcertDate, seat_number: SeatNumber) -> Result<Reservation> {
+    /// (ADR 0010): the first attempt reads neither the seats nor the account but assumes the
+    /// seats free and the account's first slots free, as for most fans' first hold, and the
+    /// transaction checks all of it. Only when it finds any taken are they read, to say why
+    /// or to take the account's next free slots.
+    pub async fn hold_together(
+        &self,
+        who: &Admission,
+        date: ConcertDate,
+        seat_numbers: &[SeatNumber],
+    ) -> Result<Vec<Reservation>> {
+        if seat_numbers.is_empty() || (1..seat_numbers.len()).any(|i| seat_numbers[..i].contains(&seat_numbers[i])) {
+            return Err(Error::InvalidInput("name one seat or more, each once".into()));
+        }
         let (concert, prices) = self.sale_and_prices(&who.concert, date, self.clock.now()).await?;
         if concert.phase_at(self.clock.now()) == crate::rules::sale::Phase::Closed {
             // Closing (early or on time) ends the sale for everyone, admitted fans too.
             return Err(Error::SaleClosed);
         }
         let limit = concert.seat_limit;
-        let assumed = prices.get(&seat_number).map(|&price| Seat {
-            date,
-            number: seat_number,
-            price,
-            state: SeatState::Available,
-        });
+        let assumed: Vec<Option<Seat>> = seat_numbers
+            .iter()
+            .map(|&number| prices.get(&number).map(|&price| Seat { date, number, price, state: SeatState::Available }))
+            .collect();
         let assumed = &assumed;
         optimistic(|attempt| async move {
-            // The first round assumes; after a lost race, the seat and the account are read
+            // The first round assumes; after a lost race, the seats and the account are read
             // again, at once.
-            let (seat, account) = match attempt {
+            let (seats, account) = match attempt {
                 0 => (assumed.clone(), AccountSeats::default()),
                 _ => tokio::try_join!(
-                    retrying(|| self.catalog.seat(&who.concert, date, seat_number)),
+                    futures::future::try_join_all(
+                        seat_numbers.iter().map(|&n| retrying(move || self.catalog.seat(&who.concert, date, n)))
+                    ),
                     retrying(|| self.store.account(&who.concert, who.user))
                 )?,
             };
             let now = self.clock.now();
-            let reservation = match plan_hold(who, date, seat, &account, limit, now, self.hold_for)? {
-                HoldPlan::Take(reservation) => reservation,
-                HoldPlan::Mine(reservation) => {
-                    return match retrying(|| self.store.reservation(reservation)).await? {
+            let reservations = match plan_holds(who, date, &seats, &account, limit, now, self.hold_for)? {
+                HoldPlan::Take(reservations) => reservations,
+                HoldPlan::Mine(ids) => {
+                    let mine = futures::future::try_join_all(ids.iter().map(|&id| retrying(move || self.store.reservation(id))))
+                        .await?;
+                    return match mine.into_iter().collect::<Option<Vec<_>>>() {
                         Some(mine) => {
-                            tracing::info!(user = %who.user, reservation = %reservation, "hold repeated: answered with the live hold");
+                            tracing::info!(user = %who.user, seats = mine.len(), "hold repeated: answered with the live holds");
                             Ok(Round::Done(mine))
                         }
                         None => Err(Error::SeatUnavailable),
                     };
                 }
             };
-            // The slot lasts until the hold ends and, like any request, for the idle timeout.
-            let keep = reservation.expires_at.max(now.plus(self.idle_for)).min(who.active_until);
-            match self.store.hold(&reservation, now, who, keep).await {
+            let ends = reservations.iter().map(|r| r.expires_at).max().unwrap_or(now);
+            // The slot lasts until the holds end and, like any request, for the idle timeout.
+            let keep = ends.max(now.plus(self.idle_for)).min(who.active_until);
+            match self.store.hold(&reservations, now, who, keep).await {
                 Ok(HoldOutcome::Held) => {
-                    tracing::info!(user = %who.user, reservation = %reservation.id, %date, seat = seat_number.get(), "seat held");
-                    // The release message only tidies up: if it is lost, the hold still ends on time.
-                    if let Err(e) = self.expiry.schedule(reservation.id, self.hold_for).await {
-                        tracing::warn!(reservation = %reservation.id, error = %e, "could not schedule hold release");
+                    for r in &reservations {
+                        tracing::info!(user = %who.user, reservation = %r.id, %date, seat = r.seat.get(), "seat held");
+                        // The release message only tidies up: if it is lost, the hold still ends on time.
+                        if let Err(e) = self.expiry.schedule(r.id, self.hold_for).await {
+                            tracing::warn!(reservation = %r.id, error = %e, "could not schedule hold release");
+                        }
                     }
-                    Ok(Round::Done(reservation))
+                    Ok(Round::Done(reservations))
                 }
-                // Taken since we read it: read the seat again, it says who won.
+                // Taken since we read them: read the seats again, they say who won.
                 Ok(HoldOutcome::SeatTaken) => Ok(Round::Lost),
                 Ok(HoldOutcome::NoSuchSeat) => Err(Error::SeatNotFound),
                 // Used up by a payment, past its period or its slot lost: the token (or the
@@ -167,6 +192,37 @@ impl HoldService {
             }
         })
         .await
+    }
+
+    /// Hold the best `count` seats side by side that are free now (`rules::best_available`
+    /// on the date's hall: rows of ten, row 1 nearest the stage), all or none. A choice
+    /// that loses a race to another fan is made again from the seats as they are then.
+    pub async fn hold_best(&self, who: &Admission, date: ConcertDate, count: u8) -> Result<Vec<Reservation>> {
+        if count == 0 {
+            return Err(Error::InvalidInput("count must be 1 or more".into()));
+        }
+        for _ in 0..BEST_AVAILABLE_ROUNDS {
+            let seats = retrying(|| self.catalog.date_seats(&who.concert, date)).await?;
+            if seats.is_empty() {
+                return Err(Error::ScheduleNotFound);
+            }
+            let now = self.clock.now();
+            let free: HashMap<u32, bool> =
+                seats.iter().map(|s| (u32::from(s.number.get()), s.status_at(now) == SeatStatus::Available)).collect();
+            let (hall, stage) = hall(seats.len() as u32);
+            let pick = uuid::Uuid::new_v4().as_u128() as u64;
+            let is_free = |spot: &Spot| free.get(&spot.number).copied().unwrap_or(false);
+            let chosen = best_available(&[&hall], stage.centre_doubled(), u32::from(count), is_free, pick)
+                .ok_or(Error::NoSeatsTogether { count })?;
+            let numbers =
+                chosen.iter().map(|spot| SeatNumber::new(i64::from(spot.number))).collect::<Result<Vec<_>>>()?;
+            match self.hold_together(who, date, &numbers).await {
+                // Taken by another fan between the read and the hold: choose again.
+                Err(Error::SeatUnavailable) => continue,
+                other => return other,
+            }
+        }
+        Err(Error::Contention)
     }
 
     /// The user's own reservation (someone else's reads as not found).
@@ -228,55 +284,68 @@ impl HoldService {
     }
 }
 
-/// What a hold should do, decided from the seat and the account as read.
+/// What a hold should do, decided from the seats and the account as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum HoldPlan {
-    /// The fan's own live hold on this seat: answer with it (a repeated request).
-    Mine(ReservationId),
-    /// Take the seat with this reservation, on the account's free slot.
-    Take(Reservation),
+    /// The fan's own live holds on these seats: answer with them (a repeated request).
+    Mine(Vec<ReservationId>),
+    /// Take the seats with these reservations, each on a free slot of the account.
+    Take(Vec<Reservation>),
 }
 
-/// Can this fan hold this seat at `now`? The rule, pure: a seat that exists, available at
-/// this instant (free, or its hold's time passed), and a free slot of the account's seat
-/// limit. The write that follows is conditional on exactly what this assumed.
-pub fn plan_hold(
+/// Can this fan hold these seats at `now`? The rule, pure: seats that exist, each
+/// available at this instant (free, or its hold's time passed), and as many free slots of
+/// the account's seat limit. The write that follows is conditional on exactly what this
+/// assumed. Seats that are all the fan's own live holds answer with them.
+pub fn plan_holds(
     who: &Admission,
     date: ConcertDate,
-    seat: Option<Seat>,
+    seats: &[Option<Seat>],
     account: &AccountSeats,
     limit: u8,
     now: Timestamp,
     hold_for: Duration,
 ) -> Result<HoldPlan> {
-    let seat = seat.ok_or(Error::SeatNotFound)?;
-    if let SeatState::Held { by, reservation, until } = seat.state {
-        if by == who.user && now < until {
-            return Ok(HoldPlan::Mine(reservation));
-        }
+    let seats: Vec<&Seat> = seats.iter().map(|s| s.as_ref().ok_or(Error::SeatNotFound)).collect::<Result<_>>()?;
+    let mine: Vec<ReservationId> = seats
+        .iter()
+        .filter_map(|seat| match seat.state {
+            SeatState::Held { by, reservation, until } if by == who.user && now < until => Some(reservation),
+            _ => None,
+        })
+        .collect();
+    if mine.len() == seats.len() {
+        return Ok(HoldPlan::Mine(mine));
     }
-    if seat.status_at(now) != SeatStatus::Available {
-        tracing::info!(user = %who.user, concert = %who.concert, %date, seat = seat.number.get(), "hold rejected: seat taken");
+    if let Some(taken) = seats.iter().find(|s| s.status_at(now) != SeatStatus::Available) {
+        tracing::info!(user = %who.user, concert = %who.concert, %date, seat = taken.number.get(), "hold rejected: seat taken");
         return Err(Error::SeatUnavailable);
     }
-    let Some(slot) = account.free_slot(limit, now) else {
+    let slots: Vec<u8> = account.free_slots(limit, now).take(seats.len()).collect();
+    if slots.len() < seats.len() {
         tracing::info!(user = %who.user, concert = %who.concert, limit, "hold rejected: seat limit reached");
         return Err(Error::SeatLimitReached { limit });
-    };
-    Ok(HoldPlan::Take(Reservation {
-        id: ReservationId::random(),
-        user: who.user,
-        concert: who.concert.clone(),
-        date,
-        seat: seat.number,
-        price: seat.price,
-        created_at: now,
-        expires_at: now.plus(hold_for),
-        slot,
-        state: ReservationState::Held,
-        checked_in: None,
-        transferred_from: None,
-    }))
+    }
+    Ok(HoldPlan::Take(
+        seats
+            .iter()
+            .zip(slots)
+            .map(|(seat, slot)| Reservation {
+                id: ReservationId::random(),
+                user: who.user,
+                concert: who.concert.clone(),
+                date,
+                seat: seat.number,
+                price: seat.price,
+                created_at: now,
+                expires_at: now.plus(hold_for),
+                slot,
+                state: ReservationState::Held,
+                checked_in: None,
+                transferred_from: None,
+            })
+            .collect(),
+    ))
 }
 
 #[cfg(test)]

@@ -17,13 +17,14 @@ use crate::wallet::statement::{EntryKind, StatementEntry, Wallet};
 
 #[async_trait]
 pub trait HoldStore: Send + Sync {
-    /// In one step: take the seat for `reservation` if it is available at `now`, take the
-    /// account's slot `reservation.slot` if it is free at `now`, record the reservation,
-    /// and check that `who`'s queue token is still ACTIVE with its slot at `now`, keeping
-    /// its slot moved to `keep_slot_until`, so that a fan deciding to pay is never idle. A used-up or expired token cannot hold.
+    /// In one step, all or nothing: take each reservation's seat if it is available at
+    /// `now`, take the account's slot `reservation.slot` of each if it is free at `now`,
+    /// record the reservations, and check that `who`'s queue token is still ACTIVE with its
+    /// slot at `now`, keeping its slot moved to `keep_slot_until`, so that a fan deciding to
+    /// pay is never idle. A used-up or expired token cannot hold.
     async fn hold(
         &self,
-        reservation: &Reservation,
+        reservations: &[Reservation],
         now: Timestamp,
         who: &Admission,
         keep_slot_until: Timestamp,
@@ -89,8 +90,8 @@ pub trait RefundStore: Send + Sync {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HoldOutcome {
     Held,
-    /// The seat (held by someone else, or sold) or the account's slot was taken at the
-    /// instant of the write: read both again.
+    /// A seat (held by someone else, or sold) or an account's slot was taken at the
+    /// instant of the write: read them again.
     SeatTaken,
     NoSuchSeat,
     /// The queue token is no longer ACTIVE with its slot: used up, expired, or its slot lost.

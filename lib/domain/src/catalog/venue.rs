@@ -282,6 +282,31 @@ fn check_section(s: &Section) -> Result<()> {
     Ok(())
 }
 
+/// How a date without a venue is laid out: one section of its seats in rows of
+/// `HALL_ROW` (as the web app draws them), row 1 nearest the stage; seat numbers run on
+/// from row to row. Best available works on it as on any section.
+pub const HALL_ROW: u32 = 10;
+
+/// The one section of a date of `seats` seats without a venue, and its stage.
+pub fn hall(seats: u32) -> (Section, Area) {
+    let runs = (0..seats.div_ceil(HALL_ROW))
+        .map(|r| Run {
+            row: (r + 1).to_string(),
+            first: r * HALL_ROW + 1,
+            seats: HALL_ROW.min(seats - r * HALL_ROW),
+            at: Point { x: 0, y: r as i32 + 2 },
+            step: (1, 0),
+        })
+        .collect();
+    let section = Section {
+        id: SectionId::parse("HALL").unwrap_or_else(|_| unreachable!("a valid id")),
+        name: Names { en: "Hall".into(), ko: "홀".into() },
+        tier: "ALL".into(),
+        seating: Seating::Rows(runs),
+    };
+    (section, Area { x: 0, y: 0, width: HALL_ROW, height: 1 })
+}
+
 /// A seat or standing place of a venue, as a ticket names it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Spot {

@@ -38,7 +38,12 @@ impl AccountSeats {
 
     /// The lowest slot below `limit` that is free at `now`, if any.
     pub fn free_slot(&self, limit: u8, now: Timestamp) -> Option<u8> {
-        (0..limit).find(|&i| self.slots.get(usize::from(i)).copied().flatten().is_none_or(|s| s.is_free_at(now)))
+        self.free_slots(limit, now).next()
+    }
+
+    /// The slots below `limit` free at `now`, lowest first.
+    pub fn free_slots(&self, limit: u8, now: Timestamp) -> impl Iterator<Item = u8> + '_ {
+        (0..limit).filter(move |&i| self.slots.get(usize::from(i)).copied().flatten().is_none_or(|s| s.is_free_at(now)))
     }
 }
 

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::catalog::store::CatalogStore;
+use crate::rules::seat_limit::SlotUse;
 use crate::testkit::world::{world, World, HOLD};
 use crate::values::ids::{PaymentId, UserId};
 
@@ -370,9 +371,10 @@ fn seat(state: SeatState) -> Option<Seat> {
 fn plan_hold_takes_a_free_seat_on_the_accounts_free_slot_until_the_hold_ends() {
     let who = admitted(UserId::random());
     let (date, now) = (ConcertDate::parse("2026-12-24").unwrap(), Timestamp::from_millis(1_000));
-    let plan = plan_hold(&who, date, seat(SeatState::Available), &AccountSeats::default(), 4, now, HOLD).unwrap();
-    let HoldPlan::Take(r) = plan else { panic!("a free seat is taken: {plan:?}") };
-    assert_eq!((r.user, r.seat.get(), r.price.get(), r.slot), (who.user, 7, 1000, 0));
+    let plan = plan_holds(&who, date, &[seat(SeatState::Available)], &AccountSeats::default(), 4, now, HOLD).unwrap();
+    let HoldPlan::Take(taken) = plan else { panic!("a free seat is taken: {plan:?}") };
+    let r = &taken[0];
+    assert_eq!((taken.len(), r.user, r.seat.get(), r.price.get(), r.slot), (1, who.user, 7, 1000, 0));
     assert_eq!((r.created_at, r.expires_at, r.state), (now, now.plus(HOLD), ReservationState::Held));
 }
 
@@ -381,11 +383,15 @@ fn plan_hold_refuses_a_missing_or_taken_seat_and_a_full_account_and_answers_a_re
     let who = admitted(UserId::random());
     let (date, now) = (ConcertDate::parse("2026-12-24").unwrap(), Timestamp::from_millis(1_000));
     let free = AccountSeats::default();
-    let plan = |seat, account: &AccountSeats, limit| plan_hold(&who, date, seat, account, limit, now, HOLD);
+    let plan = |seat, account: &AccountSeats, limit| plan_holds(&who, date, &[seat], account, limit, now, HOLD);
     assert_eq!(plan(None, &free, 4), Err(Error::SeatNotFound));
     let mine = ReservationId::random();
     let held_until = |by, until| SeatState::Held { by, reservation: mine, until: Timestamp::from_millis(until) };
-    assert_eq!(plan(seat(held_until(who.user, 2_000)), &free, 4), Ok(HoldPlan::Mine(mine)), "the fan's own live hold");
+    assert_eq!(
+        plan(seat(held_until(who.user, 2_000)), &free, 4),
+        Ok(HoldPlan::Mine(vec![mine])),
+        "the fan's own live hold"
+    );
     assert_eq!(plan(seat(held_until(UserId::random(), 2_000)), &free, 4), Err(Error::SeatUnavailable));
     assert!(
         matches!(plan(seat(held_until(UserId::random(), 1_000)), &free, 4), Ok(HoldPlan::Take(_))),
@@ -396,4 +402,102 @@ fn plan_hold_refuses_a_missing_or_taken_seat_and_a_full_account_and_answers_a_re
         Err(Error::SeatUnavailable)
     );
     assert_eq!(plan(seat(SeatState::Available), &free, 0), Err(Error::SeatLimitReached { limit: 0 }), "no free slot");
+}
+
+fn numbered(n: i64, state: SeatState) -> Option<Seat> {
+    seat(state).map(|s| Seat { number: SeatNumber::new(n).unwrap(), ..s })
+}
+
+#[test]
+fn plan_holds_takes_seats_together_on_as_many_free_slots_or_none() {
+    let who = admitted(UserId::random());
+    let (date, now) = (ConcertDate::parse("2026-12-24").unwrap(), Timestamp::from_millis(1_000));
+    let free = |n| numbered(n, SeatState::Available);
+    let used = SlotUse { reservation: ReservationId::random(), until: SlotUse::FOREVER };
+    let one_used = AccountSeats { slots: vec![None, Some(used)] };
+    let plan = plan_holds(&who, date, &[free(3), free(4), free(5)], &one_used, 4, now, HOLD).unwrap();
+    let HoldPlan::Take(taken) = plan else { panic!("{plan:?}") };
+    let got: Vec<(u8, u8)> = taken.iter().map(|r| (r.seat.get(), r.slot)).collect();
+    assert_eq!(got, [(3, 0), (4, 2), (5, 3)], "each seat on its own free slot, lowest first");
+    assert_eq!(
+        plan_holds(&who, date, &[free(3), free(4), free(5), free(6)], &one_used, 4, now, HOLD),
+        Err(Error::SeatLimitReached { limit: 4 }),
+        "four seats need four free slots"
+    );
+    let sold = numbered(4, SeatState::Sold { by: UserId::random(), reservation: ReservationId::random() });
+    assert_eq!(plan_holds(&who, date, &[free(3), sold, free(5)], &one_used, 4, now, HOLD), Err(Error::SeatUnavailable));
+    assert_eq!(plan_holds(&who, date, &[free(3), None], &one_used, 4, now, HOLD), Err(Error::SeatNotFound));
+    let (a, b) = (ReservationId::random(), ReservationId::random());
+    let mine =
+        |n, r| numbered(n, SeatState::Held { by: who.user, reservation: r, until: Timestamp::from_millis(2_000) });
+    assert_eq!(
+        plan_holds(&who, date, &[mine(3, a), mine(4, b)], &one_used, 4, now, HOLD),
+        Ok(HoldPlan::Mine(vec![a, b]))
+    );
+    assert_eq!(
+        plan_holds(&who, date, &[mine(3, a), free(4)], &one_used, 4, now, HOLD),
+        Err(Error::SeatUnavailable),
+        "one of them the fan's own: not a repeat, and the seat is not free"
+    );
+}
+
+fn numbers(list: &[i64]) -> Vec<SeatNumber> {
+    list.iter().map(|&n| SeatNumber::new(n).unwrap()).collect()
+}
+
+#[tokio::test]
+async fn seats_held_together_are_all_held_or_none_and_a_repeat_answers_the_same_holds() {
+    let w = world().await;
+    let (a, _) = w.fan().await;
+    let (b, _) = w.fan().await;
+    let held = w.holds.hold_together(&a, w.date, &numbers(&[11, 12, 13])).await.unwrap();
+    assert_eq!(held.iter().map(|r| (r.seat.get(), r.slot)).collect::<Vec<_>>(), [(11, 0), (12, 1), (13, 2)]);
+    let again = w.holds.hold_together(&a, w.date, &numbers(&[11, 12, 13])).await.unwrap();
+    assert_eq!(again.iter().map(|r| r.id).collect::<Vec<_>>(), held.iter().map(|r| r.id).collect::<Vec<_>>());
+    assert_eq!(
+        w.holds.hold_together(&b, w.date, &numbers(&[14, 13])).await.map(|_| ()),
+        Err(Error::SeatUnavailable),
+        "13 is A's"
+    );
+    let fourteen = w.mem.seat(&w.concert, w.date, SeatNumber::new(14).unwrap()).await.unwrap().unwrap();
+    assert_eq!(fourteen.state, SeatState::Available, "none held: 14 stays free");
+    assert_eq!(
+        w.holds.hold_together(&a, w.date, &numbers(&[14, 15])).await.map(|_| ()),
+        Err(Error::SeatLimitReached { limit: 4 }),
+        "three held and two more"
+    );
+    assert!(matches!(w.holds.hold_together(&b, w.date, &numbers(&[20, 20])).await, Err(Error::InvalidInput(_))));
+    assert!(matches!(w.holds.hold_together(&b, w.date, &[]).await, Err(Error::InvalidInput(_))));
+}
+
+#[tokio::test]
+async fn best_available_holds_seats_side_by_side_in_the_front_rows_and_says_when_there_are_none() {
+    let w = world().await;
+    let (a, _) = w.fan().await;
+    let held = w.holds.hold_best(&a, w.date, 3).await.unwrap();
+    let mut seats: Vec<u8> = held.iter().map(|r| r.seat.get()).collect();
+    seats.sort();
+    assert_eq!((seats[1], seats[2]), (seats[0] + 1, seats[0] + 2), "side by side: {seats:?}");
+    assert_eq!((seats[0] - 1) / 10, (seats[2] - 1) / 10, "in one row of ten: {seats:?}");
+    assert!(seats[2] <= 20, "in the two front rows, nearest the stage: {seats:?}");
+    // Leave one free seat in every run of three: nobody can sit three together.
+    let (b, _) = w.fan().await;
+    let mut taker = b;
+    let mut taken = 0;
+    for n in (3..=50).step_by(3) {
+        if seats.contains(&(n as u8)) {
+            continue;
+        }
+        if taken == 4 {
+            taker = w.fan().await.0;
+            taken = 0;
+        }
+        if w.holds.hold(&taker, w.date, SeatNumber::new(n).unwrap()).await.is_ok() {
+            taken += 1;
+        }
+    }
+    let (c, _) = w.fan().await;
+    assert!(w.holds.hold_best(&c, w.date, 2).await.is_ok(), "two together are still free");
+    let (d, _) = w.fan().await;
+    assert_eq!(w.holds.hold_best(&d, w.date, 3).await.map(|_| ()), Err(Error::NoSeatsTogether { count: 3 }));
 }

@@ -23,7 +23,7 @@ use super::{Memory, State};
 
 #[async_trait]
 impl HoldStore for Memory {
-    async fn hold(&self, r: &Reservation, now: Timestamp, who: &Admission, keep: Timestamp) -> Result<HoldOutcome> {
+    async fn hold(&self, rs: &[Reservation], now: Timestamp, who: &Admission, keep: Timestamp) -> Result<HoldOutcome> {
         self.step("hold", |s| {
             let slot_now = s.slots.get(&who.token).copied();
             let token_ok = s
@@ -31,22 +31,22 @@ impl HoldStore for Memory {
                 .get(&who.token)
                 .is_some_and(|t| matches!(t.state, TokenState::Active { until, .. } if until > now))
                 && slot_now.is_some_and(|end| end > now);
-            let Some(seat) = s.seat_mut(&r.concert, r.date, r.seat) else { return Ok(HoldOutcome::NoSuchSeat) };
-            let free = match seat.state {
-                SeatState::Available => true,
-                SeatState::Held { until, .. } => until <= now,
-                SeatState::Sold { .. } => false,
-            };
-            if !free {
-                return Ok(HoldOutcome::SeatTaken);
-            }
-            let account = s.accounts.entry((r.concert.clone(), r.user)).or_default();
-            let slot = usize::from(r.slot);
-            if account.slots.len() <= slot {
-                account.slots.resize(slot + 1, None);
-            }
-            if account.slots[slot].is_some_and(|u| !u.is_free_at(now)) {
-                return Ok(HoldOutcome::SeatTaken);
+            // Every condition first, as the transaction checks them all before writing.
+            for r in rs {
+                let Some(seat) = s.seat_mut(&r.concert, r.date, r.seat) else { return Ok(HoldOutcome::NoSuchSeat) };
+                let free = match seat.state {
+                    SeatState::Available => true,
+                    SeatState::Held { until, .. } => until <= now,
+                    SeatState::Sold { .. } => false,
+                };
+                let slot_taken = s
+                    .accounts
+                    .get(&(r.concert.clone(), r.user))
+                    .and_then(|a| a.slots.get(usize::from(r.slot)).copied().flatten())
+                    .is_some_and(|u| !u.is_free_at(now));
+                if !free || slot_taken {
+                    return Ok(HoldOutcome::SeatTaken);
+                }
             }
             if !token_ok {
                 return Ok(HoldOutcome::TokenEnded);
@@ -55,12 +55,18 @@ impl HoldStore for Memory {
             if let Some(TokenState::Active { slot_until, .. }) = s.tokens.get_mut(&who.token).map(|t| &mut t.state) {
                 *slot_until = keep;
             }
-            let account = s.accounts.entry((r.concert.clone(), r.user)).or_default();
-            account.slots[slot] = Some(SlotUse { reservation: r.id, until: r.expires_at });
-            if let Some(seat) = s.seat_mut(&r.concert, r.date, r.seat) {
-                seat.state = SeatState::Held { by: r.user, reservation: r.id, until: r.expires_at };
+            for r in rs {
+                let account = s.accounts.entry((r.concert.clone(), r.user)).or_default();
+                let slot = usize::from(r.slot);
+                if account.slots.len() <= slot {
+                    account.slots.resize(slot + 1, None);
+                }
+                account.slots[slot] = Some(SlotUse { reservation: r.id, until: r.expires_at });
+                if let Some(seat) = s.seat_mut(&r.concert, r.date, r.seat) {
+                    seat.state = SeatState::Held { by: r.user, reservation: r.id, until: r.expires_at };
+                }
+                s.reservations.insert(r.id, r.clone());
             }
-            s.reservations.insert(r.id, r.clone());
             Ok(HoldOutcome::Held)
         })
     }
