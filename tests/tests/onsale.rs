@@ -82,6 +82,12 @@ async fn the_pre_queue_is_drawn_into_a_fair_order_once_and_anyone_can_recompute_
     let before = App::at(pre.plus(Duration::from_secs(60))).await;
     let made = create(&before, spec(&id, pre, opens, closes, 50)).await;
     assert_eq!((made.status, &made.body["phase"]), (201, &json!("PRE_QUEUE")), "{made:?}");
+    // The admitter's first tick of the sale fixes the seed and publishes its hash, before
+    // anyone has joined.
+    before.admitter.tick(&ConcertId::parse(&id).unwrap()).await.unwrap();
+    let line = before.get(format!("/concerts/{id}/line")).sign_in(SignIn::Anonymous).await;
+    let committed = line.text("drawCommitment").to_owned();
+    assert_eq!(committed.len(), 64, "a SHA-256, in hex: {line:?}");
 
     // 300 fans join during the pre-queue, from 4 processes.
     let calls: Vec<Call> = (0..300).map(|_| join(&id)).collect();
@@ -143,6 +149,11 @@ async fn the_pre_queue_is_drawn_into_a_fair_order_once_and_anyone_can_recompute_
     let seed = Draw::parse_seed_hex(published.body["seed"].as_str().unwrap()).unwrap();
     let recomputed = Draw { cohort: published.body["cohort"].as_u64().unwrap(), seed };
     assert_eq!(recomputed, draw);
+    assert_eq!(
+        (domain::rules::fair_start::commitment(&seed), published.text("seedCommitment")),
+        (committed.clone(), committed.as_str()),
+        "the seed revealed is the one committed to before the pre-queue closed"
+    );
     let stripes: Vec<u64> = published.body["prequeueStripes"]
         .as_array()
         .expect("the pre-queue's stripes")

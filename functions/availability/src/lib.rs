@@ -33,6 +33,7 @@ async fn draw(s: &Services, raw: &str) -> Result<(u16, Value)> {
     let body = match s.operator.published_draw(&concert).await? {
         Some((d, stripes)) => json!({
             "concertId": concert.as_str(), "cohort": d.cohort, "seed": d.seed_hex(),
+            "seedCommitment": domain::rules::fair_start::commitment(&d.seed),
             "prequeueStripes": stripes, "algorithm": domain::rules::fair_start::ALGORITHM,
         }),
         None => json!({ "concertId": concert.as_str(), "cohort": 0, "seed": null }),

@@ -55,6 +55,7 @@ fn line_json(l: &LineStatus) -> Value {
         "admittedPerMinute": l.pace.per_minute(),
         "pollAfterSeconds": POLL_SECONDS,
         "emptyPlaces": l.empty.iter().map(|e| json!({ "first": e.first, "last": e.last, "every": e.every })).collect::<Vec<_>>(),
+        "drawCommitment": l.draw_commitment,
     })
 }
 

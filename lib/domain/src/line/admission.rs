@@ -148,6 +148,13 @@ impl Admitter {
             _ => retrying(|| self.store.arrivals(concert_id)).await?,
         };
         let mut counters = retrying(|| self.store.counters(concert_id)).await?;
+        if counters.draw.is_none() && counters.committed_seed.is_none() {
+            // The draw's seed is fixed, and its hash published, at the sale's first tick:
+            // before the pre-queue closes, so before anyone knows the cohort (ADR 0016).
+            let seed = repeating(|| self.store.commit_seed(concert_id, *uuid::Uuid::new_v4().as_bytes())).await?;
+            counters.committed_seed = Some(seed);
+            tracing::info!(concert = %concert_id, commitment = %crate::rules::fair_start::commitment(&seed), "draw seed committed");
+        }
         if self.settle(concert_id, &counters, now, &mut report).await? {
             counters = retrying(|| self.store.counters(concert_id)).await?;
         }

@@ -41,8 +41,14 @@ impl Admitter {
         if !repeating(|| self.store.claim_seal(concert, &sealer, now, now.plus(SEAL_LEASE))).await? {
             return Ok(retrying(|| self.store.counters(concert)).await?.draw);
         }
+        // The seed committed to before the pre-queue closed (the admitter's first tick of
+        // the sale fixed it and published its hash); one fixed now if no tick came earlier.
+        let seed = match counters.committed_seed {
+            Some(seed) => seed,
+            None => repeating(|| self.store.commit_seed(concert, *uuid::Uuid::new_v4().as_bytes())).await?,
+        };
         let cohort = repeating(|| self.store.freeze_prequeue(concert)).await?;
-        let draw = Draw { cohort: cohort.taken(), seed: *uuid::Uuid::new_v4().as_bytes() };
+        let draw = Draw { cohort: cohort.taken(), seed };
         if retrying(|| self.store.seal(concert, &draw, &cohort)).await? {
             tracing::info!(concert = %concert, cohort = draw.cohort, "opening draw sealed");
             return Ok(Some(draw));

@@ -34,6 +34,8 @@ pub struct LineStatus {
     pub pace: LinePace,
     /// Places not let in yet that nobody holds, for the fans' own positions.
     pub empty: Vec<EmptyPlaces>,
+    /// SHA-256 of the draw's seed, published before the pre-queue closes.
+    pub draw_commitment: Option<String>,
 }
 
 impl LineStatus {
@@ -119,6 +121,7 @@ impl QueueService {
             active_cap: concert.control.policy(self.policy).active_cap,
             pace,
             empty: counters.empty_places(),
+            draw_commitment: counters.draw_commitment(),
         })
     }
 }

@@ -118,6 +118,9 @@ pub trait AdmitterStore: LineStore {
     /// Seal the opening's draw with the frozen pre-queue (`draw.cohort` = its count), only if
     /// none is sealed; arrivals take the places after `draw.cohort`. False otherwise.
     async fn seal(&self, concert: &ConcertId, draw: &Draw, cohort: &Arrivals) -> Result<bool>;
+    /// Fix the seed the draw will use, unless one is fixed already: the seed now fixed
+    /// (`seed` or the earlier one). Harmless to repeat; racing admitters fix one.
+    async fn commit_seed(&self, concert: &ConcertId, seed: [u8; 16]) -> Result<[u8; 16]>;
     /// Slots whose lease ended at or before `now` (at most `limit`).
     async fn ended_slots(&self, concert: &ConcertId, now: Timestamp, limit: usize) -> Result<Vec<SlotLease>>;
     /// Release the slots and lower `active` by their number, all or none: `Stale` names the

@@ -194,6 +194,7 @@ fn a_fans_position_is_worked_out_from_their_place_and_the_serving_number() {
         active_cap: 200,
         pace: LinePace { per_tick: 50, tick_secs: 2, measured_per_minute: None },
         empty: vec![],
+        draw_commitment: None,
     };
     assert_eq!(status.position_of(101), 0, "next in");
     assert_eq!(status.position_of(150), 49);
@@ -930,4 +931,32 @@ async fn during_a_key_rotation_passes_of_the_previous_key_admit_and_an_unknown_k
     assert_eq!(stranger.authorize(user, with_pass(&pass.value), &w.concert).await, Err(Error::TokenInvalid));
     let both = Presented { token: Some(&raw), pass: Some(&pass.value) };
     assert!(stranger.authorize(user, both, &w.concert).await.is_ok(), "the token admits");
+}
+
+#[tokio::test]
+async fn the_draws_seed_is_committed_at_the_first_tick_of_the_pre_queue_and_the_seal_uses_it() {
+    let w = prequeue_world().await;
+    assert_eq!(w.queue.line(&w.concert).await.unwrap().draw_commitment, None, "nothing fixed before any tick");
+    w.admitter.tick(&w.concert).await.unwrap();
+    let published = w.queue.line(&w.concert).await.unwrap().draw_commitment.expect("published in the pre-queue");
+    issue_many(&w, 7).await;
+    w.admitter.tick(&w.concert).await.unwrap();
+    assert_eq!(w.queue.line(&w.concert).await.unwrap().draw_commitment.as_ref(), Some(&published), "fixed once");
+    w.clock.set(Timestamp::from_millis(2_000_000));
+    let draw = w.admitter.seal(&w.concert).await.unwrap();
+    assert_eq!(
+        crate::rules::fair_start::commitment(&draw.seed),
+        published,
+        "the seed revealed hashes to the commitment"
+    );
+    assert_eq!(w.queue.line(&w.concert).await.unwrap().draw_commitment, Some(published));
+}
+
+#[tokio::test]
+async fn a_sale_sealed_without_an_earlier_tick_commits_its_seed_at_the_seal() {
+    let w = prequeue_world().await;
+    w.clock.set(Timestamp::from_millis(2_000_000));
+    let draw = w.admitter.seal(&w.concert).await.unwrap();
+    let counters = w.mem.counters(&w.concert).await.unwrap();
+    assert_eq!(counters.committed_seed, Some(draw.seed));
 }

@@ -19,6 +19,14 @@ const ROUNDS: u8 = 12;
 /// How a published draw names its algorithm.
 pub const ALGORITHM: &str = "feistel-sha256, 12 rounds, cycle-walking (docs/fair-start.md)";
 
+/// The draw's commitment: SHA-256 of the seed's 16 bytes, as 64 lowercase hex digits.
+/// Published from the sale's first admitter tick, long before the pre-queue closes, and
+/// the seed itself once the sale is over: anyone can check that the seed was fixed before
+/// the cohort was known (docs/fair-start.md, "Checking the commitment").
+pub fn commitment(seed: &[u8; 16]) -> String {
+    crate::values::hex::encode(&Sha256::digest(seed))
+}
+
 /// A sealed draw: the cohort size and the secret seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Draw {

@@ -30,6 +30,9 @@ pub struct LineCounters {
     pub prequeued: u64,
     /// The opening's draw, once sealed; before it, nobody's place is known.
     pub draw: Option<Draw>,
+    /// The seed the draw will use, fixed (and its commitment published) before the
+    /// pre-queue closes; secret until the sale is over, like the sealed seed.
+    pub committed_seed: Option<[u8; 16]>,
     /// The pre-queue's stripes as the seal froze them: a cohort index's dense index.
     pub cohort_stripes: Arrivals,
     /// Fans who joined: the cohort and every arrival number a join took (holes not
@@ -128,6 +131,12 @@ pub enum Standing {
 }
 
 impl LineCounters {
+    /// The published commitment to the draw's seed (`fair_start::commitment`): the sealed
+    /// seed's, or the committed one's before the seal; none before either.
+    pub fn draw_commitment(&self) -> Option<String> {
+        self.draw.map(|d| d.seed).or(self.committed_seed).map(|seed| crate::rules::fair_start::commitment(&seed))
+    }
+
     /// The place number (from 1) of a spot; unknown for the cohort until the draw.
     pub fn place_of(&self, spot: Spot) -> Option<u64> {
         match spot {

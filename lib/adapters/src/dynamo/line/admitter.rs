@@ -139,6 +139,25 @@ impl AdmitterStore for DynamoQueue {
         applied(out)
     }
 
+    async fn commit_seed(&self, concert: &ConcertId, seed: [u8; 16]) -> Result<[u8; 16]> {
+        let out = self
+            .t
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(key(line_pk(concert))))
+            .update_expression(format!("SET {COMMITTED_SEED} = if_not_exists({COMMITTED_SEED}, :seed)"))
+            .expression_attribute_values(":seed", s(domain::values::hex::encode(&seed)))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(sdk)?;
+        let stored = out.attributes().and_then(|a| a.get(COMMITTED_SEED)).and_then(|v| v.as_s().ok());
+        stored
+            .and_then(|hex| Draw::parse_seed_hex(hex))
+            .ok_or_else(|| Error::Infrastructure("a committed seed that does not read".into()))
+    }
+
     async fn record_minute(&self, concert: &ConcertId, minute: i64, totals: LineTotals) -> Result<()> {
         let out = self
             .t

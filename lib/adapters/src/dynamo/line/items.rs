@@ -64,9 +64,17 @@ pub(super) fn counters_of(item: Option<&Item>) -> Result<LineCounters> {
         ),
         _ => Arrivals::default(),
     };
+    let committed_seed = match item.get(COMMITTED_SEED) {
+        Some(AttributeValue::S(hex)) => Some(
+            Draw::parse_seed_hex(hex)
+                .ok_or_else(|| Error::Infrastructure("a line has an unreadable committed seed".into()))?,
+        ),
+        _ => None,
+    };
     Ok(LineCounters {
         prequeued: opt_n(item, PREQUEUED)?.unwrap_or(0),
         draw,
+        committed_seed,
         cohort_stripes,
         issued: opt_n(item, ISSUED)?.unwrap_or(0),
         admitted_through: opt_n(item, ADMITTED_THROUGH)?.unwrap_or(0),

@@ -200,3 +200,10 @@ proptest! {
         prop_assert_eq!(Draw::parse_seed_hex(&hex), Some(seed));
     }
 }
+
+#[test]
+fn the_commitment_is_the_sha256_of_the_seeds_sixteen_bytes_as_published_in_the_docs() {
+    let seed: [u8; 16] = std::array::from_fn(|i| i as u8);
+    // docs/fair-start.md, "Checking the commitment": computed with Python's hashlib.
+    assert_eq!(commitment(&seed), "be45cb2605bf36bebde684841a28f0fd43c69850a3dce5fedba69928ee3a8991");
+}

@@ -204,6 +204,13 @@ impl AdmitterStore for Memory {
         })
     }
 
+    async fn commit_seed(&self, concert: &ConcertId, seed: [u8; 16]) -> Result<[u8; 16]> {
+        self.step("commit_seed", |s| {
+            let line = s.lines.entry(concert.clone()).or_default();
+            Ok(*line.counters.committed_seed.get_or_insert(seed))
+        })
+    }
+
     async fn record_minute(&self, concert: &ConcertId, minute: i64, totals: LineTotals) -> Result<()> {
         let mut s = self.lock()?;
         let slot = s.lines.entry(concert.clone()).or_default().minutes.entry(minute).or_default();
