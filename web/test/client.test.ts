@@ -266,6 +266,30 @@ describe('the API client', () => {
     expect(sent[1].headers).toMatchObject({ authorization: 'Bearer jwt-1', 'x-queue-token': 'q' });
   });
 
+  test('seats held together: the request as built, the same headers as a single hold, the reservations back', async () => {
+    const r = (seatNumber: number) => ({ reservationId: `r-${seatNumber}`, status: 'HELD', concertId: 'c', date: '2026-12-24', seatNumber, price: 1, expiresAt: 'x' });
+    const { client, sent, slept } = fakeApi([problem(503, 'CONTENTION', { 'retry-after': '1' }), ok({ reservations: [r(14), r(15)] }, 201), ok(r(7), 201)]);
+    const fan = new FanApi(client);
+    const held = await fan.holdTogether({ concertId: 'c', date: '2026-12-24', bestAvailable: { count: 2 } }, 'q');
+    expect(held.map((x) => x.seatNumber)).toEqual([14, 15]);
+    // A 503 is retried with the very same request.
+    expect(slept).toEqual([1000]);
+    expect(sent.map((s) => [s.url, JSON.parse(s.body!)])).toEqual([
+      ['/reservations', { concertId: 'c', date: '2026-12-24', bestAvailable: { count: 2 } }],
+      ['/reservations', { concertId: 'c', date: '2026-12-24', bestAvailable: { count: 2 } }],
+    ]);
+    expect(sent[1].headers).toMatchObject({ authorization: 'Bearer jwt-1', 'x-queue-token': 'q' });
+    // A single seat's answer (one Reservation) reads as one hold.
+    expect((await fan.holdTogether({ concertId: 'c', date: '2026-12-24', seatNumbers: [7] }, 'q')).map((x) => x.seatNumber)).toEqual([7]);
+  });
+
+  test('no seats side by side comes back with its code, not retried', async () => {
+    const { client, sent } = fakeApi([problem(409, 'NO_SEATS_TOGETHER')]);
+    const e = await failure(new FanApi(client).holdTogether({ concertId: 'c', date: '2026-12-24', bestAvailable: { count: 4 } }, 'q'));
+    expect(e.code).toBe('NO_SEATS_TOGETHER');
+    expect(sent).toHaveLength(1);
+  });
+
   describe('the admission pass', () => {
     const now = Date.parse('2030-05-01T12:00:00Z');
     const admitted = (expiresAt: string) =>

@@ -47,6 +47,19 @@ describe('what the fan’s browser remembers', () => {
     expect(new FanStore('u2', storage).holds('c')).toEqual([]);
   });
 
+  test('holds made together join the holds in one write, each once, as single holds do', () => {
+    const storage = new MemoryStorage();
+    const store = new FanStore('u1', storage);
+    store.keepHold(hold('a', 1));
+    store.keepHolds([hold('b', 14), hold('c', 15)]);
+    expect(store.holds('c').map((h) => [h.reservationId, h.seatNumber])).toEqual([['a', 1], ['b', 14], ['c', 15]]);
+    // The same holds again (a retry answered with them): no double.
+    store.keepHolds([hold('b', 14), hold('c', 15), hold('c', 15)]);
+    expect(new FanStore('u1', storage).holds('c').map((h) => h.reservationId)).toEqual(['a', 'b', 'c']);
+    store.keepHolds([]);
+    expect(store.holds('c')).toHaveLength(3);
+  });
+
   test('a place in line is kept until left', () => {
     const store = new FanStore('u1', new MemoryStorage());
     store.setPlace('c', { token: 't', place: 3, startPosition: 2, activeUntil: null });

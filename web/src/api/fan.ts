@@ -6,6 +6,8 @@ import type {
   ChargeReceipt,
   ConcertListing,
   ConcertDate,
+  HeldTogether,
+  HoldRequest,
   MovedTicket,
   Payment,
   PaymentsAndRefunds,
@@ -20,6 +22,7 @@ import type {
   TokenIssued,
   TokenStatus,
 } from './types';
+import { heldReservations } from '../domain/together';
 
 const enc = encodeURIComponent;
 
@@ -57,6 +60,16 @@ export class FanApi {
 
   hold(concertId: string, date: string, seatNumber: number, queueToken: string): Promise<Reservation> {
     return this.client.call({ method: 'POST', path: '/reservations', body: { concertId, date, seatNumber }, queueToken });
+  }
+
+  /**
+   * Hold several seats together, all or none (`bestAvailable` or `seatNumbers`, see
+   * domain/together.ts): the reservations held, left to right. Sent with the same headers,
+   * and retried on a 503 the same way, as a single hold.
+   */
+  async holdTogether(request: HoldRequest, queueToken: string): Promise<Reservation[]> {
+    const answer = await this.client.call<Reservation | HeldTogether>({ method: 'POST', path: '/reservations', body: request, queueToken });
+    return heldReservations(answer);
   }
 
   cancel(reservationId: string, queueToken: string): Promise<Reservation> {

@@ -116,6 +116,23 @@ export interface Reservation {
   expiresAt: string;
 }
 
+/**
+ * POST /reservations (docs/openapi.json, HoldRequest): exactly one of `seatNumber` (one seat,
+ * answered with its Reservation), `seatNumbers` (those seats, all or none) and `bestAvailable`
+ * (the best `count` free seats side by side in one row of ten, all or none); the last two are
+ * answered with HeldTogether.
+ */
+export type HoldRequest = { concertId: string; date: string } & (
+  | { seatNumber: number }
+  | { seatNumbers: number[] }
+  | { bestAvailable: { count: number } }
+);
+
+/** A hold of several seats together: one reservation per seat, in the order named (best available: left to right). */
+export interface HeldTogether {
+  reservations: Reservation[];
+}
+
 export interface Balance {
   userId: string;
   balance: number;

@@ -66,8 +66,15 @@ export class FanStore {
   }
 
   keepHold(r: Reservation): void {
+    this.keepHolds([r]);
+  }
+
+  /** Holds made together (or one): each joins the holds once, in one write, as a single hold does. */
+  keepHolds(rs: Reservation[]): void {
+    const ids = new Set(rs.map((r) => r.reservationId));
+    const fresh = [...new Map(rs.map((r) => [r.reservationId, r])).values()];
     this.change((s) => {
-      s.holds = [...s.holds.filter((h) => h.reservationId !== r.reservationId), r];
+      s.holds = [...s.holds.filter((h) => !ids.has(h.reservationId)), ...fresh];
     });
   }
 

@@ -109,6 +109,22 @@ const M = {
   seatsFree: { ko: '선택 가능 {n}석', en: '{n} seats free' },
   legend: { ko: '범례', en: 'Legend' },
   seatTaken: { ko: '{n}번 좌석은 이미 다른 분이 선점했거나 판매되었습니다.', en: 'Seat {n} is already held by someone else or sold.' },
+  heldTogether: {
+    ko: '{seats}번 좌석을 나란히 선점했습니다. {t} 안에 결제해 주세요.',
+    en: 'Held seats {seats} together: they are yours for {t}, pay before then.',
+  },
+  bestAvailable: { ko: '나란히 앉을 좌석 자동 선택', en: 'Best available seats together' },
+  bestAvailableHelp: {
+    ko: '무대에 가장 가까운 한 줄(10석)에서 붙어 있는 빈 좌석을 찾아 한 번에 선점합니다.',
+    en: 'Finds free seats side by side in one row of ten, nearest the stage, and holds them all at once.',
+  },
+  bestAvailableCount: { ko: '좌석 수', en: 'Number of seats' },
+  findTogether: { ko: '나란히 좌석 찾기', en: 'Find seats together' },
+  findingTogether: { ko: '좌석 찾는 중…', en: 'Finding seats…' },
+  bestAvailableFull: {
+    ko: '이 공연에서 한 계정이 잡을 수 있는 {n}석을 이미 선점했거나 구매했습니다.',
+    en: 'You already hold or own {n} seats of this concert, as many as one account may.',
+  },
   heldSeat: { ko: '{n}번 좌석을 선점했습니다. {t} 안에 결제해 주세요.', en: 'Seat {n} is yours for {t}: pay before then.' },
 
   myHolds: { ko: '선점한 좌석', en: 'Your held seats' },

@@ -1,5 +1,6 @@
 // One date's seat map, refreshed every few seconds, beside the fan's holds and wallet.
 // Pressing a free seat holds it; a seat someone else won shows as taken with the reason.
+// "Best available" holds several free seats side by side at once (best-available.ts).
 
 import type { ScreenFactory } from '../../app';
 import { ApiProblem } from '../../api/client';
@@ -7,13 +8,15 @@ import type { Seat } from '../../api/types';
 import { concertById } from '../../fan/concert-info';
 import { turnLost } from '../../fan/turn';
 import { formatWon } from '../../domain/money';
-import { freeCount, priceTiers, seatMap, type Heard, type SeatCell } from '../../domain/seat-map';
+import { freeCount, isLive, priceTiers, seatMap, type Heard, type SeatCell } from '../../domain/seat-map';
+import { DEFAULT_SEAT_LIMIT, bestAvailableRequest, ownedSeats, seatList, togetherChoices } from '../../domain/together';
 import { formatCountdown, formatDay, msUntil } from '../../domain/time';
 import { lang } from '../../i18n/lang';
 import { problemMessage } from '../../i18n/problems';
 import { t } from '../../i18n/messages';
 import { h, fill, setText } from '../../ui/dom';
 import { SeatGrid } from '../../ui/seat-grid';
+import { BestAvailable } from './best-available';
 import { HoldsPanel } from './holds-panel';
 import { SaleWatch } from './sale-watch';
 import { SelectionBar } from './selection-bar';
@@ -26,13 +29,38 @@ export const seatsScreen: ScreenFactory = (app, { concertId, date }, scope) => {
   const store = app.fanStore();
   const place = store.place(concertId);
   const heading = h('h1', { tabindex: -1 }, formatDay(date, lang()));
-  void concertById(app, concertId).then((c) => c && setText(heading, `${c.title} · ${formatDay(date, lang())}`));
+  // The concert's seat limit and the seats the fan owns, once known: how many "best available" offers.
+  let seatLimit: number | null = null;
+  let owned: number | null = null;
+  let offerTogether = () => {};
+  void concertById(app, concertId).then((c) => {
+    if (!c) return;
+    setText(heading, `${c.title} · ${formatDay(date, lang())}`);
+    seatLimit = c.seatLimit;
+    offerTogether();
+  });
   if (!place) {
     const node = h('section', {}, heading, noTurn(app, concertId, problemMessage('TOKEN_MISSING', lang())));
     return { title: t('seatMapTitle'), node };
   }
 
   const grid = new SeatGrid(t('seatMapTitle'), (cell) => void pick(cell));
+  const together = new BestAvailable((count) => findTogether(count));
+  offerTogether = () => {
+    const held = store.holds(concertId).filter((x) => isLive(x, Date.now())).length;
+    together.offer(togetherChoices(seatLimit, held, owned), seatLimit ?? DEFAULT_SEAT_LIMIT);
+  };
+  offerTogether();
+  const userId = app.session()?.userId;
+  if (userId) {
+    void app.fan.tickets(userId).then(
+      (tickets) => {
+        owned = ownedSeats(tickets, concertId);
+        offerTogether();
+      },
+      () => {}, // not known: the limit less the holds is offered, and the service has the last word
+    );
+  }
   const legend = h('ul', { class: 'legend', 'aria-label': t('legend') });
   const free = h('p', { class: 'muted', 'data-testid': 'free-count' });
   let bar: SelectionBar | null = null;
@@ -52,6 +80,7 @@ export const seatsScreen: ScreenFactory = (app, { concertId, date }, scope) => {
     { class: 'seat-map', 'aria-labelledby': 'map-title' },
     h('h2', { id: 'map-title' }, t('seatMapTitle')),
     h('p', { class: 'muted', id: 'map-help' }, t('seatMapHelp'), h('span', { class: 'keyboard-hint' }, ' ', t('seatMapKeys'))),
+    together.node,
     legend,
     h('div', { class: 'stage', 'aria-hidden': 'true' }, t('stage')),
     grid.node,
@@ -69,6 +98,7 @@ export const seatsScreen: ScreenFactory = (app, { concertId, date }, scope) => {
     const cells = seatMap(seats, date, store.holds(concertId), Date.now(), heard);
     grid.update(cells);
     setText(free, t('seatsFree', { n: freeCount(cells) }));
+    offerTogether();
   };
   const refresh = async () => {
     try {
@@ -110,6 +140,26 @@ export const seatsScreen: ScreenFactory = (app, { concertId, date }, scope) => {
       }
       else if (turnLost(app, concertId, e)) return void refresh();
       else app.say(() => app.explain(e), 'error');
+    }
+    await refresh();
+  };
+
+  // Best available: `count` free seats side by side, all or none; each hold joins the
+  // selection as a single hold does.
+  const findTogether = async (count: number) => {
+    if (!sale.takesHolds()) return app.say(() => t('saleNoNewHolds'), 'error');
+    try {
+      const held = await app.fan.holdTogether(bestAvailableRequest(concertId, date, count), place.token);
+      store.keepHolds(held);
+      holds.sync();
+      paint();
+      const first = Math.min(...held.map((r) => Date.parse(r.expiresAt)));
+      const ends = () => formatCountdown(first - Date.now(), lang());
+      if (held.length === 1) app.say(() => t('heldSeat', { n: held[0].seatNumber, t: ends() }));
+      else if (held.length > 1) app.say(() => t('heldTogether', { seats: seatList(held.map((r) => r.seatNumber), lang()), t: ends() }));
+    } catch (e) {
+      if (turnLost(app, concertId, e)) return void refresh();
+      app.say(() => app.explain(e), 'error');
     }
     await refresh();
   };
