@@ -25,6 +25,7 @@ target/release/rush --base "$SERVICE_URL" --users "$users" --workers "$workers" 
 scripts/stack.sh stop "$dir"
 
 scripts/footprint.sh >"$dir/footprint.md"
+target/release/join-cost >"$dir/join-cost.md"
 
 {
   cat docs/benchmarks.intro.md
@@ -44,5 +45,9 @@ scripts/footprint.sh >"$dir/footprint.md"
   echo "## Lambda footprint"
   echo
   cat "$dir/footprint.md"
+  echo
+  echo "## The join's proof of work (docs/join-cost.md)"
+  echo
+  cat "$dir/join-cost.md"
 } >docs/benchmarks.md
 echo "wrote docs/benchmarks.md"

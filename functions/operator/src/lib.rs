@@ -47,8 +47,9 @@ async fn route(s: &Services, req: &Request) -> Result<(u16, Value)> {
         ("POST", ["operator", "concerts", id, "resume"]) => (200, op.resume(&concert(id)?).await?),
         ("POST", ["operator", "concerts", id, "close"]) => (200, op.close(&concert(id)?).await?),
         ("PUT", ["operator", "concerts", id, "admission"]) => {
-            let (k, cap) = body_json::<AdmissionBody>(req)?.numbers()?;
-            (200, op.set_admission(&concert(id)?, k, cap).await?)
+            let body = body_json::<AdmissionBody>(req)?;
+            let (k, cap) = body.numbers()?;
+            (200, op.set_admission(&concert(id)?, k, cap, body.join_work()?).await?)
         }
         _ => return Err(Error::RouteNotFound),
     };

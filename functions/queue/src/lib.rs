@@ -1,8 +1,10 @@
-//! Queue tokens: take a place in a concert's waiting room; and the line's public status,
-//! which waiting fans poll (through a CDN) to work out their own position.
+//! Queue tokens: take a place in a concert's waiting room (after solving the sale's proof
+//! of work, if it asks one: a challenge from `POST /queue/challenges`); and the line's
+//! public status, which waiting fans poll (through a CDN) to work out their own position.
 
 use domain::line::status::{LineStatus, LINE_STATUS_MAX_AGE_SECONDS, POLL_SECONDS};
 use domain::line::token::{TokenStatus, TokenView};
+use domain::rules::join_work::Proof;
 use domain::rules::sale::Phase;
 use domain::values::ids::{ConcertId, UserId};
 use domain::{Error, Result};
@@ -19,12 +21,28 @@ struct IssueBody {
     concert_id: String,
     /// Optional; if sent it must be the caller (the user comes from the sign-in).
     user_id: Option<String>,
+    /// The solved challenge, when the sale asks a proof of work.
+    proof_of_work: Option<ProofBody>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProofBody {
+    challenge: String,
+    nonce: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ChallengeBody {
+    concert_id: String,
 }
 
 pub async fn handle(s: &Services, req: Request) -> Response<Body> {
     let path = segments(&req);
     match (req.method().as_str(), path.as_slice()) {
         ("POST", ["queue", "tokens"]) => respond(issue(s, &req).await),
+        ("POST", ["queue", "challenges"]) => respond(challenge(s, &req).await),
         ("GET", ["queue", "tokens", "current"]) => respond(current(s, &req).await),
         ("GET", ["concerts", concert, "line"]) => {
             cache_publicly(respond(line(s, concert).await), LINE_STATUS_MAX_AGE_SECONDS)
@@ -66,10 +84,28 @@ async fn issue(s: &Services, req: &Request) -> Result<(u16, Value)> {
         who.must_be(UserId::parse(named)?)?;
     }
     let concert = ConcertId::parse(&body.concert_id)?;
-    let (view, created) = s.queue.issue(who.user, &concert).await?;
+    let proof = body.proof_of_work.map(|p| Proof { challenge: p.challenge, nonce: p.nonce });
+    let (view, created) = s.queue.issue_with(who.user, &concert, proof.as_ref()).await?;
     let mut out = view_json(&view);
     out["token"] = json!(view.token.to_string());
     Ok((if created { 201 } else { 200 }, out))
+}
+
+/// A proof-of-work challenge for the caller to solve before joining (stored nowhere).
+async fn challenge(s: &Services, req: &Request) -> Result<(u16, Value)> {
+    let who = caller(req)?;
+    let body: ChallengeBody = body_json(req)?;
+    let concert = ConcertId::parse(&body.concert_id)?;
+    let c = s.queue.challenge(who.user, &concert).await?;
+    Ok((
+        201,
+        json!({
+            "concertId": concert.as_str(),
+            "challenge": s.queue.seal_challenge(&c),
+            "bits": c.bits,
+            "expiresAt": c.expires.to_rfc3339(),
+        }),
+    ))
 }
 
 async fn current(s: &Services, req: &Request) -> Result<(u16, Value)> {

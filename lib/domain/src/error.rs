@@ -29,6 +29,10 @@ pub enum Error {
     TokenNotActive,
     #[error("the queue token was issued for another concert")]
     TokenWrongConcert,
+    #[error("this sale asks a proof of work to join: get a challenge (GET /queue/challenge), solve it at {bits} bits, and send it with the join")]
+    WorkRequired { bits: u8 },
+    #[error("the proof of work is not valid: not this service's challenge, for another fan or sale, expired, easier than the sale asks, or not solved")]
+    WorkInvalid,
 
     #[error("no such concert")]
     ConcertNotFound,

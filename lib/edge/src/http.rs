@@ -30,6 +30,8 @@ pub fn status_and_code(e: &Error) -> (u16, &'static str) {
         Error::TokenExpired => (410, "TOKEN_EXPIRED"),
         Error::TokenNotActive => (403, "TOKEN_NOT_ACTIVE"),
         Error::TokenWrongConcert => (403, "TOKEN_WRONG_CONCERT"),
+        Error::WorkRequired { .. } => (428, "PROOF_OF_WORK_REQUIRED"),
+        Error::WorkInvalid => (403, "PROOF_OF_WORK_INVALID"),
         Error::ConcertNotFound => (404, "CONCERT_NOT_FOUND"),
         Error::SaleNotOpen => (409, "SALE_NOT_OPEN"),
         Error::SaleClosed => (409, "SALE_CLOSED"),

@@ -61,6 +61,8 @@ struct SaleBody {
 pub struct AdmissionBody {
     pub admit_per_tick: Option<i64>,
     pub active_cap: Option<i64>,
+    /// The proof of work a join costs, in bits (0: none).
+    pub proof_of_work_bits: Option<i64>,
 }
 
 fn instant(name: &str, raw: &str) -> Result<Timestamp> {
@@ -77,6 +79,10 @@ impl AdmissionBody {
             self.admit_per_tick.map(|v| small("admitPerTick", v)).transpose()?,
             self.active_cap.map(|v| small("activeCap", v)).transpose()?,
         ))
+    }
+
+    pub fn join_work(&self) -> Result<Option<u8>> {
+        self.proof_of_work_bits.map(|v| small("proofOfWorkBits", v)).transpose()
     }
 }
 
@@ -113,6 +119,7 @@ impl SpecBody {
             Some(a) => a.numbers()?,
             None => (None, None),
         };
+        let join_work = self.admission.as_ref().map(AdmissionBody::join_work).transpose()?.flatten().unwrap_or(0);
         Ok(ConcertSpec {
             id: ConcertId::parse(id)?,
             title: self.title,
@@ -133,6 +140,7 @@ impl SpecBody {
             },
             admit_per_tick,
             active_cap,
+            join_work,
             refund_policy: match &self.refund_policy {
                 Some(v) => RefundPolicy::from_json(v)?,
                 None => RefundPolicy::standard(),
@@ -149,6 +157,7 @@ pub fn concert_json(c: &Concert, now: Timestamp) -> Value {
         "title": c.title,
         "venue": c.venue,
         "seatLimit": c.seat_limit,
+        "proofOfWorkBits": c.control.join_work,
         "phase": c.phase_at(now).as_str(),
         "preQueueAt": c.sale.prequeue_at.to_rfc3339(),
         "opensAt": c.sale.opens_at.to_rfc3339(),

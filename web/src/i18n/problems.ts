@@ -71,6 +71,14 @@ export const PROBLEM_MESSAGES: Record<string, Sentence> = {
     ko: '이 공연에서 한 계정이 잡을 수 있는 좌석 수를 모두 채웠습니다.',
     en: 'You already hold or own as many seats of this concert as one account may.',
   },
+  PROOF_OF_WORK_REQUIRED: {
+    ko: '이 공연은 대기열에 들어가기 전에 브라우저가 잠시 계산을 해야 합니다. 다시 시도해 주세요.',
+    en: 'This sale asks your browser to do a moment of work before joining the line. Please try again.',
+  },
+  PROOF_OF_WORK_INVALID: {
+    ko: '대기열 입장 확인에 실패했습니다. 다시 시도해 주세요.',
+    en: 'The check before joining the line did not pass. Please try again.',
+  },
   NO_SEATS_TOGETHER: {
     ko: '나란히 붙은 빈 좌석이 그만큼 없습니다. 매수를 줄이거나 좌석을 직접 골라 주세요.',
     en: 'Not that many free seats side by side: ask for fewer, or pick seats yourself.',

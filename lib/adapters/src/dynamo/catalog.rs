@@ -72,6 +72,7 @@ fn concert_of(item: &Item, id: ConcertId) -> Result<Concert> {
             paused: flag(PAUSED),
             admit_per_tick: opt_n(item, ADMIT_PER_TICK)?,
             active_cap: opt_n(item, ACTIVE_CAP)?,
+            join_work: opt_n(item, JOIN_WORK)?.unwrap_or(0),
         },
         sold_out: flag(SOLD_OUT),
         version: opt_n(item, VERSION)?.unwrap_or(0),
@@ -126,6 +127,7 @@ fn concert_attrs(c: &Concert, mut item: Item) -> Item {
     if let Some(cap) = c.control.active_cap {
         item.insert(ACTIVE_CAP.into(), n(cap));
     }
+    item.insert(JOIN_WORK.into(), n(c.control.join_work));
     item
 }
 

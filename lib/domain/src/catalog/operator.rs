@@ -126,12 +126,15 @@ impl OperatorService {
         id: &ConcertId,
         admit_per_tick: Option<u32>,
         active_cap: Option<u32>,
+        join_work: Option<u8>,
     ) -> Result<Concert> {
         if admit_per_tick.is_some_and(|k| !(1..=MAX_ADMIT_PER_TICK).contains(&k))
             || active_cap.is_some_and(|c| !(1..=MAX_ACTIVE_CAP).contains(&c))
+            || join_work.is_some_and(|w| w > crate::rules::join_work::MAX_BITS)
         {
             return Err(Error::InvalidInput(format!(
-                "admitPerTick is 1 to {MAX_ADMIT_PER_TICK}, activeCap 1 to {MAX_ACTIVE_CAP}"
+                "admitPerTick is 1 to {MAX_ADMIT_PER_TICK}, activeCap 1 to {MAX_ACTIVE_CAP}, proofOfWorkBits 0 to {}",
+                crate::rules::join_work::MAX_BITS
             )));
         }
         // Nobody is admitted any more: numbers set now would only mislead the operator.
@@ -141,6 +144,7 @@ impl OperatorService {
         self.change(id, |c| {
             c.control.admit_per_tick = admit_per_tick.or(c.control.admit_per_tick);
             c.control.active_cap = active_cap.or(c.control.active_cap);
+            c.control.join_work = join_work.unwrap_or(c.control.join_work);
         })
         .await
     }

@@ -33,6 +33,8 @@ pub struct ConcertSpec {
     pub sale: SaleWindow,
     pub admit_per_tick: Option<u32>,
     pub active_cap: Option<u32>,
+    /// The proof of work a join costs, in bits; 0: none.
+    pub join_work: u8,
     pub refund_policy: RefundPolicy,
     /// The concert's picture for its card: an `https://` URL (the operator's own host).
     pub image: Option<String>,
@@ -111,6 +113,9 @@ impl ConcertSpec {
         if self.admit_per_tick.is_some_and(|k| !(1..=MAX_ADMIT_PER_TICK).contains(&k)) {
             return Err(invalid(format!("admitPerTick is 1 to {MAX_ADMIT_PER_TICK}")));
         }
+        if self.join_work > crate::rules::join_work::MAX_BITS {
+            return Err(invalid(format!("proofOfWorkBits is 0 to {}", crate::rules::join_work::MAX_BITS)));
+        }
         if self.active_cap.is_some_and(|c| !(1..=MAX_ACTIVE_CAP).contains(&c)) {
             return Err(invalid(format!("activeCap is 1 to {MAX_ACTIVE_CAP}")));
         }
@@ -165,6 +170,7 @@ impl ConcertSpec {
                 paused: before.is_some_and(|b| b.control.paused),
                 admit_per_tick: self.admit_per_tick,
                 active_cap: self.active_cap,
+                join_work: self.join_work,
             },
             sold_out: before.is_some_and(|b| b.sold_out),
             version: before.map_or(0, |b| b.version + 1),
@@ -205,6 +211,7 @@ pub fn demo_spec(now: Timestamp) -> Result<ConcertSpec> {
         sale: SaleWindow { prequeue_at: now, opens_at: now, closes_at },
         admit_per_tick: None,
         active_cap: None,
+        join_work: 0,
         refund_policy: RefundPolicy::standard(),
         image: None,
     })

@@ -9,17 +9,44 @@ use crate::line::service::{Glance, QueueService};
 use crate::line::store::CreateOutcome;
 use crate::line::token::{Token, TokenState, TokenView};
 use crate::retry::{optimistic, retrying, Round};
+use crate::rules::join_work::{check, Challenge, Proof};
 use crate::rules::line::{Spot, Standing};
 use crate::rules::pace::LinePace;
 use crate::rules::sale::Phase;
 use crate::values::ids::{ConcertId, TokenId, UserId};
 
 impl QueueService {
+    /// `issue_with` without a proof of work: for sales that ask none.
+    pub async fn issue(&self, user: UserId, concert_id: &ConcertId) -> Result<(TokenView, bool)> {
+        self.issue_with(user, concert_id, None).await
+    }
+
+    /// A challenge for `user` to solve before joining `concert_id` (`rules::join_work`):
+    /// its wire form, signed in-process, at the sale's difficulty now. Nothing is stored.
+    pub async fn challenge(&self, user: UserId, concert_id: &ConcertId) -> Result<Challenge> {
+        let Glance { concert, .. } = self.glance(concert_id).await?;
+        let salt = uuid::Uuid::new_v4().as_u128().to_le_bytes();
+        let mut eight = [0u8; 8];
+        eight.copy_from_slice(&salt[..8]);
+        Ok(Challenge::issue(concert_id.clone(), user, concert.control.join_work, self.clock.now(), eight))
+    }
+
+    /// A challenge's wire form, signed with the admission key.
+    pub fn seal_challenge(&self, challenge: &Challenge) -> String {
+        challenge.seal(&self.key)
+    }
+
     /// Take a place in the concert's line, or get back the live token the user already has.
     /// During the pre-queue the place is an index the opening's draw will place; after the
-    /// opening, an arrival number behind the whole cohort. Returns the view and whether the
-    /// token is new.
-    pub async fn issue(&self, user: UserId, concert_id: &ConcertId) -> Result<(TokenView, bool)> {
+    /// opening, an arrival number behind the whole cohort. A new place costs the proof of
+    /// work the sale asks (checked in-process, before any write); a fan already in line is
+    /// answered with their token for nothing. Returns the view and whether the token is new.
+    pub async fn issue_with(
+        &self,
+        user: UserId,
+        concert_id: &ConcertId,
+        proof: Option<&Proof>,
+    ) -> Result<(TokenView, bool)> {
         // Independent reads, at once: the sale and its line (a glance: ADR 0009) and the
         // user's earlier token, if any.
         let (Glance { concert, counters: glanced, .. }, previous) =
@@ -53,6 +80,7 @@ impl QueueService {
                 Phase::Closed => return Err(Error::SaleClosed),
                 Phase::PreQueue | Phase::OnSale | Phase::Paused => {}
             }
+            check(proof, &self.key, (concert_id, user), concert.control.join_work, now)?;
             // One number per join: a write refused by a conflict or a throttle applied
             // nothing, so it is sent again with the same token and number. A number whose
             // token is never written (a concurrent join of the same fan won, or we died) is

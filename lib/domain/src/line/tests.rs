@@ -960,3 +960,34 @@ async fn a_sale_sealed_without_an_earlier_tick_commits_its_seed_at_the_seal() {
     let counters = w.mem.counters(&w.concert).await.unwrap();
     assert_eq!(counters.committed_seed, Some(draw.seed));
 }
+
+#[tokio::test]
+async fn a_sale_that_asks_a_proof_of_work_lets_in_only_solved_challenges_and_a_fan_in_line_pays_once() {
+    use crate::rules::join_work::{solves, Proof};
+    let w = world(100, 1000).await;
+    let store: Arc<dyn CatalogStore> = w.mem.clone();
+    let concert = store.concert(&w.concert).await.unwrap().unwrap();
+    let mut hard = concert.clone();
+    hard.control.join_work = 8;
+    hard.version += 1;
+    assert!(store.update_concert(&concert, &hard).await.unwrap());
+    let user = UserId::random();
+    assert_eq!(w.queue.issue(user, &w.concert).await.map(|_| ()), Err(Error::WorkRequired { bits: 8 }));
+    let challenge = w.queue.challenge(user, &w.concert).await.unwrap();
+    assert_eq!(challenge.bits, 8);
+    let wire = w.queue.seal_challenge(&challenge);
+    let nonce = (0..).find(|&n| solves(&wire, n, 8)).unwrap();
+    let wrong = (0..).find(|&n| !solves(&wire, n, 8)).unwrap();
+    let proof = |nonce| Proof { challenge: wire.clone(), nonce };
+    assert_eq!(w.queue.issue_with(user, &w.concert, Some(&proof(wrong))).await.map(|_| ()), Err(Error::WorkInvalid));
+    let other = UserId::random();
+    assert_eq!(
+        w.queue.issue_with(other, &w.concert, Some(&proof(nonce))).await.map(|_| ()),
+        Err(Error::WorkInvalid),
+        "a solution is its own fan's"
+    );
+    let (view, created) = w.queue.issue_with(user, &w.concert, Some(&proof(nonce))).await.unwrap();
+    assert!(created);
+    let (again, created) = w.queue.issue(user, &w.concert).await.unwrap();
+    assert_eq!((again.token, created), (view.token, false), "in line already: answered for nothing");
+}

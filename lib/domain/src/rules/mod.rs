@@ -5,6 +5,7 @@ pub mod arrivals;
 pub mod best_available;
 pub mod door;
 pub mod fair_start;
+pub mod join_work;
 pub mod line;
 pub mod pace;
 pub mod pass;

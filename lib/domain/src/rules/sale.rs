@@ -67,6 +67,8 @@ pub struct SaleControl {
     pub paused: bool,
     pub admit_per_tick: Option<u32>,
     pub active_cap: Option<u32>,
+    /// The proof of work a join costs, in bits (`rules::join_work`); 0: none.
+    pub join_work: u8,
 }
 
 impl SaleControl {

@@ -67,6 +67,8 @@ pub const SEAT_LIMIT: &str = "seatLimit";
 pub const SEAT_NUMBER: &str = "seatNumber";
 pub const SEATS: &str = "seats";
 pub const SEED: &str = "seed";
+/// A sale's proof of work per join, in bits (absent: 0, none).
+pub const JOIN_WORK: &str = "joinWorkBits";
 /// The draw's seed fixed before the pre-queue closes (hex), its hash published.
 pub const COMMITTED_SEED: &str = "committedSeed";
 pub const SEQ: &str = "seq";

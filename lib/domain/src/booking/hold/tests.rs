@@ -479,7 +479,8 @@ async fn best_available_holds_seats_side_by_side_in_the_front_rows_and_says_when
     seats.sort();
     assert_eq!((seats[1], seats[2]), (seats[0] + 1, seats[0] + 2), "side by side: {seats:?}");
     assert_eq!((seats[0] - 1) / 10, (seats[2] - 1) / 10, "in one row of ten: {seats:?}");
-    assert!(seats[2] <= 20, "in the two front rows, nearest the stage: {seats:?}");
+    // The 8 best disjoint blocks of 3 fit in the three front rows (3 a row): one of them.
+    assert!(seats[2] <= 30, "in the three front rows, nearest the stage: {seats:?}");
     // Leave one free seat in every run of three: nobody can sit three together.
     let (b, _) = w.fan().await;
     let mut taker = b;

@@ -28,6 +28,7 @@ fn spec() -> ConcertSpec {
         sale: SaleWindow { prequeue_at: start, opens_at: start.plus(HOUR), closes_at: start.plus(HOUR * 24) },
         admit_per_tick: None,
         active_cap: None,
+        join_work: 0,
         refund_policy: crate::rules::refund_policy::RefundPolicy::standard(),
         image: None,
     }
@@ -189,13 +190,17 @@ async fn live_control_pauses_resumes_changes_numbers_and_closes_early() {
     w.clock.set(spec().sale.opens_at);
     assert_eq!(w.operator.pause(&spec().id).await.unwrap().phase_at(w.clock.now()), Phase::Paused);
     assert_eq!(w.operator.resume(&spec().id).await.unwrap().phase_at(w.clock.now()), Phase::OnSale);
-    let c = w.operator.set_admission(&spec().id, Some(7), None).await.unwrap();
+    let c = w.operator.set_admission(&spec().id, Some(7), None, None).await.unwrap();
     assert_eq!(c.control.policy(w.operator.defaults), QueuePolicy { admit_per_tick: 7, ..w.operator.defaults });
-    assert!(matches!(w.operator.set_admission(&spec().id, Some(0), None).await, Err(Error::InvalidInput(_))));
+    assert!(matches!(w.operator.set_admission(&spec().id, Some(0), None, None).await, Err(Error::InvalidInput(_))));
     let closed = w.operator.close(&spec().id).await.unwrap();
     assert_eq!(closed.phase_at(w.clock.now()), Phase::Closed);
     assert_eq!(closed.sale.closes_at, w.clock.now());
-    assert_eq!(w.operator.set_admission(&spec().id, Some(9), None).await, Err(Error::SaleClosed), "nobody to admit");
+    assert_eq!(
+        w.operator.set_admission(&spec().id, Some(9), None, None).await,
+        Err(Error::SaleClosed),
+        "nobody to admit"
+    );
     let numbers = w.operator.numbers(&spec().id).await.unwrap();
     assert_eq!((numbers.phase, numbers.dates.len(), numbers.dates[0].total), (Phase::Closed, 2, 50));
 }

@@ -60,7 +60,7 @@ fn the_operators_numbers_override_the_defaults() {
         idle_for: std::time::Duration::from_secs(300),
         tick_every: std::time::Duration::from_secs(5),
     };
-    let c = SaleControl { paused: false, admit_per_tick: Some(7), active_cap: None };
+    let c = SaleControl { paused: false, admit_per_tick: Some(7), active_cap: None, join_work: 0 };
     let p = c.policy(defaults);
     assert_eq!((p.admit_per_tick, p.active_cap, p.active_for), (7, 1_000, defaults.active_for));
 }
