@@ -8,6 +8,7 @@ import type {
   ConcertDate,
   HeldTogether,
   HoldRequest,
+  JoinChallenge,
   MovedTicket,
   Payment,
   PaymentsAndRefunds,
@@ -23,6 +24,7 @@ import type {
   TokenStatus,
 } from './types';
 import { heldReservations } from '../domain/together';
+import type { ProofOfWork } from '../domain/join-work';
 
 const enc = encodeURIComponent;
 
@@ -34,8 +36,19 @@ export class FanApi {
     return r.concerts;
   }
 
-  joinLine(concertId: string): Promise<TokenIssued> {
-    return this.client.call({ method: 'POST', path: '/queue/tokens', body: { concertId } });
+  /**
+   * Take a place in the line (or get back one's live token). A sale that asks a proof of work
+   * (proofOfWorkBits > 0) wants `proofOfWork`, a solved challenge (`joinChallenge`), with a new
+   * place: else 428 PROOF_OF_WORK_REQUIRED; a wrong or expired one is 403 PROOF_OF_WORK_INVALID.
+   */
+  joinLine(concertId: string, proofOfWork?: ProofOfWork): Promise<TokenIssued> {
+    const body = proofOfWork ? { concertId, proofOfWork: { challenge: proofOfWork.challenge, nonce: proofOfWork.nonce } } : { concertId };
+    return this.client.call({ method: 'POST', path: '/queue/tokens', body });
+  }
+
+  /** A proof-of-work challenge for this sale (signed in, no queue token): solve it, then join with it. */
+  joinChallenge(concertId: string): Promise<JoinChallenge> {
+    return this.client.call({ method: 'POST', path: '/queue/challenges', body: { concertId } });
   }
 
   placeInLine(queueToken: string): Promise<TokenStatus> {

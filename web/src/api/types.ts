@@ -14,6 +14,21 @@ export interface Concert {
   opensAt: string;
   closesAt: string;
   refundPolicy: RefundPolicy;
+  /**
+   * The proof of work a join of this sale costs, in bits (0..24; 0: none): about 2^bits
+   * SHA-256 hashes, solved before POST /queue/tokens (domain/join-work.ts). Absent from an older server.
+   */
+  proofOfWorkBits?: number;
+}
+
+/** POST /queue/challenges: a challenge to solve (and send back unchanged) before joining; good for 5 minutes. */
+export interface JoinChallenge {
+  concertId: string;
+  /** Opaque: sent back as it came, with the nonce found. */
+  challenge: string;
+  /** The zero bits the hash must start with (0: any nonce solves it). */
+  bits: number;
+  expiresAt: string;
 }
 
 /** A concert as GET /concerts lists it: with its dates and prices when the listing gives them. */
@@ -226,6 +241,8 @@ export interface PriceTier {
 export interface AdmissionNumbers {
   admitPerTick?: number | null;
   activeCap?: number | null;
+  /** The proof of work a join costs, in bits, 0 to 24 (0: none); left out: unchanged (never null). */
+  proofOfWorkBits?: number;
 }
 
 export interface ConcertSpec {

@@ -4,6 +4,7 @@
 // POST /operator/concerts (create) and PUT /operator/concerts/{id} (edit) take.
 
 import type { ConcertNumbers, ConcertSpec, RefundPolicy } from '../api/types';
+import { admissionBody } from './admission';
 import { parseWon } from './money';
 import { STANDARD_REFUND_POLICY, refundFormValues, refundPolicyOf, samePolicy, type RefundFormValues } from './refund-policy';
 
@@ -22,6 +23,8 @@ export interface ConcertFormValues {
   closesAt: string;
   admitPerTick: string;
   activeCap: string;
+  /** The proof of work a join costs, in bits (0..24, 0: none); empty: the default (none) or, on an edit, unchanged. */
+  proofOfWorkBits?: string;
   /**
    * The instants an edit read (to the millisecond): sent back exactly while their input still
    * shows the same second, so an untouched opening never counts as moved (409 SALE_STARTED).
@@ -62,6 +65,7 @@ export function newConcertValues(now: number, idSuffix: string): ConcertFormValu
     closesAt: localInputValue(new Date(now + 7 * DAY)),
     admitPerTick: '',
     activeCap: '',
+    proofOfWorkBits: '',
     refund: refundFormValues(STANDARD_REFUND_POLICY),
     imageUrl: '',
   };
@@ -86,6 +90,7 @@ export function formValuesOf(n: ConcertNumbers): ConcertFormValues {
     closesAt: local(n.closesAt),
     admitPerTick: String(n.admission.admitPerTick),
     activeCap: String(n.admission.activeCap),
+    proofOfWorkBits: n.proofOfWorkBits === undefined ? '' : String(n.proofOfWorkBits),
     readTimes: { preQueueAt: n.preQueueAt, opensAt: n.opensAt, closesAt: n.closesAt },
     refundPolicy: n.refundPolicy,
     refund: refundFormValues(n.refundPolicy),
@@ -118,7 +123,7 @@ export function specOf(v: ConcertFormValues): ConcertSpec {
       opensAt: instant(v.opensAt, v.readTimes?.opensAt) ?? '',
       closesAt: instant(v.closesAt, v.readTimes?.closesAt) ?? '',
     },
-    admission: { admitPerTick: num(v.admitPerTick), activeCap: num(v.activeCap) },
+    admission: admissionBody(num(v.admitPerTick), num(v.activeCap), v.proofOfWorkBits ?? ''),
   };
   // Left out when empty: no picture (on an edit, the picture removed).
   const imageUrl = v.imageUrl?.trim() ?? '';

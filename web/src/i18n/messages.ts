@@ -58,6 +58,7 @@ const M = {
   joinLine: { ko: '대기열 참여', en: 'Join the line' },
   backToLine: { ko: '내 순서로 돌아가기', en: 'Back to my place in line' },
   joinLineFor: { ko: '{title} 대기열 참여', en: 'Join the line for {title}' },
+  joinChecking: { ko: '대기열에 들어가기 전에 브라우저를 확인하고 있습니다…', en: 'Checking your browser before you join the line…' },
 
   lineTitle: { ko: '대기열', en: 'In line' },
   lineAhead: { ko: '내 앞에 {n}명', en: '{n} ahead of you' },
@@ -433,6 +434,10 @@ const M = {
   opAdmission: { ko: '입장 설정 (비우면 기본값)', en: 'Admission (empty: the defaults)' },
   opAdmitPerTick: { ko: '회당 입장 인원', en: 'Admitted per tick' },
   opActiveCap: { ko: '동시 입장 한도', en: 'Active at once, at most' },
+  opProofOfWorkBits: { ko: '입장 전 작업 증명 (비트, 0 = 끔)', en: 'Proof of work per join (bits, 0 = off)' },
+  opProofOfWork: { ko: '입장 전 작업 증명', en: 'Proof of work per join' },
+  opProofOfWorkValue: { ko: '{n}비트 (해시 약 {hashes}회)', en: '{n} bits (about {hashes} hashes)' },
+  opProofOfWorkOff: { ko: '끔', en: 'Off' },
   opCreate: { ko: '공연 만들기', en: 'Create concert' },
   opCreated: { ko: '공연을 만들었습니다.', en: 'Concert created.' },
   opEdit: { ko: '공연 수정', en: 'Edit concert' },

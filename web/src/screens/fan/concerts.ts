@@ -15,7 +15,7 @@ import { datesSummary, priceRange, splitEnded } from '../../domain/discovery';
 import { cardImage } from '../../domain/image-url';
 import { formatCountdown, formatMoment, msUntil } from '../../domain/time';
 import { h, fill, setText } from '../../ui/dom';
-import { loadingText, phaseBadge, whileBusy } from '../../ui/widgets';
+import { isBusy, loadingText, phaseBadge, whileBusy } from '../../ui/widgets';
 
 export const concertsScreen: ScreenFactory = (app, _params, scope) => {
   const list = h('ul', { class: 'concert-list', 'aria-live': 'off' });
@@ -111,8 +111,11 @@ class ConcertCard {
       `${t('opensAt', { when: formatMoment(c.opensAt, lang()) })} · ${t('closesAt', { when: formatMoment(c.closesAt, lang()) })}`,
     );
     const place = this.app.fanStore().place(c.concertId);
-    setText(this.join, place ? t('backToLine') : t('joinLine'));
-    this.join.setAttribute('aria-label', place ? t('backToLine') : t('joinLineFor', { title: c.title }));
+    // While joining (a proof of work can take seconds) the button keeps its busy words.
+    if (!isBusy(this.join)) {
+      setText(this.join, place ? t('backToLine') : t('joinLine'));
+      this.join.setAttribute('aria-label', place ? t('backToLine') : t('joinLineFor', { title: c.title }));
+    }
     this.join.disabled = !place && !joinable(c);
     this.tick();
   }
@@ -150,6 +153,12 @@ class ConcertCard {
   private async joinLine(): Promise<void> {
     const id = this.concert.concertId;
     if (this.app.fanStore().place(id)) return this.app.go(`/concerts/${id}/line`);
-    await whileBusy(this.join, t('loading'), () => joinLine(this.app, id));
+    // Busy, its name is the words it shows (the label with the title would not contain them).
+    this.join.removeAttribute('aria-label');
+    try {
+      await whileBusy(this.join, t('loading'), () => joinLine(this.app, id));
+    } finally {
+      this.update(this.concert);
+    }
   }
 }

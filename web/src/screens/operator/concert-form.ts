@@ -1,6 +1,6 @@
 // Operator: a concert's settings, as a ConcertSpec (docs/openapi.json): its dates and their
 // seats, price tiers, the per-account seat limit, the sale window (entered in the operator's
-// own time zone, sent in UTC) and its admission numbers. One form for both a new concert
+// own time zone, sent in UTC) and its admission numbers, with the proof of work a join costs. One form for both a new concert
 // (POST) and an edit of one (PUT, prefilled from the operator's view of it); the values in
 // and out are domain/concert-spec.ts. The card's picture is an optional https URL, checked
 // here as the API checks it (domain/image-url.ts).
@@ -10,6 +10,7 @@ import { ApiProblem } from '../../api/client';
 import type { Concert, ConcertNumbers } from '../../api/types';
 import { formValuesOf, newConcertValues, specOf, type ConcertFormValues } from '../../domain/concert-spec';
 import { imageUrlProblem, IMAGE_URL_MAX } from '../../domain/image-url';
+import { MAX_WORK_BITS } from '../../domain/join-work';
 import { FEE_PATTERN } from '../../domain/refund-policy';
 import { t, type MessageKey } from '../../i18n/messages';
 import { fill, h, setText } from '../../ui/dom';
@@ -107,6 +108,7 @@ function concertForm(app: App, values: ConcertFormValues, editing: ConcertNumber
   const closesAt = input({ type: 'datetime-local', step: 1, required: true, value: values.closesAt });
   const admitPerTick = input({ type: 'number', min: 1, max: 10000, value: values.admitPerTick });
   const activeCap = input({ type: 'number', min: 1, max: 100000, value: values.activeCap });
+  const proofOfWorkBits = input({ type: 'number', min: 0, max: MAX_WORK_BITS, step: 1, value: values.proofOfWorkBits ?? '' });
   const dates = new Rows('date', [
     { label: 'opDate', attrs: { type: 'date' } },
     { label: 'opSeats', attrs: { type: 'number', min: 1, max: 50 } },
@@ -159,7 +161,8 @@ function concertForm(app: App, values: ConcertFormValues, editing: ConcertNumber
     h('fieldset', {}, h('legend', {}, t('opSale')),
       field('preQueueAt', 'opPreQueueAt', preQueueAt), field('opensAt', 'opOpensAt', opensAt), field('closesAt', 'opClosesAt', closesAt)),
     h('fieldset', {}, h('legend', {}, t('opAdmission')),
-      field('admitPerTick', 'opAdmitPerTick', admitPerTick), field('activeCap', 'opActiveCap', activeCap)),
+      field('admitPerTick', 'opAdmitPerTick', admitPerTick), field('activeCap', 'opActiveCap', activeCap),
+      field('proofOfWorkBits', 'opProofOfWorkBits', proofOfWorkBits)),
     h('fieldset', {}, h('legend', {}, t('opRefundPolicy')),
       h('p', { class: 'muted', id: 'fee-help' }, t('opFeeHelp')),
       h('div', { class: 'row' }, field('graceHours', 'opGraceHours', graceHours), field('deadlineHours', 'opDeadlineHours', deadlineHours), field('baseFee', 'opBaseFee', baseFee)),
@@ -187,6 +190,7 @@ function concertForm(app: App, values: ConcertFormValues, editing: ConcertNumber
     closesAt: closesAt.value,
     admitPerTick: admitPerTick.value,
     activeCap: activeCap.value,
+    proofOfWorkBits: proofOfWorkBits.value,
     imageUrl: imageUrl.value,
     refund: { graceHours: graceHours.value, deadlineHours: deadlineHours.value, baseFee: baseFee.value, stretches: stretches.values() },
   });

@@ -1,11 +1,13 @@
 // Operator: one sale, live. Its phase and window, the controls (pause, resume, close,
-// admission numbers, a link to edit its settings), the line's counters, each date's seats
+// admission numbers and the proof of work a join costs, a link to edit its settings), the line's counters, each date's seats
 // and revenue, the tickets let in at the doors per gate, and charts of waiting, admitted per
 // minute and seats sold, drawn from the samples taken while watching.
 
 import type { App, ScreenFactory } from '../../app';
 import type { CheckInCounts, ConcertNumbers } from '../../api/types';
 import { gateName, gatesInOrder } from '../../domain/gate';
+import { admissionBody, workText } from '../../domain/admission';
+import { MAX_WORK_BITS } from '../../domain/join-work';
 import { addSample, admittedPerMinute, sampleOf, series, type SaleSample } from '../../domain/sale-samples';
 import { formatWon } from '../../domain/money';
 import { formatCountdown, formatDay, formatMoment, msUntil } from '../../domain/time';
@@ -106,13 +108,14 @@ export const liveScreen: ScreenFactory = (app, { concertId }, scope) => {
         [t('opClosesAt'), formatMoment(n.closesAt, lang())],
         [t('opAdmitPerTick'), String(n.admission.admitPerTick)],
         [t('opActiveCap'), String(n.admission.activeCap)],
+        [t('opProofOfWork'), h('span', { 'data-testid': 'op-proof-of-work' }, workText(n.proofOfWorkBits ?? 0))],
       ]),
     );
     const closed = n.phase === 'CLOSED';
     pause.disabled = n.admission.paused || closed;
     resume.disabled = !n.admission.paused || closed;
     close.disabled = closed;
-    admission.prefill(n.admission.admitPerTick, n.admission.activeCap);
+    admission.prefill(n.admission.admitPerTick, n.admission.activeCap, n.proofOfWorkBits ?? 0);
     admission.closed(closed);
     fill(
       line,
@@ -183,12 +186,14 @@ function doorsTable(c: CheckInCounts): HTMLElement {
 function admissionForm(app: App, concertId: string, after: () => void) {
   const perTick = h('input', { id: 'admitPerTick', type: 'number', min: 1, max: 10000 });
   const cap = h('input', { id: 'activeCap', type: 'number', min: 1, max: 100000 });
+  const work = h('input', { id: 'proofOfWorkBits', type: 'number', min: 0, max: MAX_WORK_BITS, step: 1 });
   const save = h('button', { type: 'submit' }, t('opSetAdmission'));
   const closedNote = h('p', { class: 'muted', id: 'admission-closed', hidden: true }, t('opAdmissionClosed'));
   const fields = h('fieldset', { class: 'inline-form' },
     h('legend', { class: 'visually-hidden' }, t('opAdmission')),
     h('div', { class: 'field' }, h('label', { for: 'admitPerTick' }, t('opAdmitPerTick')), perTick),
     h('div', { class: 'field' }, h('label', { for: 'activeCap' }, t('opActiveCap')), cap),
+    h('div', { class: 'field' }, h('label', { for: 'proofOfWorkBits' }, t('opProofOfWorkBits')), work),
     save,
   );
   const node = h('form', {}, fields, closedNote);
@@ -198,7 +203,7 @@ function admissionForm(app: App, concertId: string, after: () => void) {
     const num = (el: HTMLInputElement) => (el.value.trim() === '' ? null : Number(el.value));
     void whileBusy(save, t('loading'), async () => {
       try {
-        await app.operator.setAdmission(concertId, { admitPerTick: num(perTick), activeCap: num(cap) });
+        await app.operator.setAdmission(concertId, admissionBody(num(perTick), num(cap), work.value));
         app.say(() => t('opAdmissionSaved'));
       } catch (e) {
         app.say(() => app.explain(e), 'error');
@@ -215,11 +220,12 @@ function admissionForm(app: App, concertId: string, after: () => void) {
       if (isClosed) fields.setAttribute('aria-describedby', 'admission-closed');
     },
     /** The numbers in effect, once (after that the operator's typing is theirs). */
-    prefill(admitPerTick: number, activeCap: number) {
+    prefill(admitPerTick: number, activeCap: number, proofOfWorkBits: number) {
       if (filled) return;
       filled = true;
       perTick.value = String(admitPerTick);
       cap.value = String(activeCap);
+      work.value = String(proofOfWorkBits);
     },
   };
 }
