@@ -99,6 +99,7 @@ async function start(): Promise<void> {
         s ? h('a', { href: '#/tickets', 'data-testid': 'nav-tickets' }, t('navTickets')) : null,
         s ? h('a', { href: '#/payments' }, t('navPayments')) : null,
         s?.operator ? h('a', { href: '#/operator' }, t('navOperator')) : null,
+        s?.operator ? h('a', { href: '#/operator/venues', 'data-testid': 'nav-venues' }, t('navVenues')) : null,
         s?.staff ? h('a', { href: '#/gate', 'data-testid': 'nav-gate' }, t('navGate')) : null,
       ),
       h(

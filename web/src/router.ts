@@ -13,6 +13,7 @@ import { paymentsScreen } from './screens/fan/payments';
 import { operatorConcertsScreen } from './screens/operator/concerts';
 import { concertFormScreen, editConcertScreen } from './screens/operator/concert-form';
 import { liveScreen } from './screens/operator/live';
+import { newVenueScreen, venueScreen, venueSectionScreen, venuesScreen } from './screens/operator/venues';
 import { ticketsScreen } from './screens/fan/tickets';
 import { ticketScreen } from './screens/fan/ticket';
 import { gateScreen } from './screens/gate/scanner';
@@ -38,6 +39,10 @@ export const ROUTES: Route[] = [
   { pattern: '/operator/new', screen: concertFormScreen, who: 'operator' },
   { pattern: '/operator/concerts/:concertId', screen: liveScreen, who: 'operator' },
   { pattern: '/operator/concerts/:concertId/edit', screen: editConcertScreen, who: 'operator' },
+  { pattern: '/operator/venues', screen: venuesScreen, who: 'operator' },
+  { pattern: '/operator/new-venue', screen: newVenueScreen, who: 'operator' },
+  { pattern: '/operator/venues/:venueId', screen: venueScreen, who: 'operator' },
+  { pattern: '/operator/venues/:venueId/sections/:sectionId', screen: venueSectionScreen, who: 'operator' },
 ];
 
 /** The route and its parameters for a path, or null. */

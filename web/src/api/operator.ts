@@ -1,7 +1,7 @@
 // The operator's routes (docs/openapi.json): the caller must be an operator.
 
 import type { ApiClient } from './client';
-import type { AdmissionNumbers, Concert, ConcertNumbers, ConcertSpec } from './types';
+import type { AdmissionNumbers, Concert, ConcertNumbers, ConcertSpec, Venue, VenueLayout, VenueSummary } from './types';
 
 const enc = encodeURIComponent;
 
@@ -35,5 +35,18 @@ export class OperatorApi {
 
   setAdmission(concertId: string, numbers: AdmissionNumbers): Promise<Concert> {
     return this.client.call({ method: 'PUT', path: `/operator/concerts/${enc(concertId)}/admission`, body: numbers });
+  }
+
+  /** Lay out a venue (at most 1 MiB of JSON). The same layout sent again answers the venue as made. */
+  createVenue(layout: VenueLayout): Promise<Venue> {
+    return this.client.call({ method: 'POST', path: '/operator/venues', body: layout });
+  }
+
+  venues(): Promise<VenueSummary[]> {
+    return this.client.call<{ venues: VenueSummary[] }>({ path: '/operator/venues' }).then((r) => r.venues);
+  }
+
+  venue(venueId: string): Promise<Venue> {
+    return this.client.call({ path: `/operator/venues/${enc(venueId)}` });
   }
 }

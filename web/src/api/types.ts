@@ -354,3 +354,57 @@ export interface CheckIn {
   checkedInAt: string;
   gate: string;
 }
+
+/** A rectangle of a venue's map, in seat widths: x grows to the right, y away from the stage's side. */
+export interface MapArea {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * One straight stretch of a row: seats first, first + 1, ... from (x, y), each `step` from the
+ * one before. A venue as made has `first` (1) and `step` ([1, 0]) filled in; a layout may omit them.
+ */
+export interface VenueRun {
+  row: string;
+  first?: number;
+  seats: number;
+  x: number;
+  y: number;
+  step?: [number, number];
+}
+
+/** Seated (`rows`) or standing (`standing`), exactly one of the two. */
+export interface VenueSection {
+  id: string;
+  /** `ko` is the English name when absent (filled in on a venue as made). */
+  name: { en: string; ko?: string };
+  /** The price tier its seats sell at; each concert prices its tiers. */
+  tier: string;
+  rows?: VenueRun[];
+  /** Places numbered 1..capacity (the order of entry) in an area of the map. */
+  standing?: MapArea & { capacity: number };
+}
+
+/** POST /operator/venues: a venue's layout file (docs/venues.md). */
+export interface VenueLayout {
+  venueId: string;
+  name: string;
+  stage: MapArea;
+  sections: VenueSection[];
+}
+
+/** A venue as made: its layout with every default filled in, and its seats and places in all. */
+export interface Venue extends VenueLayout {
+  places: number;
+}
+
+/** GET /operator/venues: a venue without its layout. */
+export interface VenueSummary {
+  venueId: string;
+  name: string;
+  sections: number;
+  places: number;
+}

@@ -14,7 +14,12 @@ export const operatorConcertsScreen: ScreenFactory = (app) => {
     'section',
     {},
     h('h1', { tabindex: -1 }, t('opTitle')),
-    h('div', { class: 'actions' }, h('a', { class: 'button primary', href: '#/operator/new', 'data-testid': 'new-concert' }, t('opNew'))),
+    h(
+      'div',
+      { class: 'actions' },
+      h('a', { class: 'button primary', href: '#/operator/new', 'data-testid': 'new-concert' }, t('opNew')),
+      h('a', { class: 'button', href: '#/operator/venues', 'data-testid': 'op-venues' }, t('opVenues')),
+    ),
     body,
   );
   void concerts(app, 0).then(
