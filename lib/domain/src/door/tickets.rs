@@ -80,12 +80,15 @@ impl TicketService {
         let received = retrying(|| self.door.received(user)).await?;
         let bought = payments.iter().flat_map(|p| p.reservations().map(move |r| (r, Some(p.id))));
         let mut seen = std::collections::HashSet::new();
+        let wanted: Vec<_> =
+            bought.chain(received.into_iter().map(|r| (r, None))).filter(|(id, _)| seen.insert(*id)).collect();
+        // Read at once, not one after the other: the list is polled while a fan waits.
+        let read =
+            futures::future::try_join_all(wanted.iter().map(|(id, _)| retrying(move || self.holds.reservation(*id))))
+                .await?;
         let mut out = Vec::new();
-        for (id, bought_with) in bought.chain(received.into_iter().map(|r| (r, None))) {
-            if !seen.insert(id) {
-                continue;
-            }
-            let Some(reservation) = retrying(|| self.holds.reservation(id)).await? else { continue };
+        for ((_, bought_with), reservation) in wanted.into_iter().zip(read) {
+            let Some(reservation) = reservation else { continue };
             let paid_with = match reservation.state {
                 ReservationState::Confirmed { payment } => Some(payment),
                 _ => bought_with,
