@@ -1,7 +1,8 @@
 // (a) A fan on a phone (390 x 844) signs in, waits, is admitted and taps a seat: the
 // selection bar puts Pay in view without scrolling, and from an empty wallet its one step
 // charges exactly the shortfall and pays. The receipt (a short reference, no UUID), the
-// payment in their list and the wallet statement follow; then the app in English.
+// payment in their list and the wallet statement follow; then the app in English, its
+// screens checked by axe again (a receipt, the tickets, a seat held and let go).
 
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -95,6 +96,39 @@ test('a fan buys a ticket on a phone: tap a seat, Pay in view, charge the shortf
   await page.reload();
   await page.getByRole('heading', { level: 1, name: 'My payments' }).waitFor();
   expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+
+  // The main screens pass axe in English too: each control's name holds the words it shows
+  // (WCAG 2.5.3), the language switch's own ("한국어") included.
+  expect(await page.getByTestId('switch-language').getAttribute('aria-label')).toBe(t('switchLanguageLabel', {}, 'en'));
+  await expectAccessible(page, '07-my-payments in English');
+  await page.getByRole('link', { name: /^View receipt/ }).first().click();
+  await page.waitForURL(/#\/receipt\//);
+  await expect.poll(() => receipt.getByTestId('amount-paid').textContent()).toBe(formatWon(price));
+  expect(await receipt.getByRole('button', { name: `Refund seat ${n}`, exact: true }).textContent()).toBe('Refund');
+  await expectAccessible(page, '06-receipt in English');
+  await receipt.getByTestId('view-tickets').click();
+  await page.getByRole('heading', { level: 1, name: t('ticketsTitle', {}, 'en') }).waitFor();
+  await page.getByTestId('open-ticket').first().waitFor();
+  await expectAccessible(page, 'my tickets in English');
+  // Back in line for one more seat: the seat map with a hold, then the hold cancelled.
+  await page.getByRole('link', { name: t('navConcerts', {}, 'en'), exact: true }).first().click();
+  await card.locator('[data-phase]').waitFor();
+  await expectAccessible(page, '02-concerts in English');
+  await joinAndGetAdmitted(page, DEMO_CONCERT);
+  await expectAccessible(page, '04-dates in English');
+  await openFirstDate(page);
+  const more = await aFreeSeat(page);
+  await seat(page, more).click();
+  await expect.poll(() => page.locator(`.hold[data-seat="${more}"]`).getAttribute('data-state')).toBe('held');
+  const cancel = page.getByRole('button', { name: t('cancelHoldOf', { n: more }, 'en'), exact: true });
+  expect(await cancel.textContent()).toBe(t('cancelHold', {}, 'en'));
+  await expectAccessible(page, '05-seat-map-held in English');
+  await cancel.click();
+  await expect.poll(() => page.locator(`.hold[data-seat="${more}"]`).count()).toBe(0);
+  await expect.poll(() => seat(page, more).getAttribute('data-state')).toBe('free');
+  await page.getByRole('link', { name: t('navPayments', {}, 'en') }).first().click();
+  await page.getByRole('heading', { level: 1, name: 'My payments' }).waitFor();
+
   // A new tab of the same browser is signed in too.
   const tab = await page.context().newPage();
   await tab.goto(page.url());

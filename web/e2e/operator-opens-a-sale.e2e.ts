@@ -1,6 +1,7 @@
 // (d) An operator creates a concert whose sale opens a few seconds later and watches it
 // open; a fan who joined in the pre-queue waits for the draw and is let in; a pause holds
-// the next fan in line until the operator resumes; closed, its title is edited.
+// the next fan in line until the operator resumes (the live view checked by axe in English
+// too); closed, its title is edited.
 
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -91,6 +92,15 @@ test('an operator creates a concert, its sale opens on time, and pause holds the
   await expect.poll(() => op.getByTestId('op-waiting').textContent(), { timeout: 15_000 }).toBe('1');
   await shot(op, '12-operator-live');
   await expectAccessible(op, '12-operator-live');
+  // The live view in English passes axe too; then back to Korean.
+  const liveHeading = () => op.locator('section.live h1').textContent();
+  await op.getByTestId('switch-language').click();
+  await expect.poll(liveHeading).toMatch(new RegExp(` · ${t('opLive', {}, 'en')}$`));
+  await expect.poll(() => op.getByTestId('op-waiting').textContent(), { timeout: 15_000 }).toBe('1');
+  expect(await op.getByTestId('op-opResume').textContent()).toBe(t('opResume', {}, 'en'));
+  await expectAccessible(op, '12-operator-live in English');
+  await op.getByTestId('switch-language').click();
+  await expect.poll(liveHeading).toMatch(new RegExp(` · ${t('opLive', {}, 'ko')}$`));
 
   await op.getByTestId('op-opResume').click();
   await expect.poll(() => phaseOf(op)).toBe('ON_SALE');

@@ -41,14 +41,18 @@ export function countdown(
 /**
  * Runs `action` with the button marked busy (aria-busy, aria-disabled) and showing
  * `busyLabel`; restores it after. The button is not `disabled`, so focus stays on it (a
- * disabled button drops focus to the page); a press while busy is ignored.
+ * disabled button drops focus to the page); a press while busy is ignored. While busy its
+ * name is the words it shows: an aria-label ("Cancel hold on seat 7") would not contain
+ * them (WCAG 2.5.3, label in name), so it is set aside and put back with the words.
  */
 export async function whileBusy(button: HTMLButtonElement, busyLabel: string, action: () => Promise<void>): Promise<void> {
   if (isBusy(button)) return;
   const label = button.textContent ?? '';
+  const name = button.getAttribute('aria-label');
   const wasDisabled = button.getAttribute('aria-disabled');
   button.setAttribute('aria-busy', 'true');
   button.setAttribute('aria-disabled', 'true');
+  button.removeAttribute('aria-label');
   button.textContent = busyLabel;
   try {
     await action();
@@ -58,7 +62,10 @@ export async function whileBusy(button: HTMLButtonElement, busyLabel: string, ac
       if (wasDisabled === null) button.removeAttribute('aria-disabled');
       else button.setAttribute('aria-disabled', wasDisabled);
     }
-    if (button.textContent === busyLabel) button.textContent = label;
+    if (button.textContent === busyLabel) {
+      button.textContent = label;
+      if (name !== null && !button.hasAttribute('aria-label')) button.setAttribute('aria-label', name);
+    }
   }
 }
 

@@ -153,8 +153,7 @@ class ConcertCard {
   private async joinLine(): Promise<void> {
     const id = this.concert.concertId;
     if (this.app.fanStore().place(id)) return this.app.go(`/concerts/${id}/line`);
-    // Busy, its name is the words it shows (the label with the title would not contain them).
-    this.join.removeAttribute('aria-label');
+    // Busy, its name is the words it shows (whileBusy sets the label with the title aside).
     try {
       await whileBusy(this.join, t('loading'), () => joinLine(this.app, id));
     } finally {
