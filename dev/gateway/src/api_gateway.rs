@@ -22,9 +22,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use domain::Error;
-use edge::http::{json_response, problem};
+use edge::http::{json_response, problem_with};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
 type Answer = lambda_http::Response<lambda_http::Body>;
 
@@ -81,11 +81,7 @@ pub fn too_many_requests() -> Answer {
 
 /// The contract's problem for a refused sign-in, with API Gateway's `message` beside it.
 pub fn unauthorized(e: &Error) -> Answer {
-    let (mut parts, body) = problem(e).into_parts();
-    let mut value: Value = serde_json::from_slice(&body).unwrap_or_else(|_| json!({}));
-    value["message"] = json!("Unauthorized");
-    parts.headers.remove(http::header::CONTENT_LENGTH);
-    http::Response::from_parts(parts, lambda_http::Body::from(value.to_string()))
+    problem_with(e, &[("message", json!("Unauthorized"))])
 }
 
 /// How many times slower than AWS the local stack may run a request before its function
@@ -120,6 +116,7 @@ pub async fn invoke(timeout: Duration, slowness: u32, invocation: impl std::futu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     fn body(a: Answer) -> (u16, Value) {
         (a.status().as_u16(), serde_json::from_slice(a.body()).unwrap())

@@ -78,6 +78,12 @@ pub fn status_and_code(e: &Error) -> (u16, &'static str) {
 
 /// An RFC 9457 problem response.
 pub fn problem(e: &Error) -> Response<Body> {
+    problem_with(e, &[])
+}
+
+/// `problem`, with members beside the contract's (the local gateway adds API Gateway's
+/// own `message` to a refused sign-in).
+pub fn problem_with(e: &Error, extra: &[(&str, Value)]) -> Response<Body> {
     let (status, code) = status_and_code(e);
     let detail = match e {
         Error::Infrastructure(_) => {
@@ -87,13 +93,16 @@ pub fn problem(e: &Error) -> Response<Body> {
         other => other.to_string(),
     };
     let title = code.replace('_', " ").to_lowercase();
-    let body = json!({
+    let mut body = json!({
         "type": format!("/problems/{}", code.to_lowercase().replace('_', "-")),
         "title": title,
         "status": status,
         "detail": detail,
         "code": code,
     });
+    for (name, value) in extra {
+        body[*name] = value.clone();
+    }
     let mut response = build(status, "application/problem+json", body.to_string());
     if status == 503 {
         // Every 503 is worth retrying soon (a keyed request safely; see docs/failure-modes.md).
